@@ -1,0 +1,253 @@
+/**
+ * The database schema as Kysely sees it: one interface per table, shared by both dialects.
+ *
+ * Conventions that keep SQLite and PostgreSQL on one code path:
+ * - times are epoch milliseconds (`bigint` in PostgreSQL, parsed to `number` by the driver);
+ * - JSON is stored as text (`*_json` columns), encoded and decoded in the repositories;
+ * - booleans are integers 0/1;
+ * - ids are text with a type prefix (`ws_`, `ct_`, `ap_`, …) followed by a ULID.
+ */
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export interface WorkspacesTable {
+  id: string;
+  name: string;
+  /** `small` | `pro` | `advanced` | `custom` */
+  plan: string;
+  /** Most flows that may be active or paused at once. */
+  flow_limit: number;
+  timezone: string;
+  sender_email: string | null;
+  created_at: number;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  /** First characters of the key, shown in listings so a person can tell keys apart. */
+  prefix: string;
+  /** SHA-256 of the whole key, hex. Keys are 32 random bytes, so a fast hash is enough. */
+  key_hash: string;
+  created_at: number;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+
+export interface ContactsTable {
+  id: string;
+  workspace_id: string;
+  external_id: string | null;
+  email: string | null;
+  phone: string | null;
+  name: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  language: string | null;
+  timezone: string | null;
+  attributes_json: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface EventsTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  idempotency_key: string;
+  contact_id: string | null;
+  /** Internal appointment id (`ap_…`), when the event carries an appointment. */
+  appointment_id: string | null;
+  occurred_at: number;
+  received_at: number;
+  /** The normalized event as accepted: properties, contact and appointment snapshots. */
+  payload_json: string;
+}
+
+export interface AppointmentsTable {
+  id: string;
+  workspace_id: string;
+  /** The booking system's id (`appointment.id` in events). */
+  external_id: string;
+  contact_id: string | null;
+  /** `booked` | `canceled` | `completed` | `checked_in` | `no_show` */
+  status: string;
+  start_at: number;
+  end_at: number;
+  timezone: string | null;
+  /** Rises by one on every change; sends compare it with the revision they were scheduled for. */
+  revision: number;
+  /** `occurred_at` of the last event applied; older events are stored but not applied. */
+  last_event_at: number;
+  order_id: string | null;
+  quantity: number | null;
+  service_name: string | null;
+  service_description: string | null;
+  service_duration: number | null;
+  service_price: string | null;
+  service_location: string | null;
+  service_image_url: string | null;
+  team_member: string | null;
+  team_member_description: string | null;
+  team_member_email: string | null;
+  team_member_phone: string | null;
+  variant_title: string | null;
+  customer_management_link: string | null;
+  line_item_properties_json: string | null;
+  /** Any other appointment properties sent by the booking system. */
+  extra_json: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface FlowsTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  /** `draft` | `active` | `paused` | `archived` */
+  status: string;
+  /** Latest version; new sessions start on it. */
+  version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface FlowVersionsTable {
+  flow_id: string;
+  version: number;
+  definition_json: string;
+  created_at: number;
+}
+
+export interface SessionsTable {
+  id: string;
+  workspace_id: string;
+  flow_id: string;
+  flow_version: number;
+  contact_id: string | null;
+  appointment_id: string | null;
+  /** Event that started the session (for templates and the timeline). */
+  event_id: string | null;
+  key: string;
+  /** `active` | `waiting` | `completed` | `failed` | `stopped` | `canceled` */
+  status: string;
+  /** Step the session is at; null once it has ended. */
+  step_id: string | null;
+  /** Rises by one on every step transition; timers and commits carry it to detect stale work. */
+  seq: number;
+  /** Attempt number of the current step's send (1 on the first try). */
+  attempt: number;
+  /** Appointment revision the session last checked its timing against. */
+  appointment_revision: number | null;
+  /** The appointment-relative time gate the session is waiting on or last passed, JSON. */
+  gate_json: string | null;
+  /** When the session will next act (wait end, retry), for display. */
+  wake_at: number | null;
+  created_at: number;
+  updated_at: number;
+  ended_at: number | null;
+  end_reason: string | null;
+}
+
+export interface SessionLogsTable {
+  id: string;
+  workspace_id: string;
+  session_id: string;
+  at: number;
+  /** e.g. `started`, `step_completed`, `waiting`, `skipped`, `paused`, `canceled`, `stopped` */
+  type: string;
+  step_id: string | null;
+  message: string;
+  data_json: string | null;
+}
+
+export interface DeliveriesTable {
+  id: string;
+  workspace_id: string;
+  session_id: string;
+  flow_id: string;
+  step_id: string;
+  channel: string;
+  attempt: number;
+  /** Stable across attempts: derived from session, step and iteration. */
+  idempotency_key: string;
+  /** `succeeded` | `retrying` | `failed` | `skipped` */
+  status: string;
+  request_json: string;
+  response_json: string | null;
+  error: string | null;
+  duration_ms: number;
+  created_at: number;
+}
+
+export interface OutboxTable {
+  id: string;
+  workspace_id: string;
+  delivery_id: string | null;
+  session_id: string | null;
+  message_id: string;
+  from_address: string;
+  to_address: string;
+  subject: string;
+  html: string | null;
+  text: string | null;
+  headers_json: string;
+  created_at: number;
+}
+
+export interface TimersTable {
+  id: string;
+  /** When a worker should pick it up; a claim moves it to the lease's expiry. */
+  due_at: number;
+  /** When it was meant to fire; lateness is measured from here. */
+  scheduled_at: number;
+  /** `session` (resume a session at its step) | `trigger` (start a session for an appointment) */
+  kind: string;
+  workspace_id: string;
+  flow_id: string;
+  session_id: string | null;
+  appointment_id: string | null;
+  step_id: string | null;
+  seq: number | null;
+  /** For appointment-relative timers: `start` | `end`; null otherwise. */
+  anchor: string | null;
+  /** Signed duration relative to the anchor, e.g. `-24h`, `+1d`. */
+  anchor_offset: string | null;
+  /** 1 while the flow is paused: the scheduler does not claim it. */
+  held: number;
+  lease_owner: string | null;
+  /** Times it has been claimed; a climbing count means workers die on it. */
+  claims: number;
+  created_at: number;
+}
+
+export interface Database {
+  workspaces: WorkspacesTable;
+  api_keys: ApiKeysTable;
+  contacts: ContactsTable;
+  events: EventsTable;
+  appointments: AppointmentsTable;
+  flows: FlowsTable;
+  flow_versions: FlowVersionsTable;
+  sessions: SessionsTable;
+  session_logs: SessionLogsTable;
+  deliveries: DeliveriesTable;
+  outbox: OutboxTable;
+  timers: TimersTable;
+}
+
+export type Workspace = Selectable<WorkspacesTable>;
+export type ApiKeyRow = Selectable<ApiKeysTable>;
+export type ContactRow = Selectable<ContactsTable>;
+export type EventRow = Selectable<EventsTable>;
+export type AppointmentRow = Selectable<AppointmentsTable>;
+export type FlowRow = Selectable<FlowsTable>;
+export type FlowVersionRow = Selectable<FlowVersionsTable>;
+export type SessionRow = Selectable<SessionsTable>;
+export type SessionLogRow = Selectable<SessionLogsTable>;
+export type DeliveryRow = Selectable<DeliveriesTable>;
+export type OutboxRow = Selectable<OutboxTable>;
+export type TimerRow = Selectable<TimersTable>;
+export type NewTimer = Insertable<TimersTable>;
+export type TimerUpdate = Updateable<TimersTable>;
+export type { Generated };
