@@ -1,0 +1,88 @@
+/**
+ * Email over SMTP (nodemailer). With no SMTP configured, messages go to the outbox table, which
+ * the API lists (`GET /v1/outbox`), so flows can be tried before a mail server is set up.
+ * The Message-ID is derived from the delivery's idempotency key: a retry after a crash carries
+ * the same id, which receiving systems use to drop duplicates.
+ */
+import { createHash } from 'node:crypto';
+import nodemailer from 'nodemailer';
+import { ChannelError, type Channel, type ChannelContext, type ChannelResult } from '../channel.js';
+
+export interface EmailInput {
+  from: string;
+  to: string;
+  cc?: string | undefined;
+  bcc?: string | undefined;
+  replyTo?: string | undefined;
+  subject: string;
+  html?: string | undefined;
+  text?: string | undefined;
+}
+
+export interface OutboxMessage extends EmailInput {
+  messageId: string;
+  headers: Record<string, string>;
+}
+
+export interface EmailChannelOptions {
+  /** `smtp://user:pass@host:port`; null writes to the outbox. */
+  smtpUrl: string | null;
+  writeOutbox: (context: ChannelContext, message: OutboxMessage) => Promise<string>;
+}
+
+export function messageIdFor(idempotencyKey: string, from: string): string {
+  const domain = /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? 'nudge.local';
+  const digest = createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32);
+  return `<${digest}@${domain}>`;
+}
+
+export function createEmailChannel(options: EmailChannelOptions): Channel<EmailInput> & { close(): void } {
+  const transport = options.smtpUrl ? nodemailer.createTransport(options.smtpUrl) : null;
+  return {
+    manifest: {
+      id: 'email',
+      name: 'Email',
+      description: 'Sends HTML and text email over SMTP, or to the outbox when no SMTP server is configured.',
+    },
+    async send(context, input): Promise<ChannelResult> {
+      const messageId = messageIdFor(context.idempotencyKey, input.from);
+      const headers = { 'X-Nudge-Session': context.sessionId };
+      const request = { ...input, messageId, headers, transport: transport ? 'smtp' : 'outbox' };
+      if (!transport) {
+        const id = await options.writeOutbox(context, { ...input, messageId, headers });
+        return { request, response: { outbox_id: id } };
+      }
+      try {
+        const info = await transport.sendMail({
+          from: input.from,
+          to: input.to,
+          cc: input.cc,
+          bcc: input.bcc,
+          replyTo: input.replyTo,
+          subject: input.subject,
+          html: input.html,
+          text: input.text,
+          messageId,
+          headers,
+        });
+        return {
+          request,
+          response: { accepted: info.accepted, rejected: info.rejected, response: info.response, messageId: info.messageId },
+        };
+      } catch (error) {
+        const e = error as Error & { responseCode?: number; code?: string; response?: string };
+        // SMTP 4xx replies are temporary by definition (RFC 5321 §4.2.1); 5xx are permanent.
+        const permanent = typeof e.responseCode === 'number' && e.responseCode >= 500;
+        throw new ChannelError(`SMTP: ${e.response ?? e.message}`, {
+          retryable: !permanent,
+          request,
+          response: { code: e.code ?? null, responseCode: e.responseCode ?? null, response: e.response ?? null },
+          cause: error,
+        });
+      }
+    },
+    close() {
+      transport?.close();
+    },
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * The only reader of `process.env`. Everything else receives a resolved, frozen `Config`.
+ * Defaults make `npm start` work with no configuration: SQLite in `./data`, port 3000.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { ValidationError } from './core/errors.js';
+import { zodIssues } from './core/zod-issues.js';
+
+const int = (min: number) => z.coerce.number().int().min(min);
+
+const envSchema = z.object({
+  /** `postgres://…` for PostgreSQL; absent for SQLite in NUDGE_DATA_DIR. */
+  DATABASE_URL: z.string().optional(),
+  /** PostgreSQL schema to use (default: the connection's search_path). */
+  NUDGE_DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional(),
+  NUDGE_DATA_DIR: z.string().default('./data'),
+  NUDGE_HOST: z.string().default('127.0.0.1'),
+  PORT: int(0).max(65535).default(3000),
+  NUDGE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `smtp://user:pass@host:port` or `smtps://…`; absent: emails go to the outbox (GET /v1/outbox). */
+  NUDGE_SMTP_URL: z.string().optional(),
+  NUDGE_SMTP_FROM: z.string().default('Nudge <nudge@localhost>'),
+  /** Steps run at once by one worker. */
+  NUDGE_WORKER_CONCURRENCY: int(1).default(32),
+  /** Timers claimed per query. */
+  NUDGE_WORKER_BATCH: int(1).default(100),
+  /** How long a claimed timer is leased before another worker may take it over. */
+  NUDGE_LEASE_MS: int(100).default(30_000),
+  /** Longest sleep between checks when nothing is due (a safety net; wake-ups are pushed). */
+  NUDGE_MAX_IDLE_MS: int(10).default(30_000),
+  NUDGE_RETRY_BASE_MS: int(1).default(10_000),
+  NUDGE_RETRY_MAX_MS: int(1).default(3_600_000),
+  /** Largest request body accepted, in bytes (batch requests too). */
+  NUDGE_MAX_BODY_BYTES: int(1024).default(1_048_576),
+  /** Set to 0 to run the API without a worker in this process. */
+  NUDGE_RUN_WORKER: z.enum(['0', '1']).default('1'),
+});
+
+export interface Config {
+  databaseUrl: string | null;
+  dbSchema: string | undefined;
+  dataDir: string;
+  host: string;
+  port: number;
+  logLevel: string;
+  smtpUrl: string | null;
+  smtpFrom: string;
+  worker: {
+    concurrency: number;
+    batchSize: number;
+    leaseMs: number;
+    maxIdleMs: number;
+  };
+  retry: { baseMs: number; maxMs: number };
+  maxBodyBytes: number;
+  runWorker: boolean;
+}
+
+/** Reads and validates the environment; throws a ValidationError naming the bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) throw new ValidationError('invalid_config', zodIssues(parsed.error));
+  const e = parsed.data;
+  return Object.freeze({
+    databaseUrl: e.DATABASE_URL || null,
+    dbSchema: e.NUDGE_DB_SCHEMA,
+    dataDir: resolve(e.NUDGE_DATA_DIR),
+    host: e.NUDGE_HOST,
+    port: e.PORT,
+    logLevel: e.NUDGE_LOG_LEVEL,
+    smtpUrl: e.NUDGE_SMTP_URL || null,
+    smtpFrom: e.NUDGE_SMTP_FROM,
+    worker: Object.freeze({
+      concurrency: e.NUDGE_WORKER_CONCURRENCY,
+      batchSize: e.NUDGE_WORKER_BATCH,
+      leaseMs: e.NUDGE_LEASE_MS,
+      maxIdleMs: e.NUDGE_MAX_IDLE_MS,
+    }),
+    retry: Object.freeze({ baseMs: e.NUDGE_RETRY_BASE_MS, maxMs: e.NUDGE_RETRY_MAX_MS }),
+    maxBodyBytes: e.NUDGE_MAX_BODY_BYTES,
+    runWorker: e.NUDGE_RUN_WORKER === '1',
+  });
+}

@@ -1,0 +1,126 @@
+/**
+ * Appointment-time triggers ("24h before start", "1h after end") as timers, and how they follow
+ * the appointment: created on booking, moved on reschedule (with the if_past policy when the new
+ * time has already passed), deleted on cancel. Waits relative to the appointment move too.
+ */
+import type { Kysely } from 'kysely';
+import { anchorTime } from '../core/appointment-timing.js';
+import type { CompiledFlow } from '../core/flow-compiler.js';
+import type { AppointmentRow, ContactRow, Database, FlowRow, Workspace } from '../store/schema.js';
+import { listUpcomingAppointments } from '../store/repositories/appointments.js';
+import { getContactById } from '../store/repositories/contacts.js';
+import { listAnchoredTimers, moveTimer, putTriggerTimer, deleteTimer, triggerTimerId } from '../store/repositories/timers.js';
+import { reentryBlocked } from '../store/repositories/sessions.js';
+import { appointmentZone } from './template-context.js';
+import { sessionKeyFor } from './session-start.js';
+
+export interface ActiveFlow {
+  flow: FlowRow;
+  version: number;
+  compiled: CompiledFlow;
+}
+
+/** Statuses for which appointment-time triggers still fire. */
+export const TRIGGERABLE_STATUSES = new Set(['booked', 'checked_in', 'completed']);
+
+/**
+ * Makes the trigger timers of every appointment-time flow match the appointment as it is now.
+ * Returns the earliest due time written, for waking the scheduler.
+ */
+export async function syncAppointmentTriggers(
+  db: Kysely<Database>,
+  args: { workspace: Workspace; appointment: AppointmentRow; contact: ContactRow | undefined; flows: ActiveFlow[]; now: number },
+): Promise<number | null> {
+  const { workspace, appointment, contact, now } = args;
+  let earliest: number | null = null;
+  for (const active of args.flows) {
+    const trigger = active.compiled.trigger;
+    if (trigger.type !== 'appointment') continue;
+    const id = triggerTimerId(active.flow.id, appointment.id);
+    if (!TRIGGERABLE_STATUSES.has(appointment.status)) {
+      await deleteTimer(db, id);
+      continue;
+    }
+    const zone = appointmentZone({ appointment, contact, workspace });
+    let due = anchorTime(appointment, trigger.anchor, trigger.offset, zone);
+    if (due <= now) {
+      if (trigger.ifPast === 'skip') {
+        await deleteTimer(db, id);
+        continue;
+      }
+      due = now;
+    }
+    const key = await sessionKeyFor({
+      workspace,
+      flow: active.flow,
+      version: active.version,
+      compiled: active.compiled,
+      contact,
+      appointment,
+      event: undefined,
+      now,
+    });
+    if (await reentryBlocked(db, active.flow.id, active.compiled.reentry, key, contact?.id ?? null)) {
+      await deleteTimer(db, id);
+      continue;
+    }
+    await putTriggerTimer(
+      db,
+      { workspaceId: workspace.id, flowId: active.flow.id, appointmentId: appointment.id, dueAt: due, anchor: trigger.anchor, offset: trigger.offset },
+      now,
+    );
+    earliest = earliest === null ? due : Math.min(earliest, due);
+  }
+  return earliest;
+}
+
+/**
+ * After a reschedule: every running wait relative to the appointment moves to its new time
+ * (to now if that time has passed: the wait is over). Returns the earliest due time written.
+ */
+export async function moveAnchoredWaits(
+  db: Kysely<Database>,
+  args: { workspace: Workspace; appointment: AppointmentRow; contact: ContactRow | undefined; now: number },
+): Promise<number | null> {
+  const zone = appointmentZone(args);
+  let earliest: number | null = null;
+  for (const timer of await listAnchoredTimers(db, args.appointment.id)) {
+    if (timer.kind !== 'session' || !timer.anchor || !timer.anchor_offset) continue;
+    const due = Math.max(args.now, anchorTime(args.appointment, timer.anchor as 'start' | 'end', timer.anchor_offset, zone));
+    await moveTimer(db, timer.id, due);
+    earliest = earliest === null ? due : Math.min(earliest, due);
+  }
+  return earliest;
+}
+
+/**
+ * Writes trigger timers for the upcoming appointments of a workspace when an appointment-time
+ * flow is activated, resumed or edited. Only times still ahead are scheduled: activating a flow
+ * does not send for bookings whose moment has passed.
+ */
+export async function scheduleFlowTriggers(
+  db: Kysely<Database>,
+  args: { workspace: Workspace; active: ActiveFlow; now: number },
+): Promise<{ scheduled: number; earliest: number | null }> {
+  const { workspace, active, now } = args;
+  if (active.compiled.trigger.type !== 'appointment') return { scheduled: 0, earliest: null };
+  const trigger = { ...active.compiled.trigger, ifPast: 'skip' as const };
+  const flows = [{ ...active, compiled: { ...active.compiled, trigger } }];
+  let afterId: string | null = null;
+  let scheduled = 0;
+  let earliest: number | null = null;
+  for (;;) {
+    const page = await listUpcomingAppointments(db, workspace.id, now - 366 * 86_400_000, afterId, 500);
+    if (page.length === 0) break;
+    for (const appointment of page) {
+      const contact = appointment.contact_id ? await getContactById(db, appointment.contact_id) : undefined;
+      const due = await syncAppointmentTriggers(db, { workspace, appointment, contact, flows, now });
+      if (due !== null) {
+        scheduled++;
+        earliest = earliest === null ? due : Math.min(earliest, due);
+      }
+    }
+    afterId = page[page.length - 1]!.id;
+  }
+  return { scheduled, earliest };
+}

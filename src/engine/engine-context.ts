@@ -1,0 +1,34 @@
+import type { Logger } from 'pino';
+import type { Channel } from '../channels/channel.js';
+import type { EmailInput } from '../channels/email/email-channel.js';
+import type { WebhookInput } from '../channels/webhook/webhook-channel.js';
+import type { Config } from '../config.js';
+import type { Store } from '../store/store.js';
+import type { FlowCache } from './flow-cache.js';
+import type { EngineMetrics } from './metrics.js';
+
+/** Time is a value: everything that decides reads it from here, and tests can move it. */
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+export interface Channels {
+  webhook: Channel<WebhookInput>;
+  email: Channel<EmailInput>;
+}
+
+/** What the engine's functions share; built once by `createEngine`. */
+export interface EngineContext {
+  store: Store;
+  config: Readonly<Config>;
+  clock: Clock;
+  logger: Logger;
+  flows: FlowCache;
+  metrics: EngineMetrics;
+  channels: Channels;
+  random: () => number;
+  /** Tells this process's scheduler, and through the store other processes, that work is due at `dueAt`. */
+  wake(dueAt: number): void;
+}

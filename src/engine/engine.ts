@@ -1,0 +1,122 @@
+/**
+ * The composition of the engine: store, channels, flow cache, metrics and the scheduler,
+ * built once from the config. `serve` and `worker` both use it; tests build it directly.
+ */
+import { pino, type Logger } from 'pino';
+import { createEmailChannel } from '../channels/email/email-channel.js';
+import { createWebhookChannel } from '../channels/webhook/webhook-channel.js';
+import type { Config } from '../config.js';
+import { createStore } from '../store/create-store.js';
+import type { Store } from '../store/store.js';
+import { insertOutbox } from '../store/repositories/deliveries.js';
+import { newId } from '../store/repositories/ids.js';
+import { encodeJson } from '../store/repositories/json.js';
+import { countSessionsByStatus } from '../store/repositories/sessions.js';
+import { countTimers, oldestDueScheduledAt } from '../store/repositories/timers.js';
+import { createApiKey, createWorkspace, countWorkspaces } from '../store/repositories/workspaces.js';
+import { systemClock, type Clock, type EngineContext } from './engine-context.js';
+import { FlowCache } from './flow-cache.js';
+import { createMetrics, registerStateGauges } from './metrics.js';
+import { Scheduler } from './scheduler.js';
+
+export interface Engine {
+  ctx: EngineContext;
+  scheduler: Scheduler;
+  /** Starts the worker loop in this process. */
+  startWorker(): Promise<void>;
+  /** Stops the worker (letting running steps finish) and closes the store. */
+  close(): Promise<void>;
+}
+
+export interface EngineOptions {
+  store?: Store;
+  clock?: Clock;
+  logger?: Logger;
+  random?: () => number;
+}
+
+export async function createEngine(config: Readonly<Config>, options: EngineOptions = {}): Promise<Engine> {
+  const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'nudge' } });
+  const store =
+    options.store ?? (await createStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.dbSchema }));
+  const clock = options.clock ?? systemClock;
+  const metrics = createMetrics();
+  const email = createEmailChannel({
+    smtpUrl: config.smtpUrl,
+    async writeOutbox(channelContext, message) {
+      const id = newId('ob');
+      await insertOutbox(store.db, {
+        id,
+        workspace_id: channelContext.workspaceId,
+        delivery_id: null,
+        session_id: channelContext.sessionId,
+        message_id: message.messageId,
+        from_address: message.from,
+        to_address: message.to,
+        subject: message.subject,
+        html: message.html ?? null,
+        text: message.text ?? null,
+        headers_json: encodeJson(message.headers),
+        created_at: clock.now(),
+      });
+      return id;
+    },
+  });
+  let scheduler: Scheduler | null = null;
+  const ctx: EngineContext = {
+    store,
+    config,
+    clock,
+    logger,
+    flows: new FlowCache(),
+    metrics,
+    channels: { webhook: createWebhookChannel({ now: () => clock.now() }), email },
+    random: options.random ?? Math.random,
+    wake(dueAt: number) {
+      scheduler?.wake(dueAt);
+      if (store.capabilities.listenNotify) {
+        store.notifyTimers(dueAt).catch((err: unknown) => logger.warn({ err }, 'timer notify failed'));
+      }
+    },
+  };
+  registerStateGauges(metrics, async () => {
+    const now = clock.now();
+    const [sessions, timers, oldest] = await Promise.all([
+      countSessionsByStatus(store.db),
+      countTimers(store.db),
+      oldestDueScheduledAt(store.db, now),
+    ]);
+    return {
+      sessions,
+      timersPending: timers.pending,
+      timersHeld: timers.held,
+      lagSeconds: oldest === null ? 0 : Math.max(0, now - oldest) / 1000,
+    };
+  });
+  scheduler = new Scheduler(ctx, config.worker);
+  const theScheduler = scheduler;
+  return {
+    ctx,
+    scheduler: theScheduler,
+    startWorker: () => theScheduler.start(),
+    async close() {
+      await theScheduler.stop();
+      email.close();
+      await store.close();
+    },
+  };
+}
+
+/**
+ * On the first start against an empty database, creates a default workspace and an API key,
+ * returned so the caller can print it once (only its hash is stored).
+ */
+export async function bootstrapIfEmpty(ctx: EngineContext): Promise<{ workspaceId: string; apiKey: string } | null> {
+  return ctx.store.transaction(async (trx) => {
+    if ((await countWorkspaces(trx)) > 0) return null;
+    const now = ctx.clock.now();
+    const workspace = await createWorkspace(trx, { name: 'default' }, now);
+    const { key } = await createApiKey(trx, workspace.id, 'default', now);
+    return { workspaceId: workspace.id, apiKey: key };
+  });
+}

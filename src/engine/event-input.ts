@@ -1,0 +1,131 @@
+/**
+ * The shape of an event as clients post it (`POST /v1/events`, `nudge events send`).
+ * Strict: an unknown field is an error with its path, so a typo never silently drops data.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { ValidationError } from '../core/errors.js';
+import { zodIssues } from '../core/zod-issues.js';
+import { isValidZone } from '../core/appointment-timing.js';
+
+const isoTime = z.iso.datetime({ offset: true, local: false });
+const shortText = z.string().max(1000);
+const zone = z.string().refine(isValidZone, { message: 'unknown IANA timezone' });
+
+export const contactInputSchema = z.strictObject({
+  external_id: z.string().min(1).max(200).optional(),
+  email: z.email().max(320).optional(),
+  phone: z
+    .string()
+    .regex(/^\+?[0-9][0-9 ().-]{3,24}$/, { message: 'expected a phone number such as +14155550123' })
+    .optional(),
+  name: shortText.optional(),
+  first_name: shortText.optional(),
+  last_name: shortText.optional(),
+  language: z
+    .string()
+    .regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/, { message: 'expected a language tag such as en or pt-BR' })
+    .optional(),
+  timezone: zone.optional(),
+  attributes: z.record(z.string(), z.unknown()).optional(),
+});
+
+const stringOrNumber = z.union([z.string().max(1000), z.number()]).transform((v) => String(v));
+
+/** The Sesami appointment properties (seeds/001) plus start/end and timezone. */
+export const appointmentInputSchema = z.strictObject({
+  id: z.union([z.string().min(1).max(200), z.number()]).transform((v) => String(v)),
+  start_at: isoTime.optional(),
+  end_at: isoTime.optional(),
+  timezone: zone.optional(),
+  order_id: stringOrNumber.optional(),
+  quantity: z.number().int().min(0).optional(),
+  service_name: shortText.optional(),
+  service_description: z.string().max(10_000).optional(),
+  /** Minutes. */
+  service_duration: z.number().min(0).optional(),
+  service_price: stringOrNumber.optional(),
+  service_location: shortText.optional(),
+  service_image_url: z.string().max(2000).optional(),
+  team_member: shortText.optional(),
+  team_member_description: z.string().max(10_000).optional(),
+  team_member_email: z.string().max(320).optional(),
+  team_member_phone: shortText.optional(),
+  variant_title: shortText.optional(),
+  customer_management_link: z.string().max(2000).optional(),
+  line_item_properties: z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional(),
+  /** Anything else the booking system wants to keep on the appointment. */
+  extra: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const APPOINTMENT_EVENTS = {
+  'appointment.created': 'booked',
+  'appointment.rescheduled': 'booked',
+  'appointment.canceled': 'canceled',
+  'appointment.completed': 'completed',
+  'appointment.checked_in': 'checked_in',
+  'appointment.no_show': 'no_show',
+} as const satisfies Record<string, string>;
+
+export type AppointmentEventName = keyof typeof APPOINTMENT_EVENTS;
+
+export const eventInputSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]{1,100}$/, { message: 'expected 1-100 letters, digits, _ . : -' }),
+    idempotency_key: z.string().min(1).max(200).optional(),
+    occurred_at: isoTime.optional(),
+    contact: contactInputSchema,
+    appointment: appointmentInputSchema.optional(),
+    properties: z.record(z.string(), z.unknown()).optional(),
+  })
+  .superRefine((event, ctx) => {
+    const c = event.contact;
+    if (!c.external_id && !c.email && !c.phone) {
+      ctx.addIssue({ code: 'custom', path: ['contact'], message: 'needs external_id, email or phone to identify the contact' });
+    }
+    if (event.name in APPOINTMENT_EVENTS && !event.appointment) {
+      ctx.addIssue({ code: 'custom', path: ['appointment'], message: `required for ${event.name}` });
+    }
+    const a = event.appointment;
+    if (a && (event.name === 'appointment.created' || event.name === 'appointment.rescheduled') && !a.start_at) {
+      ctx.addIssue({ code: 'custom', path: ['appointment', 'start_at'], message: `required for ${event.name}` });
+    }
+    if (a?.start_at && a.end_at && Date.parse(a.end_at) < Date.parse(a.start_at)) {
+      ctx.addIssue({ code: 'custom', path: ['appointment', 'end_at'], message: 'is before start_at' });
+    }
+  });
+
+export type EventInput = z.infer<typeof eventInputSchema>;
+export type ContactInput = z.infer<typeof contactInputSchema>;
+export type AppointmentInput = z.infer<typeof appointmentInputSchema>;
+
+/** Validates an event; throws a ValidationError (code `invalid_event`) naming the bad field. */
+export function parseEventInput(input: unknown, pathPrefix: ReadonlyArray<PropertyKey> = []): EventInput {
+  const result = eventInputSchema.safeParse(input);
+  if (!result.success) throw new ValidationError('invalid_event', zodIssues(result.error, pathPrefix));
+  return result.data;
+}
+
+/**
+ * The key that makes an event idempotent: the client's `idempotency_key`, else a hash of the
+ * event's content, so the same body posted twice is stored once.
+ */
+export function idempotencyKeyFor(event: EventInput, headerKey?: string | null): string {
+  if (event.idempotency_key) return event.idempotency_key;
+  if (headerKey) return headerKey;
+  const digest = createHash('sha256').update(canonicalJson(event)).digest('hex');
+  return `sha256:${digest}`;
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,116 @@
+/**
+ * What happens when a claimed timer fires: a trigger timer starts a session for its
+ * appointment; a session timer runs the session from its step. Both re-check the world first
+ * (flow paused or archived, appointment canceled or moved, session stopped) and act on what is
+ * true now, not on what was true when the timer was written.
+ */
+import { anchorTime } from '../core/appointment-timing.js';
+import { evaluateConditions } from '../core/conditions.js';
+import { isTerminal, type SessionState } from '../core/session-state.js';
+import type { TimerRow } from '../store/schema.js';
+import { getAppointmentById } from '../store/repositories/appointments.js';
+import { getContactById } from '../store/repositories/contacts.js';
+import { getFlowById } from '../store/repositories/flows.js';
+import { getSessionById } from '../store/repositories/sessions.js';
+import { deleteClaimedTimer, rearmClaimedTimer } from '../store/repositories/timers.js';
+import { getWorkspace } from '../store/repositories/workspaces.js';
+import { TRIGGERABLE_STATUSES } from './appointment-triggers.js';
+import type { EngineContext } from './engine-context.js';
+import { SessionRunner } from './session-runner.js';
+import { startSession } from './session-start.js';
+import { appointmentZone, buildTemplateContext } from './template-context.js';
+
+const DUE_TOLERANCE_MS = 5;
+
+export async function runTimer(ctx: EngineContext, timer: TimerRow): Promise<void> {
+  const lateness = Math.max(0, ctx.clock.now() - timer.scheduled_at);
+  ctx.metrics.timerLateness.observe(lateness / 1000);
+  if (timer.kind === 'trigger') await runTriggerTimer(ctx, timer);
+  else await runSessionTimer(ctx, timer);
+}
+
+async function runSessionTimer(ctx: EngineContext, timer: TimerRow): Promise<void> {
+  const db = ctx.store.db;
+  const owner = timer.lease_owner ?? '';
+  const session = timer.session_id ? await getSessionById(db, timer.session_id) : undefined;
+  if (!session || isTerminal(session.status as SessionState) || session.seq !== timer.seq) {
+    await deleteClaimedTimer(db, timer.id, owner);
+    return;
+  }
+  const flow = await getFlowById(db, session.flow_id);
+  if (!flow) {
+    await deleteClaimedTimer(db, timer.id, owner);
+    return;
+  }
+  if (flow.status === 'paused') {
+    // Hold where it is; resume releases it and lateness rules decide what still sends.
+    await rearmClaimedTimer(db, timer.id, owner, timer.scheduled_at, true);
+    return;
+  }
+  const loaded = await ctx.flows.get(db, flow.id, session.flow_version);
+  const workspace = await getWorkspace(db, session.workspace_id);
+  await new SessionRunner(ctx, { timer, session, flow, compiled: loaded.compiled, workspace }).run();
+}
+
+async function runTriggerTimer(ctx: EngineContext, timer: TimerRow): Promise<void> {
+  const db = ctx.store.db;
+  const owner = timer.lease_owner ?? '';
+  const now = ctx.clock.now();
+  const flow = await getFlowById(db, timer.flow_id);
+  if (!flow || flow.status === 'archived' || flow.status === 'draft') {
+    await deleteClaimedTimer(db, timer.id, owner);
+    return;
+  }
+  if (flow.status === 'paused') {
+    await rearmClaimedTimer(db, timer.id, owner, timer.scheduled_at, true);
+    return;
+  }
+  const appointment = timer.appointment_id ? await getAppointmentById(db, timer.appointment_id) : undefined;
+  if (!appointment || !TRIGGERABLE_STATUSES.has(appointment.status)) {
+    await deleteClaimedTimer(db, timer.id, owner);
+    return;
+  }
+  const { compiled } = await ctx.flows.get(db, flow.id, flow.version);
+  const trigger = compiled.trigger;
+  if (trigger.type !== 'appointment') {
+    await deleteClaimedTimer(db, timer.id, owner);
+    return;
+  }
+  const workspace = await getWorkspace(db, flow.workspace_id);
+  const contact = appointment.contact_id ? await getContactById(db, appointment.contact_id) : undefined;
+  const due = anchorTime(appointment, trigger.anchor, trigger.offset, appointmentZone({ appointment, contact, workspace }));
+  if (due > now + DUE_TOLERANCE_MS) {
+    // The appointment moved later between writing this timer and now.
+    await rearmClaimedTimer(db, timer.id, owner, due);
+    ctx.wake(due);
+    return;
+  }
+  if (trigger.conditions.length > 0) {
+    const context = {
+      ...buildTemplateContext({ workspace, contact, appointment }),
+      flow: { id: flow.id, name: flow.name, version: flow.version },
+    };
+    if (!evaluateConditions(trigger.conditions, context, now)) {
+      await deleteClaimedTimer(db, timer.id, owner);
+      return;
+    }
+  }
+  const session = await ctx.store.transaction(async (trx) => {
+    if (!(await deleteClaimedTimer(trx, timer.id, owner))) return null; // moved or taken meanwhile
+    return startSession(trx, {
+      workspace,
+      flow,
+      version: flow.version,
+      compiled,
+      contact,
+      appointment,
+      event: undefined,
+      gate: { anchor: trigger.anchor, offset: trigger.offset },
+      now,
+    });
+  });
+  if (session) {
+    ctx.metrics.sessionsStarted.inc();
+    ctx.wake(now);
+  }
+}

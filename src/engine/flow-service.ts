@@ -1,0 +1,193 @@
+/**
+ * Flow lifecycle: create, edit (a new version; running sessions stay on theirs), activate
+ * (within the plan's limit), pause (sessions hold where they are), resume, archive (sessions end).
+ * Every change that affects sessions is logged on each of them.
+ */
+import { ConflictError, NudgeError, ValidationError } from '../core/errors.js';
+import type { FlowDefinition } from '../core/flow-definition.js';
+import type { CompiledFlow } from '../core/flow-compiler.js';
+import { validateFlow } from '../core/flow-validation.js';
+import type { FlowRow, Workspace } from '../store/schema.js';
+import {
+  addFlowVersion,
+  countLiveFlows,
+  findFlowByName,
+  getFlow,
+  insertFlow,
+  setFlowStatus,
+  type FlowStatus,
+} from '../store/repositories/flows.js';
+import { decodeJson } from '../store/repositories/json.js';
+import { appendSessionLogs, endOpenSessions, OPEN_SESSION_STATUSES } from '../store/repositories/sessions.js';
+import { deleteTriggerTimersForFlow, setFlowTimersHeld } from '../store/repositories/timers.js';
+import { scheduleFlowTriggers } from './appointment-triggers.js';
+import type { EngineContext } from './engine-context.js';
+
+/** Validates a flow definition; throws a ValidationError (`invalid_flow`) listing every problem. */
+export function checkFlow(input: unknown): { flow: FlowDefinition; compiled: CompiledFlow } {
+  const result = validateFlow(input);
+  if (!result.ok) throw new ValidationError('invalid_flow', result.errors);
+  return { flow: result.flow, compiled: result.compiled };
+}
+
+export async function createFlow(ctx: EngineContext, workspace: Workspace, input: unknown): Promise<FlowRow> {
+  const { flow } = checkFlow(input);
+  return ctx.store.transaction((trx) => insertFlow(trx, workspace.id, flow, ctx.clock.now()));
+}
+
+/** Stores a new version. On an active flow it takes effect for new sessions at once. */
+export async function updateFlow(ctx: EngineContext, workspace: Workspace, flowId: string, input: unknown): Promise<FlowRow> {
+  const { flow: definition, compiled } = checkFlow(input);
+  const now = ctx.clock.now();
+  const { row, earliest } = await ctx.store.transaction(async (trx) => {
+    const current = await getFlow(trx, workspace.id, flowId);
+    if (current.status === 'archived') throw new ConflictError('flow_archived', `flow ${flowId} is archived; create a new flow instead`);
+    const row = await addFlowVersion(trx, current, definition, now);
+    let earliest: number | null = null;
+    if (row.status === 'active') {
+      // The trigger may have changed: pending trigger timers are recomputed from the new version.
+      await deleteTriggerTimersForFlow(trx, row.id);
+      ({ earliest } = await scheduleFlowTriggers(trx, { workspace, active: { flow: row, version: row.version, compiled }, now }));
+    }
+    return { row, earliest };
+  });
+  if (earliest !== null) ctx.wake(earliest);
+  return row;
+}
+
+export async function activateFlow(ctx: EngineContext, workspace: Workspace, flowId: string): Promise<FlowRow> {
+  const now = ctx.clock.now();
+  const { row, earliest } = await ctx.store.transaction(async (trx) => {
+    const flow = await getFlow(trx, workspace.id, flowId);
+    if (flow.status === 'active') return { row: flow, earliest: null };
+    if (flow.status === 'archived') throw new ConflictError('flow_archived', `flow ${flowId} is archived and cannot be activated`);
+    if (flow.status === 'draft') {
+      const live = await countLiveFlows(trx, workspace.id);
+      if (live >= workspace.flow_limit) {
+        throw new NudgeError(
+          'plan_limit_reached',
+          `plan "${workspace.plan}" allows ${workspace.flow_limit} live flow${workspace.flow_limit === 1 ? '' : 's'} and ${live} ${live === 1 ? 'is' : 'are'} active or paused; archive one or change plan`,
+          { status: 409 },
+        );
+      }
+    }
+    const wasPaused = flow.status === 'paused';
+    await setFlowStatus(trx, flow.id, 'active', now);
+    const row = { ...flow, status: 'active' as FlowStatus, updated_at: now };
+    let earliest: number | null = null;
+    if (wasPaused) {
+      await setFlowTimersHeld(trx, flow.id, false);
+      await logOpenSessions(trx, flow.id, 'resumed', 'flow resumed', now);
+      earliest = now;
+    }
+    const { compiled } = await ctx.flows.get(trx, flow.id, flow.version);
+    const scheduled = await scheduleFlowTriggers(trx, { workspace, active: { flow: row, version: row.version, compiled }, now });
+    if (scheduled.earliest !== null) earliest = Math.min(earliest ?? Infinity, scheduled.earliest);
+    return { row, earliest };
+  });
+  if (earliest !== null) ctx.wake(earliest);
+  return row;
+}
+
+export async function pauseFlow(ctx: EngineContext, workspace: Workspace, flowId: string): Promise<FlowRow> {
+  const now = ctx.clock.now();
+  return ctx.store.transaction(async (trx) => {
+    const flow = await getFlow(trx, workspace.id, flowId);
+    if (flow.status === 'paused') return flow;
+    if (flow.status !== 'active') throw new ConflictError('flow_not_active', `flow ${flowId} is ${flow.status}; only an active flow can be paused`);
+    await setFlowStatus(trx, flow.id, 'paused', now);
+    await setFlowTimersHeld(trx, flow.id, true);
+    await logOpenSessions(trx, flow.id, 'paused', 'flow paused: holding here', now);
+    return { ...flow, status: 'paused', updated_at: now };
+  });
+}
+
+export async function archiveFlow(ctx: EngineContext, workspace: Workspace, flowId: string): Promise<FlowRow> {
+  const now = ctx.clock.now();
+  return ctx.store.transaction(async (trx) => {
+    const flow = await getFlow(trx, workspace.id, flowId);
+    if (flow.status === 'archived') return flow;
+    await setFlowStatus(trx, flow.id, 'archived', now);
+    await endOpenSessions(trx, { flow_id: flow.id }, 'stopped', 'flow archived', now);
+    await trx.deleteFrom('timers').where('flow_id', '=', flow.id).execute();
+    return { ...flow, status: 'archived', updated_at: now };
+  });
+}
+
+async function logOpenSessions(
+  trx: Parameters<typeof appendSessionLogs>[0],
+  flowId: string,
+  type: string,
+  message: string,
+  now: number,
+): Promise<void> {
+  const open = await trx
+    .selectFrom('sessions')
+    .select(['id', 'workspace_id', 'step_id'])
+    .where('flow_id', '=', flowId)
+    .where('status', 'in', [...OPEN_SESSION_STATUSES])
+    .execute();
+  await appendSessionLogs(
+    trx,
+    open.map((s) => ({ workspace_id: s.workspace_id, session_id: s.id, at: now, type, step_id: s.step_id, message })),
+  );
+}
+
+export interface ApplyResult {
+  flow: FlowRow;
+  action: 'created' | 'updated' | 'unchanged';
+}
+
+/**
+ * Flows as code: create the flow named in the definition, or add a version when the stored
+ * definition differs; then activate it unless `draft`. Idempotent for an unchanged file.
+ */
+export async function applyFlow(
+  ctx: EngineContext,
+  workspace: Workspace,
+  input: unknown,
+  options: { activate: boolean },
+): Promise<ApplyResult> {
+  const { flow: definition } = checkFlow(input);
+  const existing = await findFlowByName(ctx.store.db, workspace.id, definition.name);
+  let flow: FlowRow;
+  let action: ApplyResult['action'];
+  if (!existing) {
+    flow = await createFlow(ctx, workspace, definition);
+    action = 'created';
+  } else {
+    const current = await ctx.store.db
+      .selectFrom('flow_versions')
+      .select('definition_json')
+      .where('flow_id', '=', existing.id)
+      .where('version', '=', existing.version)
+      .executeTakeFirstOrThrow();
+    if (JSON.stringify(decodeJson(current.definition_json, null)) === JSON.stringify(definition)) {
+      flow = existing;
+      action = 'unchanged';
+    } else {
+      flow = await updateFlow(ctx, workspace, existing.id, definition);
+      action = 'updated';
+    }
+  }
+  if (options.activate && flow.status !== 'active') flow = await activateFlow(ctx, workspace, flow.id);
+  return { flow, action };
+}
+
+/** Stops one session (one contact's run) now. */
+export async function stopSession(ctx: EngineContext, workspace: Workspace, sessionId: string): Promise<void> {
+  const now = ctx.clock.now();
+  await ctx.store.transaction(async (trx) => {
+    const row = await trx
+      .selectFrom('sessions')
+      .select(['id', 'status'])
+      .where('workspace_id', '=', workspace.id)
+      .where('id', '=', sessionId)
+      .executeTakeFirst();
+    if (!row) throw new NudgeError('not_found', `session ${sessionId} not found`, { status: 404 });
+    if (!(OPEN_SESSION_STATUSES as readonly string[]).includes(row.status)) {
+      throw new ConflictError('session_ended', `session ${sessionId} already ended (${row.status})`);
+    }
+    await endOpenSessions(trx, { session_id: sessionId }, 'stopped', 'stopped by request', now);
+  });
+}

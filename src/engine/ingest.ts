@@ -1,0 +1,224 @@
+/**
+ * Accepting events. One transaction per request takes an event from the wire to everything it
+ * implies: the contact, the appointment (with its revision), canceled sessions, moved timers,
+ * the sessions it starts and their first timers. Nothing is lost between those steps, and the
+ * same event posted twice (same idempotency key) is stored and acted on once.
+ */
+import type { Kysely } from 'kysely';
+import { evaluateConditions } from '../core/conditions.js';
+import type { AppointmentRow, ContactRow, Database, EventRow, Workspace } from '../store/schema.js';
+import { applyAppointmentChange, type AppointmentApplyResult } from '../store/repositories/appointments.js';
+import { upsertContact } from '../store/repositories/contacts.js';
+import { findEventByKey, insertEvent } from '../store/repositories/events.js';
+import { listActiveFlowDefinitions } from '../store/repositories/flows.js';
+import { newId } from '../store/repositories/ids.js';
+import { encodeJson, isUniqueViolation } from '../store/repositories/json.js';
+import { endOpenSessions } from '../store/repositories/sessions.js';
+import { deleteTriggerTimersForAppointment } from '../store/repositories/timers.js';
+import { moveAnchoredWaits, syncAppointmentTriggers, type ActiveFlow } from './appointment-triggers.js';
+import type { EngineContext } from './engine-context.js';
+import { APPOINTMENT_EVENTS, idempotencyKeyFor, type EventInput } from './event-input.js';
+import { startSession } from './session-start.js';
+import { buildTemplateContext } from './template-context.js';
+
+export interface IngestResult {
+  event_id: string;
+  /** True when an event with the same idempotency key was already stored; nothing was done again. */
+  duplicate: boolean;
+  contact_id: string | null;
+  appointment_id: string | null;
+  /** False when an appointment event was older than the last one applied: stored, not applied. */
+  applied: boolean;
+  sessions_started: string[];
+  sessions_canceled: string[];
+}
+
+interface Accepted {
+  input: EventInput;
+  key: string;
+}
+
+/** Ingests events in one transaction (a batch commits whole or not at all). */
+export async function ingestEvents(
+  ctx: EngineContext,
+  workspace: Workspace,
+  events: EventInput[],
+  headerKey?: string | null,
+): Promise<IngestResult[]> {
+  const accepted: Accepted[] = events.map((input) => ({
+    input,
+    key: idempotencyKeyFor(input, events.length === 1 ? headerKey : null),
+  }));
+  let earliest: number | null = null;
+  const run = () =>
+    ctx.store.transaction(async (trx) => {
+      earliest = null;
+      const flows = await loadActiveFlows(ctx, trx, workspace.id);
+      const results: IngestResult[] = [];
+      for (const item of accepted) {
+        const { result, due } = await ingestOne(ctx, trx, workspace, flows, item);
+        results.push(result);
+        if (due !== null) earliest = earliest === null ? due : Math.min(earliest, due);
+      }
+      return results;
+    });
+  let results: IngestResult[];
+  try {
+    results = await run();
+  } catch (error) {
+    // Two requests creating the same contact or event at once: the loser retries and finds it.
+    if (!isUniqueViolation(error)) throw error;
+    results = await run();
+  }
+  results.forEach((r, i) => {
+    const name = accepted[i]?.input.name ?? 'unknown';
+    ctx.metrics.eventsIngested.inc({ name, result: r.duplicate ? 'duplicate' : 'stored' });
+    ctx.metrics.sessionsStarted.inc(r.sessions_started.length);
+  });
+  if (earliest !== null) ctx.wake(earliest);
+  return results;
+}
+
+async function loadActiveFlows(ctx: EngineContext, db: Kysely<Database>, workspaceId: string): Promise<ActiveFlow[]> {
+  const rows = await listActiveFlowDefinitions(db, workspaceId);
+  const out: ActiveFlow[] = [];
+  for (const row of rows) {
+    const loaded = await ctx.flows.get(db, row.id, row.version, row.definition_json);
+    out.push({ flow: row, version: row.version, compiled: loaded.compiled });
+  }
+  return out;
+}
+
+async function ingestOne(
+  ctx: EngineContext,
+  trx: Kysely<Database>,
+  workspace: Workspace,
+  flows: ActiveFlow[],
+  { input, key }: Accepted,
+): Promise<{ result: IngestResult; due: number | null }> {
+  const now = ctx.clock.now();
+  const existing = await findEventByKey(trx, workspace.id, key);
+  if (existing) {
+    return {
+      result: {
+        event_id: existing.id,
+        duplicate: true,
+        contact_id: existing.contact_id,
+        appointment_id: existing.appointment_id,
+        applied: false,
+        sessions_started: [],
+        sessions_canceled: [],
+      },
+      due: null,
+    };
+  }
+  const occurredAt = input.occurred_at ? Date.parse(input.occurred_at) : now;
+  const contact = await upsertContact(trx, workspace.id, input.contact, now);
+
+  let change: AppointmentApplyResult | undefined;
+  let canceled: string[] = [];
+  let due: number | null = null;
+  const keep = (t: number | null) => {
+    if (t !== null) due = due === null ? t : Math.min(due, t);
+  };
+  if (input.appointment) {
+    const a = input.appointment;
+    const { id, start_at, end_at, timezone, line_item_properties, extra, ...properties } = a;
+    change = await applyAppointmentChange(
+      trx,
+      workspace.id,
+      contact.id,
+      {
+        external_id: id,
+        start_at: start_at ? Date.parse(start_at) : undefined,
+        end_at: end_at ? Date.parse(end_at) : undefined,
+        timezone,
+        status: APPOINTMENT_EVENTS[input.name as keyof typeof APPOINTMENT_EVENTS],
+        properties,
+        line_item_properties,
+        extra,
+      },
+      occurredAt,
+      now,
+    );
+    if (change.applied) {
+      const appointment = change.row;
+      if (change.canceled) {
+        await deleteTriggerTimersForAppointment(trx, appointment.id);
+        canceled = await endOpenSessions(trx, { appointment_id: appointment.id }, 'canceled', 'appointment canceled', now);
+      } else {
+        if (change.moved) keep(await moveAnchoredWaits(trx, { workspace, appointment, contact, now }));
+        keep(await syncAppointmentTriggers(trx, { workspace, appointment, contact, flows, now }));
+      }
+    }
+  }
+
+  const event: EventRow = {
+    id: newId('ev'),
+    workspace_id: workspace.id,
+    name: input.name,
+    idempotency_key: key,
+    contact_id: contact.id,
+    appointment_id: change?.row.id ?? null,
+    occurred_at: occurredAt,
+    received_at: now,
+    payload_json: encodeJson(input),
+  };
+  await insertEvent(trx, event);
+
+  const started: string[] = [];
+  if (!change || change.applied) {
+    for (const active of matchEventFlows(flows, event, contact, change?.row, workspace, now)) {
+      const session = await startSession(trx, {
+        workspace,
+        flow: active.flow,
+        version: active.version,
+        compiled: active.compiled,
+        contact,
+        appointment: change?.row,
+        event,
+        now,
+      });
+      if (session) {
+        started.push(session.id);
+        keep(now);
+      }
+    }
+  }
+  return {
+    result: {
+      event_id: event.id,
+      duplicate: false,
+      contact_id: contact.id,
+      appointment_id: change?.row.id ?? null,
+      applied: change ? change.applied : true,
+      sessions_started: started,
+      sessions_canceled: canceled,
+    },
+    due,
+  };
+}
+
+function matchEventFlows(
+  flows: ActiveFlow[],
+  event: EventRow,
+  contact: ContactRow,
+  appointment: AppointmentRow | undefined,
+  workspace: Workspace,
+  now: number,
+): ActiveFlow[] {
+  const matched: ActiveFlow[] = [];
+  let context: Record<string, unknown> | undefined;
+  for (const active of flows) {
+    const trigger = active.compiled.trigger;
+    if (trigger.type !== 'event') continue;
+    if (!trigger.events.includes(event.name) && !trigger.events.includes('*')) continue;
+    if (trigger.conditions.length > 0) {
+      context ??= buildTemplateContext({ workspace, event, contact, appointment });
+      const flowContext = { ...context, flow: { id: active.flow.id, name: active.flow.name, version: active.version } };
+      if (!evaluateConditions(trigger.conditions, flowContext, now)) continue;
+    }
+    matched.push(active);
+  }
+  return matched;
+}

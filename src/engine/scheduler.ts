@@ -1,0 +1,141 @@
+/**
+ * The worker loop. It claims due timers in batches under a lease, runs them with bounded
+ * concurrency, and then sleeps until the next due time — not a fixed poll. It is woken early
+ * when this process writes an earlier timer, and on PostgreSQL by NOTIFY from other processes.
+ * A safety re-check every `maxIdleMs` covers a lost notification.
+ */
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { EngineContext } from './engine-context.js';
+import { runTimer } from './executor.js';
+
+export interface SchedulerOptions {
+  concurrency: number;
+  batchSize: number;
+  leaseMs: number;
+  maxIdleMs: number;
+}
+
+export class Scheduler {
+  readonly workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  private running = false;
+  private inflight = new Set<Promise<void>>();
+  private timer: NodeJS.Timeout | null = null;
+  private armedAt = Infinity;
+  private ticking = false;
+  private tickAgain = false;
+  private pendingWake = Infinity;
+  private claimCount = 0;
+  private unlisten: (() => Promise<void>) | null = null;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly options: SchedulerOptions,
+  ) {}
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    if (this.ctx.store.capabilities.listenNotify) {
+      this.unlisten = await this.ctx.store.listenTimers((dueAt) => this.wake(dueAt));
+    }
+    this.ctx.logger.info({ worker: this.workerId, ...this.options }, 'worker started');
+    this.arm(0);
+  }
+
+  /** Asks for a check at `dueAt` (or now, if it has passed), unless one is already armed earlier. */
+  wake(dueAt: number): void {
+    if (!this.running) return;
+    if (this.ticking) {
+      this.pendingWake = Math.min(this.pendingWake, dueAt);
+      return;
+    }
+    if (dueAt < this.armedAt) this.arm(Math.max(0, dueAt - this.ctx.clock.now()));
+  }
+
+  /** Stops claiming and waits for running timers (up to `graceMs`); unfinished ones are retaken after their lease. */
+  async stop(graceMs = 10_000): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.unlisten) await this.unlisten().catch(() => undefined);
+    const all = Promise.allSettled([...this.inflight]);
+    await Promise.race([all, new Promise((r) => setTimeout(r, graceMs).unref())]);
+  }
+
+  /** Resolves when no timer is running in this worker (tests and benchmarks use it). */
+  async idle(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
+  private arm(delayMs: number): void {
+    if (!this.running) return;
+    const delay = Math.min(delayMs, this.options.maxIdleMs);
+    const at = this.ctx.clock.now() + delay;
+    if (this.timer) clearTimeout(this.timer);
+    this.armedAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.armedAt = Infinity;
+      void this.tick();
+    }, delay);
+  }
+
+  private async tick(): Promise<void> {
+    if (!this.running) return;
+    if (this.ticking) {
+      this.tickAgain = true;
+      return;
+    }
+    this.ticking = true;
+    this.pendingWake = Infinity;
+    let next: number | null = null;
+    let more = false;
+    try {
+      const free = this.options.concurrency - this.inflight.size;
+      if (free > 0) {
+        const limit = Math.min(this.options.batchSize, free);
+        const now = this.ctx.clock.now();
+        const timers = await this.ctx.store.claimTimers({
+          owner: `${this.workerId}:${++this.claimCount}`,
+          now,
+          leaseMs: this.options.leaseMs,
+          limit,
+        });
+        for (const t of timers) this.dispatch(t);
+        more = timers.length === limit;
+      }
+      if (!more && free > 0) next = await this.ctx.store.nextDueAt();
+    } catch (error) {
+      this.ctx.logger.error({ err: error }, 'claiming timers failed; retrying in 1 s');
+      next = this.ctx.clock.now() + 1000;
+    } finally {
+      this.ticking = false;
+    }
+    if (!this.running) return;
+    const now = this.ctx.clock.now();
+    if (this.tickAgain || more) {
+      this.tickAgain = false;
+      this.arm(0);
+      return;
+    }
+    // When the worker is full, a finishing timer re-arms; otherwise sleep until the next due time.
+    if (this.inflight.size >= this.options.concurrency) return;
+    const target = Math.min(next ?? Infinity, this.pendingWake);
+    this.pendingWake = Infinity;
+    this.arm(target === Infinity ? this.options.maxIdleMs : Math.max(0, target - now));
+  }
+
+  private dispatch(timer: Parameters<typeof runTimer>[1]): void {
+    const p: Promise<void> = runTimer(this.ctx, timer)
+      .catch((error: unknown) => {
+        // The lease expires and the timer is retried; log so a person can see why.
+        this.ctx.logger.error({ err: error, timer: timer.id, session: timer.session_id }, 'timer run failed');
+      })
+      .finally(() => {
+        this.inflight.delete(p);
+        this.wake(this.ctx.clock.now());
+      });
+    this.inflight.add(p);
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * Turning a webhook or email step into a channel call: render the templates against the
+ * session's context, call the channel, and describe the attempt for the delivery log.
+ */
+import type { CompiledStep } from '../core/flow-compiler.js';
+import { durationToMs, parseDuration } from '../core/duration.js';
+import { ChannelError, type ChannelContext, type ChannelResult } from '../channels/channel.js';
+import type { EmailInput } from '../channels/email/email-channel.js';
+import type { WebhookInput } from '../channels/webhook/webhook-channel.js';
+import type { Workspace } from '../store/schema.js';
+import type { EngineContext } from './engine-context.js';
+import { renderRecord, renderString, renderValue, type TemplateContext } from './templates.js';
+
+export type SendAttempt =
+  | { type: 'sent'; channel: string; result: ChannelResult; durationMs: number }
+  | { type: 'failed'; channel: string; error: Error; retryable: boolean; retryAfterMs: number | null; request: unknown; response: unknown; durationMs: number }
+  | { type: 'no_recipient'; channel: string; request: unknown };
+
+export async function performSend(
+  ctx: EngineContext,
+  step: CompiledStep,
+  workspace: Workspace,
+  context: TemplateContext,
+  channelContext: ChannelContext,
+): Promise<SendAttempt> {
+  const channel = step.kind === 'email' ? 'email' : 'webhook';
+  const started = performance.now();
+  let request: unknown = null;
+  try {
+    if (step.webhook) {
+      const input = await renderWebhook(step, context);
+      request = input;
+      const result = await ctx.channels.webhook.send(channelContext, input);
+      return { type: 'sent', channel, result, durationMs: Math.round(performance.now() - started) };
+    }
+    if (step.email) {
+      const input = await renderEmail(ctx, step, workspace, context);
+      request = input;
+      if (!input.to.trim()) return { type: 'no_recipient', channel, request };
+      const result = await ctx.channels.email.send(channelContext, input);
+      return { type: 'sent', channel, result, durationMs: Math.round(performance.now() - started) };
+    }
+    throw new Error(`step ${step.id} is not a send step`);
+  } catch (error) {
+    const durationMs = Math.round(performance.now() - started);
+    if (error instanceof ChannelError) {
+      return {
+        type: 'failed',
+        channel,
+        error,
+        retryable: error.retryable,
+        retryAfterMs: error.retryAfterMs,
+        request: error.request ?? request,
+        response: error.response,
+        durationMs,
+      };
+    }
+    // Template errors and other non-channel failures will not get better by retrying.
+    return { type: 'failed', channel, error: error as Error, retryable: false, retryAfterMs: null, request, response: null, durationMs };
+  }
+}
+
+async function renderWebhook(step: CompiledStep, context: TemplateContext): Promise<WebhookInput> {
+  const w = step.webhook!;
+  const path = `${step.path}.webhook`;
+  const url = await renderString(w.url, context, 'text', `${path}.url`);
+  const headers = await renderRecord(w.headers, context, `${path}.headers`);
+  const hasHeader = (name: string) => Object.keys(headers).some((k) => k.toLowerCase() === name);
+  let body: string | null = null;
+  if (w.form) {
+    body = new URLSearchParams(await renderRecord(w.form, context, `${path}.form`)).toString();
+    if (!hasHeader('content-type')) headers['content-type'] = 'application/x-www-form-urlencoded';
+  } else if (w.body !== undefined) {
+    const contentType = Object.entries(headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? 'application/json';
+    if (typeof w.body === 'string') {
+      body = await renderString(w.body, context, contentType.includes('json') ? 'json' : 'text', `${path}.body`);
+    } else {
+      body = JSON.stringify(await renderValue(w.body, context, `${path}.body`));
+    }
+    if (!hasHeader('content-type')) headers['content-type'] = 'application/json';
+  }
+  const timeout = parseDuration(w.timeout);
+  return { method: w.method, url, headers, body, timeoutMs: timeout ? durationToMs(timeout) : 10_000 };
+}
+
+async function renderEmail(
+  ctx: EngineContext,
+  step: CompiledStep,
+  workspace: Workspace,
+  context: TemplateContext,
+): Promise<EmailInput> {
+  const e = step.email!;
+  const path = `${step.path}.email`;
+  const text = (v: string | undefined, field: string) =>
+    v === undefined ? Promise.resolve(undefined) : renderString(v, context, 'text', `${path}.${field}`);
+  return {
+    from: (await text(e.from, 'from')) || workspace.sender_email || ctx.config.smtpFrom,
+    to: (await text(e.to, 'to')) ?? '',
+    cc: (await text(e.cc, 'cc')) || undefined,
+    bcc: (await text(e.bcc, 'bcc')) || undefined,
+    replyTo: (await text(e.reply_to, 'reply_to')) || undefined,
+    subject: ((await text(e.subject, 'subject')) ?? '').replace(/[\r\n]+/g, ' '),
+    html: e.html === undefined ? undefined : await renderString(e.html, context, 'html', `${path}.html`),
+    text: await text(e.text, 'text'),
+  };
+}

@@ -1,0 +1,400 @@
+/**
+ * Runs a session from the step its timer points at until it waits, retries or ends.
+ *
+ * Each step's result commits in one transaction with the session's new position and its next
+ * timer. Every commit is guarded by the session's `seq`: if the session was stopped, canceled
+ * or advanced by someone else meanwhile, the commit does nothing and this run ends. While a
+ * run goes straight on to the next step it keeps the timer leased, pointing at that step, so
+ * a worker that dies mid-run is replaced at the right step once the lease expires.
+ */
+import { anchorTime, applyOffset } from '../core/appointment-timing.js';
+import { evaluateConditions } from '../core/conditions.js';
+import type { CompiledFlow, CompiledStep } from '../core/flow-compiler.js';
+import { nextRetryDelay } from '../core/retry-policy.js';
+import type { Kysely } from 'kysely';
+import type { AppointmentRow, ContactRow, Database, DeliveryRow, EventRow, FlowRow, SessionRow, TimerRow, Workspace } from '../store/schema.js';
+import { getAppointmentById } from '../store/repositories/appointments.js';
+import { applyContactFields, getContactById } from '../store/repositories/contacts.js';
+import { insertDelivery } from '../store/repositories/deliveries.js';
+import { getEventById } from '../store/repositories/events.js';
+import { newId } from '../store/repositories/ids.js';
+import { decodeJson, encodeJson } from '../store/repositories/json.js';
+import { appendSessionLogs, updateSessionIfAt, type LogEntry } from '../store/repositories/sessions.js';
+import { deleteTimer, putSessionTimer } from '../store/repositories/timers.js';
+import type { EngineContext } from './engine-context.js';
+import { performSend } from './send-steps.js';
+import type { TimeGate } from './session-start.js';
+import { appointmentZone, buildTemplateContext } from './template-context.js';
+import { renderString, renderValue, type TemplateContext } from './templates.js';
+
+/** A timer may fire this early (clock skew between processes) and still count as due. */
+const DUE_TOLERANCE_MS = 5;
+/** Guards against a bug looping forever; no valid flow has this many steps in a row. */
+const MAX_STEPS_PER_RUN = 500;
+
+type Outcome =
+  | { type: 'next'; target?: string | null; logs: Log[]; delivery?: DeliveryRow; patch?: Partial<SessionRow>; effect?: (trx: Kysely<Database>) => Promise<void> }
+  | { type: 'wait'; dueAt: number; gate?: TimeGate | null; logs: Log[]; delivery?: DeliveryRow; patch?: Partial<SessionRow> }
+  | { type: 'end'; status: 'completed' | 'failed' | 'canceled'; reason: string; logs: Log[]; delivery?: DeliveryRow };
+
+type Log = Omit<LogEntry, 'workspace_id' | 'session_id' | 'at'>;
+
+export interface SessionRunArgs {
+  timer: TimerRow;
+  session: SessionRow;
+  flow: FlowRow;
+  compiled: CompiledFlow;
+  workspace: Workspace;
+}
+
+export class SessionRunner {
+  private session: SessionRow;
+  private readonly owner: string;
+  private contact: ContactRow | undefined | null = null;
+  private event: EventRow | undefined | null = null;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly args: SessionRunArgs,
+  ) {
+    this.session = { ...args.session };
+    this.owner = args.timer.lease_owner ?? '';
+  }
+
+  async run(): Promise<void> {
+    let dueRef = this.args.timer.scheduled_at;
+    for (let i = 0; i < MAX_STEPS_PER_RUN; i++) {
+      const stepId = this.session.step_id;
+      const step = stepId === null ? undefined : this.args.compiled.steps[stepId];
+      const now = this.ctx.clock.now();
+      const outcome: Outcome = step
+        ? await this.execute(step, now, dueRef)
+        : { type: 'end', status: 'failed', reason: `step ${stepId} not found in version ${this.session.flow_version}`, logs: [] };
+      const goOn = await this.apply(step, outcome, now);
+      if (!goOn) return;
+      dueRef = this.ctx.clock.now();
+    }
+    await this.apply(undefined, { type: 'end', status: 'failed', reason: `more than ${MAX_STEPS_PER_RUN} steps in one run`, logs: [] }, this.ctx.clock.now());
+  }
+
+  private async execute(step: CompiledStep, now: number, dueRef: number): Promise<Outcome> {
+    switch (step.kind) {
+      case 'wait':
+        return this.wait(step, now);
+      case 'branch':
+        return this.branch(step, now);
+      case 'webhook':
+      case 'email':
+        return this.send(step, now, dueRef);
+      case 'update_contact':
+        return this.updateContact(step);
+      case 'exit':
+        return { type: 'end', status: 'completed', reason: step.exit?.reason ? `exit: ${step.exit.reason}` : 'exit step', logs: [] };
+    }
+  }
+
+  // ---- steps -------------------------------------------------------------------------------
+
+  private async wait(step: CompiledStep, now: number): Promise<Outcome> {
+    const wait = step.wait!;
+    const waiting = this.session.status === 'waiting';
+    let target: number;
+    let gate: TimeGate | null = null;
+    if (wait.type === 'appointment') {
+      const appointment = await this.appointment();
+      if (!appointment) return { type: 'next', logs: [{ type: 'wait_over', step_id: step.id, message: 'no appointment to wait for' }] };
+      gate = { anchor: wait.anchor, offset: wait.offset };
+      target = anchorTime(appointment, wait.anchor, wait.offset, await this.zone());
+    } else if (wait.type === 'time') {
+      target = wait.at;
+    } else {
+      target = waiting && this.session.wake_at !== null ? this.session.wake_at : applyOffset(now, `+${wait.duration}`, await this.zone());
+    }
+    if (target > now + DUE_TOLERANCE_MS) {
+      const logs: Log[] = waiting ? [] : [{ type: 'waiting', step_id: step.id, message: `waiting until ${new Date(target).toISOString()}` }];
+      return { type: 'wait', dueAt: target, gate, logs };
+    }
+    const appointment = this.session.appointment_id ? await this.appointment() : undefined;
+    return {
+      type: 'next',
+      logs: [{ type: 'wait_over', step_id: step.id, message: waiting ? 'wait over' : 'time already passed, not waiting' }],
+      patch: gate ? { gate_json: encodeJson(gate), appointment_revision: appointment?.revision ?? null } : {},
+    };
+  }
+
+  private async branch(step: CompiledStep, now: number): Promise<Outcome> {
+    const context = await this.context();
+    const branches = step.branches ?? [];
+    for (const [i, b] of branches.entries()) {
+      if (evaluateConditions(b.when, context, now)) {
+        return { type: 'next', target: b.first ?? step.next, logs: [{ type: 'branch', step_id: step.id, message: `took ${b.name ?? `branch ${i + 1}`}` }] };
+      }
+    }
+    return { type: 'next', target: step.otherwise ?? step.next, logs: [{ type: 'branch', step_id: step.id, message: 'took otherwise' }] };
+  }
+
+  private async updateContact(step: CompiledStep): Promise<Outcome> {
+    const contactId = this.session.contact_id;
+    if (!contactId) return { type: 'next', logs: [{ type: 'skipped', step_id: step.id, message: 'session has no contact' }] };
+    const context = await this.context();
+    const { attributes, ...fields } = step.updateContact ?? {};
+    const rendered: Record<string, string> = {};
+    for (const [k, v] of Object.entries(fields)) {
+      if (typeof v === 'string') rendered[k] = await renderString(v, context, 'text', `${step.path}.update_contact.${k}`);
+    }
+    const attrs = attributes ? ((await renderValue(attributes, context, `${step.path}.update_contact.attributes`)) as Record<string, unknown>) : undefined;
+    const now = this.ctx.clock.now();
+    return {
+      type: 'next',
+      logs: [{ type: 'contact_updated', step_id: step.id, message: 'contact updated', data: { ...rendered, attributes: attrs } }],
+      effect: async (trx) => {
+        const current = await getContactById(trx, contactId);
+        if (current) await applyContactFields(trx, current, { ...rendered, ...(attrs ? { attributes: attrs } : {}) }, now);
+        this.contact = null; // later steps see the update
+      },
+    };
+  }
+
+  private async send(step: CompiledStep, now: number, dueRef: number): Promise<Outcome> {
+    const lateness = now - dueRef;
+    if (step.maxLatenessMs !== null && lateness > step.maxLatenessMs) {
+      return {
+        type: 'next',
+        logs: [{ type: 'skipped', step_id: step.id, message: `skipped: ${Math.round(lateness / 1000)} s late, more than max_lateness` }],
+        delivery: this.delivery(step, step.kind, 'skipped', { request: null, response: null, error: 'late', durationMs: 0 }),
+      };
+    }
+    // Re-read the appointment just before sending: a cancel or reschedule that raced this run wins.
+    const patch: Partial<SessionRow> = {};
+    if (this.session.appointment_id) {
+      const appointment = await this.appointment(true);
+      if (appointment && appointment.revision !== this.session.appointment_revision) {
+        if (appointment.status === 'canceled') {
+          return { type: 'end', status: 'canceled', reason: 'appointment canceled before send', logs: [] };
+        }
+        const gate = decodeJson<TimeGate | null>(this.session.gate_json, null);
+        if (gate) {
+          const due = anchorTime(appointment, gate.anchor, gate.offset, await this.zone());
+          if (due > now + DUE_TOLERANCE_MS) {
+            return {
+              type: 'wait',
+              dueAt: due,
+              gate,
+              logs: [{ type: 'rescheduled', step_id: step.id, message: `appointment moved: sending at ${new Date(due).toISOString()}` }],
+            };
+          }
+        }
+        patch.appointment_revision = appointment.revision;
+      }
+    }
+    const context = await this.context();
+    const attempt = this.session.attempt;
+    const result = await performSend(this.ctx, step, this.args.workspace, context, {
+      idempotencyKey: this.idempotencyKey(step),
+      workspaceId: this.session.workspace_id,
+      sessionId: this.session.id,
+    });
+    if (result.type === 'no_recipient') {
+      return {
+        type: 'next',
+        patch,
+        logs: [{ type: 'skipped', step_id: step.id, message: 'skipped: no recipient' }],
+        delivery: this.delivery(step, result.channel, 'skipped', { request: result.request, response: null, error: 'no recipient', durationMs: 0 }),
+      };
+    }
+    if (result.type === 'sent') {
+      this.ctx.metrics.deliveries.inc({ channel: result.channel, status: 'succeeded' });
+      return {
+        type: 'next',
+        patch,
+        logs: [{ type: 'sent', step_id: step.id, message: `${result.channel} sent (attempt ${attempt})` }],
+        delivery: this.delivery(step, result.channel, 'succeeded', { ...result.result, error: null, durationMs: result.durationMs }),
+      };
+    }
+    const record = { request: result.request, response: result.response, error: result.error.message, durationMs: result.durationMs };
+    if (result.retryable && attempt < step.maxAttempts) {
+      const delay = nextRetryDelay(
+        attempt,
+        { maxAttempts: step.maxAttempts, baseMs: this.ctx.config.retry.baseMs, maxMs: this.ctx.config.retry.maxMs },
+        result.retryAfterMs,
+        this.ctx.random,
+      );
+      this.ctx.metrics.deliveries.inc({ channel: result.channel, status: 'retrying' });
+      const dueAt = now + delay;
+      return {
+        type: 'wait',
+        dueAt,
+        gate: decodeJson<TimeGate | null>(this.session.gate_json, null),
+        patch: { ...patch, attempt: attempt + 1 },
+        logs: [{ type: 'retrying', step_id: step.id, message: `${result.error.message}; attempt ${attempt + 1} at ${new Date(dueAt).toISOString()}` }],
+        delivery: this.delivery(step, result.channel, 'retrying', record),
+      };
+    }
+    this.ctx.metrics.deliveries.inc({ channel: result.channel, status: 'failed' });
+    const why = result.retryable ? `gave up after ${attempt} attempts` : 'permanent error';
+    return {
+      type: 'end',
+      status: 'failed',
+      reason: `${step.kind} ${step.id} failed: ${result.error.message} (${why})`,
+      logs: [],
+      delivery: this.delivery(step, result.channel, 'failed', record),
+    };
+  }
+
+  // ---- committing ----------------------------------------------------------------------------
+
+  /** Commits an outcome; returns true when the run should go straight on to the next step. */
+  private async apply(step: CompiledStep | undefined, outcome: Outcome, now: number): Promise<boolean> {
+    const s = this.session;
+    const seq = s.seq + 1;
+    let patch: Partial<SessionRow>;
+    let timer: 'delete' | 'lease' | { dueAt: number; gate: TimeGate | null };
+    const logs: Log[] = [...outcome.logs];
+    let end: { status: string; reason: string } | null = null;
+
+    if (outcome.type === 'next') {
+      const target = outcome.target === undefined ? (step?.next ?? null) : outcome.target;
+      if (target === null) {
+        end = { status: 'completed', reason: 'reached the end' };
+      } else {
+        patch = { ...outcome.patch, step_id: target, status: 'active', attempt: 1, wake_at: null };
+      }
+    } else if (outcome.type === 'wait') {
+      patch = { ...outcome.patch, status: 'waiting', wake_at: outcome.dueAt };
+      if (outcome.gate) patch.gate_json = encodeJson(outcome.gate);
+    } else {
+      end = { status: outcome.status, reason: outcome.reason };
+    }
+    if (end) {
+      patch = { status: end.status, ended_at: now, end_reason: end.reason, wake_at: null };
+      if (outcome.type === 'next' && outcome.patch) patch = { ...outcome.patch, ...patch };
+      logs.push({ type: end.status, step_id: s.step_id, message: end.reason });
+      timer = 'delete';
+    } else if (outcome.type === 'wait') {
+      timer = { dueAt: outcome.dueAt, gate: outcome.gate ?? null };
+    } else {
+      timer = 'lease';
+    }
+    const finalPatch: Partial<SessionRow> = { ...patch!, seq, updated_at: now };
+    const effect = outcome.type === 'next' ? outcome.effect : undefined;
+
+    let held = false;
+    const committed = await this.ctx.store.transaction(async (trx) => {
+      if (outcome.delivery) await insertDelivery(trx, outcome.delivery);
+      if (!(await updateSessionIfAt(trx, s.id, s.seq, finalPatch))) return false;
+      if (timer !== 'delete') {
+        // Paused while this run was under way: the next timer is written held, and the run stops.
+        const flow = await trx.selectFrom('flows').select('status').where('id', '=', s.flow_id).executeTakeFirst();
+        held = flow?.status === 'paused';
+      }
+      if (effect) await effect(trx);
+      await appendSessionLogs(
+        trx,
+        logs.map((l) => ({ ...l, workspace_id: s.workspace_id, session_id: s.id, at: now })),
+      );
+      if (timer === 'delete') {
+        await deleteTimer(trx, s.id);
+      } else {
+        const next = { ...s, ...finalPatch };
+        await putSessionTimer(
+          trx,
+          {
+            sessionId: s.id,
+            workspaceId: s.workspace_id,
+            flowId: s.flow_id,
+            appointmentId: s.appointment_id,
+            stepId: next.step_id!,
+            seq,
+            dueAt: timer === 'lease' ? now : timer.dueAt,
+            anchor: timer !== 'lease' && timer.gate && this.isAppointmentWait(next.step_id) ? timer.gate : null,
+            lease: timer === 'lease' && !held ? { owner: this.owner, until: now + this.ctx.config.worker.leaseMs } : null,
+            held,
+          },
+          now,
+        );
+      }
+      return true;
+    });
+    if (!committed) {
+      this.ctx.logger.info({ session: s.id, step: s.step_id }, 'session changed while running; dropping this run');
+      return false;
+    }
+    this.session = { ...s, ...finalPatch };
+    if (held) return false;
+    if (timer !== 'lease' && timer !== 'delete') this.ctx.wake(timer.dueAt);
+    return timer === 'lease';
+  }
+
+  /** Timers of appointment-relative waits and of gated sends move with the appointment. */
+  private isAppointmentWait(stepId: string | null): boolean {
+    const step = stepId ? this.args.compiled.steps[stepId] : undefined;
+    if (!step) return false;
+    return step.wait?.type === 'appointment' || step.kind === 'webhook' || step.kind === 'email';
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------
+
+  private idempotencyKey(step: CompiledStep): string {
+    // Iteration is 1: the step graph has no loops, so a session enters a step at most once.
+    return `${this.session.id}.${step.id}.1`;
+  }
+
+  private delivery(
+    step: CompiledStep,
+    channel: string,
+    status: string,
+    r: { request: unknown; response: unknown; error: string | null; durationMs: number },
+  ): DeliveryRow {
+    return {
+      id: newId('dl'),
+      workspace_id: this.session.workspace_id,
+      session_id: this.session.id,
+      flow_id: this.session.flow_id,
+      step_id: step.id,
+      channel,
+      attempt: this.session.attempt,
+      idempotency_key: this.idempotencyKey(step),
+      status,
+      request_json: encodeJson(r.request),
+      response_json: r.response === null ? null : encodeJson(r.response),
+      error: r.error,
+      duration_ms: r.durationMs,
+      created_at: this.ctx.clock.now(),
+    };
+  }
+
+  private appointmentCache: AppointmentRow | undefined | null = null;
+
+  private async appointment(fresh = false): Promise<AppointmentRow | undefined> {
+    if (!this.session.appointment_id) return undefined;
+    if (fresh || this.appointmentCache === null) {
+      this.appointmentCache = await getAppointmentById(this.ctx.store.db, this.session.appointment_id);
+    }
+    return this.appointmentCache;
+  }
+
+  private async loadContact(): Promise<ContactRow | undefined> {
+    if (this.contact === null) {
+      this.contact = this.session.contact_id ? await getContactById(this.ctx.store.db, this.session.contact_id) : undefined;
+    }
+    return this.contact;
+  }
+
+  private async zone(): Promise<string> {
+    return appointmentZone({ appointment: await this.appointment(), contact: await this.loadContact(), workspace: this.args.workspace });
+  }
+
+  private async context(): Promise<TemplateContext> {
+    if (this.event === null) {
+      this.event = this.session.event_id ? await getEventById(this.ctx.store.db, this.session.event_id) : undefined;
+    }
+    return buildTemplateContext({
+      workspace: this.args.workspace,
+      flow: { id: this.args.flow.id, name: this.args.flow.name, version: this.session.flow_version },
+      session: this.session,
+      event: this.event,
+      contact: await this.loadContact(),
+      appointment: await this.appointment(),
+    });
+  }
+}

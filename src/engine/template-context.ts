@@ -1,0 +1,73 @@
+/**
+ * The variables a template sees: `event`, `contact`, `appointment`, `workspace`, `flow`, `session`.
+ * `event.*` carries the Sesami/Klaviyo property names (`event.service_name`, `event.datetime`,
+ * `event.customer_management_link`, …) taken from the appointment as it is *now*, so a reminder
+ * sent after a reschedule shows the new time; then the event's own `properties` on top.
+ */
+import { formatAppointmentDatetime, resolveZone } from '../core/appointment-timing.js';
+import type { AppointmentRow, ContactRow, EventRow, FlowRow, SessionRow, Workspace } from '../store/schema.js';
+import { APPOINTMENT_PROPERTIES } from '../store/repositories/appointments.js';
+import { contactView } from '../store/repositories/contacts.js';
+import { decodeJson } from '../store/repositories/json.js';
+import type { TemplateContext } from './templates.js';
+
+export interface ContextSources {
+  workspace: Workspace;
+  flow?: Pick<FlowRow, 'id' | 'name'> & { version: number };
+  session?: Pick<SessionRow, 'id' | 'key'>;
+  event?: EventRow | undefined;
+  contact?: ContactRow | undefined;
+  appointment?: AppointmentRow | undefined;
+}
+
+export function appointmentZone(sources: Pick<ContextSources, 'appointment' | 'contact' | 'workspace'>): string {
+  return resolveZone(sources.appointment?.timezone, sources.contact?.timezone, sources.workspace.timezone);
+}
+
+export function buildTemplateContext(sources: ContextSources): TemplateContext {
+  const { workspace, event, contact, appointment } = sources;
+  const zone = appointmentZone(sources);
+  const appointmentVars = appointment ? appointmentVariables(appointment, zone, contact?.language ?? null) : undefined;
+  const payload = event ? decodeJson<{ properties?: Record<string, unknown> }>(event.payload_json, {}) : {};
+  const eventVars: Record<string, unknown> = {
+    ...(appointmentVars ? sesamiProperties(appointmentVars) : {}),
+    ...(payload.properties ?? {}),
+    name: event?.name ?? (appointment ? 'appointment.reminder' : null),
+    id: event?.id ?? null,
+    occurred_at: event ? new Date(event.occurred_at).toISOString() : null,
+  };
+  const contactVars = contact ? contactView(contact) : {};
+  return {
+    event: eventVars,
+    contact: contactVars,
+    appointment: appointmentVars ?? {},
+    workspace: { id: workspace.id, name: workspace.name, timezone: workspace.timezone },
+    flow: sources.flow ? { id: sources.flow.id, name: sources.flow.name, version: sources.flow.version } : {},
+    session: sources.session ? { id: sources.session.id, key: sources.session.key } : {},
+  };
+}
+
+function appointmentVariables(row: AppointmentRow, zone: string, language: string | null): Record<string, unknown> {
+  const vars: Record<string, unknown> = {
+    id: row.external_id,
+    nudge_id: row.id,
+    status: row.status,
+    start_at: new Date(row.start_at).toISOString(),
+    end_at: new Date(row.end_at).toISOString(),
+    timezone: zone,
+    revision: row.revision,
+    datetime: formatAppointmentDatetime(row.start_at, zone, language ?? 'en-US'),
+    line_item_properties: decodeJson(row.line_item_properties_json, null),
+    ...decodeJson<Record<string, unknown>>(row.extra_json, {}),
+  };
+  for (const key of APPOINTMENT_PROPERTIES) vars[key] = row[key];
+  return vars;
+}
+
+/** The property names of Sesami's Klaviyo table (seeds/001). */
+function sesamiProperties(a: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { appointment_id: a.id, datetime: a.datetime };
+  for (const key of APPOINTMENT_PROPERTIES) out[key] = a[key];
+  out.line_item_properties = a.line_item_properties;
+  return out;
+}

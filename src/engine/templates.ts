@@ -1,0 +1,105 @@
+/**
+ * Liquid rendering for step fields. Three output modes, chosen by where the text goes:
+ * - `text`: as is (subjects, URLs, headers, SMS);
+ * - `html`: every `{{ }}` output is HTML-escaped (a name like `<b>` cannot inject markup);
+ * - `json`: every output is escaped for a JSON string, so a template body stays valid JSON
+ *   whatever quotes, newlines or `{{` a customer's name contains.
+ * Object bodies are rendered leaf by leaf and serialized afterwards; a leaf that is exactly one
+ * `{{ expression }}` keeps the expression's type (a number stays a number).
+ */
+import { Liquid } from 'liquidjs';
+import { NudgeError } from '../core/errors.js';
+
+export type OutputMode = 'text' | 'html' | 'json';
+
+export class TemplateError extends NudgeError {
+  constructor(message: string, path: string, cause?: unknown) {
+    super('template_error', `${path}: ${message}`, { status: 400, path, cause });
+    this.name = 'TemplateError';
+  }
+}
+
+const escapeHtml = (v: unknown): string =>
+  String(v ?? '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+
+const escapeJsonString = (v: unknown): string => {
+  const s = typeof v === 'string' ? v : v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v ?? '');
+  return JSON.stringify(s).slice(1, -1);
+};
+
+function createLiquid(outputEscape?: (v: unknown) => string): Liquid {
+  const liquid = new Liquid({
+    cache: 1000,
+    strictFilters: true,
+    ownPropertyOnly: true,
+    ...(outputEscape ? { outputEscape } : {}),
+  });
+  liquid.registerFilter('json', (v: unknown) => JSON.stringify(v ?? null));
+  return liquid;
+}
+
+const engines: Record<OutputMode, Liquid> = {
+  text: createLiquid(),
+  html: createLiquid(escapeHtml),
+  json: createLiquid(escapeJsonString),
+};
+
+const SINGLE_OUTPUT = /^\s*\{\{-?\s*([^{}]+?)\s*-?\}\}\s*$/;
+
+export type TemplateContext = Record<string, unknown>;
+
+/** Renders one template string; `path` names the field in errors (`steps[0].email.subject`). */
+export async function renderString(
+  template: string,
+  context: TemplateContext,
+  mode: OutputMode,
+  path: string,
+): Promise<string> {
+  if (!template.includes('{')) return template;
+  try {
+    return await engines[mode].parseAndRender(template, context);
+  } catch (error) {
+    throw new TemplateError((error as Error).message, path, error);
+  }
+}
+
+/** Renders every string inside a JSON-like value. */
+export async function renderValue(value: unknown, context: TemplateContext, path: string): Promise<unknown> {
+  if (typeof value === 'string') {
+    const single = SINGLE_OUTPUT.exec(value);
+    if (single?.[1] && !single[1].includes('|')) {
+      try {
+        const v = await engines.text.evalValue(single[1], context);
+        return v === undefined ? null : v;
+      } catch (error) {
+        throw new TemplateError((error as Error).message, path, error);
+      }
+    }
+    return renderString(value, context, 'text', path);
+  }
+  if (Array.isArray(value)) {
+    return Promise.all(value.map((v, i) => renderValue(v, context, `${path}[${i}]`)));
+  }
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = await renderValue(v, context, `${path}.${k}`);
+    return out;
+  }
+  return value;
+}
+
+/** Renders each value of a string map (headers, form fields). */
+export async function renderRecord(
+  record: Record<string, string> | undefined,
+  context: TemplateContext,
+  path: string,
+): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(record ?? {})) out[k] = await renderString(v, context, 'text', `${path}.${k}`);
+  return out;
+}

@@ -1,0 +1,169 @@
+import type { Kysely } from 'kysely';
+import { NotFoundError } from '../../core/errors.js';
+import type { ContactRow, Database } from '../schema.js';
+import { newId } from './ids.js';
+import { decodeJson, encodeJson } from './json.js';
+
+export interface ContactFields {
+  external_id?: string;
+  email?: string;
+  phone?: string;
+  name?: string;
+  first_name?: string;
+  last_name?: string;
+  language?: string;
+  timezone?: string;
+  attributes?: Record<string, unknown>;
+}
+
+/** A contact as the API and templates show it. */
+export interface ContactView {
+  id: string;
+  external_id: string | null;
+  email: string | null;
+  phone: string | null;
+  name: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  language: string | null;
+  timezone: string | null;
+  attributes: Record<string, unknown>;
+  created_at: string;
+  updated_at: string;
+}
+
+export function contactView(row: ContactRow): ContactView {
+  return {
+    id: row.id,
+    external_id: row.external_id,
+    email: row.email,
+    phone: row.phone,
+    name: row.name,
+    first_name: row.first_name,
+    last_name: row.last_name,
+    language: row.language,
+    timezone: row.timezone,
+    attributes: decodeJson<Record<string, unknown>>(row.attributes_json, {}),
+    created_at: new Date(row.created_at).toISOString(),
+    updated_at: new Date(row.updated_at).toISOString(),
+  };
+}
+
+/**
+ * Finds the contact by external id, then email, then phone, and applies the given fields;
+ * creates it when none matches. Attributes merge (a null value removes a key).
+ */
+export async function upsertContact(
+  db: Kysely<Database>,
+  workspaceId: string,
+  fields: ContactFields,
+  now: number,
+): Promise<ContactRow> {
+  const existing = await findContactByIdentity(db, workspaceId, fields);
+  if (!existing) {
+    const row: ContactRow = {
+      id: newId('ct'),
+      workspace_id: workspaceId,
+      external_id: fields.external_id ?? null,
+      email: fields.email ?? null,
+      phone: fields.phone ?? null,
+      name: fields.name ?? null,
+      first_name: fields.first_name ?? null,
+      last_name: fields.last_name ?? null,
+      language: fields.language ?? null,
+      timezone: fields.timezone ?? null,
+      attributes_json: encodeJson(mergeAttributes({}, fields.attributes)),
+      created_at: now,
+      updated_at: now,
+    };
+    await db.insertInto('contacts').values(row).execute();
+    return row;
+  }
+  return applyContactFields(db, existing, fields, now);
+}
+
+/** Writes the fields that are present and differ; returns the row as stored. */
+export async function applyContactFields(
+  db: Kysely<Database>,
+  existing: ContactRow,
+  fields: ContactFields,
+  now: number,
+): Promise<ContactRow> {
+  const patch: Partial<ContactRow> = {};
+  for (const key of ['external_id', 'email', 'phone', 'name', 'first_name', 'last_name', 'language', 'timezone'] as const) {
+    const value = fields[key];
+    if (value !== undefined && value !== existing[key]) patch[key] = value;
+  }
+  if (fields.attributes) {
+    const merged = encodeJson(mergeAttributes(decodeJson(existing.attributes_json, {}), fields.attributes));
+    if (merged !== existing.attributes_json) patch.attributes_json = merged;
+  }
+  if (Object.keys(patch).length === 0) return existing;
+  patch.updated_at = now;
+  await db.updateTable('contacts').set(patch).where('id', '=', existing.id).execute();
+  return { ...existing, ...patch };
+}
+
+function mergeAttributes(
+  current: Record<string, unknown>,
+  update: Record<string, unknown> | undefined,
+): Record<string, unknown> {
+  const out = { ...current };
+  for (const [k, v] of Object.entries(update ?? {})) {
+    if (v === null) delete out[k];
+    else out[k] = v;
+  }
+  return out;
+}
+
+export async function findContactByIdentity(
+  db: Kysely<Database>,
+  workspaceId: string,
+  identity: Pick<ContactFields, 'external_id' | 'email' | 'phone'>,
+): Promise<ContactRow | undefined> {
+  for (const key of ['external_id', 'email', 'phone'] as const) {
+    const value = identity[key];
+    if (!value) continue;
+    const row = await db
+      .selectFrom('contacts')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where(key, '=', value)
+      .executeTakeFirst();
+    if (row) return row;
+  }
+  return undefined;
+}
+
+export async function getContact(db: Kysely<Database>, workspaceId: string, id: string): Promise<ContactRow> {
+  const row = await db
+    .selectFrom('contacts')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where((eb) => eb.or([eb('id', '=', id), eb('external_id', '=', id)]))
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError('contact', id);
+  return row;
+}
+
+export async function getContactById(db: Kysely<Database>, id: string): Promise<ContactRow | undefined> {
+  return db.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export interface ListOptions {
+  limit: number;
+  /** Id of the last row of the previous page (rows come newest first). */
+  cursor?: string | undefined;
+}
+
+export async function listContacts(
+  db: Kysely<Database>,
+  workspaceId: string,
+  options: ListOptions & { email?: string | undefined; external_id?: string | undefined },
+): Promise<ContactRow[]> {
+  let q = db.selectFrom('contacts').selectAll().where('workspace_id', '=', workspaceId);
+  if (options.email) q = q.where('email', '=', options.email);
+  if (options.external_id) q = q.where('external_id', '=', options.external_id);
+  if (options.cursor) q = q.where('id', '<', options.cursor);
+  return q.orderBy('id', 'desc').limit(options.limit).execute();
+}

@@ -1,0 +1,234 @@
+import type { Kysely } from 'kysely';
+import { NotFoundError } from '../../core/errors.js';
+import type { ReentryPolicy } from '../../core/flow-definition.js';
+import type { Database, SessionLogRow, SessionRow } from '../schema.js';
+import { newId } from './ids.js';
+import { decodeJson, encodeJson } from './json.js';
+import type { ListOptions } from './contacts.js';
+
+export const OPEN_SESSION_STATUSES = ['active', 'waiting'] as const;
+
+export async function insertSession(db: Kysely<Database>, row: SessionRow): Promise<void> {
+  await db.insertInto('sessions').values(row).execute();
+}
+
+export async function getSessionById(db: Kysely<Database>, id: string): Promise<SessionRow | undefined> {
+  return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function getSession(db: Kysely<Database>, workspaceId: string, id: string): Promise<SessionRow> {
+  const row = await db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError('session', id);
+  return row;
+}
+
+/**
+ * Applies `patch` only if the session is still at sequence `expectSeq`; returns whether it did.
+ * This is the guard that makes a stale worker (lease lost, session stopped meanwhile) harmless.
+ */
+export async function updateSessionIfAt(
+  db: Kysely<Database>,
+  id: string,
+  expectSeq: number,
+  patch: Partial<SessionRow>,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('sessions')
+    .set(patch)
+    .where('id', '=', id)
+    .where('seq', '=', expectSeq)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Whether the re-entry policy forbids a new session for this flow, key and contact. */
+export async function reentryBlocked(
+  db: Kysely<Database>,
+  flowId: string,
+  policy: ReentryPolicy,
+  key: string,
+  contactId: string | null,
+): Promise<boolean> {
+  if (policy === 'always') return false;
+  let q = db.selectFrom('sessions').select('id').where('flow_id', '=', flowId);
+  if (policy === 'once_per_key') q = q.where('key', '=', key);
+  else if (policy === 'once_per_contact') q = q.where('contact_id', '=', contactId);
+  else q = q.where('key', '=', key).where('status', 'in', [...OPEN_SESSION_STATUSES]);
+  const row = await q.limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
+export interface SessionFilters extends ListOptions {
+  flow_id?: string | undefined;
+  contact_id?: string | undefined;
+  appointment_id?: string | undefined;
+  status?: string | undefined;
+  step_id?: string | undefined;
+}
+
+export async function listSessions(
+  db: Kysely<Database>,
+  workspaceId: string,
+  filters: SessionFilters,
+): Promise<SessionRow[]> {
+  let q = db.selectFrom('sessions').selectAll().where('workspace_id', '=', workspaceId);
+  if (filters.flow_id) q = q.where('flow_id', '=', filters.flow_id);
+  if (filters.contact_id) q = q.where('contact_id', '=', filters.contact_id);
+  if (filters.appointment_id) q = q.where('appointment_id', '=', filters.appointment_id);
+  if (filters.status) q = q.where('status', '=', filters.status);
+  if (filters.step_id) q = q.where('step_id', '=', filters.step_id);
+  if (filters.cursor) q = q.where('id', '<', filters.cursor);
+  return q.orderBy('id', 'desc').limit(filters.limit).execute();
+}
+
+/** Open sessions of a flow, counted per step: who is where. */
+export async function countSessionsByStep(
+  db: Kysely<Database>,
+  flowId: string,
+): Promise<Array<{ step_id: string | null; status: string; count: number }>> {
+  const rows = await db
+    .selectFrom('sessions')
+    .select(['step_id', 'status', (eb) => eb.fn.countAll<number>().as('count')])
+    .where('flow_id', '=', flowId)
+    .groupBy(['step_id', 'status'])
+    .execute();
+  return rows.map((r) => ({ step_id: r.step_id, status: r.status, count: Number(r.count) }));
+}
+
+export async function countSessionsByStatus(db: Kysely<Database>): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom('sessions')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('count')])
+    .groupBy('status')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.count)]));
+}
+
+export interface LogEntry {
+  workspace_id: string;
+  session_id: string;
+  at: number;
+  type: string;
+  step_id?: string | null;
+  message: string;
+  data?: unknown;
+}
+
+export async function appendSessionLogs(db: Kysely<Database>, entries: LogEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await db
+    .insertInto('session_logs')
+    .values(
+      entries.map((e) => ({
+        id: newId('sl'),
+        workspace_id: e.workspace_id,
+        session_id: e.session_id,
+        at: e.at,
+        type: e.type,
+        step_id: e.step_id ?? null,
+        message: e.message,
+        data_json: e.data === undefined ? null : encodeJson(e.data),
+      })),
+    )
+    .execute();
+}
+
+export async function listSessionLogs(db: Kysely<Database>, sessionId: string): Promise<SessionLogRow[]> {
+  return db.selectFrom('session_logs').selectAll().where('session_id', '=', sessionId).orderBy('id').execute();
+}
+
+/**
+ * Ends every open session matching `where` with `status`, logs it on each, and deletes their
+ * timers, in the caller's transaction. Returns the ended sessions' ids.
+ */
+export async function endOpenSessions(
+  db: Kysely<Database>,
+  where: { appointment_id?: string; flow_id?: string; session_id?: string },
+  status: 'canceled' | 'stopped',
+  reason: string,
+  now: number,
+): Promise<string[]> {
+  let q = db.selectFrom('sessions').select(['id', 'workspace_id', 'step_id']).where('status', 'in', [...OPEN_SESSION_STATUSES]);
+  if (where.appointment_id) q = q.where('appointment_id', '=', where.appointment_id);
+  if (where.flow_id) q = q.where('flow_id', '=', where.flow_id);
+  if (where.session_id) q = q.where('id', '=', where.session_id);
+  const open = await q.execute();
+  if (open.length === 0) return [];
+  const ids = open.map((s) => s.id);
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    await db
+      .updateTable('sessions')
+      .set((eb) => ({
+        status,
+        end_reason: reason,
+        ended_at: now,
+        updated_at: now,
+        wake_at: null,
+        seq: eb('seq', '+', 1),
+      }))
+      .where('id', 'in', chunk)
+      .execute();
+    await db.deleteFrom('timers').where('id', 'in', chunk).execute();
+  }
+  await appendSessionLogs(
+    db,
+    open.map((s) => ({ workspace_id: s.workspace_id, session_id: s.id, at: now, type: status, step_id: s.step_id, message: reason })),
+  );
+  return ids;
+}
+
+export interface SessionView {
+  id: string;
+  flow_id: string;
+  flow_version: number;
+  contact_id: string | null;
+  appointment_id: string | null;
+  event_id: string | null;
+  key: string;
+  status: string;
+  step_id: string | null;
+  attempt: number;
+  wake_at: string | null;
+  created_at: string;
+  updated_at: string;
+  ended_at: string | null;
+  end_reason: string | null;
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+export function sessionView(row: SessionRow): SessionView {
+  return {
+    id: row.id,
+    flow_id: row.flow_id,
+    flow_version: row.flow_version,
+    contact_id: row.contact_id,
+    appointment_id: row.appointment_id,
+    event_id: row.event_id,
+    key: row.key,
+    status: row.status,
+    step_id: row.step_id,
+    attempt: row.attempt,
+    wake_at: iso(row.wake_at),
+    created_at: iso(row.created_at) as string,
+    updated_at: iso(row.updated_at) as string,
+    ended_at: iso(row.ended_at),
+    end_reason: row.end_reason,
+  };
+}
+
+export function sessionLogView(row: SessionLogRow): Record<string, unknown> {
+  return {
+    at: new Date(row.at).toISOString(),
+    type: row.type,
+    step_id: row.step_id,
+    message: row.message,
+    data: decodeJson(row.data_json, null),
+  };
+}

@@ -1,0 +1,206 @@
+import type { Kysely } from 'kysely';
+import type { Database, TimerRow } from '../schema.js';
+
+export interface SessionTimerSpec {
+  sessionId: string;
+  workspaceId: string;
+  flowId: string;
+  appointmentId: string | null;
+  stepId: string;
+  seq: number;
+  dueAt: number;
+  /** Set for waits relative to the appointment: a reschedule moves the timer. */
+  anchor?: { anchor: string; offset: string } | null;
+  held?: boolean;
+  /** Keep the timer leased by this claim (a worker going straight on to the next step). */
+  lease?: { owner: string; until: number } | null;
+}
+
+/** A session has at most one timer, keyed by the session's id: writing it replaces the previous. */
+export async function putSessionTimer(db: Kysely<Database>, spec: SessionTimerSpec, now: number): Promise<void> {
+  const values = {
+    id: spec.sessionId,
+    due_at: spec.lease ? spec.lease.until : spec.dueAt,
+    scheduled_at: spec.dueAt,
+    kind: 'session',
+    workspace_id: spec.workspaceId,
+    flow_id: spec.flowId,
+    session_id: spec.sessionId,
+    appointment_id: spec.appointmentId,
+    step_id: spec.stepId,
+    seq: spec.seq,
+    anchor: spec.anchor?.anchor ?? null,
+    anchor_offset: spec.anchor?.offset ?? null,
+    held: spec.held ? 1 : 0,
+    lease_owner: spec.lease?.owner ?? null,
+    claims: 0,
+    created_at: now,
+  };
+  await db
+    .insertInto('timers')
+    .values(values)
+    .onConflict((oc) =>
+      oc.column('id').doUpdateSet({
+        due_at: values.due_at,
+        scheduled_at: values.scheduled_at,
+        step_id: values.step_id,
+        seq: values.seq,
+        anchor: values.anchor,
+        anchor_offset: values.anchor_offset,
+        held: values.held,
+        lease_owner: values.lease_owner,
+        ...(spec.lease ? {} : { claims: 0 }),
+      }),
+    )
+    .execute();
+}
+
+export function triggerTimerId(flowId: string, appointmentId: string): string {
+  return `tr_${flowId}_${appointmentId}`;
+}
+
+export interface TriggerTimerSpec {
+  workspaceId: string;
+  flowId: string;
+  appointmentId: string;
+  dueAt: number;
+  anchor: string;
+  offset: string;
+  held?: boolean;
+}
+
+/** One pending trigger per flow and appointment; writing it again moves it. */
+export async function putTriggerTimer(db: Kysely<Database>, spec: TriggerTimerSpec, now: number): Promise<void> {
+  const values = {
+    id: triggerTimerId(spec.flowId, spec.appointmentId),
+    due_at: spec.dueAt,
+    scheduled_at: spec.dueAt,
+    kind: 'trigger',
+    workspace_id: spec.workspaceId,
+    flow_id: spec.flowId,
+    session_id: null,
+    appointment_id: spec.appointmentId,
+    step_id: null,
+    seq: null,
+    anchor: spec.anchor,
+    anchor_offset: spec.offset,
+    held: spec.held ? 1 : 0,
+    lease_owner: null,
+    claims: 0,
+    created_at: now,
+  };
+  await db
+    .insertInto('timers')
+    .values(values)
+    .onConflict((oc) =>
+      oc.column('id').doUpdateSet({
+        due_at: values.due_at,
+        scheduled_at: values.scheduled_at,
+        anchor: values.anchor,
+        anchor_offset: values.anchor_offset,
+        held: 0,
+        lease_owner: null,
+      }),
+    )
+    .execute();
+}
+
+export async function getTimer(db: Kysely<Database>, id: string): Promise<TimerRow | undefined> {
+  return db.selectFrom('timers').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Deletes a timer if this claim still holds it (a reschedule or another worker may have taken it). */
+export async function deleteClaimedTimer(db: Kysely<Database>, id: string, leaseOwner: string): Promise<boolean> {
+  const r = await db.deleteFrom('timers').where('id', '=', id).where('lease_owner', '=', leaseOwner).executeTakeFirst();
+  return Number(r.numDeletedRows) === 1;
+}
+
+export async function deleteTimer(db: Kysely<Database>, id: string): Promise<void> {
+  await db.deleteFrom('timers').where('id', '=', id).execute();
+}
+
+/** Moves a claimed timer to `dueAt` and releases the lease (a wait that must go on, a retry). */
+export async function rearmClaimedTimer(
+  db: Kysely<Database>,
+  id: string,
+  leaseOwner: string,
+  dueAt: number,
+  held = false,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('timers')
+    .set({ due_at: dueAt, scheduled_at: dueAt, lease_owner: null, held: held ? 1 : 0 })
+    .where('id', '=', id)
+    .where('lease_owner', '=', leaseOwner)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Timers that follow an appointment's times: pending triggers and appointment-relative waits. */
+export async function listAnchoredTimers(db: Kysely<Database>, appointmentId: string): Promise<TimerRow[]> {
+  return db
+    .selectFrom('timers')
+    .selectAll()
+    .where('appointment_id', '=', appointmentId)
+    .where('anchor', 'is not', null)
+    .execute();
+}
+
+/** Moves a timer to a new time, releasing any lease: a worker holding it will find it changed. */
+export async function moveTimer(db: Kysely<Database>, id: string, dueAt: number): Promise<void> {
+  await db
+    .updateTable('timers')
+    .set({ due_at: dueAt, scheduled_at: dueAt, lease_owner: null })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function deleteTriggerTimersForAppointment(db: Kysely<Database>, appointmentId: string): Promise<number> {
+  const r = await db
+    .deleteFrom('timers')
+    .where('appointment_id', '=', appointmentId)
+    .where('kind', '=', 'trigger')
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+export async function deleteTriggerTimersForFlow(db: Kysely<Database>, flowId: string): Promise<number> {
+  const r = await db.deleteFrom('timers').where('flow_id', '=', flowId).where('kind', '=', 'trigger').executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+/** Holds (pause) or releases (resume) every timer of a flow. */
+export async function setFlowTimersHeld(db: Kysely<Database>, flowId: string, held: boolean): Promise<number> {
+  const r = await db
+    .updateTable('timers')
+    .set({ held: held ? 1 : 0, lease_owner: null })
+    .where('flow_id', '=', flowId)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+export async function countTimers(db: Kysely<Database>): Promise<{ pending: number; held: number }> {
+  const rows = await db
+    .selectFrom('timers')
+    .select(['held', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('held')
+    .execute();
+  let pending = 0;
+  let held = 0;
+  for (const r of rows) {
+    if (Number(r.held) === 1) held += Number(r.n);
+    else pending += Number(r.n);
+  }
+  return { pending, held };
+}
+
+/** Scheduled time of the most overdue unheld timer, for the lag metric. */
+export async function oldestDueScheduledAt(db: Kysely<Database>, now: number): Promise<number | null> {
+  const row = await db
+    .selectFrom('timers')
+    .select((eb) => eb.fn.min<number>('scheduled_at').as('t'))
+    .where('held', '=', 0)
+    .where('due_at', '<=', now)
+    .executeTakeFirst();
+  return row?.t === null || row?.t === undefined ? null : Number(row.t);
+}

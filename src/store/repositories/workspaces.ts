@@ -1,0 +1,125 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { NudgeError, NotFoundError } from '../../core/errors.js';
+import type { ApiKeyRow, Database, Workspace } from '../schema.js';
+import { newId } from './ids.js';
+
+/** Flow limits per plan, from Sesami's plans (Small 1, Pro 6, Advanced 9). */
+export const PLAN_FLOW_LIMITS: Record<string, number> = { small: 1, pro: 6, advanced: 9 };
+
+export interface NewWorkspace {
+  name: string;
+  /** Default `pro`. */
+  plan?: string;
+  /** Overrides the plan's limit (plan becomes `custom` when no plan is named). */
+  flowLimit?: number;
+  /** Default `UTC`. */
+  timezone?: string;
+  senderEmail?: string | null;
+}
+
+export async function createWorkspace(db: Kysely<Database>, input: NewWorkspace, now: number): Promise<Workspace> {
+  const plan = input.plan ?? (input.flowLimit !== undefined ? 'custom' : 'pro');
+  const limit = input.flowLimit ?? PLAN_FLOW_LIMITS[plan];
+  if (limit === undefined) {
+    throw new NudgeError('invalid_plan', `unknown plan "${plan}" (small, pro, advanced, or give a flow limit)`, {
+      status: 400,
+      path: 'plan',
+    });
+  }
+  const row: Workspace = {
+    id: newId('ws'),
+    name: input.name,
+    plan,
+    flow_limit: limit,
+    timezone: input.timezone ?? 'UTC',
+    sender_email: input.senderEmail ?? null,
+    created_at: now,
+  };
+  await db.insertInto('workspaces').values(row).execute();
+  return row;
+}
+
+export async function getWorkspace(db: Kysely<Database>, id: string): Promise<Workspace> {
+  const row = await db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new NotFoundError('workspace', id);
+  return row;
+}
+
+export async function findWorkspace(db: Kysely<Database>, idOrName: string): Promise<Workspace | undefined> {
+  return db
+    .selectFrom('workspaces')
+    .selectAll()
+    .where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]))
+    .orderBy('created_at')
+    .executeTakeFirst();
+}
+
+export async function listWorkspaces(db: Kysely<Database>): Promise<Workspace[]> {
+  return db.selectFrom('workspaces').selectAll().orderBy('created_at').execute();
+}
+
+export async function countWorkspaces(db: Kysely<Database>): Promise<number> {
+  const row = await db.selectFrom('workspaces').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+export interface CreatedApiKey {
+  key: string;
+  row: ApiKeyRow;
+}
+
+/** Creates a key `nk_<43 chars>`; only its hash is stored, so the key is shown once. */
+export async function createApiKey(
+  db: Kysely<Database>,
+  workspaceId: string,
+  name: string,
+  now: number,
+): Promise<CreatedApiKey> {
+  const key = `nk_${randomBytes(32).toString('base64url')}`;
+  const row: ApiKeyRow = {
+    id: newId('key'),
+    workspace_id: workspaceId,
+    name,
+    prefix: key.slice(0, 10),
+    key_hash: hashApiKey(key),
+    created_at: now,
+    revoked_at: null,
+    last_used_at: null,
+  };
+  await db.insertInto('api_keys').values(row).execute();
+  return { key, row };
+}
+
+export async function listApiKeys(db: Kysely<Database>, workspaceId?: string): Promise<ApiKeyRow[]> {
+  let q = db.selectFrom('api_keys').selectAll().orderBy('created_at');
+  if (workspaceId) q = q.where('workspace_id', '=', workspaceId);
+  return q.execute();
+}
+
+export async function revokeApiKey(db: Kysely<Database>, idOrPrefix: string, now: number): Promise<ApiKeyRow> {
+  const row = await db
+    .selectFrom('api_keys')
+    .selectAll()
+    .where((eb) => eb.or([eb('id', '=', idOrPrefix), eb('prefix', '=', idOrPrefix)]))
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError('API key', idOrPrefix);
+  await db.updateTable('api_keys').set({ revoked_at: now }).where('id', '=', row.id).execute();
+  return { ...row, revoked_at: now };
+}
+
+/** The workspace a live key belongs to, or undefined for an unknown or revoked key. */
+export async function findWorkspaceByApiKey(db: Kysely<Database>, key: string): Promise<Workspace | undefined> {
+  const row = await db
+    .selectFrom('api_keys')
+    .innerJoin('workspaces', 'workspaces.id', 'api_keys.workspace_id')
+    .selectAll('workspaces')
+    .where('api_keys.key_hash', '=', hashApiKey(key))
+    .where('api_keys.revoked_at', 'is', null)
+    .executeTakeFirst();
+  return row;
+}
