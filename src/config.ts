@@ -33,6 +33,10 @@ const envSchema = z.object({
   NUDGE_RETRY_MAX_MS: int(1).default(3_600_000),
   /** Largest request body accepted, in bytes (batch requests too). */
   NUDGE_MAX_BODY_BYTES: int(1024).default(1_048_576),
+  /** Where CLI client commands (flows apply, events send) reach the API. */
+  NUDGE_URL: z.string().url().optional(),
+  /** API key for CLI client commands. */
+  NUDGE_API_KEY: z.string().optional(),
   /** Set to 0 to run the API without a worker in this process. */
   NUDGE_RUN_WORKER: z.enum(['0', '1']).default('1'),
 });
@@ -55,6 +59,8 @@ export interface Config {
   retry: { baseMs: number; maxMs: number };
   maxBodyBytes: number;
   runWorker: boolean;
+  /** For CLI commands that talk to a running server. */
+  client: { url: string; apiKey: string | null };
 }
 
 /** Reads and validates the environment; throws a ValidationError naming the bad variable. */
@@ -80,5 +86,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     retry: Object.freeze({ baseMs: e.NUDGE_RETRY_BASE_MS, maxMs: e.NUDGE_RETRY_MAX_MS }),
     maxBodyBytes: e.NUDGE_MAX_BODY_BYTES,
     runWorker: e.NUDGE_RUN_WORKER === '1',
+    client: Object.freeze({
+      url: e.NUDGE_URL ?? `http://${e.NUDGE_HOST === '0.0.0.0' ? '127.0.0.1' : e.NUDGE_HOST}:${e.PORT}`,
+      apiKey: e.NUDGE_API_KEY || null,
+    }),
   });
 }

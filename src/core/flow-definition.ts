@@ -38,6 +38,32 @@ export type ConditionOp =
   | 'before'
   | 'after';
 
+/** Every ConditionOp, for validators and UIs. */
+export const CONDITION_OPS = [
+  'equals',
+  'not_equals',
+  'in',
+  'not_in',
+  'contains',
+  'not_contains',
+  'exists',
+  'not_exists',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'before',
+  'after',
+] as const satisfies readonly ConditionOp[];
+
+/** Every ReentryPolicy, for validators and UIs. */
+export const REENTRY_POLICIES = [
+  'once_per_key',
+  'once_per_contact',
+  'once_while_active',
+  'always',
+] as const satisfies readonly ReentryPolicy[];
+
 /** `field` is a dotted path into the context: `event.*`, `contact.*`, `appointment.*`. */
 export interface FieldCondition {
   field: string;

@@ -1,0 +1,200 @@
+#!/usr/bin/env node
+/**
+ * `nudge`: serve, worker, migrate, workspaces, keys, flows, events.
+ * Commands parse flags, call the library and release what they opened in `finally`.
+ */
+import { readFile } from 'node:fs/promises';
+import { Command } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { loadConfig, type Config } from '../config.js';
+import { NudgeError } from '../core/errors.js';
+import { createStore } from '../store/create-store.js';
+import type { Store } from '../store/store.js';
+import { createApiKey, createWorkspace, findWorkspace, listApiKeys, listWorkspaces, revokeApiKey } from '../store/repositories/workspaces.js';
+import { callApi } from './api-client.js';
+import { runServe, runWorker } from './run.js';
+
+const program = new Command();
+program
+  .name('nudge')
+  .description('Nudge: a self-hosted engine for customer-journey flows')
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('run the HTTP API and a worker in one process (creates a default workspace on first start)')
+  .action(async () => runServe(loadConfig()));
+
+program
+  .command('worker')
+  .description('run a worker only: claims due timers and runs sessions (scale out with several on PostgreSQL)')
+  .action(async () => runWorker(loadConfig()));
+
+program
+  .command('migrate')
+  .description('apply pending database migrations and exit')
+  .action(async () =>
+    withStore(loadConfig(), async (store) => {
+      const applied = await store.migrate();
+      print(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+    }),
+  );
+
+const workspaces = program.command('workspaces').description('manage workspaces');
+workspaces
+  .command('create')
+  .requiredOption('--name <name>', 'workspace name')
+  .option('--plan <plan>', 'small (1 flow), pro (6), advanced (9)', 'pro')
+  .option('--flow-limit <n>', 'custom flow limit (overrides the plan)')
+  .option('--timezone <zone>', 'default IANA timezone', 'UTC')
+  .option('--sender <email>', 'default sender for emails')
+  .description('create a workspace and its first API key')
+  .action(async (o: { name: string; plan: string; flowLimit?: string; timezone: string; sender?: string }) =>
+    withStore(loadConfig(), async (store) => {
+      await store.migrate();
+      const now = Date.now();
+      const { workspace, key } = await store.transaction(async (trx) => {
+        const workspace = await createWorkspace(
+          trx,
+          {
+            name: o.name,
+            plan: o.flowLimit ? undefined : o.plan,
+            flowLimit: o.flowLimit ? Number(o.flowLimit) : undefined,
+            timezone: o.timezone,
+            senderEmail: o.sender ?? null,
+          },
+          now,
+        );
+        const created = await createApiKey(trx, workspace.id, 'default', now);
+        return { workspace, key: created.key };
+      });
+      print(`workspace ${workspace.id} (${workspace.name}, plan ${workspace.plan}, ${workspace.flow_limit} flows)`);
+      print(`API key (shown once): ${key}`);
+    }),
+  );
+workspaces
+  .command('list')
+  .description('list workspaces')
+  .action(async () =>
+    withStore(loadConfig(), async (store) => {
+      await store.migrate();
+      for (const w of await listWorkspaces(store.db)) print(`${w.id}  ${w.name}  plan=${w.plan}  flows<=${w.flow_limit}  tz=${w.timezone}`);
+    }),
+  );
+
+const keys = program.command('keys').description('manage API keys');
+keys
+  .command('create')
+  .requiredOption('--workspace <id|name>', 'workspace')
+  .option('--name <name>', 'a label for the key', 'cli')
+  .description('create an API key (printed once)')
+  .action(async (o: { workspace: string; name: string }) =>
+    withStore(loadConfig(), async (store) => {
+      await store.migrate();
+      const ws = await findWorkspace(store.db, o.workspace);
+      if (!ws) throw new NudgeError('not_found', `workspace ${o.workspace} not found`, { status: 404 });
+      const { key, row } = await createApiKey(store.db, ws.id, o.name, Date.now());
+      print(`${row.id}  ${row.prefix}…  ${row.name}`);
+      print(`API key (shown once): ${key}`);
+    }),
+  );
+keys
+  .command('list')
+  .option('--workspace <id|name>', 'only this workspace')
+  .description('list API keys (prefixes only)')
+  .action(async (o: { workspace?: string }) =>
+    withStore(loadConfig(), async (store) => {
+      await store.migrate();
+      const ws = o.workspace ? await findWorkspace(store.db, o.workspace) : undefined;
+      if (o.workspace && !ws) throw new NudgeError('not_found', `workspace ${o.workspace} not found`, { status: 404 });
+      for (const k of await listApiKeys(store.db, ws?.id)) {
+        const state = k.revoked_at ? `revoked ${new Date(k.revoked_at).toISOString()}` : 'live';
+        print(`${k.id}  ${k.prefix}…  ${k.name}  ${k.workspace_id}  ${state}`);
+      }
+    }),
+  );
+keys
+  .command('revoke <id>')
+  .description('revoke an API key by id or prefix')
+  .action(async (id: string) =>
+    withStore(loadConfig(), async (store) => {
+      await store.migrate();
+      const row = await revokeApiKey(store.db, id, Date.now());
+      print(`revoked ${row.id} (${row.prefix}…)`);
+    }),
+  );
+
+interface ClientFlags {
+  url?: string;
+  key?: string;
+}
+const clientOptions = (cmd: Command) =>
+  cmd.option('--url <url>', 'Nudge server (default NUDGE_URL or http://127.0.0.1:3000)').option('--key <key>', 'API key (default NUDGE_API_KEY)');
+const client = (config: Readonly<Config>, o: ClientFlags) => ({ url: o.url ?? config.client.url, apiKey: o.key ?? config.client.apiKey });
+
+const flows = program.command('flows').description('flows as code');
+clientOptions(
+  flows
+    .command('apply <files...>')
+    .option('--draft', 'save without activating')
+    .description('create or update flows from YAML or JSON files (matched by name), then activate them'),
+).action(async (files: string[], o: ClientFlags & { draft?: boolean }) => {
+  const config = loadConfig();
+  for (const file of files) {
+    const text = await readFile(file, 'utf8');
+    const body = file.endsWith('.json') ? { json: JSON.parse(text) as unknown } : { yaml: text };
+    try {
+      const res = (await callApi(client(config, o), 'POST', `/v1/flows/apply?activate=${o.draft ? 'false' : 'true'}`, body)) as {
+        data: { action: string; flow: { id: string; name: string; status: string; version: number } };
+      };
+      const f = res.data.flow;
+      print(`${file}: ${res.data.action} ${f.id} "${f.name}" v${f.version} (${f.status})`);
+    } catch (error) {
+      if (error instanceof NudgeError) throw new NudgeError(error.code, `${file}: ${error.message}`, { status: error.status });
+      throw error;
+    }
+  }
+});
+clientOptions(flows.command('list').description('list flows')).action(async (o: ClientFlags) => {
+  const res = (await callApi(client(loadConfig(), o), 'GET', '/v1/flows')) as {
+    data: Array<{ id: string; name: string; status: string; version: number }>;
+  };
+  for (const f of res.data) print(`${f.id}  ${f.status.padEnd(8)}  v${f.version}  ${f.name}`);
+});
+
+const events = program.command('events').description('events');
+clientOptions(
+  events
+    .command('send [json]')
+    .option('--file <file>', 'read the event (or {"events":[…]}) from a JSON or YAML file')
+    .description('send an event to a running server'),
+).action(async (json: string | undefined, o: ClientFlags & { file?: string }) => {
+  const text = o.file ? await readFile(o.file, 'utf8') : json;
+  if (!text) throw new NudgeError('missing_event', 'give the event as an argument or with --file', { status: 400 });
+  const body = (o.file && !o.file.endsWith('.json') ? parseYaml(text) : JSON.parse(text)) as Record<string, unknown>;
+  const path = Array.isArray(body.events) ? '/v1/events/batch' : '/v1/events';
+  const res = await callApi(client(loadConfig(), o), 'POST', path, { json: body });
+  print(JSON.stringify(res, null, 2));
+});
+
+async function withStore(config: Readonly<Config>, fn: (store: Store) => Promise<void>): Promise<void> {
+  const store = await createStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.dbSchema });
+  try {
+    await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+function print(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof NudgeError) {
+    process.stderr.write(`error: ${error.message}${error.path ? ` (at ${error.path})` : ''}\n`);
+  } else {
+    process.stderr.write(`error: ${(error as Error).stack ?? String(error)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,41 @@
+/**
+ * The session state machine. A session is `active` while the engine runs its steps, `waiting`
+ * while a timer holds it, and ends in one of the terminal states:
+ * `completed` (ran out of steps or reached exit), `failed` (a step failed for good),
+ * `stopped` (by a person, or the flow was archived), `canceled` (its appointment was canceled).
+ */
+
+import { NudgeError } from './errors.js';
+
+export const SESSION_STATES = ['active', 'waiting', 'completed', 'failed', 'stopped', 'canceled'] as const;
+export type SessionState = (typeof SESSION_STATES)[number];
+
+export const TERMINAL_STATES: ReadonlySet<SessionState> = new Set<SessionState>([
+  'completed',
+  'failed',
+  'stopped',
+  'canceled',
+]);
+
+export function isTerminal(state: SessionState): boolean {
+  return TERMINAL_STATES.has(state);
+}
+
+/**
+ * Allowed moves: active ↔ waiting; active or waiting → any terminal state; active → active (the
+ * session advances a step) and waiting → waiting (a wait is re-timed, e.g. after a reschedule).
+ * A terminal state never changes.
+ */
+export function canTransition(from: SessionState, to: SessionState): boolean {
+  // Every non-terminal state may move to every state, itself included; checking `to` against the
+  // list still refuses a corrupt value read from storage.
+  if (!(SESSION_STATES as readonly string[]).includes(from) || isTerminal(from)) return false;
+  return (SESSION_STATES as readonly string[]).includes(to);
+}
+
+/** Throws NudgeError `invalid_transition` (409) when {@link canTransition} says no. */
+export function assertTransition(from: SessionState, to: SessionState): void {
+  if (!canTransition(from, to)) {
+    throw new NudgeError('invalid_transition', `session cannot go from ${from} to ${to}`, { status: 409 });
+  }
+}

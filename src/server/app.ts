@@ -1,0 +1,58 @@
+/**
+ * The HTTP API. Routes stay thin: parse and validate, call one engine function, map the result.
+ * Tests call `app.request()` without opening a port.
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { NudgeError } from '../core/errors.js';
+import type { EngineContext } from '../engine/engine-context.js';
+import type { AppEnv } from './app-types.js';
+import { apiKeyAuth } from './auth.js';
+import { errorBody, mapError } from './error-mapping.js';
+import { buildOpenApiDocument } from './openapi.js';
+import { eventRoutes } from './routes/events.js';
+import { flowRoutes } from './routes/flows.js';
+import { recordRoutes } from './routes/records.js';
+import { sessionRoutes } from './routes/sessions.js';
+
+export function createApp(ctx: EngineContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const limit = ctx.config.maxBodyBytes;
+
+  app.onError((error, c) => mapError(error, c, ctx.logger));
+  app.notFound((c) =>
+    c.json(errorBody(new NudgeError('not_found', `no route for ${c.req.method} ${c.req.path}`, { status: 404 })), 404),
+  );
+
+  app.get('/health', async (c) => {
+    try {
+      await ctx.store.nextDueAt();
+      return c.json({ status: 'ok', database: ctx.store.dialect });
+    } catch {
+      return c.json({ status: 'unavailable', database: ctx.store.dialect }, 503);
+    }
+  });
+  app.get('/metrics', async (c) => {
+    const text = await ctx.metrics.registry.metrics();
+    return c.text(text, 200, { 'content-type': ctx.metrics.registry.contentType });
+  });
+  const openapi = buildOpenApiDocument();
+  app.get('/v1/openapi.json', (c) => c.json(openapi));
+
+  const v1 = new Hono<AppEnv>();
+  v1.use(
+    '*',
+    bodyLimit({
+      maxSize: limit,
+      onError: (c) =>
+        c.json(errorBody(new NudgeError('payload_too_large', `request body is larger than ${limit} bytes`, { status: 413 })), 413),
+    }),
+  );
+  v1.use('*', apiKeyAuth(ctx));
+  v1.route('/events', eventRoutes(ctx));
+  v1.route('/flows', flowRoutes(ctx));
+  v1.route('/sessions', sessionRoutes(ctx));
+  v1.route('/', recordRoutes(ctx));
+  app.route('/v1', v1);
+  return app;
+}

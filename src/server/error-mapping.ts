@@ -1,0 +1,27 @@
+/**
+ * The one place errors become HTTP responses: `{ "error": { "code", "message", "path"?, "details"? } }`.
+ * Known errors keep their status; anything else is a 500 with its detail kept in the log only.
+ */
+import type { Context } from 'hono';
+import type { Logger } from 'pino';
+import { NudgeError } from '../core/errors.js';
+
+export interface ErrorBody {
+  error: { code: string; message: string; path?: string; details?: Array<{ path: string; message: string }> };
+}
+
+export function errorBody(error: NudgeError): ErrorBody {
+  const body: ErrorBody = { error: { code: error.code, message: error.message } };
+  if (error.path !== undefined && error.path !== '') body.error.path = error.path;
+  if (error.details && error.details.length > 1) body.error.details = error.details;
+  return body;
+}
+
+export function mapError(error: unknown, c: Context, logger: Logger): Response {
+  if (error instanceof NudgeError && error.status < 500) {
+    return c.json(errorBody(error), error.status as 400);
+  }
+  logger.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed');
+  const body: ErrorBody = { error: { code: 'internal_error', message: 'internal error; see the server log' } };
+  return c.json(body, 500);
+}

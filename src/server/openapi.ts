@@ -1,0 +1,140 @@
+/**
+ * The OpenAPI 3.1 document served at /v1/openapi.json. Event and contact schemas come from the
+ * same zod schemas that validate requests, so the document cannot drift from the code.
+ */
+import { z } from 'zod';
+import { contactInputSchema, eventInputSchema } from '../engine/event-input.js';
+
+type Json = Record<string, unknown>;
+
+const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
+const jsonBody = (schema: Json): Json => ({ required: true, content: { 'application/json': { schema } } });
+const ok = (description: string, schema: Json = { type: 'object' }): Json => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+const errors = {
+  '400': { description: 'Invalid input', content: { 'application/json': { schema: ref('Error') } } },
+  '401': { description: 'Missing or invalid API key', content: { 'application/json': { schema: ref('Error') } } },
+  '404': { description: 'Not found (or another workspace’s)', content: { 'application/json': { schema: ref('Error') } } },
+};
+const idParam = (name = 'id'): Json => ({ name, in: 'path', required: true, schema: { type: 'string' } });
+const query = (name: string, description: string): Json => ({ name, in: 'query', required: false, description, schema: { type: 'string' } });
+const pageParams = [query('limit', '1–200, default 50'), query('cursor', 'next_cursor of the previous page')];
+
+function toSchema(schema: z.ZodType): Json {
+  const out = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json;
+  delete out.$schema;
+  return out;
+}
+
+export function buildOpenApiDocument(): Json {
+  const flowAction = (action: string, summary: string): Json => ({
+    post: { summary, operationId: `${action}Flow`, parameters: [idParam()], responses: { '200': ok(summary), ...errors, '409': errors['400'] } },
+  });
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Nudge API',
+      version: '1',
+      description: 'Events in, flows decide, Nudge sends on time. Authenticate with `Authorization: Bearer <API key>`.',
+    },
+    servers: [{ url: '/' }],
+    security: [{ apiKey: [] }],
+    components: {
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: {
+            error: {
+              type: 'object',
+              required: ['code', 'message'],
+              properties: {
+                code: { type: 'string' },
+                message: { type: 'string' },
+                path: { type: 'string', description: 'The bad field, e.g. steps[2].wait.until' },
+                details: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+              },
+            },
+          },
+        },
+        Event: toSchema(eventInputSchema),
+        Contact: toSchema(contactInputSchema),
+        Flow: {
+          type: 'object',
+          description: 'A flow definition (JSON, or YAML with content-type application/yaml). See docs/flows.md.',
+          required: ['name', 'trigger', 'steps'],
+          properties: {
+            name: { type: 'string' },
+            description: { type: 'string' },
+            trigger: { type: 'object' },
+            steps: { type: 'array', items: { type: 'object' } },
+            session: { type: 'object' },
+            settings: { type: 'object' },
+          },
+        },
+      },
+    },
+    paths: {
+      '/health': { get: { summary: 'Liveness and database check', security: [], responses: { '200': ok('Healthy'), '503': ok('Database unreachable') } } },
+      '/metrics': { get: { summary: 'Prometheus metrics', security: [], responses: { '200': { description: 'Prometheus text format' } } } },
+      '/v1/events': {
+        post: {
+          summary: 'Send an event',
+          operationId: 'sendEvent',
+          description: 'Stored once per idempotency key (body field, Idempotency-Key header, or a hash of the body).',
+          parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string' } }],
+          requestBody: jsonBody(ref('Event')),
+          responses: { '202': ok('Accepted'), '200': ok('Duplicate: already accepted'), ...errors, '413': errors['400'] },
+        },
+        get: { summary: 'List events', operationId: 'listEvents', parameters: [...pageParams, query('name', 'event name'), query('contact_id', 'contact')], responses: { '200': ok('Events'), ...errors } },
+      },
+      '/v1/events/batch': {
+        post: {
+          summary: 'Send up to 1000 events in one transaction',
+          operationId: 'sendEvents',
+          requestBody: jsonBody({ type: 'object', required: ['events'], properties: { events: { type: 'array', items: ref('Event'), maxItems: 1000 } } }),
+          responses: { '202': ok('Accepted'), ...errors },
+        },
+      },
+      '/v1/events/{id}': { get: { summary: 'Get an event', parameters: [idParam()], responses: { '200': ok('Event'), ...errors } } },
+      '/v1/contacts': {
+        get: { summary: 'List contacts', parameters: [...pageParams, query('email', 'exact email'), query('external_id', 'exact external id')], responses: { '200': ok('Contacts'), ...errors } },
+        post: { summary: 'Create or update a contact', requestBody: jsonBody(ref('Contact')), responses: { '200': ok('Contact'), ...errors } },
+      },
+      '/v1/contacts/{id}': { get: { summary: 'Get a contact (id or external id)', parameters: [idParam()], responses: { '200': ok('Contact'), ...errors } } },
+      '/v1/appointments': { get: { summary: 'List appointments', parameters: [...pageParams, query('status', 'booked, canceled, completed, checked_in, no_show'), query('contact_id', 'contact')], responses: { '200': ok('Appointments'), ...errors } } },
+      '/v1/appointments/{id}': { get: { summary: 'Get an appointment (id or booking-system id)', parameters: [idParam()], responses: { '200': ok('Appointment'), ...errors } } },
+      '/v1/flows': {
+        get: { summary: 'List flows', parameters: [query('status', 'draft, active, paused, archived')], responses: { '200': ok('Flows'), ...errors } },
+        post: { summary: 'Create a flow (draft; ?activate=true to activate)', requestBody: jsonBody(ref('Flow')), responses: { '201': ok('Created'), ...errors, '409': errors['400'] } },
+      },
+      '/v1/flows/validate': { post: { summary: 'Validate a flow definition without saving it', requestBody: jsonBody(ref('Flow')), responses: { '200': ok('{ valid, errors }'), ...errors } } },
+      '/v1/flows/{id}': {
+        get: { summary: 'Get a flow with its definition and who is at which step', parameters: [idParam()], responses: { '200': ok('Flow'), ...errors } },
+        put: { summary: 'Edit a flow: stores a new version', parameters: [idParam()], requestBody: jsonBody(ref('Flow')), responses: { '200': ok('Flow'), ...errors, '409': errors['400'] } },
+      },
+      '/v1/flows/{id}/activate': flowAction('activate', 'Activate (within the plan limit) or resume'),
+      '/v1/flows/{id}/resume': flowAction('resume', 'Resume a paused flow'),
+      '/v1/flows/{id}/pause': flowAction('pause', 'Pause: sessions hold where they are'),
+      '/v1/flows/{id}/archive': flowAction('archive', 'Archive: sessions end'),
+      '/v1/flows/{id}/versions': { get: { summary: 'List versions', parameters: [idParam()], responses: { '200': ok('Versions'), ...errors } } },
+      '/v1/sessions': {
+        get: {
+          summary: 'List sessions',
+          parameters: [...pageParams, query('flow_id', 'flow'), query('contact_id', 'contact'), query('appointment_id', 'appointment'), query('status', 'active, waiting, completed, failed, stopped, canceled'), query('step_id', 'current step')],
+          responses: { '200': ok('Sessions'), ...errors },
+        },
+      },
+      '/v1/sessions/{id}': { get: { summary: 'Get a session with its timeline and deliveries', parameters: [idParam()], responses: { '200': ok('Session'), ...errors } } },
+      '/v1/sessions/{id}/stop': { post: { summary: 'Stop a session', parameters: [idParam()], responses: { '200': ok('Session'), ...errors, '409': errors['400'] } } },
+      '/v1/deliveries': { get: { summary: 'List delivery attempts', parameters: [...pageParams, query('session_id', 'session'), query('flow_id', 'flow'), query('status', 'succeeded, retrying, failed, skipped')], responses: { '200': ok('Deliveries'), ...errors } } },
+      '/v1/deliveries/{id}': { get: { summary: 'Get a delivery attempt', parameters: [idParam()], responses: { '200': ok('Delivery'), ...errors } } },
+      '/v1/outbox': { get: { summary: 'Emails kept locally when no SMTP server is configured', parameters: [...pageParams, query('to', 'recipient')], responses: { '200': ok('Messages'), ...errors } } },
+      '/v1/outbox/{id}': { get: { summary: 'Get an outbox message', parameters: [idParam()], responses: { '200': ok('Message'), ...errors } } },
+      '/v1/workspace': { get: { summary: 'The API key’s workspace', responses: { '200': ok('Workspace'), ...errors } } },
+    },
+  };
+}

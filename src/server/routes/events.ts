@@ -1,0 +1,63 @@
+import { Hono } from 'hono';
+import { ValidationError, type FieldIssue } from '../../core/errors.js';
+import type { EngineContext } from '../../engine/engine-context.js';
+import { parseEventInput, type EventInput } from '../../engine/event-input.js';
+import { ingestEvents } from '../../engine/ingest.js';
+import { eventView, getEvent, listEvents } from '../../store/repositories/events.js';
+import type { AppEnv } from '../app-types.js';
+import { pageOf, readPage } from '../pagination.js';
+import { readJson, requireObject } from '../request-body.js';
+
+/** Most events accepted in one batch request. */
+export const MAX_BATCH_EVENTS = 1000;
+
+export function eventRoutes(ctx: EngineContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.post('/', async (c) => {
+    const input = parseEventInput(await readJson(c));
+    const [result] = await ingestEvents(ctx, c.get('workspace'), [input], c.req.header('idempotency-key'));
+    return c.json({ data: result }, result!.duplicate ? 200 : 202);
+  });
+
+  app.post('/batch', async (c) => {
+    const body = requireObject(await readJson(c));
+    const extra = Object.keys(body).filter((k) => k !== 'events');
+    if (extra.length > 0) throw new ValidationError('invalid_request', extra.map((k) => ({ path: k, message: 'unknown field' })));
+    if (!Array.isArray(body.events)) throw new ValidationError('invalid_request', [{ path: 'events', message: 'expected an array of events' }]);
+    if (body.events.length === 0 || body.events.length > MAX_BATCH_EVENTS) {
+      throw new ValidationError('invalid_request', [{ path: 'events', message: `expected 1 to ${MAX_BATCH_EVENTS} events` }]);
+    }
+    // Validate all first: a batch with one bad event writes nothing.
+    const inputs: EventInput[] = [];
+    const issues: FieldIssue[] = [];
+    body.events.forEach((event, i) => {
+      try {
+        inputs.push(parseEventInput(event, ['events', i]));
+      } catch (error) {
+        if (error instanceof ValidationError && error.details) issues.push(...error.details);
+        else throw error;
+      }
+    });
+    if (issues.length > 0) throw new ValidationError('invalid_event', issues);
+    const results = await ingestEvents(ctx, c.get('workspace'), inputs);
+    return c.json({ data: results }, 202);
+  });
+
+  app.get('/', async (c) => {
+    const page = readPage(c);
+    const rows = await listEvents(ctx.store.db, c.get('workspace').id, {
+      ...page,
+      name: c.req.query('name'),
+      contact_id: c.req.query('contact_id'),
+    });
+    return c.json(pageOf(rows, page, eventView));
+  });
+
+  app.get('/:id', async (c) => {
+    const row = await getEvent(ctx.store.db, c.get('workspace').id, c.req.param('id'));
+    return c.json({ data: eventView(row) });
+  });
+
+  return app;
+}

@@ -1,0 +1,47 @@
+import { Hono } from 'hono';
+import { SESSION_STATES } from '../../core/session-state.js';
+import type { EngineContext } from '../../engine/engine-context.js';
+import { stopSession } from '../../engine/flow-service.js';
+import { deliveryView, listSessionDeliveries } from '../../store/repositories/deliveries.js';
+import { getSession, listSessionLogs, listSessions, sessionLogView, sessionView } from '../../store/repositories/sessions.js';
+import type { AppEnv } from '../app-types.js';
+import { pageOf, readEnum, readPage } from '../pagination.js';
+
+export function sessionRoutes(ctx: EngineContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const db = ctx.store.db;
+
+  app.get('/', async (c) => {
+    const page = readPage(c);
+    const rows = await listSessions(db, c.get('workspace').id, {
+      ...page,
+      flow_id: c.req.query('flow_id'),
+      contact_id: c.req.query('contact_id'),
+      appointment_id: c.req.query('appointment_id'),
+      step_id: c.req.query('step_id'),
+      status: readEnum(c, 'status', SESSION_STATES),
+    });
+    return c.json(pageOf(rows, page, sessionView));
+  });
+
+  /** A session with its timeline: log entries and delivery attempts in time order. */
+  app.get('/:id', async (c) => {
+    const row = await getSession(db, c.get('workspace').id, c.req.param('id'));
+    const [logs, deliveries] = await Promise.all([listSessionLogs(db, row.id), listSessionDeliveries(db, row.id)]);
+    return c.json({
+      data: {
+        ...sessionView(row),
+        timeline: logs.map(sessionLogView),
+        deliveries: deliveries.map(deliveryView),
+      },
+    });
+  });
+
+  app.post('/:id/stop', async (c) => {
+    const ws = c.get('workspace');
+    await stopSession(ctx, ws, c.req.param('id'));
+    return c.json({ data: sessionView(await getSession(db, ws.id, c.req.param('id'))) });
+  });
+
+  return app;
+}

@@ -1,0 +1,5 @@
+/** PostgreSQL migrations in the order they apply. Append only; never edit one that has shipped. */
+import type { Migration } from '../../migrator.js';
+import { initial } from './001-initial.js';
+
+export const postgresMigrations: readonly Migration[] = [initial];

@@ -1,0 +1,5 @@
+/** SQLite migrations in the order they apply. Append only; never edit one that has shipped. */
+import type { Migration } from '../../migrator.js';
+import { initial } from './001-initial.js';
+
+export const sqliteMigrations: readonly Migration[] = [initial];

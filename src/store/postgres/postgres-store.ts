@@ -1,0 +1,105 @@
+/**
+ * The scale-out store: a pg pool shared by any number of API and worker processes.
+ * Timers are claimed with `FOR UPDATE SKIP LOCKED`, and workers wake each other with
+ * `LISTEN/NOTIFY` on a channel per schema.
+ */
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { NudgeError } from '../../core/errors.js';
+import { postgresMigrations } from '../migrations/postgres/index.js';
+import { runMigrations } from '../migrator.js';
+import type { Database } from '../schema.js';
+import type { Store } from '../store.js';
+import { storeTypes } from './pg-types.js';
+import { createTimerListener } from './timer-listener.js';
+import { claimTimers, nextDueAt, notifyTimers } from './timer-queries.js';
+
+export interface PostgresStoreOptions {
+  /** `postgres://user:password@host:port/database`. */
+  url: string;
+  /**
+   * Schema holding Nudge's tables; created if missing and put on every connection's
+   * `search_path`. Lower-case letters, digits and `_`. Default: the server's search_path (`public`).
+   */
+  schema?: string;
+  /** Most connections the pool opens (the LISTEN connection comes on top). Default 10. */
+  poolSize?: number;
+  /**
+   * Errors nobody awaits: an idle pooled connection that broke, the LISTEN connection dropping or
+   * failing to reconnect, a timer listener that threw. Default: ignored (the pool replaces broken
+   * connections; the listener reconnects).
+   */
+  onError?: (error: unknown) => void;
+}
+
+/** Arbitrary first key of the migration advisory lock ('NUDG'); the second is the schema's hash. */
+const MIGRATION_LOCK_CLASS = 0x4e554447;
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,49}$/;
+
+/** Connects to PostgreSQL (failing fast when it is unreachable) and returns a Store. Does not migrate. */
+export async function createPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  const { url, schema, poolSize = 10, onError = () => {} } = options;
+  if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
+    throw new NudgeError('bad_database_schema', `schema name ${JSON.stringify(schema)} must match ${SCHEMA_NAME}`);
+  }
+  const connection: pg.ClientConfig = {
+    connectionString: url,
+    application_name: 'nudge',
+    types: storeTypes,
+    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+  };
+  const pool = new pg.Pool({ ...connection, max: poolSize });
+  // Without a handler, an idle connection killed by the server would crash the process.
+  pool.on('error', onError);
+  try {
+    if (schema === undefined) await pool.query('select 1');
+    else await createSchema(pool, schema);
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw error;
+  }
+
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const channel = `nudge_timers_${schema ?? 'public'}`;
+  const listener = createTimerListener({
+    client: { ...connection, application_name: 'nudge-listener' },
+    channel,
+    onError,
+  });
+  let closing: Promise<void> | undefined;
+
+  const store: Store = {
+    dialect: 'postgres',
+    capabilities: { skipLocked: true, listenNotify: true },
+    db,
+    transaction: (fn) => db.transaction().execute(fn),
+    migrate: () =>
+      runMigrations({
+        migrations: postgresMigrations,
+        transaction: store.transaction,
+        // Several processes starting at once: the first migrates, the others wait, then find it done.
+        lock: async (trx) => {
+          await sql`select pg_advisory_xact_lock(${sql.lit(MIGRATION_LOCK_CLASS)}, hashtext(current_schema()))`.execute(trx);
+        },
+      }),
+    claimTimers: (claim) => claimTimers(pool, claim),
+    nextDueAt: () => nextDueAt(pool),
+    notifyTimers: (dueAt) => notifyTimers(pool, channel, dueAt),
+    listenTimers: (fn) => listener.add(fn),
+    close() {
+      closing ??= listener.close().then(() => db.destroy());
+      return closing;
+    },
+  };
+  return store;
+}
+
+async function createSchema(pool: pg.Pool, schema: string): Promise<void> {
+  try {
+    await pool.query(`create schema if not exists "${schema}"`);
+  } catch (error) {
+    // Two processes creating it at once: one of them loses the race on the catalog's unique index.
+    const code = (error as { code?: string }).code;
+    if (code !== '23505' && code !== '42P06') throw error;
+  }
+}

@@ -1,0 +1,272 @@
+/**
+ * The semantics that must hold, checked to the millisecond with an injected clock, on SQLite and
+ * PostgreSQL: reminders fire at their time, follow reschedules, never fire after a cancel, obey the
+ * if_past policy, survive pause/resume, start once per event, and re-check the appointment before sending.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { appointmentEvent, createHarness, T0, type Harness } from '../helpers/harness.js';
+import { startReceiver, type Receiver } from '../helpers/receiver.js';
+import { testDialects } from '../helpers/test-store.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const H = 3_600_000;
+
+function reminderFlow(url: string, trigger: Record<string, unknown> = { anchor: 'start', before: '24h' }) {
+  return {
+    name: 'Reminder 24h',
+    trigger: { appointment: trigger },
+    steps: [
+      {
+        id: 'remind',
+        webhook: {
+          url: `${url}/hook`,
+          body: {
+            service: '{{ event.service_name }}',
+            when: '{{ event.datetime }}',
+            start: '{{ appointment.start_at }}',
+            name: '{{ contact.first_name }}',
+            revision: '{{ appointment.revision }}',
+          },
+        },
+      },
+    ],
+  };
+}
+
+describe.each(testDialects())('appointment reminders on %s', (dialect) => {
+  let h: Harness;
+  let receiver: Receiver;
+
+  beforeAll(async () => {
+    receiver = await startReceiver();
+  });
+  afterAll(async () => {
+    await receiver.close();
+  });
+  beforeEach(async () => {
+    h = await createHarness(dialect);
+    receiver.requests.length = 0;
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  async function activeFlow(definition: unknown): Promise<string> {
+    const res = await h.api('POST', '/v1/flows?activate=true', definition);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return res.body.data.id as string;
+  }
+
+  async function send(event: Record<string, unknown>) {
+    const res = await h.api('POST', '/v1/events', event);
+    expect([200, 202], JSON.stringify(res.body)).toContain(res.status);
+    return res.body.data;
+  }
+
+  it('fires a 24h-before reminder exactly at its time, with the appointment in the body', async () => {
+    await activeFlow(reminderFlow(receiver.url));
+    const start = T0 + 24 * H + 10_000;
+    await send(appointmentEvent('appointment.created', 'a1', iso(start)));
+
+    h.clock.set(T0 + 9_999);
+    expect(await h.drain()).toBe(0);
+    expect(receiver.requests).toHaveLength(0);
+
+    h.clock.set(T0 + 10_000);
+    expect(await h.drain()).toBeGreaterThan(0);
+    expect(receiver.requests).toHaveLength(1);
+    const req = receiver.requests[0]!;
+    expect(req.method).toBe('POST');
+    expect(req.headers['content-type']).toBe('application/json');
+    expect(req.headers['idempotency-key']).toMatch(/^ss_[0-9a-z]+\.remind\.1$/);
+    expect(JSON.parse(req.body)).toEqual({
+      service: 'Tattoo Removal',
+      when: 'November 24, 2026 at 01:00 AM',
+      start: iso(start),
+      name: 'Ada',
+      revision: 1,
+    });
+
+    const sessions = await h.api('GET', '/v1/sessions');
+    expect(sessions.body.data).toHaveLength(1);
+    expect(sessions.body.data[0].status).toBe('completed');
+    const deliveries = await h.api('GET', `/v1/deliveries?session_id=${sessions.body.data[0].id}`);
+    expect(deliveries.body.data.map((d: { status: string }) => d.status)).toEqual(['succeeded']);
+  });
+
+  it('follows a reschedule: fires at the new time only, with the new time in the body', async () => {
+    await activeFlow(reminderFlow(receiver.url));
+    await send(appointmentEvent('appointment.created', 'a2', iso(T0 + 24 * H + 10_000)));
+    await send(appointmentEvent('appointment.rescheduled', 'a2', iso(T0 + 24 * H + 15_000)));
+
+    h.clock.set(T0 + 10_000);
+    expect(await h.drain()).toBe(0);
+    h.clock.set(T0 + 14_999);
+    expect(await h.drain()).toBe(0);
+    h.clock.set(T0 + 15_000);
+    await h.drain();
+    expect(receiver.requests).toHaveLength(1);
+    expect(JSON.parse(receiver.requests[0]!.body).start).toBe(iso(T0 + 24 * H + 15_000));
+    expect(JSON.parse(receiver.requests[0]!.body).revision).toBe(2);
+
+    h.clock.set(T0 + 48 * H);
+    await h.drain();
+    expect(receiver.requests).toHaveLength(1);
+  });
+
+  it('moved later after its reminder was sent, the appointment gets a reminder for the new time', async () => {
+    await activeFlow(reminderFlow(receiver.url));
+    await send(appointmentEvent('appointment.created', 'a3', iso(T0 + 24 * H + 1000)));
+    h.clock.set(T0 + 1000);
+    await h.drain();
+    expect(receiver.requests).toHaveLength(1);
+    await send(appointmentEvent('appointment.rescheduled', 'a3', iso(T0 + 48 * H), { occurred_at: iso(T0 + 2000) }));
+    h.clock.set(T0 + 24 * H);
+    await h.drain();
+    expect(receiver.requests).toHaveLength(2);
+    expect(JSON.parse(receiver.requests[1]!.body).start).toBe(iso(T0 + 48 * H));
+  });
+
+  it('never fires for a canceled appointment', async () => {
+    await activeFlow(reminderFlow(receiver.url));
+    await send(appointmentEvent('appointment.created', 'a4', iso(T0 + 24 * H + 10_000)));
+    const canceled = await send(appointmentEvent('appointment.canceled', 'a4', iso(T0 + 24 * H + 10_000)));
+    expect(canceled.applied).toBe(true);
+    for (const t of [T0 + 10_000, T0 + 24 * H, T0 + 30 * H]) {
+      h.clock.set(t);
+      await h.drain();
+    }
+    expect(receiver.requests).toHaveLength(0);
+    expect((await h.api('GET', '/v1/sessions')).body.data).toHaveLength(0);
+    const appt = await h.api('GET', '/v1/appointments/a4');
+    expect(appt.body.data.status).toBe('canceled');
+  });
+
+  it('applies if_past: skip does not send for a booking inside the window, send_now sends at once', async () => {
+    const skipFlow = await activeFlow(reminderFlow(receiver.url));
+    await send(appointmentEvent('appointment.created', 'a5', iso(T0 + 2 * H)));
+    await h.drain();
+    expect(receiver.requests).toHaveLength(0);
+    await h.api('POST', `/v1/flows/${skipFlow}/archive`);
+
+    await activeFlow({ ...reminderFlow(receiver.url, { anchor: 'start', before: '24h', if_past: 'send_now' }), name: 'now' });
+    await send(appointmentEvent('appointment.created', 'a6', iso(T0 + 2 * H)));
+    expect(await h.drain()).toBeGreaterThan(0);
+    expect(receiver.requests).toHaveLength(1);
+  });
+
+  it('moves a running wait relative to the appointment when it is rescheduled', async () => {
+    await activeFlow({
+      name: 'Confirm, then remind 2h before',
+      trigger: { event: 'appointment.created' },
+      steps: [
+        { id: 'confirm', webhook: { url: `${receiver.url}/confirm`, body: { id: '{{ appointment.id }}' } } },
+        { id: 'before', wait: { until: 'appointment.start - 2h' } },
+        { id: 'remind', webhook: { url: `${receiver.url}/remind`, body: { start: '{{ appointment.start_at }}' } } },
+      ],
+    });
+    await send(appointmentEvent('appointment.created', 'a7', iso(T0 + 10 * H)));
+    await h.drain();
+    expect(receiver.requests.map((r) => r.path)).toEqual(['/confirm']);
+
+    await send(appointmentEvent('appointment.rescheduled', 'a7', iso(T0 + 20 * H)));
+    h.clock.set(T0 + 8 * H);
+    await h.drain();
+    expect(receiver.requests.map((r) => r.path)).toEqual(['/confirm']);
+    h.clock.set(T0 + 18 * H - 1);
+    await h.drain();
+    expect(receiver.requests).toHaveLength(1);
+    h.clock.set(T0 + 18 * H);
+    await h.drain();
+    expect(receiver.requests.map((r) => r.path)).toEqual(['/confirm', '/remind']);
+    expect(JSON.parse(receiver.requests[1]!.body).start).toBe(iso(T0 + 20 * H));
+  });
+
+  it('moves a running wait earlier when the appointment is brought forward', async () => {
+    await activeFlow({
+      name: 'remind 2h before',
+      trigger: { event: 'appointment.created' },
+      steps: [
+        { id: 'before', wait: { until: 'appointment.start - 2h' } },
+        { id: 'remind', webhook: { url: `${receiver.url}/remind`, body: { start: '{{ appointment.start_at }}' } } },
+      ],
+    });
+    await send(appointmentEvent('appointment.created', 'a7b', iso(T0 + 20 * H)));
+    await h.drain();
+    await send(appointmentEvent('appointment.rescheduled', 'a7b', iso(T0 + 6 * H)));
+    h.clock.set(T0 + 4 * H - 1);
+    await h.drain();
+    expect(receiver.requests).toHaveLength(0);
+    h.clock.set(T0 + 4 * H);
+    await h.drain();
+    expect(receiver.requests.map((r) => r.path)).toEqual(['/remind']);
+    expect(JSON.parse(receiver.requests[0]!.body).start).toBe(iso(T0 + 6 * H));
+  });
+
+  it('cancels waiting sessions on cancel and logs why', async () => {
+    await activeFlow({
+      name: 'wait then remind',
+      trigger: { event: 'appointment.created' },
+      steps: [
+        { wait: { until: 'appointment.start - 1h' } },
+        { webhook: { url: `${receiver.url}/remind` } },
+      ],
+    });
+    const created = await send(appointmentEvent('appointment.created', 'a8', iso(T0 + 5 * H)));
+    await h.drain();
+    await send(appointmentEvent('appointment.canceled', 'a8', iso(T0 + 5 * H)));
+    h.clock.set(T0 + 5 * H);
+    await h.drain();
+    expect(receiver.requests).toHaveLength(0);
+    const session = await h.api('GET', `/v1/sessions/${created.sessions_started[0]}`);
+    expect(session.body.data.status).toBe('canceled');
+    expect(session.body.data.timeline.map((e: { type: string }) => e.type)).toEqual(['started', 'waiting', 'canceled']);
+  });
+
+  it('re-checks the appointment just before sending: a cancel that lands after the timer fired does not send', async () => {
+    await activeFlow(reminderFlow(receiver.url));
+    await send(appointmentEvent('appointment.created', 'a9', iso(T0 + 24 * H + 1000)));
+    h.clock.set(T0 + 1000);
+    // The trigger fires and starts the session; the cancel commits before the send step runs.
+    const db = h.testStore.store.db;
+    const [trigger] = await h.testStore.store.claimTimers({ owner: 'test:1', now: h.clock.now(), leaseMs: 30_000, limit: 10 });
+    const { runTimer } = await import('../../src/engine/executor.js');
+    await runTimer(h.engine.ctx, trigger!);
+    await db.updateTable('appointments').set({ status: 'canceled', revision: 2 }).where('external_id', '=', 'a9').execute();
+    await h.drain();
+    expect(receiver.requests).toHaveLength(0);
+    const sessions = await h.api('GET', '/v1/sessions');
+    expect(sessions.body.data[0].status).toBe('canceled');
+    expect(sessions.body.data[0].end_reason).toBe('appointment canceled before send');
+  });
+
+  it('starts one session when the same event is posted twice', async () => {
+    await activeFlow({ name: 'confirm', trigger: { event: 'appointment.created' }, steps: [{ webhook: { url: `${receiver.url}/c` } }] });
+    const event = appointmentEvent('appointment.created', 'a10', iso(T0 + 5 * H), { idempotency_key: 'booking-a10-created' });
+    const first = await h.api('POST', '/v1/events', event);
+    const second = await h.api('POST', '/v1/events', event);
+    expect(first.status).toBe(202);
+    expect(second.status).toBe(200);
+    expect(second.body.data).toMatchObject({ duplicate: true, event_id: first.body.data.event_id, sessions_started: [] });
+    // Without a key, an identical body is recognised by its hash.
+    const noKey = appointmentEvent('appointment.created', 'a11', iso(T0 + 5 * H));
+    expect((await h.api('POST', '/v1/events', noKey)).status).toBe(202);
+    expect((await h.api('POST', '/v1/events', noKey)).body.data.duplicate).toBe(true);
+    await h.drain();
+    expect(receiver.requests).toHaveLength(2);
+    expect((await h.api('GET', '/v1/sessions')).body.data).toHaveLength(2);
+  });
+
+  it('ignores an appointment event older than the last one applied', async () => {
+    await activeFlow(reminderFlow(receiver.url));
+    await send(appointmentEvent('appointment.created', 'a12', iso(T0 + 30 * H), { occurred_at: iso(T0 - 1000) }));
+    await send(appointmentEvent('appointment.rescheduled', 'a12', iso(T0 + 40 * H), { occurred_at: iso(T0) }));
+    const stale = await send(appointmentEvent('appointment.rescheduled', 'a12', iso(T0 + 35 * H), { occurred_at: iso(T0 - 500) }));
+    expect(stale.applied).toBe(false);
+    const appt = await h.api('GET', '/v1/appointments/a12');
+    expect(appt.body.data.start_at).toBe(iso(T0 + 40 * H));
+    h.clock.set(T0 + 16 * H);
+    await h.drain();
+    expect(receiver.requests).toHaveLength(1);
+  });
+});

@@ -1,0 +1,122 @@
+/**
+ * An engine in this process on a real test database, with a clock the test moves. Time-based
+ * behaviour is checked to the millisecond by setting the clock and calling `drain()`, which runs
+ * exactly the timers due at that moment. Requests go through the real HTTP app (`app.request`).
+ */
+import { pino } from 'pino';
+import { loadConfig } from '../../src/config.js';
+import { createEngine, type Engine } from '../../src/engine/engine.js';
+import { createApp } from '../../src/server/app.js';
+import type { Dialect } from '../../src/store/store.js';
+import { createApiKey, createWorkspace } from '../../src/store/repositories/workspaces.js';
+import { createTestStore, type TestStore } from './test-store.js';
+
+export class ManualClock {
+  constructor(public current: number) {}
+  now(): number {
+    return this.current;
+  }
+  set(iso: string | number): void {
+    this.current = typeof iso === 'number' ? iso : Date.parse(iso);
+  }
+  advance(ms: number): void {
+    this.current += ms;
+  }
+}
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+}
+
+export interface Harness {
+  engine: Engine;
+  clock: ManualClock;
+  testStore: TestStore;
+  workspaceId: string;
+  apiKey: string;
+  api<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>>;
+  /** Runs every timer due now; returns how many ran. */
+  drain(): Promise<number>;
+  /** Creates a workspace with its own key (for cross-workspace checks). */
+  otherWorkspace(): Promise<{ workspaceId: string; apiKey: string }>;
+  close(): Promise<void>;
+}
+
+export const T0 = Date.parse('2026-11-23T09:00:00.000Z');
+
+export async function createHarness(
+  dialect: Dialect,
+  env: Record<string, string> = {},
+  plan: { plan?: string; flowLimit?: number } = {},
+): Promise<Harness> {
+  const testStore = await createTestStore(dialect);
+  const clock = new ManualClock(T0);
+  const config = loadConfig({ NUDGE_LOG_LEVEL: 'silent', NUDGE_RETRY_BASE_MS: '60000', NUDGE_DATA_DIR: '/tmp/unused', ...env });
+  const engine = await createEngine(config, {
+    store: testStore.store,
+    clock,
+    logger: pino({ level: process.env.NUDGE_TEST_LOG ?? 'silent' }),
+    random: () => 0.5,
+  });
+  const workspace = await createWorkspace(testStore.store.db, { name: 'test', timezone: 'UTC', plan: plan.plan ?? 'advanced', flowLimit: plan.flowLimit }, clock.now());
+  const { key } = await createApiKey(testStore.store.db, workspace.id, 'test', clock.now());
+  const app = createApp(engine.ctx);
+  const request = async (apiKey: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const init: RequestInit = { method, headers: { authorization: `Bearer ${apiKey}`, ...headers } };
+    if (body !== undefined) {
+      init.body = typeof body === 'string' ? body : JSON.stringify(body);
+      (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
+    }
+    const res = await app.request(path, init);
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      /* keep text */
+    }
+    return { status: res.status, body: parsed as any };
+  };
+  return {
+    engine,
+    clock,
+    testStore,
+    workspaceId: workspace.id,
+    apiKey: key,
+    api: (method, path, body, headers) => request(key, method, path, body, headers),
+    drain: () => engine.scheduler.drain(),
+    async otherWorkspace() {
+      const ws = await createWorkspace(testStore.store.db, { name: 'other' }, clock.now());
+      const k = await createApiKey(testStore.store.db, ws.id, 'other', clock.now());
+      return { workspaceId: ws.id, apiKey: k.key };
+    },
+    async close() {
+      await engine.scheduler.stop(1000);
+      await testStore.cleanup();
+    },
+  };
+}
+
+/** An appointment event body. */
+export function appointmentEvent(
+  name: string,
+  id: string,
+  startIso: string,
+  extra: { email?: string; idempotency_key?: string; contact?: Record<string, unknown>; appointment?: Record<string, unknown>; occurred_at?: string } = {},
+): Record<string, unknown> {
+  return {
+    name,
+    ...(extra.idempotency_key ? { idempotency_key: extra.idempotency_key } : {}),
+    ...(extra.occurred_at ? { occurred_at: extra.occurred_at } : {}),
+    contact: { external_id: `cust-${id}`, email: extra.email ?? `cust-${id}@example.com`, first_name: 'Ada', ...(extra.contact ?? {}) },
+    appointment: {
+      id,
+      start_at: startIso,
+      service_name: 'Tattoo Removal',
+      service_duration: 30,
+      timezone: 'America/Los_Angeles',
+      ...(extra.appointment ?? {}),
+    },
+  };
+}
