@@ -62,7 +62,8 @@ export class SessionRunner {
   }
 
   async run(): Promise<void> {
-    let dueRef = this.args.timer.scheduled_at;
+    // Steps run straight on from this timer were all due when it was: lateness counts from here.
+    const dueRef = this.args.timer.scheduled_at;
     for (let i = 0; i < MAX_STEPS_PER_RUN; i++) {
       const stepId = this.session.step_id;
       const step = stepId === null ? undefined : this.args.compiled.steps[stepId];
@@ -72,7 +73,6 @@ export class SessionRunner {
         : { type: 'end', status: 'failed', reason: `step ${stepId} not found in version ${this.session.flow_version}`, logs: [] };
       const goOn = await this.apply(step, outcome, now);
       if (!goOn) return;
-      dueRef = this.ctx.clock.now();
     }
     await this.apply(undefined, { type: 'end', status: 'failed', reason: `more than ${MAX_STEPS_PER_RUN} steps in one run`, logs: [] }, this.ctx.clock.now());
   }

@@ -47,8 +47,9 @@ export function createWebhookChannel(options: { now?: () => number } = {}): Chan
           redirect: 'follow',
         });
       } catch (error) {
-        const e = error as Error & { cause?: { code?: string } };
-        const reason = e.name === 'TimeoutError' ? `timed out after ${input.timeoutMs} ms` : (e.cause?.code ?? e.message);
+        const e = error as Error & { cause?: { code?: string; message?: string } };
+        const reason =
+          e.name === 'TimeoutError' ? `timed out after ${input.timeoutMs} ms` : (e.cause?.code ?? e.cause?.message ?? e.message);
         throw new ChannelError(`request failed: ${reason}`, { retryable: true, request, cause: error });
       }
       const text = await readLimited(response);
