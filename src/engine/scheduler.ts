@@ -26,6 +26,8 @@ export class Scheduler {
   private tickAgain = false;
   private pendingWake = Infinity;
   private claimCount = 0;
+  /** Timers this worker has run, reported when it stops. */
+  private ran = 0;
   private unlisten: (() => Promise<void>) | null = null;
 
   constructor(
@@ -61,6 +63,7 @@ export class Scheduler {
     if (this.unlisten) await this.unlisten().catch(() => undefined);
     const all = Promise.allSettled([...this.inflight]);
     await Promise.race([all, new Promise((r) => setTimeout(r, graceMs).unref())]);
+    this.ctx.logger.info({ worker: this.workerId, ran: this.ran }, 'worker stopped');
   }
 
   /**
@@ -146,6 +149,7 @@ export class Scheduler {
   }
 
   private dispatch(timer: Parameters<typeof runTimer>[1]): void {
+    this.ran++;
     const p: Promise<void> = runTimer(this.ctx, timer)
       .catch((error: unknown) => {
         // The lease expires and the timer is retried; log so a person can see why.

@@ -10,6 +10,7 @@ import type { AppEnv } from './app-types.js';
 import { apiKeyAuth } from './auth.js';
 import { errorBody, mapError } from './error-mapping.js';
 import { buildOpenApiDocument } from './openapi.js';
+import { refuseNulInUrl } from './request-url.js';
 import { eventRoutes } from './routes/events.js';
 import { flowRoutes } from './routes/flows.js';
 import { recordRoutes } from './routes/records.js';
@@ -23,6 +24,7 @@ export function createApp(ctx: EngineContext): Hono<AppEnv> {
   app.notFound((c) =>
     c.json(errorBody(new NudgeError('not_found', `no route for ${c.req.method} ${c.req.path}`, { status: 404 })), 404),
   );
+  app.use('*', refuseNulInUrl);
 
   app.get('/health', async (c) => {
     try {

@@ -4,7 +4,15 @@
  */
 import type { Context } from 'hono';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { NudgeError, ValidationError } from '../core/errors.js';
+import { formatPath, NudgeError, ValidationError } from '../core/errors.js';
+
+/**
+ * Deepest nesting accepted in a body. Real inputs stay far below it (a flow with ten nested
+ * branches is about 50 levels); without a limit a 1 MB body can nest ~200,000 levels, which the
+ * parser accepts but every recursive walk after it (hashing, validation, JSON.stringify) overflows
+ * the stack on, turning bad input into a 500.
+ */
+export const MAX_BODY_DEPTH = 100;
 
 export async function readJson(c: Context): Promise<unknown> {
   const type = c.req.header('content-type') ?? '';
@@ -13,11 +21,13 @@ export async function readJson(c: Context): Promise<unknown> {
   }
   const text = await c.req.text();
   if (text.trim() === '') throw new ValidationError('invalid_json', [{ path: '', message: 'request body is empty' }]);
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch (error) {
     throw new ValidationError('invalid_json', [{ path: '', message: `malformed JSON: ${(error as Error).message}` }]);
   }
+  return checkBodyValue(value);
 }
 
 /** JSON, or YAML when the content type says so (flows kept as files). */
@@ -25,12 +35,14 @@ export async function readJsonOrYaml(c: Context): Promise<unknown> {
   const type = c.req.header('content-type') ?? '';
   if (!/yaml/.test(type)) return readJson(c);
   const text = await c.req.text();
+  let value: unknown;
   try {
-    return parseYaml(text) as unknown;
+    value = parseYaml(text) as unknown;
   } catch (error) {
     const message = error instanceof YAMLParseError ? error.message : String(error);
     throw new ValidationError('invalid_yaml', [{ path: '', message: `malformed YAML: ${message}` }]);
   }
+  return checkBodyValue(value);
 }
 
 export function requireObject(value: unknown, path = ''): Record<string, unknown> {
@@ -38,4 +50,36 @@ export function requireObject(value: unknown, path = ''): Record<string, unknown
     throw new ValidationError('invalid_request', [{ path, message: 'expected a JSON object' }]);
   }
   return value as Record<string, unknown>;
+}
+
+/**
+ * Refuses, with the path of the first offender, what no layer after this can store or walk safely:
+ * nesting deeper than MAX_BODY_DEPTH (also stops YAML anchors that refer to themselves) and the NUL
+ * character in a string or key (PostgreSQL text cannot hold U+0000; SQLite could, so refusing it
+ * here keeps both dialects answering the same 400 instead of one of them a 500).
+ */
+function checkBodyValue(value: unknown): unknown {
+  const path: PropertyKey[] = [];
+  const visit = (node: unknown): void => {
+    if (typeof node === 'string') {
+      if (node.includes('\u0000')) fail('must not contain the NUL character (\\u0000)');
+      return;
+    }
+    if (node === null || typeof node !== 'object') return;
+    if (path.length >= MAX_BODY_DEPTH) fail(`nested more than ${MAX_BODY_DEPTH} levels deep`);
+    const entries: Array<[PropertyKey, unknown]> = Array.isArray(node)
+      ? node.map((item, i) => [i, item])
+      : Object.entries(node as Record<string, unknown>);
+    for (const [key, item] of entries) {
+      path.push(key);
+      if (typeof key === 'string' && key.includes('\u0000')) fail('field names must not contain the NUL character (\\u0000)');
+      visit(item);
+      path.pop();
+    }
+  };
+  const fail = (message: string): never => {
+    throw new ValidationError('invalid_request', [{ path: formatPath(path), message }]);
+  };
+  visit(value);
+  return value;
 }

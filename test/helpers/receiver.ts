@@ -15,6 +15,8 @@ export interface ReceivedRequest {
 
 export interface ScriptedResponse {
   status: number;
+  /** Wait this long before answering (a slow receiver). */
+  delayMs?: number;
   headers?: Record<string, string>;
   body?: string;
 }
@@ -24,6 +26,8 @@ export interface Receiver {
   requests: ReceivedRequest[];
   /** Responses used in order for the next requests; afterwards 200. */
   respondWith(...responses: ScriptedResponse[]): void;
+  /** Delay every answer that has no scripted response by this much. */
+  setDefaultDelay(ms: number): void;
   /** Resolves when `count` requests have arrived (or rejects after `timeoutMs`). */
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedRequest[]>;
   close(): Promise<void>;
@@ -33,6 +37,7 @@ export async function startReceiver(): Promise<Receiver> {
   const requests: ReceivedRequest[] = [];
   const script: ScriptedResponse[] = [];
   const waiters: Array<() => void> = [];
+  let defaultDelay = 0;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -44,10 +49,15 @@ export async function startReceiver(): Promise<Receiver> {
         body: Buffer.concat(chunks).toString('utf8'),
         at: Date.now(),
       });
-      const r = script.shift() ?? { status: 200, body: '{"ok":true}' };
-      res.writeHead(r.status, { 'content-type': 'application/json', ...(r.headers ?? {}) });
-      res.end(r.body ?? '');
+      const r = script.shift() ?? { status: 200, body: '{"ok":true}', delayMs: defaultDelay };
       for (const w of waiters.splice(0)) w();
+      const answer = () => {
+        if (res.destroyed) return;
+        res.writeHead(r.status, { 'content-type': 'application/json', ...(r.headers ?? {}) });
+        res.end(r.body ?? '');
+      };
+      if (r.delayMs) setTimeout(answer, r.delayMs);
+      else answer();
     });
   });
   server.keepAliveTimeout = 1000;
@@ -58,6 +68,9 @@ export async function startReceiver(): Promise<Receiver> {
     url: `http://127.0.0.1:${port}`,
     requests,
     respondWith: (...responses) => script.push(...responses),
+    setDefaultDelay: (ms) => {
+      defaultDelay = ms;
+    },
     waitFor(count, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
         const deadline = setTimeout(
