@@ -11,7 +11,7 @@ import type { TimerRow } from '../store/schema.js';
 import { getAppointmentById } from '../store/repositories/appointments.js';
 import { getContactById } from '../store/repositories/contacts.js';
 import { getFlowById } from '../store/repositories/flows.js';
-import { getSessionById } from '../store/repositories/sessions.js';
+import { appendSessionLogs, getSessionById } from '../store/repositories/sessions.js';
 import { deleteClaimedTimer, rearmClaimedTimer } from '../store/repositories/timers.js';
 import { getWorkspace } from '../store/repositories/workspaces.js';
 import { TRIGGERABLE_STATUSES } from './appointment-triggers.js';
@@ -22,11 +22,40 @@ import { appointmentZone, buildTemplateContext } from './template-context.js';
 
 const DUE_TOLERANCE_MS = 5;
 
+/**
+ * A timer claimed this many times without finishing keeps crashing whoever runs it (a bug, or data
+ * the code cannot handle): give up on it instead of retrying forever.
+ */
+export const MAX_CLAIMS = 10;
+
 export async function runTimer(ctx: EngineContext, timer: TimerRow): Promise<void> {
   const lateness = Math.max(0, ctx.clock.now() - timer.scheduled_at);
   ctx.metrics.timerLateness.observe(lateness / 1000);
+  if (timer.claims > MAX_CLAIMS) {
+    await abandonTimer(ctx, timer);
+    return;
+  }
   if (timer.kind === 'trigger') await runTriggerTimer(ctx, timer);
   else await runSessionTimer(ctx, timer);
+}
+
+async function abandonTimer(ctx: EngineContext, timer: TimerRow): Promise<void> {
+  const reason = `gave up after ${MAX_CLAIMS} failed runs of step ${timer.step_id ?? '(trigger)'}; see the worker log`;
+  ctx.logger.error({ timer: timer.id, session: timer.session_id, claims: timer.claims }, reason);
+  await ctx.store.transaction(async (trx) => {
+    if (timer.session_id) {
+      await trx
+        .updateTable('sessions')
+        .set((eb) => ({ status: 'failed', end_reason: reason, ended_at: ctx.clock.now(), updated_at: ctx.clock.now(), wake_at: null, seq: eb('seq', '+', 1) }))
+        .where('id', '=', timer.session_id)
+        .where('status', 'in', ['active', 'waiting'])
+        .execute();
+      await appendSessionLogs(trx, [
+        { workspace_id: timer.workspace_id, session_id: timer.session_id, at: ctx.clock.now(), type: 'failed', step_id: timer.step_id, message: reason },
+      ]);
+    }
+    await deleteClaimedTimer(trx, timer.id, timer.lease_owner ?? '');
+  });
 }
 
 async function runSessionTimer(ctx: EngineContext, timer: TimerRow): Promise<void> {

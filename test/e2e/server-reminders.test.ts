@@ -161,7 +161,7 @@ describe('nudge serve end to end (SQLite, zero configuration)', () => {
     expect(metrics).toMatch(/nudge_deliveries_total\{channel="webhook",status="succeeded"\} \d+/);
     expect(metrics).toMatch(/nudge_sessions\{status="completed"\} \d+/);
     expect(metrics).toMatch(/nudge_timer_lateness_seconds_bucket/);
-    const doc = await (await fetch(`${nudge.url}/v1/openapi.json`)).json();
+    const doc = (await (await fetch(`${nudge.url}/v1/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toContain('/v1/events');
   });

@@ -218,6 +218,20 @@ describe.each(testDialects())('flow lifecycle on %s', (dialect) => {
     expect(sessions.map((s: { end_reason: string }) => s.end_reason)).toEqual(['exit: confirmed', 'exit: confirmed']);
   });
 
+  it('gives up on a timer whose runs keep crashing, and says so on the session', async () => {
+    const flow = await createActive(waitThenSend());
+    await h.api('POST', '/v1/events', appointmentEvent('appointment.created', 'poison', iso(T0 + 5 * H)));
+    await h.drain();
+    // As if ten workers had died running it: claimed ten times, never finished.
+    await h.testStore.store.db.updateTable('timers').set({ claims: 10, due_at: T0, scheduled_at: T0 }).execute();
+    await h.drain();
+    expect(receiver.requests).toHaveLength(0);
+    const s = await sessionOf(flow);
+    expect(s.status).toBe('failed');
+    expect(s.end_reason).toBe('gave up after 10 failed runs of step pause; see the worker log');
+    expect(await h.testStore.store.db.selectFrom('timers').selectAll().execute()).toHaveLength(0);
+  });
+
   it('shows how many sessions sit at each step', async () => {
     const flow = await createActive(waitThenSend());
     for (const id of ['w1', 'w2', 'w3']) await h.api('POST', '/v1/events', appointmentEvent('appointment.created', id, iso(T0 + 5 * H)));
