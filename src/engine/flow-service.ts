@@ -8,11 +8,14 @@ import type { FlowDefinition } from '../core/flow-definition.js';
 import type { CompiledFlow } from '../core/flow-compiler.js';
 import { validateFlow } from '../core/flow-validation.js';
 import type { FlowRow, Workspace } from '../store/schema.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
 import {
   addFlowVersion,
   countLiveFlows,
   findFlowByName,
   getFlow,
+  getFlowVersion,
   insertFlow,
   setFlowStatus,
   type FlowStatus,
@@ -30,63 +33,109 @@ export function checkFlow(input: unknown): { flow: FlowDefinition; compiled: Com
   return { flow: result.flow, compiled: result.compiled };
 }
 
-export async function createFlow(ctx: EngineContext, workspace: Workspace, input: unknown): Promise<FlowRow> {
+/**
+ * Creates a flow (a draft), and activates it in the same transaction when asked: a flow refused
+ * by the plan limit is not left behind. Names are unique among a workspace's non-archived flows,
+ * which is what lets `apply` find a flow by name.
+ */
+export async function createFlow(
+  ctx: EngineContext,
+  workspace: Workspace,
+  input: unknown,
+  options: { activate?: boolean } = {},
+): Promise<FlowRow> {
   const { flow } = checkFlow(input);
-  return ctx.store.transaction((trx) => insertFlow(trx, workspace.id, flow, ctx.clock.now()));
+  const now = ctx.clock.now();
+  const { row, earliest } = await ctx.store.transaction(async (trx) => {
+    if (await findFlowByName(trx, workspace.id, flow.name)) {
+      throw new ConflictError('flow_name_taken', `a flow named "${flow.name}" already exists; edit it or archive it first`, 'name');
+    }
+    const created = await insertFlow(trx, workspace.id, flow, now);
+    if (!options.activate) return { row: created, earliest: null };
+    return activateInTransaction(ctx, trx, workspace, created.id, now);
+  });
+  if (earliest !== null) ctx.wake(earliest);
+  return row;
 }
 
 /** Stores a new version. On an active flow it takes effect for new sessions at once. */
 export async function updateFlow(ctx: EngineContext, workspace: Workspace, flowId: string, input: unknown): Promise<FlowRow> {
-  const { flow: definition, compiled } = checkFlow(input);
+  const checked = checkFlow(input);
   const now = ctx.clock.now();
-  const { row, earliest } = await ctx.store.transaction(async (trx) => {
-    const current = await getFlow(trx, workspace.id, flowId);
-    if (current.status === 'archived') throw new ConflictError('flow_archived', `flow ${flowId} is archived; create a new flow instead`);
-    const row = await addFlowVersion(trx, current, definition, now);
-    let earliest: number | null = null;
-    if (row.status === 'active') {
-      // The trigger may have changed: pending trigger timers are recomputed from the new version.
-      await deleteTriggerTimersForFlow(trx, row.id);
-      ({ earliest } = await scheduleFlowTriggers(trx, { workspace, active: { flow: row, version: row.version, compiled }, now }));
-    }
-    return { row, earliest };
-  });
+  const { row, earliest } = await ctx.store.transaction(async (trx) =>
+    addVersionInTransaction(trx, workspace, await getFlow(trx, workspace.id, flowId), checked, now),
+  );
   if (earliest !== null) ctx.wake(earliest);
   return row;
 }
 
+async function addVersionInTransaction(
+  trx: Kysely<Database>,
+  workspace: Workspace,
+  current: FlowRow,
+  { flow: definition, compiled }: { flow: FlowDefinition; compiled: CompiledFlow },
+  now: number,
+): Promise<{ row: FlowRow; earliest: number | null }> {
+  if (current.status === 'archived') {
+    throw new ConflictError('flow_archived', `flow ${current.id} is archived; create a new flow instead`);
+  }
+  if (definition.name !== current.name) {
+    const other = await findFlowByName(trx, workspace.id, definition.name);
+    if (other && other.id !== current.id) {
+      throw new ConflictError('flow_name_taken', `a flow named "${definition.name}" already exists`, 'name');
+    }
+  }
+  const row = await addFlowVersion(trx, current, definition, now);
+  let earliest: number | null = null;
+  if (row.status === 'active') {
+    // The trigger may have changed: pending trigger timers are recomputed from the new version.
+    await deleteTriggerTimersForFlow(trx, row.id);
+    ({ earliest } = await scheduleFlowTriggers(trx, { workspace, active: { flow: row, version: row.version, compiled }, now }));
+  }
+  return { row, earliest };
+}
+
 export async function activateFlow(ctx: EngineContext, workspace: Workspace, flowId: string): Promise<FlowRow> {
   const now = ctx.clock.now();
-  const { row, earliest } = await ctx.store.transaction(async (trx) => {
-    const flow = await getFlow(trx, workspace.id, flowId);
-    if (flow.status === 'active') return { row: flow, earliest: null };
-    if (flow.status === 'archived') throw new ConflictError('flow_archived', `flow ${flowId} is archived and cannot be activated`);
-    if (flow.status === 'draft') {
-      const live = await countLiveFlows(trx, workspace.id);
-      if (live >= workspace.flow_limit) {
-        throw new NudgeError(
-          'plan_limit_reached',
-          `plan "${workspace.plan}" allows ${workspace.flow_limit} live flow${workspace.flow_limit === 1 ? '' : 's'} and ${live} ${live === 1 ? 'is' : 'are'} active or paused; archive one or change plan`,
-          { status: 409 },
-        );
-      }
-    }
-    const wasPaused = flow.status === 'paused';
-    await setFlowStatus(trx, flow.id, 'active', now);
-    const row = { ...flow, status: 'active' as FlowStatus, updated_at: now };
-    let earliest: number | null = null;
-    if (wasPaused) {
-      await setFlowTimersHeld(trx, flow.id, false);
-      await logOpenSessions(trx, flow.id, 'resumed', 'flow resumed', now);
-      earliest = now;
-    }
-    const { compiled } = await ctx.flows.get(trx, flow.id, flow.version);
-    const scheduled = await scheduleFlowTriggers(trx, { workspace, active: { flow: row, version: row.version, compiled }, now });
-    if (scheduled.earliest !== null) earliest = Math.min(earliest ?? Infinity, scheduled.earliest);
-    return { row, earliest };
-  });
+  const { row, earliest } = await ctx.store.transaction((trx) => activateInTransaction(ctx, trx, workspace, flowId, now));
   if (earliest !== null) ctx.wake(earliest);
   return row;
+}
+
+/** Activates a draft (within the plan's limit) or resumes a paused flow, in the caller's transaction. */
+async function activateInTransaction(
+  ctx: EngineContext,
+  trx: Kysely<Database>,
+  workspace: Workspace,
+  flowId: string,
+  now: number,
+): Promise<{ row: FlowRow; earliest: number | null }> {
+  const flow = await getFlow(trx, workspace.id, flowId);
+  if (flow.status === 'active') return { row: flow, earliest: null };
+  if (flow.status === 'archived') throw new ConflictError('flow_archived', `flow ${flowId} is archived and cannot be activated`);
+  if (flow.status === 'draft') {
+    const live = await countLiveFlows(trx, workspace.id);
+    if (live >= workspace.flow_limit) {
+      throw new NudgeError(
+        'plan_limit_reached',
+        `plan "${workspace.plan}" allows ${workspace.flow_limit} live flow${workspace.flow_limit === 1 ? '' : 's'} and ${live} ${live === 1 ? 'is' : 'are'} active or paused; archive one or change plan`,
+        { status: 409 },
+      );
+    }
+  }
+  const wasPaused = flow.status === 'paused';
+  await setFlowStatus(trx, flow.id, 'active', now);
+  const row = { ...flow, status: 'active' as FlowStatus, updated_at: now };
+  let earliest: number | null = null;
+  if (wasPaused) {
+    await setFlowTimersHeld(trx, flow.id, false);
+    await logOpenSessions(trx, flow.id, 'resumed', 'flow resumed', now);
+    earliest = now;
+  }
+  const { compiled } = await ctx.flows.get(trx, flow.id, flow.version);
+  const scheduled = await scheduleFlowTriggers(trx, { workspace, active: { flow: row, version: row.version, compiled }, now });
+  if (scheduled.earliest !== null) earliest = Math.min(earliest ?? Infinity, scheduled.earliest);
+  return { row, earliest };
 }
 
 export async function pauseFlow(ctx: EngineContext, workspace: Workspace, flowId: string): Promise<FlowRow> {
@@ -148,30 +197,36 @@ export async function applyFlow(
   input: unknown,
   options: { activate: boolean },
 ): Promise<ApplyResult> {
-  const { flow: definition } = checkFlow(input);
-  const existing = await findFlowByName(ctx.store.db, workspace.id, definition.name);
-  let flow: FlowRow;
-  let action: ApplyResult['action'];
-  if (!existing) {
-    flow = await createFlow(ctx, workspace, definition);
-    action = 'created';
-  } else {
-    const current = await ctx.store.db
-      .selectFrom('flow_versions')
-      .select('definition_json')
-      .where('flow_id', '=', existing.id)
-      .where('version', '=', existing.version)
-      .executeTakeFirstOrThrow();
-    if (JSON.stringify(decodeJson(current.definition_json, null)) === JSON.stringify(definition)) {
-      flow = existing;
-      action = 'unchanged';
+  const checked = checkFlow(input);
+  const definition = checked.flow;
+  const now = ctx.clock.now();
+  const { result, earliest } = await ctx.store.transaction(async (trx) => {
+    const existing = await findFlowByName(trx, workspace.id, definition.name);
+    let flow: FlowRow;
+    let action: ApplyResult['action'];
+    let earliest: number | null = null;
+    if (!existing) {
+      flow = await insertFlow(trx, workspace.id, definition, now);
+      action = 'created';
     } else {
-      flow = await updateFlow(ctx, workspace, existing.id, definition);
-      action = 'updated';
+      const current = await getFlowVersion(trx, existing.id, existing.version);
+      if (JSON.stringify(decodeJson(current.definition_json, null)) === JSON.stringify(definition)) {
+        flow = existing;
+        action = 'unchanged';
+      } else {
+        ({ row: flow, earliest } = await addVersionInTransaction(trx, workspace, existing, checked, now));
+        action = 'updated';
+      }
     }
-  }
-  if (options.activate && flow.status !== 'active') flow = await activateFlow(ctx, workspace, flow.id);
-  return { flow, action };
+    if (options.activate && flow.status !== 'active') {
+      const activated = await activateInTransaction(ctx, trx, workspace, flow.id, now);
+      flow = activated.row;
+      if (activated.earliest !== null) earliest = Math.min(earliest ?? Infinity, activated.earliest);
+    }
+    return { result: { flow, action }, earliest };
+  });
+  if (earliest !== null) ctx.wake(earliest);
+  return result;
 }
 
 /** Stops one session (one contact's run) now. */

@@ -154,6 +154,20 @@ describe.each(testDialects())('Store conformance: %s', (dialect: Dialect) => {
     });
   });
 
+  it('timers: an upsert on id moves a timer, whether or not its due_at changes', async () => {
+    const upsert = (dueAt: number, owner: string) =>
+      store.db
+        .insertInto('timers')
+        .values(timer('x', dueAt, { lease_owner: owner }))
+        .onConflict((oc) => oc.column('id').doUpdateSet({ due_at: dueAt, scheduled_at: dueAt, lease_owner: owner }))
+        .execute();
+    await upsert(T0, 'a');
+    await upsert(T0, 'b'); // same (due_at, id): the primary key clashes too on SQLite
+    await upsert(T0 + 5, 'c');
+    const rows = await store.db.selectFrom('timers').select(['id', 'due_at', 'scheduled_at', 'lease_owner']).execute();
+    expect(rows).toEqual([{ id: 'x', due_at: T0 + 5, scheduled_at: T0 + 5, lease_owner: 'c' }]);
+  });
+
   describe('transaction', () => {
     it('commits and returns the callback value', async () => {
       const result = await store.transaction(async (trx) => {

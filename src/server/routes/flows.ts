@@ -57,8 +57,7 @@ export function flowRoutes(ctx: EngineContext): Hono<AppEnv> {
 
   app.post('/', async (c) => {
     const ws = c.get('workspace');
-    let row = await createFlow(ctx, ws, await readJsonOrYaml(c));
-    if (c.req.query('activate') === 'true') row = await activateFlow(ctx, ws, row.id);
+    const row = await createFlow(ctx, ws, await readJsonOrYaml(c), { activate: c.req.query('activate') === 'true' });
     const version = await getFlowVersion(db, row.id, row.version);
     return c.json({ data: flowView(row, decodeJson(version.definition_json, null)) }, 201);
   });

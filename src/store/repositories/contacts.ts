@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { NotFoundError } from '../../core/errors.js';
+import { ConflictError, NotFoundError } from '../../core/errors.js';
 import type { ContactRow, Database } from '../schema.js';
 import { newId } from './ids.js';
 import { decodeJson, encodeJson } from './json.js';
@@ -99,6 +99,24 @@ export async function applyContactFields(
     if (merged !== existing.attributes_json) patch.attributes_json = merged;
   }
   if (Object.keys(patch).length === 0) return existing;
+  for (const key of ['external_id', 'email', 'phone'] as const) {
+    const value = patch[key];
+    if (!value) continue;
+    const holder = await db
+      .selectFrom('contacts')
+      .select('id')
+      .where('workspace_id', '=', existing.workspace_id)
+      .where(key, '=', value)
+      .where('id', '!=', existing.id)
+      .executeTakeFirst();
+    if (holder) {
+      throw new ConflictError(
+        'contact_conflict',
+        `${key} ${value} belongs to another contact (${holder.id}); a contact's ${key} must be unique in a workspace`,
+        `contact.${key}`,
+      );
+    }
+  }
   patch.updated_at = now;
   await db.updateTable('contacts').set(patch).where('id', '=', existing.id).execute();
   return { ...existing, ...patch };

@@ -16,8 +16,12 @@ export interface SqliteTimerStatements {
 /**
  * One UPDATE … RETURNING, in autocommit. A single write statement takes the write lock before it
  * reads anything, so it cannot hit the DEFERRED read-then-write SQLITE_BUSY; wrapping it in
- * BEGIN IMMEDIATE … COMMIT would only add two statements. The subquery walks the
- * `(due_at, id)` primary key, so the claimed rows sit on contiguous pages.
+ * BEGIN IMMEDIATE … COMMIT only adds two statements (measured: no difference within noise,
+ * ~14k claimed-and-deleted timers/s either way, batch 100, 200k timers).
+ *
+ * The subquery walks the `(due_at, id)` primary key. Moving `due_at` to the lease's expiry moves
+ * the row's key, which rewrites its entry in every secondary index too (a WITHOUT ROWID table's
+ * indexes carry the primary key): that, not the scan, is most of the claim's cost.
  */
 const CLAIM_SQL = `
   update timers
