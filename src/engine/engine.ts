@@ -38,7 +38,13 @@ export interface EngineOptions {
 export async function createEngine(config: Readonly<Config>, options: EngineOptions = {}): Promise<Engine> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'nudge' } });
   const store =
-    options.store ?? (await createStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.dbSchema }));
+    options.store ??
+    (await createStore({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      schema: config.dbSchema,
+      onError: (err) => logger.warn({ err }, 'database connection error (recovering)'),
+    }));
   const clock = options.clock ?? systemClock;
   const metrics = createMetrics();
   const email = createEmailChannel({

@@ -11,6 +11,7 @@ import { anchorTime, applyOffset } from '../core/appointment-timing.js';
 import { evaluateConditions } from '../core/conditions.js';
 import type { CompiledFlow, CompiledStep } from '../core/flow-compiler.js';
 import { nextRetryDelay } from '../core/retry-policy.js';
+import { assertTransition, type SessionState } from '../core/session-state.js';
 import type { Kysely } from 'kysely';
 import type { AppointmentRow, ContactRow, Database, DeliveryRow, EventRow, FlowRow, SessionRow, TimerRow, Workspace } from '../store/schema.js';
 import { getAppointmentById } from '../store/repositories/appointments.js';
@@ -276,6 +277,7 @@ export class SessionRunner {
       timer = 'lease';
     }
     const finalPatch: Partial<SessionRow> = { ...patch!, seq, updated_at: now };
+    assertTransition(s.status as SessionState, finalPatch.status as SessionState);
     const effect = outcome.type === 'next' ? outcome.effect : undefined;
 
     let held = false;

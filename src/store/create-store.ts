@@ -20,6 +20,8 @@ export interface CreateStoreOptions {
   dataDir: string;
   /** PostgreSQL schema for Nudge's tables (see `PostgresStoreOptions.schema`); ignored on SQLite. */
   schema?: string;
+  /** PostgreSQL: errors no caller awaits (a dropped idle connection, the listener reconnecting). */
+  onError?: (error: unknown) => void;
 }
 
 /** Opens the store the URL names. Does not migrate: call `store.migrate()`. */
@@ -27,7 +29,11 @@ export async function createStore(options: CreateStoreOptions): Promise<Store> {
   const url = options.databaseUrl?.trim();
   if (!url) return createSqliteStore({ filename: join(options.dataDir, 'nudge.db') });
   if (/^postgres(ql)?:\/\//i.test(url)) {
-    return createPostgresStore({ url, ...(options.schema === undefined ? {} : { schema: options.schema }) });
+    return createPostgresStore({
+      url,
+      ...(options.schema === undefined ? {} : { schema: options.schema }),
+      ...(options.onError ? { onError: options.onError } : {}),
+    });
   }
   if (/^(sqlite|file):/i.test(url)) return createSqliteStore({ filename: sqliteFilename(url) });
   // Only the scheme: the rest of a URL may hold a password.
