@@ -232,6 +232,53 @@ describe.each(testDialects())('flow lifecycle on %s', (dialect) => {
     expect(await h.testStore.store.db.selectFrom('timers').selectAll().execute()).toHaveLength(0);
   });
 
+  it.each([
+    ['once_per_key', undefined, 2],
+    ['once_per_contact', undefined, 1],
+    ['once_while_active', undefined, 2],
+    ['always', undefined, 4],
+    ['once_per_key', '{{ event.order_id }}', 1],
+  ] as const)('re-entry %s with key %s starts %i sessions', async (reentry, key, expected) => {
+    const flow = await createActive({
+      name: 'entry',
+      trigger: { event: ['appointment.created', 'appointment.rescheduled'] },
+      session: { reentry, ...(key ? { key } : {}) },
+      steps: [{ wait: { duration: '1h' } }],
+    });
+    // One contact, two appointments with the same order, each created and then rescheduled.
+    const contact = { external_id: 'same-person' };
+    for (const [name, id] of [
+      ['appointment.created', 'k1'],
+      ['appointment.rescheduled', 'k1'],
+      ['appointment.created', 'k2'],
+      ['appointment.rescheduled', 'k2'],
+    ] as const) {
+      const start = name === 'appointment.created' ? T0 + 5 * H : T0 + 6 * H;
+      await h.api('POST', '/v1/events', appointmentEvent(name, id, iso(start), { contact, appointment: { order_id: 'order-9' } }));
+    }
+    const sessions = (await h.api('GET', `/v1/sessions?flow_id=${flow}`)).body.data;
+    expect(sessions).toHaveLength(expected);
+  });
+
+  it('once_while_active lets the same key in again after the session ended', async () => {
+    const flow = await createActive({
+      name: 'while active',
+      trigger: { event: 'ping' },
+      session: { reentry: 'once_while_active' },
+      steps: [{ wait: { duration: '1h' } }],
+    });
+    const ping = (n: number) => ({ name: 'ping', idempotency_key: `ping-${n}`, contact: { external_id: 'p' } });
+    await h.api('POST', '/v1/events', ping(1));
+    await h.api('POST', '/v1/events', ping(2));
+    expect((await h.api('GET', `/v1/sessions?flow_id=${flow}`)).body.data).toHaveLength(1);
+    await h.drain();
+    h.clock.set(T0 + 2 * H);
+    await h.drain();
+    await h.api('POST', '/v1/events', ping(3));
+    const statuses = (await h.api('GET', `/v1/sessions?flow_id=${flow}`)).body.data.map((s: { status: string }) => s.status);
+    expect(statuses).toEqual(['active', 'completed']);
+  });
+
   it('shows how many sessions sit at each step', async () => {
     const flow = await createActive(waitThenSend());
     for (const id of ['w1', 'w2', 'w3']) await h.api('POST', '/v1/events', appointmentEvent('appointment.created', id, iso(T0 + 5 * H)));
