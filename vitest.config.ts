@@ -8,5 +8,6 @@ export default defineConfig({
     pool: 'forks',
     // Two cores: end-to-end files start servers and workers of their own.
     maxWorkers: 2,
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 });
