@@ -33,6 +33,8 @@ const envSchema = z.object({
   NUDGE_RETRY_MAX_MS: int(1).default(3_600_000),
   /** Largest request body accepted, in bytes (batch requests too). */
   NUDGE_MAX_BODY_BYTES: int(1024).default(1_048_576),
+  /** Key encrypting workspace secrets: 32 bytes, base64 or hex. Absent: `<data dir>/secret.key`, created once. */
+  NUDGE_SECRET_KEY: z.string().optional(),
   /** Where CLI client commands (flows apply, events send) reach the API. */
   NUDGE_URL: z.string().url().optional(),
   /** API key for CLI client commands. */
@@ -59,6 +61,7 @@ export interface Config {
   retry: { baseMs: number; maxMs: number };
   maxBodyBytes: number;
   runWorker: boolean;
+  secretKey: string | null;
   /** For CLI commands that talk to a running server. */
   client: { url: string; apiKey: string | null };
 }
@@ -86,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     retry: Object.freeze({ baseMs: e.NUDGE_RETRY_BASE_MS, maxMs: e.NUDGE_RETRY_MAX_MS }),
     maxBodyBytes: e.NUDGE_MAX_BODY_BYTES,
     runWorker: e.NUDGE_RUN_WORKER === '1',
+    secretKey: e.NUDGE_SECRET_KEY || null,
     client: Object.freeze({
       url: e.NUDGE_URL ?? `http://${e.NUDGE_HOST === '0.0.0.0' ? '127.0.0.1' : e.NUDGE_HOST}:${e.PORT}`,
       apiKey: e.NUDGE_API_KEY || null,

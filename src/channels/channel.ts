@@ -51,3 +51,36 @@ export interface Channel<Input> {
   manifest: ChannelManifest;
   send(context: ChannelContext, input: Input): Promise<ChannelResult>;
 }
+
+/** At most `limit` sends per `intervalMs` to one destination (a Slack webhook URL, a Klaviyo account). */
+export interface RateLimit {
+  limit: number;
+  intervalMs: number;
+}
+
+/** Renders a step's settings against the session: the engine's templates, with its escaping rules. */
+export interface StepRenderer {
+  /** Plain text (subjects, URLs, SMS bodies). Undefined stays undefined. */
+  text(template: string | undefined, field: string): Promise<string | undefined>;
+  /** HTML: every `{{ }}` output is HTML-escaped. */
+  html(template: string | undefined, field: string): Promise<string | undefined>;
+  /** Every string inside a JSON-like value; a lone `{{ expression }}` keeps its type. */
+  value(value: unknown, field: string): Promise<unknown>;
+}
+
+/**
+ * A channel module (n8n/activepieces style): a manifest that describes it as data, a zod schema
+ * for the step's settings (checked when a flow is saved), a `render` that turns the settings into
+ * the channel's input, and `send`. A step uses it as `send: { channel: <id>, ...settings }`.
+ */
+export interface ChannelModule<Settings = any, Input = any> {
+  manifest: ChannelManifest & {
+    /** Limits per destination, enforced by the engine: over the limit, a send waits; nothing is dropped. */
+    rateLimits?: RateLimit[];
+  };
+  settings: import('zod').ZodType<Settings>;
+  render(settings: Settings, render: StepRenderer): Promise<Input>;
+  /** What the rate limits count against, e.g. the webhook URL or the API key's account. */
+  destination(input: Input): string;
+  send(context: ChannelContext, input: Input): Promise<ChannelResult>;
+}

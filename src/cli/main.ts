@@ -162,6 +162,27 @@ clientOptions(flows.command('list').description('list flows')).action(async (o: 
   for (const f of res.data) print(`${f.id}  ${f.status.padEnd(8)}  v${f.version}  ${f.name}`);
 });
 
+const secrets = program.command('secrets').description('workspace secrets (API keys of integrations), encrypted at rest');
+clientOptions(
+  secrets
+    .command('set <name> [value]')
+    .description('set a secret; without a value it is read from standard input (keeps it out of shell history)'),
+).action(async (name: string, value: string | undefined, o: ClientFlags) => {
+  const secret = value ?? (await readStdin()).replace(/\r?\n$/, '');
+  const res = (await callApi(client(loadConfig(), o), 'PUT', `/v1/secrets/${encodeURIComponent(name)}`, { json: { value: secret } })) as {
+    data: { name: string; updated_at: string };
+  };
+  print(`set ${res.data.name} (${res.data.updated_at})`);
+});
+clientOptions(secrets.command('list').description('list secret names')).action(async (o: ClientFlags) => {
+  const res = (await callApi(client(loadConfig(), o), 'GET', '/v1/secrets')) as { data: Array<{ name: string; updated_at: string }> };
+  for (const s of res.data) print(`${s.name}  ${s.updated_at}`);
+});
+clientOptions(secrets.command('delete <name>').description('delete a secret')).action(async (name: string, o: ClientFlags) => {
+  await callApi(client(loadConfig(), o), 'DELETE', `/v1/secrets/${encodeURIComponent(name)}`);
+  print(`deleted ${name}`);
+});
+
 const events = program.command('events').description('events');
 clientOptions(
   events
@@ -184,6 +205,12 @@ async function withStore(config: Readonly<Config>, fn: (store: Store) => Promise
   } finally {
     await store.close();
   }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function print(line: string): void {

@@ -58,6 +58,8 @@ export interface CompiledStep {
   /** `method` defaults to POST and `timeout` to 10s. */
   webhook?: WebhookStep & { method: NonNullable<WebhookStep['method']>; timeout: string };
   email?: EmailStep;
+  /** A channel module's step: the channel id and its settings (templates, rendered at send time). */
+  send?: { channel: string; settings: Record<string, unknown> };
   updateContact?: UpdateContactStep;
   /** `{}` when the author wrote `exit: null`. */
   exit?: ExitStep;
@@ -81,7 +83,7 @@ export const DEFAULT_MAX_ATTEMPTS = 6;
 export const DEFAULT_MAX_LATENESS_MS = 3_600_000;
 export const DEFAULT_WEBHOOK_TIMEOUT = '10s';
 
-const SEND_KINDS: ReadonlySet<StepKind> = new Set<StepKind>(['webhook', 'email']);
+const SEND_KINDS: ReadonlySet<StepKind> = new Set<StepKind>(['webhook', 'email', 'send']);
 
 /** The kind key a step carries, or undefined if none (only possible for unvalidated input). */
 export function stepKind(step: StepDefinition): StepKind | undefined {
@@ -209,6 +211,10 @@ function compileStep(placed: PlacedStep, flowLateness: string | undefined): Comp
     };
   }
   if ('email' in step) compiled.email = step.email;
+  if ('send' in step) {
+    const { channel, ...settings } = step.send;
+    compiled.send = { channel, settings };
+  }
   if ('update_contact' in step) compiled.updateContact = step.update_contact;
   if ('exit' in step) compiled.exit = step.exit ?? {};
   return compiled;

@@ -149,6 +149,15 @@ export interface UpdateContactStep {
   attributes?: Record<string, unknown>;
 }
 
+/**
+ * A message through a channel module (Slack, SMS, Klaviyo, …): `channel` names it, the other
+ * fields are that channel's settings (see docs/channels). String values are templates.
+ */
+export interface SendStep {
+  channel: string;
+  [setting: string]: unknown;
+}
+
 export interface ExitStep {
   reason?: string;
 }
@@ -174,10 +183,11 @@ export type StepDefinition = StepCommon &
     | { webhook: WebhookStep }
     | { email: EmailStep }
     | { update_contact: UpdateContactStep }
+    | { send: SendStep }
     | { exit: ExitStep | null }
   );
 
-export const STEP_KINDS = ['wait', 'branch', 'webhook', 'email', 'update_contact', 'exit'] as const;
+export const STEP_KINDS = ['wait', 'branch', 'webhook', 'email', 'send', 'update_contact', 'exit'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
 export interface FlowDefinition {

@@ -9,7 +9,7 @@ import { validateConditions } from './condition-validation.js';
 import type { FieldIssue } from './errors.js';
 import { compileFlow, placeSteps, type CompiledFlow } from './flow-compiler.js';
 import { REENTRY_POLICIES, type FlowDefinition } from './flow-definition.js';
-import { validateSteps } from './step-validation.js';
+import { validateSteps, type StepValidationOptions } from './step-validation.js';
 import { anchorSchema, check, durationText, isPlainObject, templateText } from './validation-support.js';
 
 export type FlowValidationResult =
@@ -53,9 +53,9 @@ const appointmentTriggerSchema = z
  * short message. On success `flow` is the input itself, narrowed (no defaults filled in; the
  * compiled graph carries them) and `compiled` is `compileFlow(flow)`.
  */
-export function validateFlow(input: unknown): FlowValidationResult {
+export function validateFlow(input: unknown, options: StepValidationOptions = {}): FlowValidationResult {
   try {
-    const issues = dedupe(collectIssues(input));
+    const issues = dedupe(collectIssues(input, options));
     if (issues.length > 0) return { ok: false, errors: issues };
     const flow = input as FlowDefinition;
     return { ok: true, flow, compiled: compileFlow(flow) };
@@ -66,12 +66,12 @@ export function validateFlow(input: unknown): FlowValidationResult {
   }
 }
 
-function collectIssues(input: unknown): FieldIssue[] {
+function collectIssues(input: unknown, options: StepValidationOptions): FieldIssue[] {
   if (!isPlainObject(input)) return [{ path: '', message: 'expected an object' }];
   const issues: FieldIssue[] = [];
   check(flowSchema, input, '', issues);
   validateTrigger(input.trigger, issues);
-  validateSteps(input.steps, 'steps', issues, 1);
+  validateSteps(input.steps, 'steps', issues, 1, options);
   if (issues.length === 0) checkStepIds(input as unknown as FlowDefinition, issues);
   return issues;
 }

@@ -92,12 +92,26 @@ const updateContactSchema = z
 
 const exitSchema = z.object({ reason: z.string().optional() }).strict().nullable();
 
+const sendSchema = z.object({ channel: z.string().min(1, { message: 'must not be empty' }) }).passthrough();
+
+/** Checks one channel's settings (everything in a send step but `channel`), adding issues under `path`. */
+export type ChannelValidator = (settings: Record<string, unknown>, path: string, issues: FieldIssue[]) => void;
+
+export interface StepValidationOptions {
+  /**
+   * The channels a `send` step may name, with their validators. Absent: any channel name is
+   * accepted and only template syntax is checked (core knows no channels; the engine passes them).
+   */
+  channels?: Readonly<Record<string, ChannelValidator>>;
+}
+
 const KIND_SCHEMAS: Record<StepKind, z.ZodType> = {
   wait: waitSchema,
   branch: branchSchema,
   webhook: webhookSchema,
   email: emailSchema,
   update_contact: updateContactSchema,
+  send: sendSchema,
   exit: exitSchema,
 };
 
@@ -105,22 +119,31 @@ const KIND_SCHEMAS: Record<StepKind, z.ZodType> = {
  * Rules beyond shape; `path` points at the kind key. They run even when the shape has errors (so
  * the author sees every problem at once) and therefore only trust fields whose type they check.
  */
-const KIND_RULES: Partial<Record<StepKind, (value: Record<string, unknown>, path: string, issues: FieldIssue[]) => void>> = {
+type KindRule = (value: Record<string, unknown>, path: string, issues: FieldIssue[], options: StepValidationOptions) => void;
+
+const KIND_RULES: Partial<Record<StepKind, KindRule>> = {
   wait: checkWait,
   branch: checkBranch,
   webhook: checkWebhook,
   email: checkEmail,
   update_contact: checkUpdateContact,
+  send: checkSend,
 };
 
 /** Checks a step list at `path` (`steps`, `steps[1].branch.otherwise`); `min` steps required (default 0). */
-export function validateSteps(input: unknown, path: string, issues: FieldIssue[], min = 0): void {
+export function validateSteps(
+  input: unknown,
+  path: string,
+  issues: FieldIssue[],
+  min = 0,
+  options: StepValidationOptions = {},
+): void {
   const schema = min > 0 ? z.array(z.unknown()).min(min, { message: 'at least one step required' }) : z.array(z.unknown());
   const list = check(schema, input, path, issues);
-  list?.forEach((step, i) => validateStep(step, `${path}[${i}]`, issues));
+  list?.forEach((step, i) => validateStep(step, `${path}[${i}]`, issues, options));
 }
 
-function validateStep(input: unknown, path: string, issues: FieldIssue[]): void {
+function validateStep(input: unknown, path: string, issues: FieldIssue[], options: StepValidationOptions): void {
   if (!isPlainObject(input)) {
     issues.push({ path, message: 'expected an object' });
     return;
@@ -135,7 +158,7 @@ function validateStep(input: unknown, path: string, issues: FieldIssue[]): void 
   const schema = z.object({ ...commonShape, [kind]: KIND_SCHEMAS[kind] }).strict();
   check(schema, input, path, issues);
   const value = input[kind];
-  if (isPlainObject(value)) KIND_RULES[kind]?.(value, `${path}.${kind}`, issues);
+  if (isPlainObject(value)) KIND_RULES[kind]?.(value, `${path}.${kind}`, issues, options);
 }
 
 function exactlyOne(value: Record<string, unknown>, keys: [string, string], path: string, issues: FieldIssue[]): boolean {
@@ -159,15 +182,15 @@ function checkWait(wait: Record<string, unknown>, path: string, issues: FieldIss
   }
 }
 
-function checkBranch(branch: Record<string, unknown>, path: string, issues: FieldIssue[]): void {
+function checkBranch(branch: Record<string, unknown>, path: string, issues: FieldIssue[], options: StepValidationOptions): void {
   const branches: unknown[] = Array.isArray(branch.branches) ? branch.branches : [];
   branches.forEach((item, i) => {
     if (!isPlainObject(item)) return;
     const at = joinPath(path, `branches[${i}]`);
     validateConditions(item.when, joinPath(at, 'when'), issues, 1);
-    validateSteps(item.steps, joinPath(at, 'steps'), issues);
+    validateSteps(item.steps, joinPath(at, 'steps'), issues, 0, options);
   });
-  if (branch.otherwise !== undefined) validateSteps(branch.otherwise, joinPath(path, 'otherwise'), issues);
+  if (branch.otherwise !== undefined) validateSteps(branch.otherwise, joinPath(path, 'otherwise'), issues, 0, options);
 }
 
 function checkWebhook(webhook: Record<string, unknown>, path: string, issues: FieldIssue[]): void {
@@ -211,4 +234,18 @@ function checkUpdateContact(update: Record<string, unknown>, path: string, issue
     issues.push({ path: joinPath(path, 'timezone'), message: `unknown timezone "${timezone}"` });
   }
   if (update.attributes !== undefined) checkJsonTemplates(update.attributes, joinPath(path, 'attributes'), issues);
+}
+
+function checkSend(send: Record<string, unknown>, path: string, issues: FieldIssue[], options: StepValidationOptions): void {
+  const { channel, ...settings } = send;
+  if (typeof channel !== 'string' || channel === '') return; // the shape check reported it
+  checkJsonTemplates(settings, path, issues);
+  if (!options.channels) return;
+  const validator = Object.hasOwn(options.channels, channel) ? options.channels[channel] : undefined;
+  if (!validator) {
+    const known = Object.keys(options.channels).sort().join(', ');
+    issues.push({ path: joinPath(path, 'channel'), message: `unknown channel "${channel}" (available: ${known})` });
+    return;
+  }
+  validator(settings, path, issues);
 }

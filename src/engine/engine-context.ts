@@ -1,11 +1,14 @@
 import type { Logger } from 'pino';
 import type { Channel } from '../channels/channel.js';
+import type { ChannelRegistry } from '../channels/registry.js';
 import type { EmailInput } from '../channels/email/email-channel.js';
 import type { WebhookInput } from '../channels/webhook/webhook-channel.js';
 import type { Config } from '../config.js';
 import type { Store } from '../store/store.js';
 import type { FlowCache } from './flow-cache.js';
 import type { EngineMetrics } from './metrics.js';
+import type { RateLimiter } from './rate-limiter.js';
+import type { SecretBox } from './secrets.js';
 
 /** Time is a value: everything that decides reads it from here, and tests can move it. */
 export interface Clock {
@@ -28,6 +31,10 @@ export interface EngineContext {
   flows: FlowCache;
   metrics: EngineMetrics;
   channels: Channels;
+  /** Channel modules for `send` steps. */
+  registry: ChannelRegistry;
+  rateLimiter: RateLimiter;
+  secretBox: SecretBox;
   random: () => number;
   /** Tells this process's scheduler, and through the store other processes, that work is due at `dueAt`. */
   wake(dueAt: number): void;

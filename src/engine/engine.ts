@@ -5,6 +5,8 @@
 import { pino, type Logger } from 'pino';
 import { createEmailChannel } from '../channels/email/email-channel.js';
 import { createWebhookChannel } from '../channels/webhook/webhook-channel.js';
+import { builtinChannels } from '../channels/builtin.js';
+import { createChannelRegistry } from '../channels/registry.js';
 import type { Config } from '../config.js';
 import { createStore } from '../store/create-store.js';
 import type { Store } from '../store/store.js';
@@ -16,6 +18,8 @@ import { countTimers, oldestDueScheduledAt } from '../store/repositories/timers.
 import { createApiKey, createWorkspace, countWorkspaces } from '../store/repositories/workspaces.js';
 import { systemClock, type Clock, type EngineContext } from './engine-context.js';
 import { FlowCache } from './flow-cache.js';
+import { RateLimiter } from './rate-limiter.js';
+import { createSecretBox, loadSecretKey } from './secrets.js';
 import { createMetrics, registerStateGauges } from './metrics.js';
 import { Scheduler } from './scheduler.js';
 
@@ -69,12 +73,17 @@ export async function createEngine(config: Readonly<Config>, options: EngineOpti
     },
   });
   let scheduler: Scheduler | null = null;
+  const registry = createChannelRegistry(builtinChannels({ now: () => clock.now() }));
+  const secretBox = createSecretBox(await loadSecretKey(config.secretKey, config.dataDir));
   const ctx: EngineContext = {
     store,
     config,
     clock,
     logger,
-    flows: new FlowCache(),
+    flows: new FlowCache(registry.validators),
+    registry,
+    rateLimiter: new RateLimiter(),
+    secretBox,
     metrics,
     channels: { webhook: createWebhookChannel({ now: () => clock.now() }), email },
     random: options.random ?? Math.random,

@@ -7,6 +7,7 @@ import { NudgeError } from '../core/errors.js';
 import type { CompiledFlow } from '../core/flow-compiler.js';
 import type { FlowDefinition } from '../core/flow-definition.js';
 import { validateFlow } from '../core/flow-validation.js';
+import type { ChannelValidator } from '../core/step-validation.js';
 import type { Database } from '../store/schema.js';
 import { getFlowVersion } from '../store/repositories/flows.js';
 import { decodeJson } from '../store/repositories/json.js';
@@ -19,14 +20,17 @@ export interface LoadedFlow {
 export class FlowCache {
   private readonly entries = new Map<string, LoadedFlow>();
 
-  constructor(private readonly maxEntries = 2000) {}
+  constructor(
+    private readonly channels: Readonly<Record<string, ChannelValidator>> = {},
+    private readonly maxEntries = 2000,
+  ) {}
 
   async get(db: Kysely<Database>, flowId: string, version: number, definitionJson?: string): Promise<LoadedFlow> {
     const key = `${flowId}@${version}`;
     const hit = this.entries.get(key);
     if (hit) return hit;
     const json = definitionJson ?? (await getFlowVersion(db, flowId, version)).definition_json;
-    const result = validateFlow(decodeJson(json, null));
+    const result = validateFlow(decodeJson(json, null), { channels: this.channels });
     if (!result.ok) {
       // Stored versions were validated on save; this only happens if validation rules tightened.
       throw new NudgeError('stored_flow_invalid', `flow ${key} no longer validates: ${result.errors[0]?.message}`);

@@ -24,11 +24,12 @@ import { decodeJson } from '../store/repositories/json.js';
 import { appendSessionLogs, endOpenSessions, OPEN_SESSION_STATUSES } from '../store/repositories/sessions.js';
 import { deleteTriggerTimersForFlow, setFlowTimersHeld } from '../store/repositories/timers.js';
 import { scheduleFlowTriggers } from './appointment-triggers.js';
+import { listSecrets, referencedSecrets } from './secrets.js';
 import type { EngineContext } from './engine-context.js';
 
 /** Validates a flow definition; throws a ValidationError (`invalid_flow`) listing every problem. */
-export function checkFlow(input: unknown): { flow: FlowDefinition; compiled: CompiledFlow } {
-  const result = validateFlow(input);
+export function checkFlow(ctx: EngineContext, input: unknown): { flow: FlowDefinition; compiled: CompiledFlow } {
+  const result = validateFlow(input, { channels: ctx.registry.validators });
   if (!result.ok) throw new ValidationError('invalid_flow', result.errors);
   return { flow: result.flow, compiled: result.compiled };
 }
@@ -44,7 +45,7 @@ export async function createFlow(
   input: unknown,
   options: { activate?: boolean } = {},
 ): Promise<FlowRow> {
-  const { flow } = checkFlow(input);
+  const { flow } = checkFlow(ctx, input);
   const now = ctx.clock.now();
   const { row, earliest } = await ctx.store.transaction(async (trx) => {
     if (await findFlowByName(trx, workspace.id, flow.name)) {
@@ -60,7 +61,7 @@ export async function createFlow(
 
 /** Stores a new version. On an active flow it takes effect for new sessions at once. */
 export async function updateFlow(ctx: EngineContext, workspace: Workspace, flowId: string, input: unknown): Promise<FlowRow> {
-  const checked = checkFlow(input);
+  const checked = checkFlow(ctx, input);
   const now = ctx.clock.now();
   const { row, earliest } = await ctx.store.transaction(async (trx) =>
     addVersionInTransaction(trx, workspace, await getFlow(trx, workspace.id, flowId), checked, now),
@@ -123,6 +124,8 @@ async function activateInTransaction(
       );
     }
   }
+  const { compiled, definition } = await ctx.flows.get(trx, flow.id, flow.version);
+  await checkSecretsSet(trx, workspace, definition);
   const wasPaused = flow.status === 'paused';
   await setFlowStatus(trx, flow.id, 'active', now);
   const row = { ...flow, status: 'active' as FlowStatus, updated_at: now };
@@ -132,7 +135,6 @@ async function activateInTransaction(
     await logOpenSessions(trx, flow.id, 'resumed', 'flow resumed', now);
     earliest = now;
   }
-  const { compiled } = await ctx.flows.get(trx, flow.id, flow.version);
   const scheduled = await scheduleFlowTriggers(trx, { workspace, active: { flow: row, version: row.version, compiled }, now });
   if (scheduled.earliest !== null) earliest = Math.min(earliest ?? Infinity, scheduled.earliest);
   return { row, earliest };
@@ -161,6 +163,21 @@ export async function archiveFlow(ctx: EngineContext, workspace: Workspace, flow
     await trx.deleteFrom('timers').where('flow_id', '=', flow.id).execute();
     return { ...flow, status: 'archived', updated_at: now };
   });
+}
+
+/** A flow that uses a secret the workspace has not set cannot go live (e.g. a preset's API key). */
+async function checkSecretsSet(trx: Kysely<Database>, workspace: Workspace, definition: unknown): Promise<void> {
+  const needed = referencedSecrets(definition);
+  if (needed.length === 0) return;
+  const have = new Set((await listSecrets(trx, workspace.id)).map((s) => s.name));
+  const missing = needed.filter((n) => !have.has(n));
+  if (missing.length > 0) {
+    throw new NudgeError(
+      'missing_secret',
+      `the flow uses ${missing.map((n) => `secrets.${n}`).join(', ')}, not set in this workspace; set ${missing.length === 1 ? 'it' : 'them'} with PUT /v1/secrets/{name} or \`nudge secrets set\``,
+      { status: 409 },
+    );
+  }
 }
 
 async function logOpenSessions(
@@ -197,7 +214,7 @@ export async function applyFlow(
   input: unknown,
   options: { activate: boolean },
 ): Promise<ApplyResult> {
-  const checked = checkFlow(input);
+  const checked = checkFlow(ctx, input);
   const definition = checked.flow;
   const now = ctx.clock.now();
   const { result, earliest } = await ctx.store.transaction(async (trx) => {

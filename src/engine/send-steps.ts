@@ -7,12 +7,14 @@ import { durationToMs, parseDuration } from '../core/duration.js';
 import { ChannelError, type ChannelContext, type ChannelResult } from '../channels/channel.js';
 import type { EmailInput } from '../channels/email/email-channel.js';
 import type { WebhookInput } from '../channels/webhook/webhook-channel.js';
+import type { StepRenderer } from '../channels/channel.js';
 import type { Workspace } from '../store/schema.js';
 import type { EngineContext } from './engine-context.js';
 import { renderRecord, renderString, renderValue, type TemplateContext } from './templates.js';
 
 export type SendAttempt =
   | { type: 'sent'; channel: string; result: ChannelResult; durationMs: number }
+  | { type: 'rate_limited'; channel: string; delayMs: number }
   | { type: 'failed'; channel: string; error: Error; retryable: boolean; retryAfterMs: number | null; request: unknown; response: unknown; durationMs: number }
   | { type: 'no_recipient'; channel: string; request: unknown };
 
@@ -23,7 +25,7 @@ export async function performSend(
   context: TemplateContext,
   channelContext: ChannelContext,
 ): Promise<SendAttempt> {
-  const channel = step.kind === 'email' ? 'email' : 'webhook';
+  const channel = step.send ? step.send.channel : step.kind === 'email' ? 'email' : 'webhook';
   const started = performance.now();
   let request: unknown = null;
   try {
@@ -31,6 +33,19 @@ export async function performSend(
       const input = await renderWebhook(step, context);
       request = input;
       const result = await ctx.channels.webhook.send(channelContext, input);
+      return { type: 'sent', channel, result, durationMs: Math.round(performance.now() - started) };
+    }
+    if (step.send) {
+      const module = ctx.registry.get(step.send.channel);
+      if (!module) throw new Error(`channel ${step.send.channel} is not available in this version of Nudge`);
+      const input: unknown = await module.render(step.send.settings, createRenderer(context, `${step.path}.send`));
+      request = input;
+      const limits = module.manifest.rateLimits ?? [];
+      if (limits.length > 0) {
+        const delayMs = ctx.rateLimiter.reserve(`${module.manifest.id}:${module.destination(input)}`, limits, ctx.clock.now());
+        if (delayMs > 0) return { type: 'rate_limited', channel, delayMs };
+      }
+      const result = await module.send(channelContext, input);
       return { type: 'sent', channel, result, durationMs: Math.round(performance.now() - started) };
     }
     if (step.email) {
@@ -102,5 +117,14 @@ async function renderEmail(
     subject: ((await text(e.subject, 'subject')) ?? '').replace(/[\r\n]+/g, ' '),
     html: e.html === undefined ? undefined : await renderString(e.html, context, 'html', `${path}.html`),
     text: await text(e.text, 'text'),
+  };
+}
+
+/** Renders a channel step's settings; `base` prefixes field paths in template errors. */
+export function createRenderer(context: TemplateContext, base: string): StepRenderer {
+  return {
+    text: async (t, field) => (t === undefined ? undefined : renderString(t, context, 'text', `${base}.${field}`)),
+    html: async (t, field) => (t === undefined ? undefined : renderString(t, context, 'html', `${base}.${field}`)),
+    value: (v, field) => renderValue(v, context, `${base}.${field}`),
   };
 }

@@ -23,6 +23,7 @@ import { decodeJson, encodeJson } from '../store/repositories/json.js';
 import { appendSessionLogs, updateSessionIfAt, type LogEntry } from '../store/repositories/sessions.js';
 import { deleteTimer, putSessionTimer } from '../store/repositories/timers.js';
 import type { EngineContext } from './engine-context.js';
+import { readSecrets, redactSecrets } from './secrets.js';
 import { performSend } from './send-steps.js';
 import type { TimeGate } from './session-start.js';
 import { appointmentZone, buildTemplateContext } from './template-context.js';
@@ -52,6 +53,7 @@ export class SessionRunner {
   private session: SessionRow;
   private readonly owner: string;
   private contact: ContactRow | undefined | null = null;
+  private secrets: Record<string, string> | null = null;
   private event: EventRow | undefined | null = null;
 
   constructor(
@@ -86,6 +88,7 @@ export class SessionRunner {
         return this.branch(step, now);
       case 'webhook':
       case 'email':
+      case 'send':
         return this.send(step, now, dueRef);
       case 'update_contact':
         return this.updateContact(step);
@@ -195,6 +198,16 @@ export class SessionRunner {
       workspaceId: this.session.workspace_id,
       sessionId: this.session.id,
     });
+    if (result.type === 'rate_limited') {
+      const dueAt = now + result.delayMs;
+      return {
+        type: 'wait',
+        dueAt,
+        gate: decodeJson<TimeGate | null>(this.session.gate_json, null),
+        patch,
+        logs: [{ type: 'rate_limited', step_id: step.id, message: `${result.channel} rate limit: sending at ${new Date(dueAt).toISOString()}` }],
+      };
+    }
     if (result.type === 'no_recipient') {
       return {
         type: 'next',
@@ -331,7 +344,7 @@ export class SessionRunner {
   private isAppointmentWait(stepId: string | null): boolean {
     const step = stepId ? this.args.compiled.steps[stepId] : undefined;
     if (!step) return false;
-    return step.wait?.type === 'appointment' || step.kind === 'webhook' || step.kind === 'email';
+    return step.wait?.type === 'appointment' || step.kind === 'webhook' || step.kind === 'email' || step.kind === 'send';
   }
 
   // ---- helpers -------------------------------------------------------------------------------
@@ -357,12 +370,17 @@ export class SessionRunner {
       attempt: this.session.attempt,
       idempotency_key: this.idempotencyKey(step),
       status,
-      request_json: encodeJson(r.request),
-      response_json: r.response === null ? null : encodeJson(r.response),
-      error: r.error,
+      request_json: this.redact(encodeJson(r.request)),
+      response_json: r.response === null ? null : this.redact(encodeJson(r.response)),
+      error: r.error === null ? null : this.redact(r.error),
       duration_ms: r.durationMs,
       created_at: this.ctx.clock.now(),
     };
+  }
+
+  /** Secrets never reach the delivery log, whatever a template or a receiver echoed. */
+  private redact(text: string): string {
+    return this.secrets ? redactSecrets(text, this.secrets) : text;
   }
 
   private appointmentCache: AppointmentRow | undefined | null = null;
@@ -390,7 +408,9 @@ export class SessionRunner {
     if (this.event === null) {
       this.event = this.session.event_id ? await getEventById(this.ctx.store.db, this.session.event_id) : undefined;
     }
+    this.secrets ??= await readSecrets(this.ctx.store.db, this.ctx.secretBox, this.session.workspace_id);
     return buildTemplateContext({
+      secrets: this.secrets,
       workspace: this.args.workspace,
       flow: { id: this.args.flow.id, name: this.args.flow.name, version: this.session.flow_version },
       session: this.session,

@@ -18,6 +18,8 @@ export interface ContextSources {
   event?: EventRow | undefined;
   contact?: ContactRow | undefined;
   appointment?: AppointmentRow | undefined;
+  /** Decrypted workspace secrets, as `secrets.NAME`. */
+  secrets?: Readonly<Record<string, string>>;
 }
 
 export function appointmentZone(sources: Pick<ContextSources, 'appointment' | 'contact' | 'workspace'>): string {
@@ -44,6 +46,7 @@ export function buildTemplateContext(sources: ContextSources): TemplateContext {
     workspace: { id: workspace.id, name: workspace.name, timezone: workspace.timezone },
     flow: sources.flow ? { id: sources.flow.id, name: sources.flow.name, version: sources.flow.version } : {},
     session: sources.session ? { id: sources.session.id, key: sources.session.key } : {},
+    secrets: sources.secrets ?? {},
   };
 }
 

@@ -134,6 +134,17 @@ export function buildOpenApiDocument(): Json {
       '/v1/deliveries/{id}': { get: { summary: 'Get a delivery attempt', parameters: [idParam()], responses: { '200': ok('Delivery'), ...errors } } },
       '/v1/outbox': { get: { summary: 'Emails kept locally when no SMTP server is configured', parameters: [...pageParams, query('to', 'recipient')], responses: { '200': ok('Messages'), ...errors } } },
       '/v1/outbox/{id}': { get: { summary: 'Get an outbox message', parameters: [idParam()], responses: { '200': ok('Message'), ...errors } } },
+      '/v1/channels': { get: { summary: 'Channel modules for send steps, with their settings schemas', responses: { '200': ok('Channels'), ...errors } } },
+      '/v1/secrets': { get: { summary: 'Secret names (values are never returned)', responses: { '200': ok('Secrets'), ...errors } } },
+      '/v1/secrets/{name}': {
+        put: {
+          summary: 'Set a secret (encrypted at rest; use it in flows as {{ secrets.NAME }})',
+          parameters: [idParam('name')],
+          requestBody: jsonBody({ type: 'object', required: ['value'], properties: { value: { type: 'string' } }, additionalProperties: false }),
+          responses: { '200': ok('Secret name and times'), ...errors },
+        },
+        delete: { summary: 'Delete a secret', parameters: [idParam('name')], responses: { '204': { description: 'Deleted' }, ...errors } },
+      },
       '/v1/workspace': { get: { summary: 'The API key’s workspace', responses: { '200': ok('Workspace'), ...errors } } },
     },
   };

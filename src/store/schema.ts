@@ -221,6 +221,16 @@ export interface TimersTable {
   created_at: number;
 }
 
+export interface SecretsTable {
+  workspace_id: string;
+  /** Referenced from flows as `{{ secrets.NAME }}`. */
+  name: string;
+  /** AES-256-GCM, base64 of iv ‖ tag ‖ ciphertext; the key never touches the database. */
+  ciphertext: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   api_keys: ApiKeysTable;
@@ -234,6 +244,7 @@ export interface Database {
   deliveries: DeliveriesTable;
   outbox: OutboxTable;
   timers: TimersTable;
+  secrets: SecretsTable;
 }
 
 export type Workspace = Selectable<WorkspacesTable>;
@@ -248,6 +259,7 @@ export type SessionLogRow = Selectable<SessionLogsTable>;
 export type DeliveryRow = Selectable<DeliveriesTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type TimerRow = Selectable<TimersTable>;
+export type SecretRow = Selectable<SecretsTable>;
 export type NewTimer = Insertable<TimersTable>;
 export type TimerUpdate = Updateable<TimersTable>;
 export type { Generated };

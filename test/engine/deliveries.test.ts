@@ -86,8 +86,8 @@ describe.each(testDialects())('deliveries on %s', (dialect) => {
     expect(receiver.requests.map((r) => r.path)).toEqual(['/h']);
     const s = await onlySession();
     expect(s.status).toBe('failed');
-    expect(s.end_reason).toBe('webhook hook failed: HTTP 400 (permanent error)');
-    expect(s.deliveries[0]).toMatchObject({ status: 'failed', error: 'HTTP 400', response: { status: 400, body: '{"error":"bad"}' } });
+    expect(s.end_reason).toBe('webhook hook failed: HTTP 400: {"error":"bad"} (permanent error)');
+    expect(s.deliveries[0]).toMatchObject({ status: 'failed', error: 'HTTP 400: {"error":"bad"}', response: { status: 400, body: '{"error":"bad"}' } });
   });
 
   it('stops after max_attempts and records each attempt', async () => {

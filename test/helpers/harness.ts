@@ -52,7 +52,13 @@ export async function createHarness(
 ): Promise<Harness> {
   const testStore = await createTestStore(dialect);
   const clock = new ManualClock(T0);
-  const config = loadConfig({ NUDGE_LOG_LEVEL: 'silent', NUDGE_RETRY_BASE_MS: '60000', NUDGE_DATA_DIR: '/tmp/unused', ...env });
+  const config = loadConfig({
+    NUDGE_LOG_LEVEL: 'silent',
+    NUDGE_RETRY_BASE_MS: '60000',
+    NUDGE_DATA_DIR: '/nonexistent',
+    NUDGE_SECRET_KEY: 'ZGV2ZWxvcG1lbnQtb25seS1rZXktMzItYnl0ZXMtISE=',
+    ...env,
+  });
   const engine = await createEngine(config, {
     store: testStore.store,
     clock,

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createStore } from '../../src/store/create-store.js';
 import type { Store } from '../../src/store/store.js';
 import { postgresTestUrl, testDialects } from '../helpers/test-store.js';
+import { sqliteMigrations } from '../../src/store/migrations/sqlite/index.js';
 
 describe('createStore', () => {
   let dir: string;
@@ -37,7 +38,7 @@ describe('createStore', () => {
     const store = await open(undefined);
     const { rows } = await sql`select name from sqlite_schema where name = 'timers'`.execute(store.db);
     expect(rows).toEqual([]);
-    expect(await store.migrate()).toEqual(['001_initial']);
+    expect(await store.migrate()).toEqual(sqliteMigrations.map((m) => m.name));
   });
 
   it.each([

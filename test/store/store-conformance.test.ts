@@ -11,6 +11,14 @@ import type { NewTimer, TimerRow } from '../../src/store/schema.js';
 import type { Dialect, Store } from '../../src/store/store.js';
 import { createTestStore, testDialects, type TestStore } from '../helpers/test-store.js';
 import { KEY, T0, sampleRows, type TableName } from './table-rows.js';
+import { sqliteMigrations } from '../../src/store/migrations/sqlite/index.js';
+import { postgresMigrations } from '../../src/store/migrations/postgres/index.js';
+
+const MIGRATION_NAMES = sqliteMigrations.map((m) => m.name);
+// Both dialects ship the same migrations under the same names.
+if (JSON.stringify(MIGRATION_NAMES) !== JSON.stringify(postgresMigrations.map((m) => m.name))) {
+  throw new Error('SQLite and PostgreSQL migrations differ in names or order');
+}
 
 function timer(id: string, dueAt: number, overrides: Partial<NewTimer> = {}): NewTimer {
   return {
@@ -61,7 +69,7 @@ describe.each(testDialects())('Store conformance: %s', (dialect: Dialect) => {
       expect(await store.migrate()).toEqual([]);
       expect(await store.migrate()).toEqual([]);
       const rows = await anyDb.selectFrom('nudge_migrations').select(['name', 'applied_at']).execute();
-      expect(rows.map((r) => r.name)).toEqual(['001_initial']);
+      expect(rows.map((r) => r.name)).toEqual(MIGRATION_NAMES);
       expect(typeof rows[0]?.applied_at).toBe('number');
     });
 
@@ -75,7 +83,7 @@ describe.each(testDialects())('Store conformance: %s', (dialect: Dialect) => {
       );
       try {
         const applied = await Promise.all(stores.map((s) => s.migrate()));
-        expect(applied.flat()).toEqual(['001_initial']);
+        expect(applied.flat()).toEqual(MIGRATION_NAMES);
       } finally {
         await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(stores[0]!.db);
         await Promise.all(stores.map((s) => s.close()));

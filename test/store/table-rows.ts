@@ -117,6 +117,10 @@ export function sampleRows(ws: string): SampleRows {
         step_id: null, seq: null, anchor: null, anchor_offset: null, held: 0, lease_owner: null, claims: 0, created_at: T0,
       },
     },
+    secrets: {
+      full: { workspace_id: ws, name: 'KLAVIYO_PRIVATE_API_KEY', ciphertext: 'AAECAwQFBgcICQoL+/8=', created_at: T0, updated_at: MAX_TIME },
+      sparse: { workspace_id: ws, name: 'S', ciphertext: '', created_at: T0, updated_at: T0 },
+    },
   };
 }
 
@@ -124,4 +128,5 @@ export function sampleRows(ws: string): SampleRows {
 export const KEY: { [T in TableName]: readonly string[] } = {
   workspaces: ['id'], api_keys: ['id'], contacts: ['id'], events: ['id'], appointments: ['id'], flows: ['id'],
   flow_versions: ['flow_id', 'version'], sessions: ['id'], session_logs: ['id'], deliveries: ['id'], outbox: ['id'], timers: ['id'],
+  secrets: ['workspace_id', 'name'],
 };

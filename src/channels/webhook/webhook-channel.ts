@@ -1,23 +1,11 @@
 /**
  * Webhook: any method, headers and body, with the delivery's idempotency key in
- * `Idempotency-Key`. 2xx is success; 408/409/425/429 and 5xx (and network errors, timeouts)
- * are retryable, honouring Retry-After; other statuses are permanent.
+ * `Idempotency-Key`. See http-request.ts for what is retried.
  */
-import { classifyHttpStatus, parseRetryAfter } from '../../core/retry-policy.js';
-import { ChannelError, type Channel, type ChannelContext, type ChannelResult } from '../channel.js';
+import type { Channel, ChannelContext, ChannelResult } from '../channel.js';
+import { sendHttpRequest, type HttpRequest } from '../http/http-request.js';
 
-export interface WebhookInput {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  /** Already serialized. */
-  body: string | null;
-  timeoutMs: number;
-}
-
-/** Response bodies kept in the delivery log are cut to this many characters. */
-const MAX_LOGGED_BODY = 16_384;
-const USER_AGENT = 'Nudge/0.1 (+https://github.com/nudge)';
+export type WebhookInput = HttpRequest;
 
 export function createWebhookChannel(options: { now?: () => number } = {}): Channel<WebhookInput> {
   const now = options.now ?? Date.now;
@@ -27,60 +15,8 @@ export function createWebhookChannel(options: { now?: () => number } = {}): Chan
       name: 'Webhook',
       description: 'Sends an HTTP request to any URL, with an Idempotency-Key header stable across retries.',
     },
-    async send(context: ChannelContext, input: WebhookInput): Promise<ChannelResult> {
-      const headers: Record<string, string> = {
-        'user-agent': USER_AGENT,
-        'idempotency-key': context.idempotencyKey,
-        ...lowerKeys(input.headers),
-      };
-      const request = { method: input.method, url: input.url, headers, body: input.body };
-      const signal = context.signal
-        ? AbortSignal.any([context.signal, AbortSignal.timeout(input.timeoutMs)])
-        : AbortSignal.timeout(input.timeoutMs);
-      let response: Response;
-      try {
-        response = await fetch(input.url, {
-          method: input.method,
-          headers,
-          body: input.method === 'GET' || input.method === 'HEAD' ? null : input.body,
-          signal,
-          redirect: 'follow',
-        });
-      } catch (error) {
-        const e = error as Error & { cause?: { code?: string; message?: string } };
-        const reason =
-          e.name === 'TimeoutError' ? `timed out after ${input.timeoutMs} ms` : (e.cause?.code ?? e.cause?.message ?? e.message);
-        throw new ChannelError(`request failed: ${reason}`, { retryable: true, request, cause: error });
-      }
-      const text = await readLimited(response);
-      const logged = {
-        status: response.status,
-        headers: Object.fromEntries(response.headers.entries()),
-        body: text,
-      };
-      const cls = classifyHttpStatus(response.status);
-      if (cls === 'success') return { request, response: logged };
-      throw new ChannelError(`HTTP ${response.status}`, {
-        retryable: cls === 'retryable',
-        retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), now()),
-        request,
-        response: logged,
-      });
+    send(context: ChannelContext, input: WebhookInput): Promise<ChannelResult> {
+      return sendHttpRequest(context, input, now);
     },
   };
-}
-
-function lowerKeys(headers: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) out[k.toLowerCase()] = v;
-  return out;
-}
-
-async function readLimited(response: Response): Promise<string> {
-  try {
-    const text = await response.text();
-    return text.length > MAX_LOGGED_BODY ? `${text.slice(0, MAX_LOGGED_BODY)}…` : text;
-  } catch {
-    return '';
-  }
 }

@@ -43,7 +43,7 @@ export function flowRoutes(ctx: EngineContext): Hono<AppEnv> {
 
   /** Checks a definition without saving it: `{ valid, errors }`, always 200 for a readable body. */
   app.post('/validate', async (c) => {
-    const result = validateFlow(await readJsonOrYaml(c));
+    const result = validateFlow(await readJsonOrYaml(c), { channels: ctx.registry.validators });
     return c.json({ data: result.ok ? { valid: true, errors: [] } : { valid: false, errors: result.errors } });
   });
 
@@ -80,7 +80,7 @@ export function flowRoutes(ctx: EngineContext): Hono<AppEnv> {
   app.put('/:id', async (c) => {
     const ws = c.get('workspace');
     const input = await readJsonOrYaml(c);
-    checkFlow(input);
+    checkFlow(ctx, input);
     const row = await updateFlow(ctx, ws, c.req.param('id'), input);
     const version = await getFlowVersion(db, row.id, row.version);
     return c.json({ data: flowView(row, decodeJson(version.definition_json, null)) });

@@ -32,6 +32,9 @@ export function recordRoutes(ctx: EngineContext): Hono<AppEnv> {
     });
   });
 
+  /** The channel modules `send` steps can use, with their settings as JSON Schema. */
+  app.get('/channels', (c) => c.json({ data: ctx.registry.describe() }));
+
   app.get('/contacts', async (c) => {
     const page = readPage(c);
     const rows = await listContacts(db, c.get('workspace').id, {

@@ -1,5 +1,6 @@
 /** PostgreSQL migrations in the order they apply. Append only; never edit one that has shipped. */
 import type { Migration } from '../../migrator.js';
 import { initial } from './001-initial.js';
+import { secrets } from './002-secrets.js';
 
-export const postgresMigrations: readonly Migration[] = [initial];
+export const postgresMigrations: readonly Migration[] = [initial, secrets];

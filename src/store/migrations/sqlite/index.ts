@@ -1,5 +1,6 @@
 /** SQLite migrations in the order they apply. Append only; never edit one that has shipped. */
 import type { Migration } from '../../migrator.js';
 import { initial } from './001-initial.js';
+import { secrets } from './002-secrets.js';
 
-export const sqliteMigrations: readonly Migration[] = [initial];
+export const sqliteMigrations: readonly Migration[] = [initial, secrets];

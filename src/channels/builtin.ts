@@ -1,0 +1,14 @@
+/**
+ * The channel modules Nudge ships, for `send: { channel: … }` steps. Adding a channel is adding
+ * its folder and one line here.
+ */
+import type { ChannelModule } from './channel.js';
+import { createSlackChannel } from './slack/slack-channel.js';
+
+export interface BuiltinChannelOptions {
+  now: () => number;
+}
+
+export function builtinChannels(options: BuiltinChannelOptions): ChannelModule[] {
+  return [createSlackChannel(options)];
+}

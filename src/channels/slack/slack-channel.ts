@@ -1,0 +1,51 @@
+/**
+ * Slack incoming webhooks: POST `{ text, blocks? }` as JSON to the webhook URL (the URL is the
+ * secret: keep it in `secrets.SLACK_WEBHOOK_URL`). Slack answers 200 `ok`; errors are short
+ * plain-text codes (`invalid_payload`, `channel_not_found`, …): 429 and 5xx are retried, other
+ * 4xx are permanent. Slack allows one message per second per webhook; the engine spaces them.
+ */
+import { z } from 'zod';
+import type { ChannelModule } from '../channel.js';
+import { sendHttpRequest, type HttpRequest } from '../http/http-request.js';
+
+const settings = z.strictObject({
+  /** The incoming webhook URL, usually `{{ secrets.SLACK_WEBHOOK_URL }}`. */
+  webhook_url: z.string().min(1),
+  /** mrkdwn text; with blocks it is the notification fallback, so it is always required. */
+  text: z.string().min(1),
+  /** Block Kit blocks; every string in them is a template. */
+  blocks: z.array(z.record(z.string(), z.unknown())).optional(),
+  /** Reply in a thread. */
+  thread_ts: z.string().optional(),
+  unfurl_links: z.boolean().optional(),
+});
+
+export type SlackSettings = z.infer<typeof settings>;
+
+export function createSlackChannel(options: { now: () => number }): ChannelModule<SlackSettings, HttpRequest> {
+  return {
+    manifest: {
+      id: 'slack',
+      name: 'Slack',
+      description: 'Posts a message to a Slack channel through an incoming webhook.',
+      credentials: ['SLACK_WEBHOOK_URL'],
+      rateLimits: [{ limit: 1, intervalMs: 1000 }],
+    },
+    settings,
+    async render(s, r) {
+      const body: Record<string, unknown> = { text: await r.text(s.text, 'text') };
+      if (s.blocks) body.blocks = await r.value(s.blocks, 'blocks');
+      if (s.thread_ts) body.thread_ts = await r.text(s.thread_ts, 'thread_ts');
+      if (s.unfurl_links !== undefined) body.unfurl_links = s.unfurl_links;
+      return {
+        method: 'POST',
+        url: (await r.text(s.webhook_url, 'webhook_url')) ?? '',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        timeoutMs: 10_000,
+      };
+    },
+    destination: (input) => input.url,
+    send: (context, input) => sendHttpRequest(context, input, options.now),
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * Workspace secrets (`KLAVIYO_PRIVATE_API_KEY`, an SMTP password, a signing secret): encrypted
+ * with AES-256-GCM before they reach the database, never returned by the API, available to
+ * templates as `{{ secrets.NAME }}`, and replaced by `[secret:NAME]` in every delivery log.
+ *
+ * The key is NUDGE_SECRET_KEY (32 bytes, base64 or hex); without it, a key is created once in
+ * the data folder (`secret.key`, mode 600). Processes on several hosts must share NUDGE_SECRET_KEY.
+ */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Kysely } from 'kysely';
+import { NudgeError, ValidationError } from '../core/errors.js';
+import type { Database } from '../store/schema.js';
+import { deleteSecret, listSecrets, putSecret } from '../store/repositories/secrets.js';
+
+export const SECRET_NAME = /^[A-Z][A-Z0-9_]{0,63}$/;
+/** Values shorter than this are not searched for when redacting (they would match too much). */
+const MIN_REDACTED_LENGTH = 4;
+
+export interface SecretBox {
+  encrypt(plaintext: string): string;
+  decrypt(ciphertext: string): string;
+}
+
+export function createSecretBox(key: Buffer): SecretBox {
+  if (key.length !== 32) throw new NudgeError('bad_secret_key', 'NUDGE_SECRET_KEY must be 32 bytes (base64 or hex)');
+  return {
+    encrypt(plaintext) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+      return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
+    },
+    decrypt(ciphertext) {
+      const raw = Buffer.from(ciphertext, 'base64');
+      const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
+      decipher.setAuthTag(raw.subarray(12, 28));
+      try {
+        return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+      } catch (error) {
+        throw new NudgeError('secret_undecryptable', 'a stored secret cannot be decrypted: was NUDGE_SECRET_KEY changed?', { cause: error });
+      }
+    },
+  };
+}
+
+/** The configured key, or the data folder's key file (created on first use). */
+export async function loadSecretKey(configured: string | null, dataDir: string): Promise<Buffer> {
+  if (configured) return parseKey(configured);
+  const file = join(dataDir, 'secret.key');
+  try {
+    return parseKey((await readFile(file, 'utf8')).trim());
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  await mkdir(dataDir, { recursive: true });
+  const key = randomBytes(32);
+  // 'wx': if another process created it meanwhile, use theirs.
+  try {
+    await writeFile(file, `${key.toString('base64')}\n`, { flag: 'wx', mode: 0o600 });
+    await chmod(file, 0o600);
+    return key;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return parseKey((await readFile(file, 'utf8')).trim());
+    throw error;
+  }
+}
+
+function parseKey(text: string): Buffer {
+  const key = /^[0-9a-f]{64}$/i.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
+  if (key.length !== 32) throw new NudgeError('bad_secret_key', 'the secret key must be 32 bytes, base64 or hex encoded');
+  return key;
+}
+
+export function checkSecretName(name: string): void {
+  if (!SECRET_NAME.test(name)) {
+    throw new ValidationError('invalid_secret', [
+      { path: 'name', message: 'expected upper-case letters, digits and _, starting with a letter (e.g. KLAVIYO_PRIVATE_API_KEY)' },
+    ]);
+  }
+}
+
+export async function setSecret(db: Kysely<Database>, box: SecretBox, workspaceId: string, name: string, value: string, now: number) {
+  checkSecretName(name);
+  if (value === '') throw new ValidationError('invalid_secret', [{ path: 'value', message: 'must not be empty' }]);
+  return putSecret(db, workspaceId, name, box.encrypt(value), now);
+}
+
+export { deleteSecret, listSecrets };
+
+/** Decrypted secrets of a workspace, by name. */
+export async function readSecrets(db: Kysely<Database>, box: SecretBox, workspaceId: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const row of await listSecrets(db, workspaceId)) out[row.name] = box.decrypt(row.ciphertext);
+  return out;
+}
+
+/** Replaces every secret value found in `text` by `[secret:NAME]` (longest values first). */
+export function redactSecrets(text: string, secrets: Readonly<Record<string, string>>): string {
+  const entries = Object.entries(secrets)
+    .filter(([, v]) => v.length >= MIN_REDACTED_LENGTH)
+    .sort((a, b) => b[1].length - a[1].length);
+  let out = text;
+  for (const [name, value] of entries) {
+    for (const form of new Set([value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value)])) {
+      if (form.length >= MIN_REDACTED_LENGTH) out = out.split(form).join(`[secret:${name}]`);
+    }
+  }
+  return out;
+}
+
+/** Names referenced as `secrets.NAME` anywhere in a flow definition. */
+export function referencedSecrets(definition: unknown): string[] {
+  const names = new Set<string>();
+  for (const m of JSON.stringify(definition).matchAll(/secrets\.([A-Z][A-Z0-9_]*)/g)) names.add(m[1]!);
+  return [...names].sort();
+}
