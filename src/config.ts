@@ -35,6 +35,14 @@ const envSchema = z.object({
   NUDGE_MAX_BODY_BYTES: int(1024).default(1_048_576),
   /** Key encrypting workspace secrets: 32 bytes, base64 or hex. Absent: `<data dir>/secret.key`, created once. */
   NUDGE_SECRET_KEY: z.string().optional(),
+  /**
+   * Base URLs of third-party APIs, overriding the services' own: `klaviyo=https://…,twilio=https://…`
+   * (a regional endpoint, a proxy, or a stand-in in tests).
+   */
+  NUDGE_CHANNEL_ENDPOINTS: z
+    .string()
+    .regex(/^\s*([a-z_]+=\S+)(\s*,\s*[a-z_]+=\S+)*\s*$/, { message: 'expected id=url pairs separated by commas' })
+    .optional(),
   /** Where CLI client commands (flows apply, events send) reach the API. */
   NUDGE_URL: z.string().url().optional(),
   /** API key for CLI client commands. */
@@ -62,6 +70,8 @@ export interface Config {
   maxBodyBytes: number;
   runWorker: boolean;
   secretKey: string | null;
+  /** Channel id → base URL overrides (NUDGE_CHANNEL_ENDPOINTS). */
+  channelEndpoints: Readonly<Record<string, string>>;
   /** For CLI commands that talk to a running server. */
   client: { url: string; apiKey: string | null };
 }
@@ -90,6 +100,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     maxBodyBytes: e.NUDGE_MAX_BODY_BYTES,
     runWorker: e.NUDGE_RUN_WORKER === '1',
     secretKey: e.NUDGE_SECRET_KEY || null,
+    channelEndpoints: Object.freeze(
+      Object.fromEntries(
+        (e.NUDGE_CHANNEL_ENDPOINTS ?? '')
+          .split(',')
+          .map((pair) => pair.trim())
+          .filter(Boolean)
+          .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1).replace(/\/+$/, '')]),
+      ),
+    ),
     client: Object.freeze({
       url: e.NUDGE_URL ?? `http://${e.NUDGE_HOST === '0.0.0.0' ? '127.0.0.1' : e.NUDGE_HOST}:${e.PORT}`,
       apiKey: e.NUDGE_API_KEY || null,

@@ -7,6 +7,8 @@ import { createSlackChannel } from './slack/slack-channel.js';
 
 export interface BuiltinChannelOptions {
   now: () => number;
+  /** Base URL overrides by channel id (NUDGE_CHANNEL_ENDPOINTS); a channel uses its service's own otherwise. */
+  endpoints: Readonly<Record<string, string>>;
 }
 
 export function builtinChannels(options: BuiltinChannelOptions): ChannelModule[] {

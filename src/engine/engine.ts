@@ -73,7 +73,7 @@ export async function createEngine(config: Readonly<Config>, options: EngineOpti
     },
   });
   let scheduler: Scheduler | null = null;
-  const registry = createChannelRegistry(builtinChannels({ now: () => clock.now() }));
+  const registry = createChannelRegistry(builtinChannels({ now: () => clock.now(), endpoints: config.channelEndpoints }));
   const secretBox = createSecretBox(await loadSecretKey(config.secretKey, config.dataDir));
   const ctx: EngineContext = {
     store,
