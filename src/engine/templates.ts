@@ -8,6 +8,8 @@
  * `{{ expression }}` keeps the expression's type (a number stays a number).
  */
 import { Liquid } from 'liquidjs';
+import { DateTime } from 'luxon';
+import { isValidZone } from '../core/appointment-timing.js';
 import { NudgeError } from '../core/errors.js';
 
 export type OutputMode = 'text' | 'html' | 'json';
@@ -40,6 +42,9 @@ function createLiquid(outputEscape?: (v: unknown) => string): Liquid {
     ...(outputEscape ? { outputEscape } : {}),
   });
   liquid.registerFilter('json', (v: unknown) => JSON.stringify(v ?? null));
+  liquid.registerFilter('format_date', function (this: { context: { getSync(path: string[]): unknown } }, value: unknown, ...args: unknown[]) {
+    return formatDate(value, args, (path) => this.context.getSync(path));
+  });
   return liquid;
 }
 
@@ -102,4 +107,31 @@ export async function renderRecord(
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(record ?? {})) out[k] = await renderString(v, context, 'text', `${path}.${k}`);
   return out;
+}
+
+const DATE_STYLES: Record<string, Intl.DateTimeFormatOptions> = {
+  full: { dateStyle: 'full', timeStyle: 'short' },
+  long: { dateStyle: 'long', timeStyle: 'short' },
+  medium: { dateStyle: 'medium', timeStyle: 'short' },
+  short: { dateStyle: 'short', timeStyle: 'short' },
+  date: { dateStyle: 'long' },
+  time: { timeStyle: 'short' },
+};
+
+/**
+ * `{{ appointment.start_at | format_date }}` shows a time where and how the customer reads it:
+ * in the appointment's timezone (else the contact's, else the workspace's) and the contact's
+ * language. Arguments, all optional: a style (`full`, `long` (default), `medium`, `short`, `date`,
+ * `time`) or a Luxon format (`cccc d LLLL, HH:mm`), a timezone, a locale.
+ */
+function formatDate(value: unknown, args: unknown[], get: (path: string[]) => unknown): string {
+  const [format = 'long', zoneArg, localeArg] = args.map((a) => (a === undefined || a === null ? undefined : String(a)));
+  const ms = typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : value instanceof Date ? value.getTime() : NaN;
+  if (Number.isNaN(ms)) return value === undefined || value === null ? '' : String(value);
+  const candidates = [zoneArg, get(['appointment', 'timezone']), get(['contact', 'timezone']), get(['workspace', 'timezone'])];
+  const zone = candidates.find((z): z is string => typeof z === 'string' && isValidZone(z)) ?? 'UTC';
+  const locale = localeArg ?? (typeof get(['contact', 'language']) === 'string' ? (get(['contact', 'language']) as string) : 'en');
+  const dt = DateTime.fromMillis(ms, { zone }).setLocale(locale.replace('_', '-'));
+  const style = DATE_STYLES[format];
+  return style ? dt.toLocaleString(style) : dt.toFormat(format);
 }
