@@ -4,6 +4,11 @@
  */
 import type { ChannelModule } from './channel.js';
 import { createSlackChannel } from './slack/slack-channel.js';
+import { createKlaviyoChannel } from './klaviyo/klaviyo-channel.js';
+import { createOmnisendChannel } from './omnisend/omnisend-channel.js';
+import { createSmsChannel } from './sms/sms-channel.js';
+import { createWhatsAppChannel } from './whatsapp/whatsapp-channel.js';
+import { createTelegramChannel } from './telegram/telegram-channel.js';
 
 export interface BuiltinChannelOptions {
   now: () => number;
@@ -12,5 +17,9 @@ export interface BuiltinChannelOptions {
 }
 
 export function builtinChannels(options: BuiltinChannelOptions): ChannelModule[] {
-  return [createSlackChannel(options)];
+  return [createSlackChannel(options), createKlaviyoChannel(options), createOmnisendChannel(options),
+    createSmsChannel(options),
+    createWhatsAppChannel(options),
+    createTelegramChannel(options),
+  ];
 }

@@ -162,6 +162,39 @@ clientOptions(flows.command('list').description('list flows')).action(async (o: 
   for (const f of res.data) print(`${f.id}  ${f.status.padEnd(8)}  v${f.version}  ${f.name}`);
 });
 
+const presets = program.command('presets').description('ready flows with placeholders');
+clientOptions(presets.command('list').description('list presets and their placeholders')).action(async (o: ClientFlags) => {
+  const res = (await callApi(client(loadConfig(), o), 'GET', '/v1/presets')) as {
+    data: Array<{ id: string; name: string; placeholders: Array<{ name: string; secret: boolean }> }>;
+  };
+  for (const p of res.data) {
+    const names = p.placeholders.map((x) => (x.secret ? `${x.name} (secret)` : x.name)).join(', ');
+    print(`${p.id.padEnd(36)} ${p.name}${names ? `  [${names}]` : ''}`);
+  }
+});
+clientOptions(
+  presets
+    .command('use <id>')
+    .option('--set <NAME=value...>', 'fill a placeholder (repeatable)')
+    .option('--name <name>', 'flow name (default: the preset’s)')
+    .option('--activate', 'activate the flow at once')
+    .description('make a flow from a preset'),
+).action(async (id: string, o: ClientFlags & { set?: string[]; name?: string; activate?: boolean }) => {
+  const placeholders: Record<string, string> = {};
+  for (const pair of o.set ?? []) {
+    const i = pair.indexOf('=');
+    if (i <= 0) throw new NudgeError('invalid_placeholder', `--set ${pair}: expected NAME=value`, { status: 400 });
+    placeholders[pair.slice(0, i)] = pair.slice(i + 1);
+  }
+  const res = (await callApi(client(loadConfig(), o), 'POST', `/v1/presets/${encodeURIComponent(id)}/flows`, {
+    json: { placeholders, ...(o.name ? { name: o.name } : {}), ...(o.activate ? { activate: true } : {}) },
+  })) as { data: { flow: { id: string; name: string; status: string }; missing_placeholders: string[]; missing_secrets: string[] } };
+  const d = res.data;
+  print(`${d.flow.id} "${d.flow.name}" (${d.flow.status})`);
+  if (d.missing_placeholders.length) print(`still to fill: ${d.missing_placeholders.join(', ')}`);
+  if (d.missing_secrets.length) print(`secrets to set: ${d.missing_secrets.join(', ')} (nudge secrets set NAME)`);
+});
+
 const secrets = program.command('secrets').description('workspace secrets (API keys of integrations), encrypted at rest');
 clientOptions(
   secrets

@@ -24,7 +24,8 @@ import { decodeJson } from '../store/repositories/json.js';
 import { appendSessionLogs, endOpenSessions, OPEN_SESSION_STATUSES } from '../store/repositories/sessions.js';
 import { deleteTriggerTimersForFlow, setFlowTimersHeld } from '../store/repositories/timers.js';
 import { scheduleFlowTriggers } from './appointment-triggers.js';
-import { listSecrets, referencedSecrets } from './secrets.js';
+import { referencedPlaceholders, referencedSecrets } from '../core/flow-references.js';
+import { listSecrets } from './secrets.js';
 import type { EngineContext } from './engine-context.js';
 
 /** Validates a flow definition; throws a ValidationError (`invalid_flow`) listing every problem. */
@@ -47,16 +48,26 @@ export async function createFlow(
 ): Promise<FlowRow> {
   const { flow } = checkFlow(ctx, input);
   const now = ctx.clock.now();
-  const { row, earliest } = await ctx.store.transaction(async (trx) => {
-    if (await findFlowByName(trx, workspace.id, flow.name)) {
-      throw new ConflictError('flow_name_taken', `a flow named "${flow.name}" already exists; edit it or archive it first`, 'name');
-    }
-    const created = await insertFlow(trx, workspace.id, flow, now);
-    if (!options.activate) return { row: created, earliest: null };
-    return activateInTransaction(ctx, trx, workspace, created.id, now);
-  });
+  const { row, earliest } = await ctx.store.transaction((trx) => createFlowInTransaction(ctx, trx, workspace, flow, options, now));
   if (earliest !== null) ctx.wake(earliest);
   return row;
+}
+
+/** createFlow in the caller's transaction, for callers that write more with it (presets). Call `ctx.wake(earliest)` after commit. */
+export async function createFlowInTransaction(
+  ctx: EngineContext,
+  trx: Kysely<Database>,
+  workspace: Workspace,
+  flow: FlowDefinition,
+  options: { activate?: boolean },
+  now: number,
+): Promise<{ row: FlowRow; earliest: number | null }> {
+  if (await findFlowByName(trx, workspace.id, flow.name)) {
+    throw new ConflictError('flow_name_taken', `a flow named "${flow.name}" already exists; edit it or archive it first`, 'name');
+  }
+  const created = await insertFlow(trx, workspace.id, flow, now);
+  if (!options.activate) return { row: created, earliest: null };
+  return activateInTransaction(ctx, trx, workspace, created.id, now);
 }
 
 /** Stores a new version. On an active flow it takes effect for new sessions at once. */
@@ -125,6 +136,14 @@ async function activateInTransaction(
     }
   }
   const { compiled, definition } = await ctx.flows.get(trx, flow.id, flow.version);
+  const unfilled = referencedPlaceholders(definition);
+  if (unfilled.length > 0) {
+    throw new NudgeError(
+      'unfilled_placeholder',
+      `fill ${unfilled.map((n) => `placeholders.${n}`).join(', ')} before activating (edit the flow, or create it from its preset with values)`,
+      { status: 409 },
+    );
+  }
   await checkSecretsSet(trx, workspace, definition);
   const wasPaused = flow.status === 'paused';
   await setFlowStatus(trx, flow.id, 'active', now);

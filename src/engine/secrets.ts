@@ -109,10 +109,3 @@ export function redactSecrets(text: string, secrets: Readonly<Record<string, str
   }
   return out;
 }
-
-/** Names referenced as `secrets.NAME` anywhere in a flow definition. */
-export function referencedSecrets(definition: unknown): string[] {
-  const names = new Set<string>();
-  for (const m of JSON.stringify(definition).matchAll(/secrets\.([A-Z][A-Z0-9_]*)/g)) names.add(m[1]!);
-  return [...names].sort();
-}

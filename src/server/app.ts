@@ -14,6 +14,7 @@ import { refuseNulInUrl } from './request-url.js';
 import { eventRoutes } from './routes/events.js';
 import { flowRoutes } from './routes/flows.js';
 import { recordRoutes } from './routes/records.js';
+import { presetRoutes } from './routes/presets.js';
 import { secretRoutes } from './routes/secrets.js';
 import { sessionRoutes } from './routes/sessions.js';
 
@@ -56,6 +57,7 @@ export function createApp(ctx: EngineContext): Hono<AppEnv> {
   v1.route('/flows', flowRoutes(ctx));
   v1.route('/sessions', sessionRoutes(ctx));
   v1.route('/secrets', secretRoutes(ctx));
+  v1.route('/presets', presetRoutes(ctx));
   v1.route('/', recordRoutes(ctx));
   app.route('/v1', v1);
   return app;

@@ -134,6 +134,20 @@ export function buildOpenApiDocument(): Json {
       '/v1/deliveries/{id}': { get: { summary: 'Get a delivery attempt', parameters: [idParam()], responses: { '200': ok('Delivery'), ...errors } } },
       '/v1/outbox': { get: { summary: 'Emails kept locally when no SMTP server is configured', parameters: [...pageParams, query('to', 'recipient')], responses: { '200': ok('Messages'), ...errors } } },
       '/v1/outbox/{id}': { get: { summary: 'Get an outbox message', parameters: [idParam()], responses: { '200': ok('Message'), ...errors } } },
+      '/v1/presets': { get: { summary: 'Ready flows with placeholders', responses: { '200': ok('Presets'), ...errors } } },
+      '/v1/presets/{id}': { get: { summary: 'A preset with its flow and placeholders', parameters: [idParam()], responses: { '200': ok('Preset'), ...errors } } },
+      '/v1/presets/{id}/flows': {
+        post: {
+          summary: 'Make a flow from a preset (secret placeholders are stored as workspace secrets)',
+          parameters: [idParam()],
+          requestBody: jsonBody({
+            type: 'object',
+            properties: { placeholders: { type: 'object', additionalProperties: { type: 'string' } }, name: { type: 'string' }, activate: { type: 'boolean' } },
+            additionalProperties: false,
+          }),
+          responses: { '201': ok('The flow, and what is still missing'), ...errors, '409': errors['400'] },
+        },
+      },
       '/v1/channels': { get: { summary: 'Channel modules for send steps, with their settings schemas', responses: { '200': ok('Channels'), ...errors } } },
       '/v1/secrets': { get: { summary: 'Secret names (values are never returned)', responses: { '200': ok('Secrets'), ...errors } } },
       '/v1/secrets/{name}': {

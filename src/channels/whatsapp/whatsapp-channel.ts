@@ -1,0 +1,233 @@
+/**
+ * WhatsApp Cloud API template messages: `POST {base}/{version}/{phone_number_id}/messages` with
+ * `Authorization: Bearer <token>` and a JSON body `{messaging_product: 'whatsapp', to, type:
+ * 'template', template: {name, language: {code}, components}}`. Outside the 24-hour customer
+ * service window (every reminder) only approved templates can be sent, so this is the only
+ * message type offered. Meta answers 200 `{messages: [{id: 'wamid…'}]}`; errors are the Graph
+ * envelope `{error: {message, type, code, error_data: {details}, fbtrace_id}}`, and Meta asks
+ * clients to decide on `code`, not on the HTTP status: rate-limit and temporary codes are retried
+ * (some arrive as HTTP 400), everything else is permanent.
+ *
+ * The Cloud API has no idempotency key: a request whose answer was lost (timeout, reset) may have
+ * sent the message and is not retried; failures before the request left are.
+ */
+import { z } from 'zod';
+import { isTemplated } from '../../core/validation-support.js';
+import { ChannelError, type ChannelContext, type ChannelModule, type ChannelResult } from '../channel.js';
+import { sendHttpRequest, type HttpRequest } from '../http/http-request.js';
+
+export const GRAPH_BASE_URL = 'https://graph.facebook.com';
+/** v24.0 was released on 2025-10-08; Graph versions live about two years. */
+export const DEFAULT_GRAPH_VERSION = 'v24.0';
+
+/**
+ * Graph error codes worth retrying whatever the HTTP status: 2 service temporarily unavailable,
+ * 4 app call rate limit, 80007 WhatsApp Business Account rate limit, 130429 Cloud API throughput,
+ * 131016 service overloaded, 131056 too many messages to the same recipient.
+ */
+export const RETRYABLE_GRAPH_CODES: ReadonlySet<number> = new Set([2, 4, 80007, 130429, 131016, 131056]);
+
+const literalOr = (pattern: RegExp, message: string) =>
+  z
+    .string()
+    .min(1)
+    .refine((v) => isTemplated(v) || pattern.test(v), { message });
+
+const parameterName = z.string().regex(/^[a-z0-9_]+$/, { message: 'expected lower-case letters, digits and _' });
+
+const settings = z
+  .strictObject({
+    /** A system-user access token, usually `{{ secrets.WHATSAPP_ACCESS_TOKEN }}`. */
+    access_token: z.string().min(1),
+    /** The sending phone number's ID (not the number itself), from the WhatsApp Manager. */
+    phone_number_id: literalOr(/^\d+$/, 'expected the numeric phone number ID, or a template'),
+    /** Graph API version, `v24.0` by default. */
+    api_version: z
+      .string()
+      .regex(/^v?\d+\.\d+$/, { message: 'expected a Graph API version such as v24.0' })
+      .default(DEFAULT_GRAPH_VERSION),
+    /** Recipient's number with country code; `+`, spaces, dots, dashes and brackets are removed. */
+    to: z.string().min(1).default('{{ contact.phone }}'),
+    /** The approved template's name. */
+    template: literalOr(/^[a-z0-9_]+$/, 'expected a template name (lower-case letters, digits and _), or a template'),
+    /** The template's language code: `en_US`, `de`, `pt_BR`, … (may be a template, e.g. from the contact). */
+    language: literalOr(/^[a-z]{2,3}(_[A-Za-z]{2,4})?$/, 'expected a language code such as en_US or de, or a template'),
+    /** Body variables: a list for {{1}}, {{2}} …, or an object for named variables. */
+    parameters: z.union([z.array(z.string()), z.record(parameterName, z.string())]).optional(),
+    /** Text variables of the header, same forms. */
+    header_parameters: z.union([z.array(z.string()), z.record(parameterName, z.string())]).optional(),
+    /** The complete `components` array (buttons, media headers, …); every string in it is a template. */
+    components: z.array(z.record(z.string(), z.unknown())).optional(),
+  })
+  .superRefine((s, ctx) => {
+    if (s.components !== undefined && (s.parameters !== undefined || s.header_parameters !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['components'], message: 'give either components or parameters / header_parameters' });
+    }
+  });
+
+export type WhatsAppSettings = z.input<typeof settings>;
+
+export interface WhatsAppInput {
+  phoneNumberId: string;
+  url: string;
+  /** Never logged. */
+  accessToken: string;
+  body: Record<string, unknown>;
+}
+
+type TextParameter = { type: 'text'; text: string; parameter_name?: string };
+
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+export function createWhatsAppChannel(options: { now: () => number; endpoints: Readonly<Record<string, string>> }): ChannelModule<WhatsAppSettings, WhatsAppInput> {
+  const base = options.endpoints.whatsapp ?? GRAPH_BASE_URL;
+  return {
+    manifest: {
+      id: 'whatsapp',
+      name: 'WhatsApp (Cloud API)',
+      description: 'Sends an approved WhatsApp template message through the Meta Cloud API.',
+      credentials: ['WHATSAPP_ACCESS_TOKEN'],
+      // Cloud API throughput is 80 messages/s per business phone number by default.
+      rateLimits: [{ limit: 80, intervalMs: 1000 }],
+    },
+    settings,
+    async render(raw, r) {
+      const s = settings.parse(raw);
+      const phoneNumberId = ((await r.text(s.phone_number_id, 'phone_number_id')) ?? '').trim();
+      const version = s.api_version.startsWith('v') ? s.api_version : `v${s.api_version}`;
+      const components: unknown[] = [];
+      if (s.components) {
+        components.push(...((await r.value(s.components, 'components')) as unknown[]));
+      } else {
+        if (s.header_parameters) components.push({ type: 'header', parameters: await textParameters(s.header_parameters, 'header_parameters', r.text) });
+        if (s.parameters) components.push({ type: 'body', parameters: await textParameters(s.parameters, 'parameters', r.text) });
+      }
+      const template: Record<string, unknown> = {
+        name: ((await r.text(s.template, 'template')) ?? '').trim(),
+        language: { code: ((await r.text(s.language, 'language')) ?? '').trim() },
+      };
+      if (components.length > 0) template.components = components;
+      return {
+        phoneNumberId,
+        url: `${base}/${version}/${encodeURIComponent(phoneNumberId)}/messages`,
+        accessToken: ((await r.text(s.access_token, 'access_token')) ?? '').trim(),
+        body: {
+          messaging_product: 'whatsapp',
+          recipient_type: 'individual',
+          to: normalizeWhatsAppNumber((await r.text(s.to, 'to')) ?? ''),
+          type: 'template',
+          template,
+        },
+      };
+    },
+    destination: (input) => input.phoneNumberId,
+    send: (context, input) => sendWhatsApp(context, input, options.now),
+  };
+}
+
+async function textParameters(
+  values: string[] | Record<string, string>,
+  field: string,
+  text: (template: string | undefined, field: string) => Promise<string | undefined>,
+): Promise<TextParameter[]> {
+  const entries: Array<[string | null, string, string]> = Array.isArray(values)
+    ? values.map((v, i) => [null, v, `${field}[${i}]`])
+    : Object.entries(values).map(([k, v]) => [k, v, `${field}.${k}`]);
+  const out: TextParameter[] = [];
+  for (const [name, template, path] of entries) {
+    const rendered = cleanParameter((await text(template, path)) ?? '');
+    if (rendered === '') throw new ChannelError(`${path} is empty once rendered; WhatsApp rejects empty template parameters`, { retryable: false });
+    out.push(name === null ? { type: 'text', text: rendered } : { type: 'text', parameter_name: name, text: rendered });
+  }
+  return out;
+}
+
+/**
+ * Meta refuses parameter text with new lines, tabs or more than four consecutive spaces (error
+ * 132018); customer data (an address, a note) often has them, so they are folded to spaces.
+ */
+export function cleanParameter(value: string): string {
+  return value
+    .replace(/[\r\n\t]+/g, ' ')
+    .replace(/ {5,}/g, '    ')
+    .trim();
+}
+
+/** `+49 151 1234-5678` → `4915112345678`; anything that is not a phone number is left for Meta to refuse. */
+export function normalizeWhatsAppNumber(value: string): string {
+  const trimmed = value.trim();
+  return /^\+?[\d\s().-]+$/.test(trimmed) ? trimmed.replace(/[+\s().-]/g, '') : trimmed;
+}
+
+async function sendWhatsApp(context: ChannelContext, input: WhatsAppInput, now: () => number): Promise<ChannelResult> {
+  const http: HttpRequest = {
+    method: 'POST',
+    url: input.url,
+    headers: { authorization: `Bearer ${input.accessToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify(input.body),
+    timeoutMs: 10_000,
+  };
+  const loggedHeaders = { authorization: 'Bearer [redacted]' };
+  const logged = { ...http, headers: { ...http.headers, ...loggedHeaders } };
+  if (!/^\d+$/.test(input.phoneNumberId)) {
+    throw new ChannelError(`phone_number_id must be the numeric phone number ID, got "${input.phoneNumberId}"`, { retryable: false, request: logged });
+  }
+  if (!input.body.to) throw new ChannelError('no recipient: `to` is empty (the contact has no phone number)', { retryable: false, request: logged });
+  try {
+    const result = await sendHttpRequest(context, http, now);
+    return { request: withHeaders(result.request, loggedHeaders), response: result.response };
+  } catch (error) {
+    if (!(error instanceof ChannelError)) throw new ChannelError((error as Error).message, { retryable: false, request: logged, cause: error });
+    const request = withHeaders(error.request, loggedHeaders);
+    const response = error.response as { status: number; body: string } | null;
+    if (!response) {
+      const code = networkCode(error);
+      if (code && NOT_SENT_CODES.has(code)) throw new ChannelError(error.message, { retryable: true, request, cause: error });
+      throw new ChannelError(
+        `${error.message}: WhatsApp may have sent the message; not retried, since the Cloud API has no idempotency key and a retry could send it twice`,
+        { retryable: false, request, cause: error },
+      );
+    }
+    const graph = parseGraphError(response.body);
+    const retryable = response.status === 429 || response.status >= 500 || (graph !== null && RETRYABLE_GRAPH_CODES.has(graph.code));
+    const message = graph
+      ? `HTTP ${response.status}: WhatsApp error ${graph.code}: ${graph.message}${graph.details ? ` (${graph.details})` : ''}`
+      : error.message;
+    throw new ChannelError(message, { retryable, retryAfterMs: error.retryAfterMs, request, response });
+  }
+}
+
+function parseGraphError(body: string): { code: number; message: string; details: string | null } | null {
+  try {
+    const parsed = JSON.parse(body) as { error?: { code?: unknown; message?: unknown; error_data?: { details?: unknown } } };
+    const e = parsed.error;
+    if (e && typeof e.code === 'number') {
+      return {
+        code: e.code,
+        message: typeof e.message === 'string' ? e.message : '',
+        details: typeof e.error_data?.details === 'string' ? e.error_data.details : null,
+      };
+    }
+  } catch {
+    /* not a Graph error: a proxy's page */
+  }
+  return null;
+}
+
+/** The request as sent, with the bearer token replaced (it is logged even when not kept as a secret). */
+function withHeaders(request: unknown, headers: Record<string, string>): unknown {
+  if (!request || typeof request !== 'object') return request;
+  const r = request as { headers?: Record<string, string> };
+  return { ...r, headers: { ...r.headers, ...headers } };
+}
+
+/** The system error code behind a fetch failure (`ECONNREFUSED`, `UND_ERR_SOCKET`, …), if any. */
+function networkCode(error: ChannelError): string | undefined {
+  let e: unknown = error.cause;
+  for (let depth = 0; depth < 4 && e && typeof e === 'object'; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
