@@ -7,7 +7,8 @@
  * run goes straight on to the next step it keeps the timer leased, pointing at that step, so
  * a worker that dies mid-run is replaced at the right step once the lease expires.
  */
-import { anchorTime, applyOffset } from '../core/appointment-timing.js';
+import { anchorTime } from '../core/appointment-timing.js';
+import { waitTarget } from '../core/wait-target.js';
 import { evaluateConditions } from '../core/conditions.js';
 import type { CompiledFlow, CompiledStep } from '../core/flow-compiler.js';
 import { nextRetryDelay } from '../core/retry-policy.js';
@@ -102,18 +103,13 @@ export class SessionRunner {
   private async wait(step: CompiledStep, now: number): Promise<Outcome> {
     const wait = step.wait!;
     const waiting = this.session.status === 'waiting';
-    let target: number;
-    let gate: TimeGate | null = null;
-    if (wait.type === 'appointment') {
-      const appointment = await this.appointment();
-      if (!appointment) return { type: 'next', logs: [{ type: 'wait_over', step_id: step.id, message: 'no appointment to wait for' }] };
-      gate = { anchor: wait.anchor, offset: wait.offset };
-      target = anchorTime(appointment, wait.anchor, wait.offset, await this.zone());
-    } else if (wait.type === 'time') {
-      target = wait.at;
-    } else {
-      target = waiting && this.session.wake_at !== null ? this.session.wake_at : applyOffset(now, `+${wait.duration}`, await this.zone());
-    }
+    const gate: TimeGate | null = wait.type === 'appointment' ? { anchor: wait.anchor, offset: wait.offset } : null;
+    // A running duration wait keeps the end it was given; appointment waits follow the appointment.
+    const target =
+      waiting && wait.type === 'duration' && this.session.wake_at !== null
+        ? this.session.wake_at
+        : waitTarget(wait, now, await this.appointment(), await this.zone());
+    if (target === null) return { type: 'next', logs: [{ type: 'wait_over', step_id: step.id, message: 'no appointment to wait for' }] };
     if (target > now + DUE_TOLERANCE_MS) {
       const logs: Log[] = waiting ? [] : [{ type: 'waiting', step_id: step.id, message: `waiting until ${new Date(target).toISOString()}` }];
       return { type: 'wait', dueAt: target, gate, logs };

@@ -12,6 +12,7 @@ import { errorBody, mapError } from './error-mapping.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { refuseNulInUrl } from './request-url.js';
 import { eventRoutes } from './routes/events.js';
+import { flowTrialRoutes } from './routes/flow-trials.js';
 import { flowRoutes } from './routes/flows.js';
 import { recordRoutes } from './routes/records.js';
 import { presetRoutes } from './routes/presets.js';
@@ -55,6 +56,7 @@ export function createApp(ctx: EngineContext): Hono<AppEnv> {
   v1.use('*', apiKeyAuth(ctx));
   v1.route('/events', eventRoutes(ctx));
   v1.route('/flows', flowRoutes(ctx));
+  v1.route('/flows', flowTrialRoutes(ctx));
   v1.route('/sessions', sessionRoutes(ctx));
   v1.route('/secrets', secretRoutes(ctx));
   v1.route('/presets', presetRoutes(ctx));

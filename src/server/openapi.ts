@@ -120,6 +120,30 @@ export function buildOpenApiDocument(): Json {
       '/v1/flows/{id}/resume': flowAction('resume', 'Resume a paused flow'),
       '/v1/flows/{id}/pause': flowAction('pause', 'Pause: sessions hold where they are'),
       '/v1/flows/{id}/archive': flowAction('archive', 'Archive: sessions end'),
+      '/v1/flows/{id}/preview': {
+        post: {
+          summary: 'Render a send step against a sample booking, an event given inline, or a stored event',
+          parameters: [idParam()],
+          requestBody: jsonBody({ type: 'object', required: ['step_id'], properties: { step_id: { type: 'string' }, event_id: { type: 'string' }, event: ref('Event') } }),
+          responses: { '200': ok('The rendered request'), ...errors },
+        },
+      },
+      '/v1/flows/{id}/test': {
+        post: {
+          summary: 'Send one step for real, to a given address (email) or URL (webhook)',
+          parameters: [idParam()],
+          requestBody: jsonBody({ type: 'object', required: ['step_id'], properties: { step_id: { type: 'string' }, to: { type: 'string' }, url: { type: 'string' }, event_id: { type: 'string' }, event: ref('Event') } }),
+          responses: { '200': ok('What was sent and what came back'), ...errors },
+        },
+      },
+      '/v1/flows/{id}/dry-run': {
+        post: {
+          summary: 'The timeline of what the flow would send when, for an event, sending nothing',
+          parameters: [idParam()],
+          requestBody: jsonBody({ type: 'object', properties: { event_id: { type: 'string' }, event: ref('Event'), now: { type: 'string', format: 'date-time' } } }),
+          responses: { '200': ok('Timeline'), ...errors },
+        },
+      },
       '/v1/flows/{id}/versions': { get: { summary: 'List versions', parameters: [idParam()], responses: { '200': ok('Versions'), ...errors } } },
       '/v1/sessions': {
         get: {
