@@ -128,3 +128,20 @@ export function createRenderer(context: TemplateContext, base: string): StepRend
     value: (v, field) => renderValue(v, context, `${base}.${field}`),
   };
 }
+
+/** The input a send step would hand its channel, rendered but not sent (preview, test sends, dry-run). */
+export async function renderStepInput(
+  ctx: EngineContext,
+  step: CompiledStep,
+  workspace: Workspace,
+  context: TemplateContext,
+): Promise<{ channel: string; input: unknown }> {
+  if (step.webhook) return { channel: 'webhook', input: await renderWebhook(step, context) };
+  if (step.email) return { channel: 'email', input: await renderEmail(ctx, step, workspace, context) };
+  if (step.send) {
+    const module = ctx.registry.get(step.send.channel);
+    if (!module) throw new Error(`channel ${step.send.channel} is not available in this version of Nudge`);
+    return { channel: module.manifest.id, input: await module.render(step.send.settings, createRenderer(context, `${step.path}.send`)) };
+  }
+  throw new Error(`step ${step.id} is a ${step.kind} step, not a send step`);
+}
