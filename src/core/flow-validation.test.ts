@@ -173,7 +173,7 @@ describe('validateFlow: errors with paths', () => {
     [
       'a step without a kind',
       withStep({ id: 'x', send_email: {} }),
-      [{ path: 'steps[0]', message: 'expected one of: wait, branch, webhook, email, update_contact, exit' }],
+      [{ path: 'steps[0]', message: 'expected one of: wait, branch, webhook, email, send, update_contact, exit' }],
     ],
     [
       'an unknown anchor in wait.until',

@@ -116,7 +116,7 @@ describe.each(testDialects())('slack channel on %s', (dialect) => {
     expect(res.body.data.errors).toEqual([
       { path: 'steps[0].send.text', message: 'required' },
       { path: 'steps[0].send.txt', message: 'unknown field' },
-      { path: 'steps[1].send.channel', message: 'unknown channel "slak" (available: slack)' },
+      { path: 'steps[1].send.channel', message: expect.stringMatching(/^unknown channel "slak" \(available: [a-z, ]*\bslack\b[a-z, ]*\)$/) },
     ]);
   });
 });

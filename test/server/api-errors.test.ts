@@ -267,7 +267,7 @@ describe.each(testDialects())('HTTP API bad input on %s', (dialect) => {
     const steps = (...list: unknown[]) => ({ name: 'Bad', trigger: { event: 'signup' }, steps: list });
 
     it.each<[string, unknown, string, RegExp]>([
-      ['an unknown step kind', steps({ sms: { to: '+14155550123' } }), 'steps[0]', /expected one of: wait, branch, webhook, email, update_contact, exit/],
+      ['an unknown step kind', steps({ sms: { to: '+14155550123' } }), 'steps[0]', /expected one of: wait, branch, webhook, email, send, update_contact, exit/],
       ['an unknown anchor in wait.until', steps({ wait: { until: 'appointment.begin - 2h' } }), 'steps[0].wait.until', /unknown anchor "begin"/],
       ['a bad duration', steps({ wait: { duration: '2 fortnights' } }), 'steps[0].wait.duration', /invalid duration "2 fortnights"/],
       ['an unknown top-level field', { ...steps({ exit: null }), colour: 'red' }, 'colour', /^unknown field$/],
