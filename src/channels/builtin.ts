@@ -18,8 +18,5 @@ export interface BuiltinChannelOptions {
 
 export function builtinChannels(options: BuiltinChannelOptions): ChannelModule[] {
   return [createSlackChannel(options), createKlaviyoChannel(options), createOmnisendChannel(options),
-    createSmsChannel(options),
-    createWhatsAppChannel(options),
-    createTelegramChannel(options),
-  ];
+    createSmsChannel(options), createWhatsAppChannel(options), createTelegramChannel(options)];
 }

@@ -66,9 +66,9 @@ const profileSettings = z.strictObject({
 
 const settings = z.strictObject({
   /** The private API key, normally `{{ secrets.KLAVIYO_PRIVATE_API_KEY }}`. */
-  api_key: text.min(1),
+  api_key: text.min(1, { message: 'must not be empty' }),
   /** The metric (event name) Klaviyo flows trigger on, e.g. `Sesami Appointment Created`. */
-  metric: text.min(1).refine((v) => isTemplated(v) || v.length <= MAX_METRIC_NAME, {
+  metric: text.min(1, { message: 'must not be empty' }).refine((v) => isTemplated(v) || v.length <= MAX_METRIC_NAME, {
     message: `must be less than ${MAX_METRIC_NAME + 1} characters`,
   }),
   /** Event properties. Default: the Sesami set (appointment_id, datetime, … line_item_properties) from `event.*`. */

@@ -57,9 +57,9 @@ const contactSettings = z.strictObject({
 
 const settings = z.strictObject({
   /** The API key, normally `{{ secrets.OMNISEND_API_KEY }}`. */
-  api_key: text.min(1),
+  api_key: text.min(1, { message: 'must not be empty' }),
   /** The custom event's name, which Omnisend automations trigger on, e.g. `appointment created`. */
-  event_name: text.min(1),
+  event_name: text.min(1, { message: 'must not be empty' }),
   /** Event properties. Default: the Sesami set (appointment_id, datetime, … line_item_properties) from `event.*`. */
   properties: propertiesSchema.default({ ...SESAMI_PROPERTIES }),
   /** Added to `properties` (overriding equal names), to extend the default set without repeating it. */
@@ -69,7 +69,7 @@ const settings = z.strictObject({
   /** When the event happened. Default: the triggering event's time; the send time for appointment-time triggers. */
   time: text.default(DEFAULT_EVENT_TIME),
   /** `origin`: `api` for custom integrations; an app gets its own from Omnisend. */
-  origin: text.min(1).default('api'),
+  origin: text.min(1, { message: 'must not be empty' }).default('api'),
   /** The API version sent in the `Omnisend-Version` header. */
   version: text
     .regex(/^\d{4}-\d{2}-\d{2}$|^\d{4}-preview$/, { message: 'expected a version such as 2026-03-15' })
