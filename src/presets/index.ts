@@ -1,5 +1,6 @@
 /** Every preset Nudge ships, in the order the API lists them. */
 import { multilingualConfirmation, reminderEmail24h, reminderEmail2h, thankYouSurvey } from './email-presets.js';
+import { klaviyoPresets, omnisendPresets, smsReminder } from './integration-presets.js';
 import type { Preset } from './preset.js';
 import { checkInPayment, noShowFee, slackNewBooking } from './webhook-presets.js';
 
@@ -11,6 +12,9 @@ export const PRESETS: readonly Preset[] = [
   slackNewBooking,
   noShowFee,
   checkInPayment,
+  smsReminder,
+  ...klaviyoPresets,
+  ...omnisendPresets,
 ];
 
 export function findPreset(id: string): Preset | undefined {

@@ -7,7 +7,10 @@ import { PRESETS } from '../../src/presets/index.js';
 import { appointmentEvent, createHarness, T0, type Harness } from '../helpers/harness.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { testDialects } from '../helpers/test-store.js';
+import { startKlaviyoStandIn, type KlaviyoStandIn } from '../stand-ins/klaviyo.js';
+import { startOmnisendStandIn, type OmnisendStandIn } from '../stand-ins/omnisend.js';
 import { startSlackStandIn, type SlackStandIn } from '../stand-ins/slack.js';
+import { startTwilioStandIn, type TwilioStandIn } from '../stand-ins/twilio.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const H = 3_600_000;
@@ -16,7 +19,43 @@ const START = T0 + 48 * H;
 interface Peers {
   receiver: Receiver;
   slack: SlackStandIn;
+  klaviyo: KlaviyoStandIn;
+  omnisend: OmnisendStandIn;
+  twilio: TwilioStandIn;
 }
+
+const KLAVIYO_KEY = 'pk_presets_test_0123456789';
+const OMNISEND_KEY = '6467b1d2b4f0a1d2c3e4f5a6-presets-test';
+
+/** Posts the event that starts an event-triggered marketing preset, or moves the clock for the reminder. */
+function marketingRun(moment: string) {
+  return async (h: Harness) => {
+    await h.api('POST', '/v1/events', booked());
+    if (moment === 'reminder-24h') {
+      h.clock.set(START - 24 * H);
+    } else if (moment !== 'created') {
+      const name = `appointment.${moment}`;
+      await h.api('POST', '/v1/events', appointmentEvent(name, 'p-1', iso(moment === 'rescheduled' ? START + H : START), { email: 'ada@example.com' }));
+    }
+    await h.drain();
+  };
+}
+
+const MOMENTS = ['created', 'rescheduled', 'canceled', 'completed', 'reminder-24h'] as const;
+const KLAVIYO_METRICS: Record<(typeof MOMENTS)[number], string> = {
+  created: 'Sesami Appointment Created',
+  rescheduled: 'Sesami Appointment Rescheduled',
+  canceled: 'Sesami Appointment Canceled',
+  completed: 'Sesami Appointment Completed',
+  'reminder-24h': 'Sesami Appointment Reminder',
+};
+const OMNISEND_EVENTS: Record<(typeof MOMENTS)[number], string> = {
+  created: 'appointment created',
+  rescheduled: 'appointment rescheduled',
+  canceled: 'appointment canceled',
+  completed: 'appointment completed',
+  'reminder-24h': 'appointment reminder',
+};
 
 interface Scenario {
   placeholders: (peers: Peers) => Record<string, string>;
@@ -138,6 +177,44 @@ const SCENARIOS: Record<string, Scenario> = {
   },
 };
 
+for (const moment of MOMENTS) {
+  SCENARIOS[`klaviyo-appointment-${moment}`] = {
+    placeholders: () => ({ KLAVIYO_PRIVATE_API_KEY: KLAVIYO_KEY }),
+    run: marketingRun(moment),
+    async check(h, { klaviyo }) {
+      expect(klaviyo.rejected).toEqual([]);
+      expect(klaviyo.events.map((e) => e.metric)).toEqual([KLAVIYO_METRICS[moment]]);
+      const props = klaviyo.events[0]!.attributes.properties;
+      expect(props).toMatchObject({ appointment_id: 'p-1', service_name: 'Tattoo Removal', order_id: '4447608111157', customer_management_link: 'https://book.example.com/m/1' });
+      expect(klaviyo.events[0]!.profile).toMatchObject({ email: 'ada@example.com' });
+      expect(JSON.stringify((await h.api('GET', '/v1/deliveries')).body.data)).not.toContain(KLAVIYO_KEY);
+    },
+  };
+  SCENARIOS[`omnisend-appointment-${moment}`] = {
+    placeholders: () => ({ OMNISEND_API_KEY: OMNISEND_KEY }),
+    run: marketingRun(moment),
+    async check(_h, { omnisend }) {
+      expect(omnisend.events.map((e: { eventName: string }) => e.eventName)).toEqual([OMNISEND_EVENTS[moment]]);
+      expect(omnisend.events[0].properties).toMatchObject({ appointment_id: 'p-1', service_name: 'Tattoo Removal' });
+      expect(omnisend.events[0].contact).toMatchObject({ email: 'ada@example.com' });
+    },
+  };
+}
+
+SCENARIOS['sms-reminder-24h'] = {
+  placeholders: ({ twilio }) => ({ TWILIO_ACCOUNT_SID: twilio.accountSid, TWILIO_AUTH_TOKEN: twilio.authToken, SMS_FROM: '+14155550100' }),
+  async run(h) {
+    await h.api('POST', '/v1/events', booked({ contact: { phone: '+14155550123' } }));
+    h.clock.set(START - 24 * H);
+    await h.drain();
+  },
+  async check(_h, { twilio }) {
+    expect(twilio.rejected).toEqual([]);
+    expect(twilio.messages.map((m) => [m.params.To, m.params.From])).toEqual([['+14155550123', '+14155550100']]);
+    expect(twilio.messages[0]!.params.Body).toBe('Reminder: Tattoo Removal 11/25/26, 1:00 AM. Manage: https://book.example.com/m/1');
+  },
+};
+
 describe('presets', () => {
   it('every preset has an end-to-end scenario', () => {
     expect(PRESETS.map((p) => p.id).sort()).toEqual(Object.keys(SCENARIOS).sort());
@@ -151,15 +228,19 @@ describe.each(testDialects())('presets end to end on %s', (dialect) => {
   beforeAll(async () => {
     peers.receiver = await startReceiver();
     peers.slack = await startSlackStandIn();
+    peers.klaviyo = await startKlaviyoStandIn({ apiKeys: [KLAVIYO_KEY] });
+    peers.omnisend = await startOmnisendStandIn({ apiKeys: [OMNISEND_KEY] });
+    peers.twilio = await startTwilioStandIn();
   });
   afterAll(async () => {
-    await peers.receiver.close();
-    await peers.slack.close();
+    await Promise.all([peers.receiver.close(), peers.slack.close(), peers.klaviyo.close(), peers.omnisend.close(), peers.twilio.close()]);
   });
   beforeEach(async () => {
     peers.receiver.requests.length = 0;
-    peers.slack.reset();
-    h = await createHarness(dialect);
+    for (const p of [peers.slack, peers.klaviyo, peers.omnisend, peers.twilio]) p.reset();
+    h = await createHarness(dialect, {
+      NUDGE_CHANNEL_ENDPOINTS: `klaviyo=${peers.klaviyo.url},omnisend=${peers.omnisend.url},twilio=${peers.twilio.url}`,
+    });
   });
   afterEach(async () => {
     await h.close();
