@@ -63,8 +63,8 @@ export interface SmsInput {
   accountSid: string;
   /** Basic auth user: the account SID, or the API key SID. */
   username: string;
-  /** Basic auth password; never logged. */
-  password: string;
+  /** Basic auth password; not enumerable, so JSON (logs, previews) never shows it. */
+  readonly password: string;
   url: string;
   form: Record<string, string>;
 }
@@ -92,13 +92,15 @@ export function createSmsChannel(options: { now: () => number; endpoints: Readon
       if (s.messaging_service_sid !== undefined) form.MessagingServiceSid = (await r.text(s.messaging_service_sid, 'messaging_service_sid')) ?? '';
       form.Body = (await r.text(s.body, 'body')) ?? '';
       if (s.status_callback !== undefined) form.StatusCallback = (await r.text(s.status_callback, 'status_callback')) ?? '';
-      return {
+      const input = {
         accountSid,
         username: apiKeySid || accountSid,
-        password: (await r.text(s.auth_token, 'auth_token')) ?? '',
         url: `${base}/2010-04-01/Accounts/${encodeURIComponent(accountSid)}/Messages.json`,
         form,
-      };
+      } as SmsInput;
+      // Not enumerable: the token never reaches a delivery log or a preview through JSON.
+      Object.defineProperty(input, 'password', { value: (await r.text(s.auth_token, 'auth_token')) ?? '', enumerable: false });
+      return input;
     },
     destination: (input) => `${input.accountSid}:${input.form.From ?? input.form.MessagingServiceSid ?? ''}`,
     send: (context, input) => sendSms(context, input, options.now),
@@ -130,6 +132,8 @@ async function sendSms(context: ChannelContext, input: SmsInput, now: () => numb
     const request = withLoggedHeaders(error.request, logged.headers);
     const response = error.response as { status: number; body: string } | null;
     if (!response) {
+      // Refused before sending (blocked address, bad URL): permanent as it is.
+      if (!error.retryable) throw new ChannelError(error.message, { retryable: false, request, cause: error });
       const code = networkCode(error);
       if (code && NOT_SENT_CODES.has(code)) throw new ChannelError(error.message, { retryable: true, request, cause: error });
       throw new ChannelError(

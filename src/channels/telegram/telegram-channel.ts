@@ -41,8 +41,8 @@ const settings = z.strictObject({
 export type TelegramSettings = z.input<typeof settings>;
 
 export interface TelegramInput {
-  /** Never logged: it is in the request URL. */
-  botToken: string;
+  /** Goes into the request URL; not enumerable, so JSON (logs, previews) never shows it. */
+  readonly botToken: string;
   body: { chat_id: number | string; text: string; [k: string]: unknown };
 }
 
@@ -71,7 +71,10 @@ export function createTelegramChannel(options: { now: () => number; endpoints: R
       if (s.parse_mode) body.parse_mode = s.parse_mode;
       if (s.disable_web_page_preview !== undefined) body.link_preview_options = { is_disabled: s.disable_web_page_preview };
       if (s.disable_notification !== undefined) body.disable_notification = s.disable_notification;
-      return { botToken: ((await r.text(s.bot_token, 'bot_token')) ?? '').trim(), body };
+      const input = { body } as TelegramInput;
+      // Not enumerable: the token never reaches a delivery log or a preview through JSON.
+      Object.defineProperty(input, 'botToken', { value: ((await r.text(s.bot_token, 'bot_token')) ?? '').trim(), enumerable: false });
+      return input;
     },
     // The numeric part of the token is the bot's public id.
     destination: (input) => `${input.botToken.split(':')[0]}:${input.body.chat_id}`,
@@ -106,6 +109,8 @@ async function sendTelegram(context: ChannelContext, input: TelegramInput, base:
     const request = withUrl(error.request, loggedUrl);
     const response = error.response as { status: number; body: string } | null;
     if (!response) {
+      // Refused before sending (blocked address, bad URL): permanent as it is.
+      if (!error.retryable) throw new ChannelError(hideToken(error.message, input.botToken), { retryable: false, request, cause: error });
       const code = networkCode(error);
       const message = hideToken(error.message, input.botToken);
       if (code && NOT_SENT_CODES.has(code)) throw new ChannelError(message, { retryable: true, request, cause: error });

@@ -39,8 +39,11 @@ const settings = z
   .strictObject({
     /** A system-user access token, usually `{{ secrets.WHATSAPP_ACCESS_TOKEN }}`. */
     access_token: z.string().min(1),
-    /** The sending phone number's ID (not the number itself), from the WhatsApp Manager. */
-    phone_number_id: literalOr(/^\d+$/, 'expected the numeric phone number ID, or a template'),
+    /** The sending phone number's ID (not the number itself), from the WhatsApp Manager; a YAML number is fine. */
+    phone_number_id: z.preprocess(
+      (v) => (typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : v),
+      literalOr(/^\d+$/, 'expected the numeric phone number ID, or a template'),
+    ),
     /** Graph API version, `v24.0` by default. */
     api_version: z
       .string()
@@ -70,8 +73,8 @@ export type WhatsAppSettings = z.input<typeof settings>;
 export interface WhatsAppInput {
   phoneNumberId: string;
   url: string;
-  /** Never logged. */
-  accessToken: string;
+  /** Not enumerable, so JSON (logs, previews) never shows it. */
+  readonly accessToken: string;
   body: Record<string, unknown>;
 }
 
@@ -107,10 +110,9 @@ export function createWhatsAppChannel(options: { now: () => number; endpoints: R
         language: { code: ((await r.text(s.language, 'language')) ?? '').trim() },
       };
       if (components.length > 0) template.components = components;
-      return {
+      const input: Omit<WhatsAppInput, 'accessToken'> = {
         phoneNumberId,
         url: `${base}/${version}/${encodeURIComponent(phoneNumberId)}/messages`,
-        accessToken: ((await r.text(s.access_token, 'access_token')) ?? '').trim(),
         body: {
           messaging_product: 'whatsapp',
           recipient_type: 'individual',
@@ -119,6 +121,9 @@ export function createWhatsAppChannel(options: { now: () => number; endpoints: R
           template,
         },
       };
+      // Not enumerable: the token never reaches a delivery log or a preview through JSON.
+      Object.defineProperty(input, 'accessToken', { value: ((await r.text(s.access_token, 'access_token')) ?? '').trim(), enumerable: false });
+      return input as WhatsAppInput;
     },
     destination: (input) => input.phoneNumberId,
     send: (context, input) => sendWhatsApp(context, input, options.now),
@@ -136,7 +141,6 @@ async function textParameters(
   const out: TextParameter[] = [];
   for (const [name, template, path] of entries) {
     const rendered = cleanParameter((await text(template, path)) ?? '');
-    if (rendered === '') throw new ChannelError(`${path} is empty once rendered; WhatsApp rejects empty template parameters`, { retryable: false });
     out.push(name === null ? { type: 'text', text: rendered } : { type: 'text', parameter_name: name, text: rendered });
   }
   return out;
@@ -173,6 +177,8 @@ async function sendWhatsApp(context: ChannelContext, input: WhatsAppInput, now: 
     throw new ChannelError(`phone_number_id must be the numeric phone number ID, got "${input.phoneNumberId}"`, { retryable: false, request: logged });
   }
   if (!input.body.to) throw new ChannelError('no recipient: `to` is empty (the contact has no phone number)', { retryable: false, request: logged });
+  const empty = emptyParameter(input.body.template);
+  if (empty) throw new ChannelError(`${empty} is empty once rendered; WhatsApp rejects empty template parameters`, { retryable: false, request: logged });
   try {
     const result = await sendHttpRequest(context, http, now);
     return { request: withHeaders(result.request, loggedHeaders), response: result.response };
@@ -181,6 +187,8 @@ async function sendWhatsApp(context: ChannelContext, input: WhatsAppInput, now: 
     const request = withHeaders(error.request, loggedHeaders);
     const response = error.response as { status: number; body: string } | null;
     if (!response) {
+      // Refused before sending (blocked address, bad URL): permanent as it is.
+      if (!error.retryable) throw new ChannelError(error.message, { retryable: false, request, cause: error });
       const code = networkCode(error);
       if (code && NOT_SENT_CODES.has(code)) throw new ChannelError(error.message, { retryable: true, request, cause: error });
       throw new ChannelError(
@@ -195,6 +203,21 @@ async function sendWhatsApp(context: ChannelContext, input: WhatsAppInput, now: 
       : error.message;
     throw new ChannelError(message, { retryable, retryAfterMs: error.retryAfterMs, request, response });
   }
+}
+
+/** `body parameter 2` (or `body parameter first_name`) when a text parameter is empty; checked before sending, not in render, so a preview still shows it. */
+function emptyParameter(template: unknown): string | null {
+  const components = (template as { components?: unknown } | undefined)?.components;
+  if (!Array.isArray(components)) return null;
+  for (const c of components as Array<{ type?: unknown; parameters?: unknown }>) {
+    if (!Array.isArray(c.parameters)) continue;
+    for (const [i, p] of (c.parameters as Array<{ type?: unknown; text?: unknown; parameter_name?: unknown }>).entries()) {
+      if (p.type === 'text' && (typeof p.text !== 'string' || p.text.trim() === '')) {
+        return `${String(c.type)} parameter ${typeof p.parameter_name === 'string' ? p.parameter_name : i + 1}`;
+      }
+    }
+  }
+  return null;
 }
 
 function parseGraphError(body: string): { code: number; message: string; details: string | null } | null {
