@@ -31,17 +31,27 @@ export interface ChannelResult {
 export class ChannelError extends Error {
   readonly retryable: boolean;
   readonly retryAfterMs: number | null;
+  /** Nobody to send to (a contact without a phone): the engine skips the step and the flow goes on. */
+  readonly noRecipient: boolean;
   readonly request: unknown;
   readonly response: unknown;
 
   constructor(
     message: string,
-    options: { retryable: boolean; retryAfterMs?: number | null; request?: unknown; response?: unknown; cause?: unknown },
+    options: {
+      retryable: boolean;
+      retryAfterMs?: number | null;
+      noRecipient?: boolean;
+      request?: unknown;
+      response?: unknown;
+      cause?: unknown;
+    },
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ChannelError';
     this.retryable = options.retryable;
     this.retryAfterMs = options.retryAfterMs ?? null;
+    this.noRecipient = options.noRecipient ?? false;
     this.request = options.request ?? null;
     this.response = options.response ?? null;
   }

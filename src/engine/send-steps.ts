@@ -58,6 +58,9 @@ export async function performSend(
     throw new Error(`step ${step.id} is not a send step`);
   } catch (error) {
     const durationMs = Math.round(performance.now() - started);
+    if (error instanceof ChannelError && error.noRecipient) {
+      return { type: 'no_recipient', channel, request: error.request ?? request };
+    }
     if (error instanceof ChannelError) {
       return {
         type: 'failed',

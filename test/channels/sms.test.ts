@@ -197,7 +197,7 @@ describe.each(testDialects())('sms channel on %s', (dialect) => {
     expect(twilio.messages).toHaveLength(0);
   });
 
-  it('fails the step without calling Twilio when the contact has no phone number', async () => {
+  it('skips the step without calling Twilio when the contact has no phone number, and the flow goes on', async () => {
     await setup(reminderFlow());
     await book('a7', { phone: undefined });
     h.clock.set(T0 + 3 * H);
@@ -205,7 +205,9 @@ describe.each(testDialects())('sms channel on %s', (dialect) => {
     expect(twilio.messages).toHaveLength(0);
     expect(twilio.rejected).toEqual([]);
     const s = await onlySession();
-    expect(s.end_reason).toBe('send remind failed: no recipient: `to` is empty (the contact has no phone number) (permanent error)');
+    expect(s.status).toBe('completed');
+    expect(s.deliveries.map((d: { status: string; error: string }) => [d.status, d.error])).toEqual([['skipped', 'no recipient']]);
+    expect(s.timeline.map((e: { type: string; message: string }) => `${e.type}: ${e.message}`)).toContain('skipped: skipped: no recipient');
     expect(s.deliveries[0].request.body).toBe('To=&From=%2B15005550006&Body=Hi+Ada%2C+see+you+at+November+23%2C+2026+at+06%3A00+AM+for+Tattoo+Removal.');
   });
 

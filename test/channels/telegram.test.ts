@@ -101,14 +101,15 @@ describe.each(testDialects())('telegram channel on %s', (dialect) => {
     expect(JSON.stringify(s)).not.toContain(tg.botToken.split(':')[1]);
   });
 
-  it('sends plain text to a chat id from the contact, or to @channel; a contact without one fails the step', async () => {
+  it('sends plain text to a chat id from the contact, or to @channel; a contact without one skips the step', async () => {
     await setup({ chat_id: '{{ contact.attributes.telegram_chat_id }}', parse_mode: undefined, text: 'Hi {{ contact.first_name }} <3' });
     await book('t2', { attributes: { telegram_chat_id: CUSTOMER_CHAT } });
     await book('t3');
     await h.drain();
     expect(tg.messages.map((m) => m.body)).toEqual([{ chat_id: CUSTOMER_CHAT, text: 'Hi Ada <3' }]);
-    const failed = (await h.api('GET', '/v1/sessions?status=failed')).body.data;
-    expect(failed.map((s: { end_reason: string }) => s.end_reason)).toEqual(['send notify failed: no recipient: `chat_id` is empty (permanent error)']);
+    expect((await h.api('GET', '/v1/sessions?status=failed')).body.data).toEqual([]);
+    const skipped = (await h.api('GET', '/v1/deliveries?status=skipped')).body.data;
+    expect(skipped.map((d: { error: string }) => d.error)).toEqual(['no recipient']);
     await h.close();
 
     await setup({ chat_id: '@nudge_news' });

@@ -121,9 +121,9 @@ async function sendSms(context: ChannelContext, input: SmsInput, now: () => numb
   };
   const logged = { ...http, headers: { ...http.headers, authorization: 'Basic [redacted]' } };
   if (!ACCOUNT_SID.test(input.accountSid)) {
-    throw new ChannelError(`account_sid must be AC followed by 32 hex digits, got "${input.accountSid}"`, { retryable: false, request: logged });
+    throw new ChannelError(`account_sid must be AC followed by 32 hex digits, got "${input.accountSid}"`, { retryable: false, noRecipient: true, request: logged });
   }
-  if (!input.form.To) throw new ChannelError('no recipient: `to` is empty (the contact has no phone number)', { retryable: false, request: logged });
+  if (!input.form.To) throw new ChannelError('no recipient: `to` is empty (the contact has no phone number)', { retryable: false, noRecipient: true, request: logged });
   try {
     const result = await sendHttpRequest(context, http, now);
     return { request: withLoggedHeaders(result.request, logged.headers), response: result.response };

@@ -176,7 +176,9 @@ async function sendWhatsApp(context: ChannelContext, input: WhatsAppInput, now: 
   if (!/^\d+$/.test(input.phoneNumberId)) {
     throw new ChannelError(`phone_number_id must be the numeric phone number ID, got "${input.phoneNumberId}"`, { retryable: false, request: logged });
   }
-  if (!input.body.to) throw new ChannelError('no recipient: `to` is empty (the contact has no phone number)', { retryable: false, request: logged });
+  if (!input.body.to) {
+    throw new ChannelError('no recipient: `to` is empty (the contact has no phone number)', { retryable: false, noRecipient: true, request: logged });
+  }
   const empty = emptyParameter(input.body.template);
   if (empty) throw new ChannelError(`${empty} is empty once rendered; WhatsApp rejects empty template parameters`, { retryable: false, request: logged });
   try {
