@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ValidationError } from './core/errors.js';
 import { zodIssues } from './core/zod-issues.js';
+import { parseAllowList } from './channels/http/address-policy.js';
 
 const int = (min: number) => z.coerce.number().int().min(min);
 
@@ -43,6 +44,21 @@ const envSchema = z.object({
     .string()
     .regex(/^\s*([a-z_]+=\S+)(\s*,\s*[a-z_]+=\S+)*\s*$/, { message: 'expected id=url pairs separated by commas' })
     .optional(),
+  /**
+   * Hosts outbound HTTP requests may reach although they resolve to loopback, private, link-local
+   * or reserved addresses: hostnames (`hooks.internal`, `*.corp.example`), IPs and CIDRs
+   * (`10.0.0.0/8`, `fd00::/8`), comma-separated. Default: none.
+   */
+  NUDGE_OUTBOUND_ALLOW: z
+    .string()
+    .superRefine((text, ctx) => {
+      try {
+        parseAllowList(splitList(text));
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    })
+    .optional(),
   /** Where CLI client commands (flows apply, events send) reach the API. */
   NUDGE_URL: z.string().url().optional(),
   /** API key for CLI client commands. */
@@ -70,6 +86,8 @@ export interface Config {
   maxBodyBytes: number;
   runWorker: boolean;
   secretKey: string | null;
+  /** NUDGE_OUTBOUND_ALLOW entries: hosts, IPs and CIDRs outbound HTTP may reach despite the SSRF rules. */
+  outboundAllow: readonly string[];
   /** Channel id → base URL overrides (NUDGE_CHANNEL_ENDPOINTS). */
   channelEndpoints: Readonly<Record<string, string>>;
   /** For CLI commands that talk to a running server. */
@@ -100,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     maxBodyBytes: e.NUDGE_MAX_BODY_BYTES,
     runWorker: e.NUDGE_RUN_WORKER === '1',
     secretKey: e.NUDGE_SECRET_KEY || null,
+    outboundAllow: Object.freeze(splitList(e.NUDGE_OUTBOUND_ALLOW ?? '')),
     channelEndpoints: Object.freeze(
       Object.fromEntries(
         (e.NUDGE_CHANNEL_ENDPOINTS ?? '')
@@ -114,4 +133,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       apiKey: e.NUDGE_API_KEY || null,
     }),
   });
+}
+
+function splitList(text: string): string[] {
+  return text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }

@@ -122,6 +122,31 @@ export interface WebhookStep {
   form?: Record<string, string>;
   /** Default 10s. */
   timeout?: DurationText;
+  /**
+   * Signs the request with Standard Webhooks headers (`webhook-id`, `webhook-timestamp`,
+   * `webhook-signature`) when set: a template, normally `{{ secrets.WEBHOOK_SIGNING_SECRET }}`,
+   * rendering to `whsec_` + base64 of 24–64 random bytes. Default: not signed.
+   */
+  signing_secret?: string;
+}
+
+/** An email's content in one language. */
+export interface EmailContent {
+  subject?: string;
+  html?: string;
+  text?: string;
+}
+
+/** The `.ics` invitation attached to an email; every field is a template. */
+export interface EmailCalendarOptions {
+  /** Default: the appointment's service name, else `Appointment`. */
+  summary?: string;
+  /** Default: the appointment's service location; none when empty. */
+  location?: string;
+  /** Default: none. */
+  description?: string;
+  /** Default `invite.ics`. */
+  filename?: string;
 }
 
 export interface EmailStep {
@@ -135,6 +160,23 @@ export interface EmailStep {
   /** At least one of html / text. */
   html?: string;
   text?: string;
+  /**
+   * Content by language tag (`fr`, `pt-BR`), chosen by `contact.language`: the exact tag, then its
+   * primary subtag (`pt-BR` → `pt`), else the step's own fields. A variant without `subject` uses
+   * the step's; a variant with `html` or `text` replaces the step's body as a whole (so a French
+   * HTML part never travels with an English text part). Default: none.
+   */
+  variants?: Record<string, EmailContent>;
+  /**
+   * Attach an iCalendar invitation for the session's appointment (RFC 5545/6047): METHOD:REQUEST
+   * while it is booked, METHOD:CANCEL once it is canceled; same UID, SEQUENCE = the appointment's
+   * revision. `true` uses the defaults. Default: false.
+   */
+  calendar?: boolean | EmailCalendarOptions;
+  /** Marketing email: adds `List-Unsubscribe` (+ one-click `List-Unsubscribe-Post`). Default false. */
+  marketing?: boolean;
+  /** Required with `marketing: true`: an https URL (template) that unsubscribes on a POST (RFC 8058). */
+  unsubscribe_url?: string;
 }
 
 /** Values are templates; `attributes` are merged into the contact's attributes (null removes a key). */

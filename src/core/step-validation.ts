@@ -61,6 +61,23 @@ const webhookSchema = z
     body: z.unknown().optional(),
     form: z.record(z.string(), templateText).optional(),
     timeout: durationText.optional(),
+    signing_secret: requiredTemplate.optional(),
+  })
+  .strict();
+
+/** BCP 47 language tags as contacts carry them: `fr`, `pt-BR`, `zh-Hant-TW`. */
+const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
+
+const emailContentSchema = z
+  .object({ subject: requiredTemplate.optional(), html: templateText.optional(), text: templateText.optional() })
+  .strict();
+
+const emailCalendarSchema = z
+  .object({
+    summary: templateText.optional(),
+    location: templateText.optional(),
+    description: templateText.optional(),
+    filename: z.string().regex(/^[A-Za-z0-9._ -]{1,60}\.ics$/, { message: 'expected a file name ending in .ics' }).optional(),
   })
   .strict();
 
@@ -74,6 +91,11 @@ const emailSchema = z
     subject: requiredTemplate,
     html: templateText.optional(),
     text: templateText.optional(),
+    variants: z.record(z.string(), emailContentSchema).optional(),
+    // true/false or an options object: checked by checkEmail, so a typo in an option is named.
+    calendar: z.unknown().optional(),
+    marketing: z.boolean().optional(),
+    unsubscribe_url: requiredTemplate.optional(),
   })
   .strict();
 
@@ -203,6 +225,11 @@ function checkWebhook(webhook: Record<string, unknown>, path: string, issues: Fi
   if (webhook.body !== undefined && webhook.form !== undefined) {
     issues.push({ path, message: 'use either body or form, not both' });
   }
+  const secret = webhook.signing_secret;
+  if (typeof secret === 'string' && secret.trim() !== '' && !isTemplated(secret)) {
+    const error = signingSecretError(secret);
+    if (error) issues.push({ path: joinPath(path, 'signing_secret'), message: error });
+  }
   const timeout = typeof webhook.timeout === 'string' ? parseDuration(webhook.timeout) : null;
   if (timeout) {
     const ms = durationToMs(timeout);
@@ -220,8 +247,52 @@ function isHttpUrl(text: string): boolean {
   }
 }
 
+/**
+ * Why `secret` is not a Standard Webhooks signing secret (`whsec_` + base64 of 24–64 bytes; the
+ * prefix may be left out), or null when it is one.
+ */
+export function signingSecretError(secret: string): string | null {
+  const encoded = secret.trim().replace(/^whsec_/, '');
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded) || encoded.length % 4 !== 0) {
+    return 'expected whsec_ followed by base64 (a Standard Webhooks secret)';
+  }
+  const bytes = (encoded.length / 4) * 3 - (encoded.match(/=+$/)?.[0].length ?? 0);
+  if (bytes < 24 || bytes > 64) return `expected a secret of 24 to 64 bytes, got ${bytes}`;
+  return null;
+}
+
 function checkEmail(email: Record<string, unknown>, path: string, issues: FieldIssue[]): void {
   if (email.html === undefined && email.text === undefined) issues.push({ path, message: 'expected html or text' });
+  for (const [tag, variant] of Object.entries(isPlainObject(email.variants) ? email.variants : {})) {
+    const at = joinPath(path, `variants.${tag}`);
+    if (!LANGUAGE_TAG.test(tag)) issues.push({ path: at, message: 'expected a language tag such as fr or pt-BR' });
+    if (isPlainObject(variant) && Object.values(variant).every((v) => v === undefined)) {
+      issues.push({ path: at, message: 'expected at least one of subject, html, text' });
+    }
+  }
+  const calendar = email.calendar;
+  if (isPlainObject(calendar)) check(emailCalendarSchema, calendar, joinPath(path, 'calendar'), issues);
+  else if (calendar !== undefined && typeof calendar !== 'boolean') {
+    issues.push({ path: joinPath(path, 'calendar'), message: 'expected true, false or an object' });
+  }
+  const url = email.unsubscribe_url;
+  if (email.marketing === true && url === undefined) {
+    issues.push({ path: joinPath(path, 'unsubscribe_url'), message: 'required when marketing is true' });
+  }
+  if (url !== undefined && email.marketing !== true) {
+    issues.push({ path: joinPath(path, 'unsubscribe_url'), message: 'only used with marketing: true' });
+  }
+  if (typeof url === 'string' && url.trim() !== '' && !isTemplated(url) && !isHttpsUrl(url)) {
+    issues.push({ path: joinPath(path, 'unsubscribe_url'), message: 'expected an https URL (RFC 8058 one-click unsubscribe)' });
+  }
+}
+
+function isHttpsUrl(text: string): boolean {
+  try {
+    return new URL(text).protocol === 'https:';
+  } catch {
+    return false;
+  }
 }
 
 function checkUpdateContact(update: Record<string, unknown>, path: string, issues: FieldIssue[]): void {

@@ -6,6 +6,7 @@ import { pino, type Logger } from 'pino';
 import { createEmailChannel } from '../channels/email/email-channel.js';
 import { createWebhookChannel } from '../channels/webhook/webhook-channel.js';
 import { builtinChannels } from '../channels/builtin.js';
+import { createOutboundGuard, withOutboundGuard } from '../channels/http/outbound-guard.js';
 import { createChannelRegistry } from '../channels/registry.js';
 import type { Config } from '../config.js';
 import { createStore } from '../store/create-store.js';
@@ -73,7 +74,11 @@ export async function createEngine(config: Readonly<Config>, options: EngineOpti
     },
   });
   let scheduler: Scheduler | null = null;
-  const registry = createChannelRegistry(builtinChannels({ now: () => clock.now(), endpoints: config.channelEndpoints }));
+  // Every HTTP send goes through one guard built from NUDGE_OUTBOUND_ALLOW (see outbound-guard.ts).
+  const outbound = createOutboundGuard({ allow: config.outboundAllow });
+  const registry = createChannelRegistry(
+    builtinChannels({ now: () => clock.now(), endpoints: config.channelEndpoints }).map((module) => withOutboundGuard(module, outbound)),
+  );
   const secretBox = createSecretBox(await loadSecretKey(config.secretKey, config.dataDir));
   const ctx: EngineContext = {
     store,
@@ -85,7 +90,7 @@ export async function createEngine(config: Readonly<Config>, options: EngineOpti
     rateLimiter: new RateLimiter(),
     secretBox,
     metrics,
-    channels: { webhook: createWebhookChannel({ now: () => clock.now() }), email },
+    channels: { webhook: createWebhookChannel({ now: () => clock.now(), outbound }), email },
     random: options.random ?? Math.random,
     wake(dueAt: number) {
       scheduler?.wake(dueAt);
@@ -117,6 +122,7 @@ export async function createEngine(config: Readonly<Config>, options: EngineOpti
     async close() {
       await theScheduler.stop();
       email.close();
+      await outbound.close();
       await store.close();
     },
   };

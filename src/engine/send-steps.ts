@@ -6,7 +6,9 @@ import type { CompiledStep } from '../core/flow-compiler.js';
 import { durationToMs, parseDuration } from '../core/duration.js';
 import { ChannelError, type ChannelContext, type ChannelResult } from '../channels/channel.js';
 import type { EmailInput } from '../channels/email/email-channel.js';
+import { appointmentCalendar, chooseContent, unsubscribeHeaders, type InviteVariables } from '../channels/email/email-content.js';
 import type { WebhookInput } from '../channels/webhook/webhook-channel.js';
+import { checkSigningSecret } from '../channels/webhook/webhook-signature.js';
 import type { StepRenderer } from '../channels/channel.js';
 import type { Workspace } from '../store/schema.js';
 import type { EngineContext } from './engine-context.js';
@@ -98,7 +100,13 @@ async function renderWebhook(step: CompiledStep, context: TemplateContext): Prom
     if (!hasHeader('content-type')) headers['content-type'] = 'application/json';
   }
   const timeout = parseDuration(w.timeout);
-  return { method: w.method, url, headers, body, timeoutMs: timeout ? durationToMs(timeout) : 10_000 };
+  const input: WebhookInput = { method: w.method, url, headers, body, timeoutMs: timeout ? durationToMs(timeout) : 10_000 };
+  if (w.signing_secret !== undefined) {
+    const secret = await renderString(w.signing_secret, context, 'text', `${path}.signing_secret`);
+    // Not enumerable: the secret never reaches a delivery log or a preview through JSON.
+    Object.defineProperty(input, 'signingSecret', { value: checkSigningSecret(secret, `${path}.signing_secret`), enumerable: false });
+  }
+  return input;
 }
 
 async function renderEmail(
@@ -111,16 +119,33 @@ async function renderEmail(
   const path = `${step.path}.email`;
   const text = (v: string | undefined, field: string) =>
     v === undefined ? Promise.resolve(undefined) : renderString(v, context, 'text', `${path}.${field}`);
-  return {
+  const content = chooseContent(e, (context.contact as { language?: unknown } | undefined)?.language);
+  const input: EmailInput = {
     from: (await text(e.from, 'from')) || workspace.sender_email || ctx.config.smtpFrom,
     to: (await text(e.to, 'to')) ?? '',
     cc: (await text(e.cc, 'cc')) || undefined,
     bcc: (await text(e.bcc, 'bcc')) || undefined,
     replyTo: (await text(e.reply_to, 'reply_to')) || undefined,
-    subject: ((await text(e.subject, 'subject')) ?? '').replace(/[\r\n]+/g, ' '),
-    html: e.html === undefined ? undefined : await renderString(e.html, context, 'html', `${path}.html`),
-    text: await text(e.text, 'text'),
+    subject: ((await text(content.subject.template, content.subject.field)) ?? '').replace(/[\r\n]+/g, ' '),
+    html: content.html === undefined ? undefined : await renderString(content.html.template, context, 'html', `${path}.${content.html.field}`),
+    text: await text(content.text?.template, content.text?.field ?? 'text'),
   };
+  if (content.language !== null) input.language = content.language;
+  if (e.marketing && e.unsubscribe_url !== undefined) {
+    input.headers = unsubscribeHeaders((await text(e.unsubscribe_url, 'unsubscribe_url')) ?? '', `${path}.unsubscribe_url`);
+  }
+  if (e.calendar) {
+    const options = e.calendar === true ? {} : e.calendar;
+    const texts = {
+      summary: await text(options.summary, 'calendar.summary'),
+      location: await text(options.location, 'calendar.location'),
+      description: await text(options.description, 'calendar.description'),
+      filename: options.filename,
+    };
+    const calendar = appointmentCalendar(context as unknown as InviteVariables, texts, input, ctx.clock.now(), `${path}.calendar`);
+    if (calendar) input.calendar = calendar;
+  }
+  return input;
 }
 
 /** Renders a channel step's settings; `base` prefixes field paths in template errors. */

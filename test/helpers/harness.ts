@@ -57,6 +57,8 @@ export async function createHarness(
     NUDGE_RETRY_BASE_MS: '60000',
     NUDGE_DATA_DIR: '/nonexistent',
     NUDGE_SECRET_KEY: 'ZGV2ZWxvcG1lbnQtb25seS1rZXktMzItYnl0ZXMtISE=',
+    // Receivers and stand-ins listen on 127.0.0.1, which the SSRF guard refuses unless allowed.
+    NUDGE_OUTBOUND_ALLOW: '127.0.0.1',
     ...env,
   });
   const engine = await createEngine(config, {

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAIN = 'src/cli/main.ts';
+/** Test receivers listen on 127.0.0.1, which the SSRF guard refuses unless allowed. */
+const LOCAL_RECEIVERS = '127.0.0.1';
 
 export interface NudgeProcess {
   proc: ChildProcess;
@@ -25,7 +27,7 @@ export function nudgeCommand(args: string[], env: Record<string, string>): Promi
   return new Promise((resolve) => {
     const proc = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
       cwd: ROOT,
-      env: { ...process.env, NUDGE_LOG_LEVEL: 'warn', ...env },
+      env: { ...process.env, NUDGE_LOG_LEVEL: 'warn', NUDGE_OUTBOUND_ALLOW: LOCAL_RECEIVERS, ...env },
     });
     let stdout = '';
     let stderr = '';
@@ -38,7 +40,7 @@ export function nudgeCommand(args: string[], env: Record<string, string>): Promi
 export async function startNudge(command: 'serve' | 'worker', env: Record<string, string>, timeoutMs = 30_000): Promise<NudgeProcess> {
   const proc = spawn(process.execPath, ['--import', 'tsx', MAIN, command], {
     cwd: ROOT,
-    env: { ...process.env, NUDGE_LOG_LEVEL: 'info', PORT: '0', ...env },
+    env: { ...process.env, NUDGE_LOG_LEVEL: 'info', PORT: '0', NUDGE_OUTBOUND_ALLOW: LOCAL_RECEIVERS, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

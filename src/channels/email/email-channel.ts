@@ -3,10 +3,15 @@
  * the API lists (`GET /v1/outbox`), so flows can be tried before a mail server is set up.
  * The Message-ID is derived from the delivery's idempotency key: a retry after a crash carries
  * the same id, which receiving systems use to drop duplicates.
+ *
+ * A calendar invitation travels as nodemailer's `icalEvent`: a `text/calendar; method=…` part
+ * inside multipart/alternative (what Outlook and Gmail read, RFC 6047) plus the same object as an
+ * `invite.ics` attachment for other clients.
  */
 import { createHash } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { ChannelError, type Channel, type ChannelContext, type ChannelResult } from '../channel.js';
+import type { EmailCalendar } from './email-content.js';
 
 export interface EmailInput {
   from: string;
@@ -17,6 +22,12 @@ export interface EmailInput {
   subject: string;
   html?: string | undefined;
   text?: string | undefined;
+  /** Extra headers, e.g. List-Unsubscribe for marketing email. */
+  headers?: Record<string, string> | undefined;
+  /** An iCalendar invitation to attach. */
+  calendar?: EmailCalendar | undefined;
+  /** The language variant used, for the delivery log; absent when the step's own fields were. */
+  language?: string | undefined;
 }
 
 export interface OutboxMessage extends EmailInput {
@@ -46,7 +57,7 @@ export function createEmailChannel(options: EmailChannelOptions): Channel<EmailI
     },
     async send(context, input): Promise<ChannelResult> {
       const messageId = messageIdFor(context.idempotencyKey, input.from);
-      const headers = { 'X-Nudge-Session': context.sessionId };
+      const headers = { ...input.headers, 'X-Nudge-Session': context.sessionId };
       const request = { ...input, messageId, headers, transport: transport ? 'smtp' : 'outbox' };
       if (!transport) {
         const id = await options.writeOutbox(context, { ...input, messageId, headers });
@@ -64,6 +75,9 @@ export function createEmailChannel(options: EmailChannelOptions): Channel<EmailI
           text: input.text,
           messageId,
           headers,
+          ...(input.calendar
+            ? { icalEvent: { method: input.calendar.method, filename: input.calendar.filename, content: input.calendar.content } }
+            : {}),
         });
         return {
           request,
