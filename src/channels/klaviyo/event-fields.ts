@@ -8,28 +8,11 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { SESAMI_PROPERTY_NAMES } from '../../core/appointment-properties.js';
 import { ChannelError, type StepRenderer } from '../channel.js';
 
 /** The properties Sesami sends to Klaviyo, in the order of its table. */
-export const SESAMI_PROPERTY_NAMES = [
-  'appointment_id',
-  'datetime',
-  'order_id',
-  'quantity',
-  'service_name',
-  'service_description',
-  'service_duration',
-  'service_price',
-  'service_location',
-  'service_image_url',
-  'team_member',
-  'team_member_description',
-  'team_member_email',
-  'team_member_phone',
-  'variant_title',
-  'customer_management_link',
-  'line_item_properties',
-] as const;
+export { SESAMI_PROPERTY_NAMES };
 
 /**
  * `{ appointment_id: '{{ event.appointment_id }}', … }`: each a lone expression, so a number stays

@@ -4,24 +4,9 @@ import type { AppointmentRow, Database } from '../schema.js';
 import { newId } from './ids.js';
 import { decodeJson, encodeJson } from './json.js';
 import type { ListOptions } from './contacts.js';
+import { APPOINTMENT_PROPERTIES } from '../../core/appointment-properties.js';
 
-/** The Sesami appointment properties kept as columns (seeds/001), besides times and status. */
-export const APPOINTMENT_PROPERTIES = [
-  'order_id',
-  'quantity',
-  'service_name',
-  'service_description',
-  'service_duration',
-  'service_price',
-  'service_location',
-  'service_image_url',
-  'team_member',
-  'team_member_description',
-  'team_member_email',
-  'team_member_phone',
-  'variant_title',
-  'customer_management_link',
-] as const;
+export { APPOINTMENT_PROPERTIES };
 
 export interface AppointmentChange {
   external_id: string;
