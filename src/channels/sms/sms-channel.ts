@@ -19,6 +19,7 @@ import { z } from 'zod';
 import { isTemplated } from '../../core/validation-support.js';
 import { ChannelError, type ChannelContext, type ChannelModule, type ChannelResult } from '../channel.js';
 import { sendHttpRequest, type HttpRequest } from '../http/http-request.js';
+import { unansweredError, withLoggedHeaders } from '../http/unanswered-request.js';
 
 export const TWILIO_BASE_URL = 'https://api.twilio.com';
 const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
@@ -70,7 +71,6 @@ export interface SmsInput {
 }
 
 /** Failures where the request cannot have reached the service, so retrying cannot send twice. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
 export function createSmsChannel(options: { now: () => number; endpoints: Readonly<Record<string, string>> }): ChannelModule<SmsSettings, SmsInput> {
   // `sms=` is the channel id; `twilio=` the service name used in NUDGE_CHANNEL_ENDPOINTS examples.
@@ -121,7 +121,7 @@ async function sendSms(context: ChannelContext, input: SmsInput, now: () => numb
   };
   const logged = { ...http, headers: { ...http.headers, authorization: 'Basic [redacted]' } };
   if (!ACCOUNT_SID.test(input.accountSid)) {
-    throw new ChannelError(`account_sid must be AC followed by 32 hex digits, got "${input.accountSid}"`, { retryable: false, noRecipient: true, request: logged });
+    throw new ChannelError(`account_sid must be AC followed by 32 hex digits, got "${input.accountSid}"`, { retryable: false, request: logged });
   }
   if (!input.form.To) throw new ChannelError('no recipient: `to` is empty (the contact has no phone number)', { retryable: false, noRecipient: true, request: logged });
   try {
@@ -131,16 +131,7 @@ async function sendSms(context: ChannelContext, input: SmsInput, now: () => numb
     if (!(error instanceof ChannelError)) throw new ChannelError((error as Error).message, { retryable: false, request: logged, cause: error });
     const request = withLoggedHeaders(error.request, logged.headers);
     const response = error.response as { status: number; body: string } | null;
-    if (!response) {
-      // Refused before sending (blocked address, bad URL): permanent as it is.
-      if (!error.retryable) throw new ChannelError(error.message, { retryable: false, request, cause: error });
-      const code = networkCode(error);
-      if (code && NOT_SENT_CODES.has(code)) throw new ChannelError(error.message, { retryable: true, request, cause: error });
-      throw new ChannelError(
-        `${error.message}: Twilio may have sent the message; not retried, since Twilio has no idempotency key and a retry could send it twice`,
-        { retryable: false, request, cause: error },
-      );
-    }
+    if (!response) throw unansweredError(error, request, error.message, 'Twilio', 'Twilio');
     const twilio = parseTwilioError(response.body);
     const message = twilio ? `HTTP ${response.status}: Twilio error ${twilio.code}: ${twilio.message}` : error.message;
     throw new ChannelError(message, {
@@ -168,20 +159,4 @@ function parseTwilioError(body: string): { code: number; message: string } | nul
   return null;
 }
 
-/** The request as sent, with credentials replaced: the Basic header is base64, which secret redaction cannot find. */
-function withLoggedHeaders(request: unknown, headers: Record<string, string>): unknown {
-  if (!request || typeof request !== 'object') return request;
-  const r = request as { headers?: Record<string, string> };
-  return { ...r, headers: { ...r.headers, ...headers } };
-}
 
-/** The system error code behind a fetch failure (`ECONNREFUSED`, `UND_ERR_SOCKET`, …), if any. */
-function networkCode(error: ChannelError): string | undefined {
-  let e: unknown = error.cause;
-  for (let depth = 0; depth < 4 && e && typeof e === 'object'; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
-}

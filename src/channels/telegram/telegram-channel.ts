@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { isTemplated } from '../../core/validation-support.js';
 import { ChannelError, type ChannelContext, type ChannelModule, type ChannelResult } from '../channel.js';
 import { sendHttpRequest, type HttpRequest } from '../http/http-request.js';
+import { unansweredError } from '../http/unanswered-request.js';
 
 export const TELEGRAM_BASE_URL = 'https://api.telegram.org';
 const BOT_TOKEN = /^\d+:[A-Za-z0-9_-]{20,}$/;
@@ -46,7 +47,6 @@ export interface TelegramInput {
   body: { chat_id: number | string; text: string; [k: string]: unknown };
 }
 
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
 export function createTelegramChannel(options: { now: () => number; endpoints: Readonly<Record<string, string>> }): ChannelModule<TelegramSettings, TelegramInput> {
   const base = options.endpoints.telegram ?? TELEGRAM_BASE_URL;
@@ -108,17 +108,7 @@ async function sendTelegram(context: ChannelContext, input: TelegramInput, base:
     if (!(error instanceof ChannelError)) throw new ChannelError(hideToken((error as Error).message, input.botToken), { retryable: false, request: logged, cause: error });
     const request = withUrl(error.request, loggedUrl);
     const response = error.response as { status: number; body: string } | null;
-    if (!response) {
-      // Refused before sending (blocked address, bad URL): permanent as it is.
-      if (!error.retryable) throw new ChannelError(hideToken(error.message, input.botToken), { retryable: false, request, cause: error });
-      const code = networkCode(error);
-      const message = hideToken(error.message, input.botToken);
-      if (code && NOT_SENT_CODES.has(code)) throw new ChannelError(message, { retryable: true, request, cause: error });
-      throw new ChannelError(
-        `${message}: Telegram may have sent the message; not retried, since the Bot API has no idempotency key and a retry could send it twice`,
-        { retryable: false, request, cause: error },
-      );
-    }
+    if (!response) throw unansweredError(error, request, hideToken(error.message, input.botToken), 'Telegram', 'the Bot API');
     throw telegramError(response, error.retryAfterMs, request, error.message);
   }
   const response = result.response as { status: number; body: string };
@@ -167,13 +157,3 @@ function hideToken(text: string, token: string): string {
   return token ? text.split(token).join('[redacted]') : text;
 }
 
-/** The system error code behind a fetch failure (`ECONNREFUSED`, `UND_ERR_SOCKET`, …), if any. */
-function networkCode(error: ChannelError): string | undefined {
-  let e: unknown = error.cause;
-  for (let depth = 0; depth < 4 && e && typeof e === 'object'; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
-}

@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { isTemplated } from '../../core/validation-support.js';
 import { ChannelError, type ChannelContext, type ChannelModule, type ChannelResult } from '../channel.js';
 import { sendHttpRequest, type HttpRequest } from '../http/http-request.js';
+import { unansweredError, withLoggedHeaders } from '../http/unanswered-request.js';
 
 export const GRAPH_BASE_URL = 'https://graph.facebook.com';
 /** v24.0 was released on 2025-10-08; Graph versions live about two years. */
@@ -80,7 +81,6 @@ export interface WhatsAppInput {
 
 type TextParameter = { type: 'text'; text: string; parameter_name?: string };
 
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
 export function createWhatsAppChannel(options: { now: () => number; endpoints: Readonly<Record<string, string>> }): ChannelModule<WhatsAppSettings, WhatsAppInput> {
   const base = options.endpoints.whatsapp ?? GRAPH_BASE_URL;
@@ -183,21 +183,12 @@ async function sendWhatsApp(context: ChannelContext, input: WhatsAppInput, now: 
   if (empty) throw new ChannelError(`${empty} is empty once rendered; WhatsApp rejects empty template parameters`, { retryable: false, request: logged });
   try {
     const result = await sendHttpRequest(context, http, now);
-    return { request: withHeaders(result.request, loggedHeaders), response: result.response };
+    return { request: withLoggedHeaders(result.request, loggedHeaders), response: result.response };
   } catch (error) {
     if (!(error instanceof ChannelError)) throw new ChannelError((error as Error).message, { retryable: false, request: logged, cause: error });
-    const request = withHeaders(error.request, loggedHeaders);
+    const request = withLoggedHeaders(error.request, loggedHeaders);
     const response = error.response as { status: number; body: string } | null;
-    if (!response) {
-      // Refused before sending (blocked address, bad URL): permanent as it is.
-      if (!error.retryable) throw new ChannelError(error.message, { retryable: false, request, cause: error });
-      const code = networkCode(error);
-      if (code && NOT_SENT_CODES.has(code)) throw new ChannelError(error.message, { retryable: true, request, cause: error });
-      throw new ChannelError(
-        `${error.message}: WhatsApp may have sent the message; not retried, since the Cloud API has no idempotency key and a retry could send it twice`,
-        { retryable: false, request, cause: error },
-      );
-    }
+    if (!response) throw unansweredError(error, request, error.message, 'WhatsApp', 'the Cloud API');
     const graph = parseGraphError(response.body);
     const retryable = response.status === 429 || response.status >= 500 || (graph !== null && RETRYABLE_GRAPH_CODES.has(graph.code));
     const message = graph
@@ -239,20 +230,4 @@ function parseGraphError(body: string): { code: number; message: string; details
   return null;
 }
 
-/** The request as sent, with the bearer token replaced (it is logged even when not kept as a secret). */
-function withHeaders(request: unknown, headers: Record<string, string>): unknown {
-  if (!request || typeof request !== 'object') return request;
-  const r = request as { headers?: Record<string, string> };
-  return { ...r, headers: { ...r.headers, ...headers } };
-}
 
-/** The system error code behind a fetch failure (`ECONNREFUSED`, `UND_ERR_SOCKET`, …), if any. */
-function networkCode(error: ChannelError): string | undefined {
-  let e: unknown = error.cause;
-  for (let depth = 0; depth < 4 && e && typeof e === 'object'; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
