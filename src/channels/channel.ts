@@ -18,6 +18,8 @@ export interface ChannelContext {
   idempotencyKey: string;
   workspaceId: string;
   sessionId: string;
+  /** Id of the delivery this attempt will be recorded as, when it is recorded (not for test sends). */
+  deliveryId?: string | undefined;
   /** Aborts the attempt when the engine shuts down. */
   signal?: AbortSignal | undefined;
 }

@@ -59,7 +59,7 @@ export async function createEngine(config: Readonly<Config>, options: EngineOpti
       await insertOutbox(store.db, {
         id,
         workspace_id: channelContext.workspaceId,
-        delivery_id: null,
+        delivery_id: channelContext.deliveryId ?? null,
         session_id: channelContext.sessionId,
         message_id: message.messageId,
         from_address: message.from,

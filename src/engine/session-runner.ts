@@ -189,10 +189,13 @@ export class SessionRunner {
     }
     const context = await this.context();
     const attempt = this.session.attempt;
+    // Known before sending, so what the channel writes (an outbox message) can point at its delivery.
+    this.nextDeliveryId = newId('dl');
     const result = await performSend(this.ctx, step, this.args.workspace, context, {
       idempotencyKey: this.idempotencyKey(step),
       workspaceId: this.session.workspace_id,
       sessionId: this.session.id,
+      deliveryId: this.nextDeliveryId,
     });
     if (result.type === 'rate_limited') {
       const dueAt = now + result.delayMs;
@@ -350,14 +353,18 @@ export class SessionRunner {
     return `${this.session.id}.${step.id}.1`;
   }
 
+  private nextDeliveryId: string | null = null;
+
   private delivery(
     step: CompiledStep,
     channel: string,
     status: string,
     r: { request: unknown; response: unknown; error: string | null; durationMs: number },
   ): DeliveryRow {
+    const id = this.nextDeliveryId ?? newId('dl');
+    this.nextDeliveryId = null;
     return {
-      id: newId('dl'),
+      id,
       workspace_id: this.session.workspace_id,
       session_id: this.session.id,
       flow_id: this.session.flow_id,

@@ -129,6 +129,8 @@ describe.each(testDialects())('deliveries on %s', (dialect) => {
     expect(JSON.parse(receiver.requests[0]!.body)).toEqual({ name: nasty, n: 2 });
     expect(JSON.parse(receiver.requests[1]!.body)).toEqual({ name: nasty, quantity: 2 });
     const mail = (await h.api('GET', '/v1/outbox')).body.data[0];
+    const mailDelivery = (await h.api('GET', `/v1/deliveries/${mail.delivery_id}`)).body.data;
+    expect(mailDelivery).toMatchObject({ channel: 'email', status: 'succeeded', step_id: 'mail', response: { outbox_id: mail.id } });
     expect(mail.html).toBe('<p>Hi Zoë &quot;The \\ Hammer&quot;\n&lt;script&gt;{{ contact.email }}</p>');
     expect(mail.text).toBe(`Hi ${nasty}`);
     expect(mail.subject).toBe('Hi Zoë "The \\ Hammer" <script>{{ contact.email }}');
