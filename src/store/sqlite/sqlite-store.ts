@@ -16,6 +16,7 @@ import { sqliteMigrations } from '../migrations/sqlite/index.js';
 import type { Database } from '../schema.js';
 import type { Store } from '../store.js';
 import { GuardedSqliteDialect, assertOutsideTransaction, type TransactionScope } from './guarded-sqlite-dialect.js';
+import { cachingDatabase } from './statement-cache.js';
 import { createSqliteTimerStatements } from './timer-statements.js';
 
 export interface SqliteStoreOptions {
@@ -50,7 +51,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
   }
 
   const scope = new AsyncLocalStorage<TransactionScope>();
-  const db = new Kysely<Database>({ dialect: new GuardedSqliteDialect({ database: raw }, scope) });
+  const db = new Kysely<Database>({ dialect: new GuardedSqliteDialect({ database: cachingDatabase(raw) }, scope) });
   const timers = createSqliteTimerStatements(raw);
   const begin = raw.prepare('begin immediate');
   const commit = raw.prepare('commit');
