@@ -39,6 +39,7 @@ for (let run = 1; run <= args.runs; run++) {
         nodeFlags: args.cpuProf ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : [],
       }),
     );
+    writeResult('burst', { partial: true, command: commandLine('bench/burst.ts'), runs: results });
   }
 }
 const summaries = summarize(results);

@@ -64,6 +64,7 @@ interface ChurnResult {
   workerCpuMsPerS: number;
   slackMs: number;
   busyBefore: number;
+  refused: number;
 }
 
 /** Deterministic pseudo-random numbers, so every engine gets the same churn. */
@@ -132,6 +133,8 @@ async function runChurn(name: EngineName): Promise<ChurnResult> {
     let cancelsSent = 0;
     let cancelsNear = 0;
     const batchMs: number[] = [];
+    /** Moves and cancels the engine refused (e.g. BullMQ's changeDelay on a job no longer delayed). */
+    let refused = 0;
 
     const pickNear = (now: number): number => {
       for (let tries = 0; tries < 20; tries++) {
@@ -186,7 +189,8 @@ async function runChurn(name: EngineName): Promise<ChurnResult> {
         if (isNear) cancelsNear++;
       }
       const t = Date.now();
-      await Promise.all([moves.length ? engine.reschedule(moves) : null, cancels.length ? engine.cancel(cancels) : null]);
+      const [movesRefused, cancelsRefused] = await Promise.all([moves.length ? engine.reschedule(moves) : 0, cancels.length ? engine.cancel(cancels) : 0]);
+      refused += (movesRefused || 0) + (cancelsRefused || 0);
       batchMs.push(Date.now() - t);
       movesSent += moves.length;
       cancelsSent += cancels.length;
@@ -245,6 +249,7 @@ async function runChurn(name: EngineName): Promise<ChurnResult> {
       workerCpuMsPerS: (cpu1 - cpu0) / churnS,
       slackMs,
       busyBefore,
+      refused,
     };
   } finally {
     await engine.stop().catch((e: unknown) => log(`${name}: stop failed: ${String(e)}`));
@@ -257,6 +262,7 @@ for (let run = 1; run <= args.runs; run++) {
   for (const engine of args.engines) {
     log(`run ${run}/${args.runs}: ${engine}`);
     results.push(await runChurn(engine));
+    writeResult('churn', { partial: true, command: commandLine('bench/churn.ts'), runs: results });
   }
 }
 
@@ -276,7 +282,7 @@ const rows = engines.map((e) => {
     `${sum(rs, (r) => r.duplicates)}/${sum(rs, (r) => r.misses)}`,
     `${sum(rs, (r) => r.canceledFired)} of ${sum(rs, (r) => r.cancels.near)}`,
     `${sum(rs, (r) => r.movedOnTime)} of ${sum(rs, (r) => r.moves.near)}`,
-    `${sum(rs, (r) => r.wrongPayload)}/${sum(rs, (r) => r.firedEarly)}/${sum(rs, (r) => r.backlogFired)}`,
+    `${sum(rs, (r) => r.wrongPayload)}/${sum(rs, (r) => r.firedEarly)}/${sum(rs, (r) => r.backlogFired)}/${sum(rs, (r) => r.refused)}`,
     fmtMs(med(rs, (r) => r.lateness.p50)),
     fmtMs(med(rs, (r) => r.lateness.p99)),
     fmtMs(med(rs, (r) => r.lateness.max)),
@@ -290,7 +296,7 @@ process.stdout.write(
 );
 process.stdout.write(
   `${table(
-    ['engine', 'preload /s', 'moves/s / cancels/s', 'op batch p99', 'delivered', 'dup/miss', 'canceled that fired', 'moved on new time', 'stale/early/backlog', 'late p50', 'late p99', 'late max', 'worker RSS', `p99 ÷ ${ref}`],
+    ['engine', 'preload /s', 'moves/s / cancels/s', 'op batch p99', 'delivered', 'dup/miss', 'canceled that fired', 'moved on new time', 'stale/early/backlog/refused', 'late p50', 'late p99', 'late max', 'worker RSS', `p99 ÷ ${ref}`],
     rows,
   )}\n\nresults: ${file}\n`,
 );

@@ -148,6 +148,7 @@ for (let run = 1; run <= args.runs; run++) {
   for (const engine of args.engines) {
     log(`run ${run}/${args.runs}: ${engine}`);
     results.push(await runE2e(engine));
+    writeResult('e2e', { partial: true, command: commandLine('bench/e2e.ts'), runs: results });
   }
 }
 const engines = [...new Set(results.map((r) => r.engine))];

@@ -38,6 +38,8 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '100' },
     'pg-url': { type: 'string', default: process.env.BENCH_DATABASE_URL ?? DEFAULT_PG_URL },
     experiment: { type: 'string', multiple: true, default: [] },
+    /** Run without the store's own speed-ups (SQLite statement cache, PostgreSQL prepared statements), for before/after. */
+    baseline: { type: 'boolean', default: false },
     /** Write a CPU profile of one phase (ingest or drain) to bench/results/profiles/. */
     profile: { type: 'string' },
   },
@@ -123,16 +125,24 @@ async function phase<T>(name: 'ingest' | 'drain', fn: () => Promise<T>): Promise
   }
 }
 
-async function once(): Promise<{ ingestPerS: number; drainPerS: number }> {
+interface DrainResult {
+  ingestPerS: number;
+  drainPerS: number;
+  engineCpuMsPerReminder: number;
+  dbCpuMsPerReminder: number;
+  statementsPerReminder: number | null;
+}
+
+async function once(): Promise<DrainResult> {
   await waitForQuiet(log, 0.25, 120);
   const dir = mkdtempSync(join(tmpdir(), 'nudge-drain-'));
   let store: Store;
-  if (db === 'sqlite') store = await createSqliteStore({ filename: join(dir, 'nudge.db') });
+  if (db === 'sqlite') store = await createSqliteStore({ filename: join(dir, 'nudge.db'), statementCache: !values.baseline });
   else {
     const admin = await createPgAdmin(String(values['pg-url']));
     await admin.dropSchema(SCHEMA);
     await admin.close();
-    store = await createPostgresStore({ url: String(values['pg-url']), schema: SCHEMA });
+    store = await createPostgresStore({ url: String(values['pg-url']), schema: SCHEMA, preparedStatements: !values.baseline });
   }
   await store.migrate();
   const receiver = await startReceiver(n);
@@ -180,12 +190,19 @@ async function once(): Promise<{ ingestPerS: number; drainPerS: number }> {
     const cpu = { self: cpuMs(process.pid) - cpu0.self, db: cpuMsByName(['postgres']) - cpu0.db, receiver: cpuMs(receiver.child.pid) - cpu0.receiver };
     log(`drain CPU per reminder: engine ${(cpu.self / n).toFixed(2)} ms, postgres ${(cpu.db / n).toFixed(2)} ms, receiver ${(cpu.receiver / n).toFixed(2)} ms`);
     if (c.total < n) log(`only ${c.total} of ${n} delivered`);
+    const statements = queryCounts.size > 0 ? [...queryCounts.values()].reduce((a, b) => a + b, 0) : null;
     if (queryCounts.size > 0) {
-      const total = [...queryCounts.values()].reduce((a, b) => a + b, 0);
+      const total = statements!;
       log(`drain: ${total} statements, ${(total / n).toFixed(1)} per reminder`);
       for (const [kind, count] of [...queryCounts].sort((a, b) => b[1] - a[1])) log(`  ${(count / n).toFixed(2).padStart(6)}  ${kind}`);
     }
-    return { ingestPerS: n / ingestS, drainPerS: c.total / drainS };
+    return {
+      ingestPerS: n / ingestS,
+      drainPerS: c.total / drainS,
+      engineCpuMsPerReminder: cpu.self / n,
+      dbCpuMsPerReminder: cpu.db / n,
+      statementsPerReminder: statements === null ? null : statements / n,
+    };
   } finally {
     await engine.close();
     await receiver.close();
@@ -193,13 +210,27 @@ async function once(): Promise<{ ingestPerS: number; drainPerS: number }> {
   }
 }
 
-const results = [];
+const results: DrainResult[] = [];
 for (let r = 0; r < Number(values.runs); r++) {
   const res = await once();
   log(`${db}: ingest ${fmt(res.ingestPerS, 0)} events/s, drain ${fmt(res.drainPerS, 0)} reminders/s`);
   results.push(res);
 }
-const file = writeResult('engine-drain', { db, n, experiments: [...experiments], concurrency: Number(values.concurrency), batch: Number(values.batch), runs: results });
+const file = writeResult('engine-drain', { db, n, baseline: values.baseline, experiments: [...experiments], concurrency: Number(values.concurrency), batch: Number(values.batch), runs: results });
 process.stdout.write(
-  `\n${table(['db', 'n', 'experiments', 'ingest events/s (in-process)', 'drain reminders/s (in-process)'], [[db, n, [...experiments].join(',') || 'none', fmt(median(results.map((r) => r.ingestPerS)), 0), fmt(median(results.map((r) => r.drainPerS)), 0)]])}\n\nresults: ${file}\n`,
+  `\n${table(
+    ['db', 'n', 'store speed-ups', 'experiments', 'ingest events/s', 'drain reminders/s', 'engine CPU ms/reminder', 'PostgreSQL CPU ms/reminder'],
+    [
+      [
+        db,
+        n,
+        values.baseline ? 'off (--baseline)' : 'on',
+        [...experiments].join(',') || 'none',
+        fmt(median(results.map((r) => r.ingestPerS)), 0),
+        fmt(median(results.map((r) => r.drainPerS)), 0),
+        fmt(median(results.map((r) => r.engineCpuMsPerReminder)), 2),
+        db === 'postgres' ? fmt(median(results.map((r) => r.dbCpuMsPerReminder)), 2) : '–',
+      ],
+    ],
+  )}\n\nIn-process, medians of ${results.length} run(s).\nresults: ${file}\n`,
 );

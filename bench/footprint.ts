@@ -110,6 +110,7 @@ for (let run = 1; run <= args.runs; run++) {
   for (const engine of args.engines) {
     log(`run ${run}/${args.runs}: ${engine}`);
     results.push(await runFootprint(engine));
+    writeResult('footprint', { partial: true, command: commandLine('bench/footprint.ts'), runs: results });
   }
 }
 const engines = [...new Set(results.map((r) => r.engine))];

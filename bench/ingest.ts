@@ -145,6 +145,7 @@ for (let run = 1; run <= args.runs; run++) {
   for (const target of targets) {
     log(`run ${run}/${args.runs}: ${target}`);
     results.push(...(await measureTarget(target)));
+    writeResult('ingest', { partial: true, command: commandLine('bench/ingest.ts'), runs: results });
   }
 }
 

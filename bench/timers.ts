@@ -42,6 +42,7 @@ for (let run = 1; run <= args.runs; run++) {
         nodeFlags: args.cpuProf ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : [],
       }),
     );
+    writeResult('timers', { partial: true, command: commandLine('bench/timers.ts'), runs: results });
   }
 }
 const summaries = summarize(results);

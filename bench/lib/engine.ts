@@ -30,10 +30,10 @@ export interface Engine {
   start(): Promise<void>;
   /** Adds reminders (the caller sends chunks of at most 1000). */
   schedule(items: ReminderSpec[]): Promise<void>;
-  /** Moves reminders to new appointment times (payload must carry the new time). */
-  reschedule(items: ReminderSpec[]): Promise<void>;
-  /** Cancels reminders: they must never fire. */
-  cancel(items: ReminderSpec[]): Promise<void>;
+  /** Moves reminders to new appointment times (payload must carry the new time); resolves to how many the engine refused. */
+  reschedule(items: ReminderSpec[]): Promise<number | void>;
+  /** Cancels reminders: they must never fire; resolves to how many the engine refused. */
+  cancel(items: ReminderSpec[]): Promise<number | void>;
   /** Processes that run timers (their RSS and CPU are "the worker's"). */
   workerPids(): number[];
   /** Every process of the engine (workers, API). */

@@ -50,11 +50,20 @@ export function machine(): Record<string, unknown> {
   };
 }
 
-/** Writes `bench/results/<scenario>-<timestamp>.json`; returns its path. */
+const files = new Map<string, string>();
+
+/**
+ * Writes `bench/results/<scenario>-<timestamp>.json` (the same file each time within one
+ * invocation, so scenarios save after every run and an interrupted one keeps what it measured);
+ * returns its path.
+ */
 export function writeResult(scenario: string, data: Record<string, unknown>): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const file = join(RESULTS_DIR, `${scenario}-${stamp}.json`);
+  let file = files.get(scenario);
+  if (!file) {
+    file = join(RESULTS_DIR, `${scenario}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    files.set(scenario, file);
+  }
   writeFileSync(file, `${JSON.stringify({ scenario, at: new Date().toISOString(), machine: machine(), ...data }, null, 2)}\n`);
   return file;
 }

@@ -80,16 +80,29 @@ function definition(backend: Backend): PeerDefinition {
     async client(ctx): Promise<PeerClient> {
       const queue = makeQueue(backend, ctx);
       await queue.waitUntilReady();
+      /** Runs `fn` on each item's job, 16 at a time; returns how many failed (logged once per kind). */
+      const seen = new Set<string>();
       const withJobs = async (items: Array<{ i: number; start: number }>, fn: (job: Job, it: { i: number; start: number }) => Promise<void>) => {
         const lanes = 16;
+        let failed = 0;
         for (let k = 0; k < items.length; k += lanes) {
           await Promise.all(
             items.slice(k, k + lanes).map(async (it) => {
-              const job = (await queue.getJob(appointmentId(it.i))) as Job | undefined;
-              if (job) await fn(job, it);
+              try {
+                const job = (await queue.getJob(appointmentId(it.i))) as Job | undefined;
+                if (job) await fn(job, it);
+                else failed++;
+              } catch (error) {
+                // e.g. "Job … is not in the delayed state. changeDelay": it was already promoted.
+                failed++;
+                const kind = String((error as Error).message).replace(/Job \S+/, 'Job …');
+                if (!seen.has(kind)) process.stderr.write(`bullmq (${backend}) refused: ${kind}\n`);
+                seen.add(kind);
+              }
             }),
           );
         }
+        return failed;
       };
       return {
         async schedule(items) {
@@ -103,15 +116,18 @@ function definition(backend: Backend): PeerDefinition {
           );
         },
         async reschedule(items) {
-          await withJobs(items, async (job, it) => {
+          return withJobs(items, async (job, it) => {
             await job.updateData(reminderJob(it.i, it.start));
             await job.changeDelay(Math.max(0, it.start - REMINDER_OFFSET_MS - Date.now()));
           });
         },
         async cancel(items) {
+          let refused = 0;
           for (let k = 0; k < items.length; k += 16) {
-            await Promise.all(items.slice(k, k + 16).map((it) => queue.remove(appointmentId(it.i))));
+            const removed = await Promise.all(items.slice(k, k + 16).map((it) => queue.remove(appointmentId(it.i)).catch(() => 0)));
+            refused += removed.filter((r) => r !== 1).length;
           }
+          return refused;
         },
         async enqueueNow(job: ReminderJob) {
           await queue.add(QUEUE, job, JOB_OPTIONS);

@@ -18,8 +18,8 @@ export interface PeerContext {
 
 export interface PeerClient {
   schedule(items: ReminderSpec[]): Promise<void>;
-  reschedule(items: ReminderSpec[]): Promise<void>;
-  cancel(items: ReminderSpec[]): Promise<void>;
+  reschedule(items: ReminderSpec[]): Promise<number | void>;
+  cancel(items: ReminderSpec[]): Promise<number | void>;
   /** A job due now (the end-to-end scenario's API). */
   enqueueNow(job: ReminderJob, key: string): Promise<void>;
   close(): Promise<void>;
