@@ -179,7 +179,9 @@ async function once(): Promise<DrainResult> {
     });
     const ingestS = (Date.now() - t0) / 1000;
     queryCounts.clear();
-    offset = 2 * 3_600_000; // every reminder is now due (they fire 24 h before a start 25 h ahead)
+    // Every reminder is now due (they fire 24 h before starts 25 h to 25 h 1 min ahead), at most a
+    // minute late: well within max_lateness (1 h), past which a late reminder is skipped, not sent.
+    offset = 3_600_000 + 61_000;
     const t1 = Date.now();
     const cpu0 = { self: cpuMs(process.pid), db: cpuMsByName(['postgres']), receiver: cpuMs(receiver.child.pid) };
     const c = await phase('drain', async () => {

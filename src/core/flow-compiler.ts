@@ -75,6 +75,12 @@ export interface CompiledFlow {
   reentry: ReentryPolicy;
   /** The session key template; null means the default (appointment id, else contact id). */
   sessionKey: string | null;
+  /**
+   * Whether any text of the flow mentions `secrets`: only then does a run load and decrypt the
+   * workspace's secrets (for templates, and to redact them from delivery logs). Templates reach
+   * secrets only through the `secrets` variable, so a flow that never names it cannot use them.
+   */
+  usesSecrets: boolean;
 }
 
 /** Default attempts for a step without `retry.max_attempts`. */
@@ -145,6 +151,7 @@ export function compileFlow(flow: FlowDefinition): CompiledFlow {
     steps,
     reentry: flow.session?.reentry ?? 'once_per_key',
     sessionKey: flow.session?.key ?? null,
+    usesSecrets: JSON.stringify(flow).includes('secrets'),
   };
 }
 

@@ -124,6 +124,9 @@ async function runTriggerTimer(ctx: EngineContext, timer: TimerRow): Promise<voi
       return;
     }
   }
+  // The session starts leased to this worker and runs now, from its first step, without
+  // another trip through the timers table.
+  const lease = { owner, until: now + ctx.config.worker.leaseMs };
   const session = await ctx.store.transaction(async (trx) => {
     if (!(await deleteClaimedTimer(trx, timer.id, owner))) return null; // moved or taken meanwhile
     return startSession(trx, {
@@ -136,10 +139,29 @@ async function runTriggerTimer(ctx: EngineContext, timer: TimerRow): Promise<voi
       event: undefined,
       gate: { anchor: trigger.anchor, offset: trigger.offset },
       now,
+      lease,
     });
   });
-  if (session) {
-    ctx.metrics.sessionsStarted.inc();
-    ctx.wake(now);
-  }
+  if (!session) return;
+  ctx.metrics.sessionsStarted.inc();
+  const sessionTimer: TimerRow = {
+    id: session.id,
+    due_at: lease.until,
+    // Lateness of the steps run now counts from when the trigger was due.
+    scheduled_at: timer.scheduled_at,
+    kind: 'session',
+    workspace_id: session.workspace_id,
+    flow_id: session.flow_id,
+    session_id: session.id,
+    appointment_id: session.appointment_id,
+    step_id: session.step_id,
+    seq: session.seq,
+    anchor: null,
+    anchor_offset: null,
+    held: 0,
+    lease_owner: owner,
+    claims: 0,
+    created_at: now,
+  };
+  await new SessionRunner(ctx, { timer: sessionTimer, session, flow, compiled, workspace, contact }).run();
 }

@@ -48,6 +48,8 @@ export interface SessionRunArgs {
   flow: FlowRow;
   compiled: CompiledFlow;
   workspace: Workspace;
+  /** The contact, when the caller has just read it (a trigger that fired); else read on first use. */
+  contact?: ContactRow | undefined;
 }
 
 export class SessionRunner {
@@ -63,6 +65,7 @@ export class SessionRunner {
   ) {
     this.session = { ...args.session };
     this.owner = args.timer.lease_owner ?? '';
+    if ('contact' in args) this.contact = args.contact;
   }
 
   async run(): Promise<void> {
@@ -411,9 +414,9 @@ export class SessionRunner {
     if (this.event === null) {
       this.event = this.session.event_id ? await getEventById(this.ctx.store.db, this.session.event_id) : undefined;
     }
-    this.secrets ??= await readSecrets(this.ctx.store.db, this.ctx.secretBox, this.session.workspace_id);
+    if (this.args.compiled.usesSecrets) this.secrets ??= await readSecrets(this.ctx.store.db, this.ctx.secretBox, this.session.workspace_id);
     return buildTemplateContext({
-      secrets: this.secrets,
+      secrets: this.secrets ?? {},
       workspace: this.args.workspace,
       flow: { id: this.args.flow.id, name: this.args.flow.name, version: this.session.flow_version },
       session: this.session,

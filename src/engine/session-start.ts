@@ -28,6 +28,11 @@ export interface StartSessionInput {
   event: EventRow | undefined;
   gate?: TimeGate | null;
   now: number;
+  /**
+   * Write the first timer leased to this worker, which runs the session at once (a trigger timer
+   * that fired); a worker that dies before finishing is replaced when the lease expires.
+   */
+  lease?: { owner: string; until: number } | null;
 }
 
 /**
@@ -86,6 +91,7 @@ export async function startSession(db: Kysely<Database>, input: StartSessionInpu
       stepId: compiled.first,
       seq: 1,
       dueAt: now,
+      lease: input.lease ?? null,
     },
     now,
   );

@@ -227,17 +227,45 @@ describe.each(testDialects())('appointment reminders on %s', (dialect) => {
     await activeFlow(reminderFlow(receiver.url));
     await send(appointmentEvent('appointment.created', 'a9', iso(T0 + 24 * H + 1000)));
     h.clock.set(T0 + 1000);
-    // The trigger fires and starts the session; the cancel commits before the send step runs.
-    const db = h.testStore.store.db;
-    const [trigger] = await h.testStore.store.claimTimers({ owner: 'test:1', now: h.clock.now(), leaseMs: 30_000, limit: 10 });
-    const { runTimer } = await import('../../src/engine/executor.js');
-    await runTimer(h.engine.ctx, trigger!);
-    await db.updateTable('appointments').set({ status: 'canceled', revision: 2 }).where('external_id', '=', 'a9').execute();
-    await h.drain();
+    // The trigger fires and starts the session (its first transaction); the cancel commits right
+    // after it, before the send step runs in the same worker.
+    const store = h.engine.ctx.store;
+    const db = store.db;
+    const transaction = store.transaction;
+    let canceled = false;
+    store.transaction = async (fn) => {
+      const result = await transaction.call(store, fn);
+      if (!canceled) {
+        canceled = true;
+        await db.updateTable('appointments').set({ status: 'canceled', revision: 2 }).where('external_id', '=', 'a9').execute();
+      }
+      return result;
+    };
+    try {
+      await h.drain();
+    } finally {
+      store.transaction = transaction;
+    }
+    expect(canceled).toBe(true);
     expect(receiver.requests).toHaveLength(0);
     const sessions = await h.api('GET', '/v1/sessions');
     expect(sessions.body.data[0].status).toBe('canceled');
     expect(sessions.body.data[0].end_reason).toBe('appointment canceled before send');
+  });
+
+  it('counts lateness from the reminder\'s due time: after downtime past max_lateness it is skipped, within it it is sent', async () => {
+    await activeFlow(reminderFlow(receiver.url));
+    await send(appointmentEvent('appointment.created', 'late1', iso(T0 + 25 * H)));
+    await send(appointmentEvent('appointment.created', 'late2', iso(T0 + 26 * H + 30 * 60_000)));
+    // No worker ran until 2h30 after the first reminder was due (1h past the second's).
+    h.clock.set(T0 + 3 * H + 30 * 60_000);
+    await h.drain();
+    expect(receiver.requests.map((r) => (JSON.parse(r.body) as { start: string }).start)).toEqual([iso(T0 + 26 * H + 30 * 60_000)]);
+    const sessions = (await h.api('GET', '/v1/sessions')).body.data as Array<{ id: string; key: string }>;
+    const late = sessions.find((s) => s.key.startsWith('late1@'))!;
+    const detail = (await h.api('GET', `/v1/sessions/${late.id}`)).body.data;
+    expect(detail.timeline.find((e: { type: string }) => e.type === 'skipped').message).toMatch(/^skipped: 9000 s late/);
+    expect(detail.deliveries.map((d: { status: string }) => d.status)).toEqual(['skipped']);
   });
 
   it('starts one session when the same event is posted twice', async () => {
