@@ -233,7 +233,7 @@ describe.each(testDialects())('appointment reminders on %s', (dialect) => {
     const db = store.db;
     const transaction = store.transaction;
     let canceled = false;
-    store.transaction = async (fn) => {
+    store.transaction = async <T>(fn: Parameters<typeof transaction<T>>[0]): Promise<T> => {
       const result = await transaction.call(store, fn);
       if (!canceled) {
         canceled = true;
