@@ -233,8 +233,8 @@ describe.each(testDialects())('appointment reminders on %s', (dialect) => {
     const db = store.db;
     const transaction = store.transaction;
     let canceled = false;
-    store.transaction = async <T>(fn: Parameters<typeof transaction<T>>[0]): Promise<T> => {
-      const result = await transaction.call(store, fn);
+    store.transaction = async <T>(fn: (trx: typeof db) => Promise<T>): Promise<T> => {
+      const result: T = await transaction.call(store, fn);
       if (!canceled) {
         canceled = true;
         await db.updateTable('appointments').set({ status: 'canceled', revision: 2 }).where('external_id', '=', 'a9').execute();
