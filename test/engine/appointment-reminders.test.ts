@@ -232,9 +232,10 @@ describe.each(testDialects())('appointment reminders on %s', (dialect) => {
     const store = h.engine.ctx.store;
     const db = store.db;
     const transaction = store.transaction;
+    const original = transaction.bind(store) as typeof transaction;
     let canceled = false;
     store.transaction = async <T>(fn: (trx: typeof db) => Promise<T>): Promise<T> => {
-      const result: T = await transaction.call(store, fn);
+      const result = await original(fn);
       if (!canceled) {
         canceled = true;
         await db.updateTable('appointments').set({ status: 'canceled', revision: 2 }).where('external_id', '=', 'a9').execute();
