@@ -190,6 +190,8 @@ async function once(): Promise<DrainResult> {
     });
     const drainS = (Date.now() - t1) / 1000;
     const cpu = { self: cpuMs(process.pid) - cpu0.self, db: cpuMsByName(['postgres']) - cpu0.db, receiver: cpuMs(receiver.child.pid) - cpu0.receiver };
+    const gs = engine.ctx.commits.stats;
+    log(`group commit: ${gs.units} units in ${gs.transactions} transactions (${(gs.units / Math.max(1, gs.transactions)).toFixed(1)} per transaction), ${gs.fallbacks} fallbacks`);
     log(`drain CPU per reminder: engine ${(cpu.self / n).toFixed(2)} ms, postgres ${(cpu.db / n).toFixed(2)} ms, receiver ${(cpu.receiver / n).toFixed(2)} ms`);
     if (c.total < n) log(`only ${c.total} of ${n} delivered`);
     const statements = queryCounts.size > 0 ? [...queryCounts.values()].reduce((a, b) => a + b, 0) : null;

@@ -6,6 +6,7 @@ import type { WebhookInput } from '../channels/webhook/webhook-channel.js';
 import type { Config } from '../config.js';
 import type { Store } from '../store/store.js';
 import type { FlowCache } from './flow-cache.js';
+import type { GroupCommitter } from './group-commit.js';
 import type { EngineMetrics } from './metrics.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { SecretBox } from './secrets.js';
@@ -36,6 +37,11 @@ export interface EngineContext {
   rateLimiter: RateLimiter;
   secretBox: SecretBox;
   random: () => number;
+  /**
+   * Commits of the hot paths (ingest, session starts, step results) go through here: units that
+   * arrive while a commit runs share the next transaction (group-commit.ts).
+   */
+  commits: GroupCommitter;
   /** Tells this process's scheduler, and through the store other processes, that work is due at `dueAt`. */
   wake(dueAt: number): void;
 }

@@ -22,6 +22,7 @@ import { FlowCache } from './flow-cache.js';
 import { RateLimiter } from './rate-limiter.js';
 import { createSecretBox, loadSecretKey } from './secrets.js';
 import { createMetrics, registerStateGauges } from './metrics.js';
+import { GroupCommitter } from './group-commit.js';
 import { Scheduler } from './scheduler.js';
 
 export interface Engine {
@@ -92,6 +93,9 @@ export async function createEngine(config: Readonly<Config>, options: EngineOpti
     metrics,
     channels: { webhook: createWebhookChannel({ now: () => clock.now(), outbound }), email },
     random: options.random ?? Math.random,
+    // Two connections stay free for reads and claims (bench:drain, PostgreSQL, pool 10: 170
+    // reminders/s with one group at a time, 214 with 4, 270 with 8).
+    commits: new GroupCommitter(store, 256, Math.max(1, store.capabilities.connections - 2)),
     wake(dueAt: number) {
       scheduler?.wake(dueAt);
       if (store.capabilities.listenNotify) {

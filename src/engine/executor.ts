@@ -127,7 +127,7 @@ async function runTriggerTimer(ctx: EngineContext, timer: TimerRow): Promise<voi
   // The session starts leased to this worker and runs now, from its first step, without
   // another trip through the timers table.
   const lease = { owner, until: now + ctx.config.worker.leaseMs };
-  const session = await ctx.store.transaction(async (trx) => {
+  const session = await ctx.commits.run(async (trx) => {
     if (!(await deleteClaimedTimer(trx, timer.id, owner))) return null; // moved or taken meanwhile
     return startSession(trx, {
       workspace,

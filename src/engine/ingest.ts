@@ -51,7 +51,7 @@ export async function ingestEvents(
   }));
   let earliest: number | null = null;
   const run = () =>
-    ctx.store.transaction(async (trx) => {
+    ctx.commits.run(async (trx) => {
       earliest = null;
       const flows = await loadActiveFlows(ctx, trx, workspace.id);
       const results: IngestResult[] = [];

@@ -296,7 +296,8 @@ export class SessionRunner {
     const effect = outcome.type === 'next' ? outcome.effect : undefined;
 
     let held = false;
-    const committed = await this.ctx.store.transaction(async (trx) => {
+    const committed = await this.ctx.commits.run(async (trx) => {
+      held = false;
       if (outcome.delivery) await insertDelivery(trx, outcome.delivery);
       if (!(await updateSessionIfAt(trx, s.id, s.seq, finalPatch))) return false;
       if (timer !== 'delete') {

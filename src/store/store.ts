@@ -13,6 +13,8 @@ export interface StoreCapabilities {
   skipLocked: boolean;
   /** `LISTEN/NOTIFY`: a process can wake workers in other processes. */
   listenNotify: boolean;
+  /** Connections that can run transactions at the same time (SQLite: 1; PostgreSQL: the pool size). */
+  connections: number;
 }
 
 export interface ClaimOptions {

@@ -142,6 +142,11 @@ describe('nudge serve end to end (SQLite, zero configuration)', () => {
     const flows = await call(nudge.url!, key, 'GET', '/v1/flows');
     const flow = flows.body.data.find((f: { name: string }) => f.name === 'Follow-up after 2 seconds');
     await call(nudge.url!, key, 'POST', '/v1/events', { name: 'order.paid', contact: { external_id: 'pauser' } });
+    // Pause once the session waits (paused before its first step ran, the 2 s wait would start at resume).
+    const contact = (await call(nudge.url!, key, 'GET', '/v1/contacts/pauser')).body.data;
+    const status = async () => (await call(nudge.url!, key, 'GET', `/v1/sessions?contact_id=${contact.id}`)).body.data[0]?.status;
+    for (let i = 0; i < 50 && (await status()) !== 'waiting'; i++) await sleep(20);
+    expect(await status()).toBe('waiting');
     expect((await call(nudge.url!, key, 'POST', `/v1/flows/${flow.id}/pause`)).body.data.status).toBe('paused');
     await sleep(3_000);
     const followUps = () => receiver.requests.filter((r) => r.path === '/follow-up' && JSON.parse(r.body).contact === 'pauser');

@@ -105,8 +105,8 @@ describe.runIf(testDialects().includes('postgres'))('two workers on PostgreSQL',
       const line = w.logs().find((l) => l.msg === 'worker stopped');
       return Number(line?.ran ?? 0);
     });
-    // Each booking is a trigger timer and then a session timer.
-    expect(ran[0]! + ran[1]!).toBeGreaterThanOrEqual(2 * count);
+    // Each booking is one trigger timer; the worker that claims it runs the session at once.
+    expect(ran[0]! + ran[1]!).toBeGreaterThanOrEqual(count);
     expect(ran[0]).toBeGreaterThan(0);
     expect(ran[1]).toBeGreaterThan(0);
   }, 90_000);

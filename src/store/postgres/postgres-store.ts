@@ -80,7 +80,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
 
   const store: Store = {
     dialect: 'postgres',
-    capabilities: { skipLocked: true, listenNotify: true },
+    capabilities: { skipLocked: true, listenNotify: true, connections: poolSize },
     db,
     transaction: (fn) => db.transaction().execute(fn),
     migrate: () =>
