@@ -36,6 +36,8 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '1' },
     concurrency: { type: 'string', default: '32' },
     batch: { type: 'string', default: '100' },
+    /** Events per ingest request: 1000 (POST /v1/events/batch), or 1 (POST /v1/events, 16 requests in flight). */
+    'ingest-batch': { type: 'string', default: '1000' },
     'pg-url': { type: 'string', default: process.env.BENCH_DATABASE_URL ?? DEFAULT_PG_URL },
     experiment: { type: 'string', multiple: true, default: [] },
     /** Run without the store's own speed-ups (SQLite statement cache, PostgreSQL prepared statements), for before/after. */
@@ -172,9 +174,17 @@ async function once(): Promise<DrainResult> {
     const t0 = Date.now();
     const startBase = Date.now() + 25 * 3_600_000;
     await phase('ingest', async () => {
-      for (let k = 0; k < n; k += 1000) {
-        const events = Array.from({ length: Math.min(1000, n - k) }, (_, j) => appointmentEvent('appointment.created', k + j, startBase + ((k + j) * 7919) % 60_000));
-        await post('/v1/events/batch', { events });
+      const per = Number(values['ingest-batch']);
+      const event = (i: number) => appointmentEvent('appointment.created', i, startBase + ((i * 7919) % 60_000));
+      if (per === 1) {
+        let next = 0;
+        await Promise.all(Array.from({ length: 16 }, async () => {
+          while (next < n) await post('/v1/events', event(next++));
+        }));
+      } else {
+        for (let k = 0; k < n; k += per) {
+          await post('/v1/events/batch', { events: Array.from({ length: Math.min(per, n - k) }, (_, j) => event(k + j)) });
+        }
       }
     });
     const ingestS = (Date.now() - t0) / 1000;
