@@ -24,7 +24,7 @@ import { createSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../src/store/store.js';
 import { appointmentEvent, reminderFlow } from './lib/payload.js';
 import { createPgAdmin, DEFAULT_PG_URL } from './lib/pg-admin.js';
-import { cpuMs, cpuMsByName, waitForQuiet } from './lib/processes.js';
+import { cpuMs, cpuMsByName, cpuMsSince, waitForQuiet } from './lib/processes.js';
 import { startReceiver } from './lib/receiver.js';
 import { log, table, writeResult } from './lib/report.js';
 import { fmt, median } from './lib/stats.js';
@@ -199,7 +199,7 @@ async function once(): Promise<DrainResult> {
       return receiver.waitForTotal(n, Date.now() + 600_000);
     });
     const drainS = (Date.now() - t1) / 1000;
-    const cpu = { self: cpuMs(process.pid) - cpu0.self, db: cpuMsByName(['postgres']) - cpu0.db, receiver: cpuMs(receiver.child.pid) - cpu0.receiver };
+    const cpu = { self: cpuMs(process.pid) - cpu0.self, db: cpuMsSince(cpu0.db, ['postgres']), receiver: cpuMs(receiver.child.pid) - cpu0.receiver };
     const gs = engine.ctx.commits.stats;
     log(`group commit: ${gs.units} units in ${gs.transactions} transactions (${(gs.units / Math.max(1, gs.transactions)).toFixed(1)} per transaction), ${gs.fallbacks} fallbacks`);
     log(`drain CPU per reminder: engine ${(cpu.self / n).toFixed(2)} ms, postgres ${(cpu.db / n).toFixed(2)} ms, receiver ${(cpu.receiver / n).toFixed(2)} ms`);

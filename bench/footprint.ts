@@ -12,7 +12,7 @@ import { ENGINE_NAMES, type EngineName, type ReminderSpec } from './lib/engine.j
 import { buildEngine } from './lib/engines.js';
 import type { NudgeEngine } from './lib/nudge-engine.js';
 import { REMINDER_OFFSET_MS } from './lib/payload.js';
-import { cpuMs, cpuMsByName, rssBytes, sampleRss, sleep, waitForQuiet } from './lib/processes.js';
+import { cpuMs, cpuMsByName, cpuMsSince, rssBytes, sampleRss, sleep, waitForQuiet } from './lib/processes.js';
 import { startReceiver } from './lib/receiver.js';
 import { log, table, writeResult } from './lib/report.js';
 import { fmt, fmtBytes, median, ratio } from './lib/stats.js';
@@ -76,7 +76,7 @@ async function runFootprint(name: EngineName): Promise<FootprintResult> {
     }
     const ops1 = await engine.operations();
     const cpu1 = pids.reduce((s, p) => s + cpuMs(p), 0);
-    const db1 = cpuMsByName(['postgres', 'redis-server']);
+    const dbCpu = cpuMsSince(db0, ['postgres', 'redis-server']);
     const storage = await engine.storageBytes();
     const peaks = peak.stop();
     const counts = await receiver.counts();
@@ -95,7 +95,7 @@ async function runFootprint(name: EngineName): Promise<FootprintResult> {
       bytesPerReminder: storage.bytes / pending,
       idleOpsPerS: (ops1 - ops0) / idleS,
       idleWorkerCpuMsPerS: (cpu1 - cpu0) / idleS,
-      idleDbCpuMsPerS: (db1 - db0) / idleS,
+      idleDbCpuMsPerS: dbCpu / idleS,
       delivered: counts.total,
       busyBefore,
     };

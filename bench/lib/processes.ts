@@ -161,18 +161,29 @@ export function sampleRss(pids: () => number[], everyMs = 250): { stop(): Map<nu
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** CPU ms used so far by every process whose command name is one of `names` (e.g. postgres). */
-export function cpuMsByName(names: string[]): number {
-  let total = 0;
+/** CPU ms used so far by each process (by pid) whose command name is one of `names` (e.g. postgres). */
+export function cpuMsByName(names: string[]): Map<number, number> {
+  const byPid = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
-      if (names.includes(comm)) total += cpuMs(Number(entry));
+      if (names.includes(comm)) byPid.set(Number(entry), cpuMs(Number(entry)));
     } catch {
       /* exited meanwhile */
     }
   }
+  return byPid;
+}
+
+/**
+ * CPU ms the processes of `names` used since `before` (a cpuMsByName snapshot): per pid, so that
+ * a backend that exits in between (its CPU leaves the sum) cannot make the figure negative; a
+ * process that started in between counts from zero. A process that exited is not counted.
+ */
+export function cpuMsSince(before: Map<number, number>, names: string[]): number {
+  let total = 0;
+  for (const [pid, ms] of cpuMsByName(names)) total += ms - (before.get(pid) ?? 0);
   return total;
 }
 

@@ -6,7 +6,7 @@
 import type { Engine, EngineName, ReminderSpec } from './engine.js';
 import { buildEngine, type BuildOptions } from './engines.js';
 import { REMINDER_OFFSET_MS } from './payload.js';
-import { cpuMs, cpuMsByName, sampleRss, sleep, waitForQuiet } from './processes.js';
+import { cpuMs, cpuMsByName, cpuMsSince, sampleRss, sleep, waitForQuiet } from './processes.js';
 import { startReceiver, type ReceiverDump } from './receiver.js';
 import { log } from './report.js';
 import { distribution, type Distribution } from './stats.js';
@@ -177,7 +177,7 @@ export async function runTimers(o: TimerRunOptions): Promise<TimerRunResult> {
     await sleep(500); // late duplicates
     const peaks = rss.stop();
     const cpu1 = pids.reduce((s, p) => s + cpuMs(p), 0);
-    const db1 = cpuMsByName(['postgres', 'redis-server']);
+    const dbCpu = cpuMsSince(db0, ['postgres', 'redis-server']);
     const dump = await receiver.dump();
     const d = checkDeliveries(dump, expectedStart);
     const elapsedS = Math.max(0.001, (wEnd - w0) / 1000);
@@ -198,7 +198,7 @@ export async function runTimers(o: TimerRunOptions): Promise<TimerRunResult> {
       drainLagMs: d.delivered === 0 ? Number.NaN : d.lastArrival - lastDue,
       workerRssPeak: [...peaks.values()].reduce((a, b) => Math.max(a, b), 0),
       workerCpuMsPerS: (cpu1 - cpu0) / elapsedS,
-      dbCpuMsPerS: (db1 - db0) / elapsedS,
+      dbCpuMsPerS: dbCpu / elapsedS,
       busyBefore,
     };
   } finally {
