@@ -7,7 +7,7 @@
 import { anchorTime } from '../core/appointment-timing.js';
 import { evaluateConditions } from '../core/conditions.js';
 import { isTerminal, type SessionState } from '../core/session-state.js';
-import type { TimerRow } from '../store/schema.js';
+import type { AppointmentRow, ContactRow, FlowRow, TimerRow, Workspace } from '../store/schema.js';
 import { getAppointmentById } from '../store/repositories/appointments.js';
 import { getContactById } from '../store/repositories/contacts.js';
 import { getFlowById } from '../store/repositories/flows.js';
@@ -28,14 +28,56 @@ const DUE_TOLERANCE_MS = 5;
  */
 export const MAX_CLAIMS = 10;
 
-export async function runTimer(ctx: EngineContext, timer: TimerRow): Promise<void> {
+/**
+ * What fired trigger timers read (flow, appointment, contact, workspace), read for a claimed batch
+ * in four statements instead of four per timer. Safe to read at claim time: a cancel or move that
+ * lands after it is caught by the timer's guarded delete and by the re-read just before sending.
+ */
+export interface TriggerRows {
+  flows: Map<string, FlowRow>;
+  appointments: Map<string, AppointmentRow>;
+  contacts: Map<string, ContactRow>;
+  workspaces: Map<string, Workspace>;
+}
+
+/** Reads the rows of a batch's trigger timers, or null when fewer than two (one by one is as cheap). */
+export async function readTriggerRows(ctx: EngineContext, timers: readonly TimerRow[]): Promise<TriggerRows | null> {
+  const triggers = timers.filter((t) => t.kind === 'trigger');
+  if (triggers.length < 2) return null;
+  const db = ctx.store.db;
+  const flowIds = idList(triggers.map((t) => t.flow_id));
+  const appointmentIds = idList(triggers.map((t) => t.appointment_id));
+  const flows = flowIds.length ? await db.selectFrom('flows').selectAll().where('id', 'in', flowIds).execute() : [];
+  const appointments = appointmentIds.length ? await db.selectFrom('appointments').selectAll().where('id', 'in', appointmentIds).execute() : [];
+  const contactIds = idList(appointments.map((a) => a.contact_id));
+  const workspaceIds = idList(flows.map((f) => f.workspace_id));
+  const contacts = contactIds.length ? await db.selectFrom('contacts').selectAll().where('id', 'in', contactIds).execute() : [];
+  const workspaces = workspaceIds.length ? await db.selectFrom('workspaces').selectAll().where('id', 'in', workspaceIds).execute() : [];
+  const byId = <T extends { id: string }>(rows: T[]) => new Map(rows.map((r) => [r.id, r]));
+  return { flows: byId(flows), appointments: byId(appointments), contacts: byId(contacts), workspaces: byId(workspaces) };
+}
+
+/**
+ * Distinct ids, padded (by repeating one) to a power of two: an `in (…)` list of every length would
+ * be a different statement to prepare and cache; this keeps it to eight shapes.
+ */
+function idList(ids: ReadonlyArray<string | null>): string[] {
+  const distinct = [...new Set(ids.filter((id): id is string => id !== null))];
+  if (distinct.length === 0) return distinct;
+  let size = 1;
+  while (size < distinct.length) size *= 2;
+  while (distinct.length < size) distinct.push(distinct[0]!);
+  return distinct;
+}
+
+export async function runTimer(ctx: EngineContext, timer: TimerRow, rows?: TriggerRows | null): Promise<void> {
   const lateness = Math.max(0, ctx.clock.now() - timer.scheduled_at);
   ctx.metrics.timerLateness.observe(lateness / 1000);
   if (timer.claims > MAX_CLAIMS) {
     await abandonTimer(ctx, timer);
     return;
   }
-  if (timer.kind === 'trigger') await runTriggerTimer(ctx, timer);
+  if (timer.kind === 'trigger') await runTriggerTimer(ctx, timer, rows ?? null);
   else await runSessionTimer(ctx, timer);
 }
 
@@ -81,11 +123,11 @@ async function runSessionTimer(ctx: EngineContext, timer: TimerRow): Promise<voi
   await new SessionRunner(ctx, { timer, session, flow, compiled: loaded.compiled, workspace }).run();
 }
 
-async function runTriggerTimer(ctx: EngineContext, timer: TimerRow): Promise<void> {
+async function runTriggerTimer(ctx: EngineContext, timer: TimerRow, rows: TriggerRows | null): Promise<void> {
   const db = ctx.store.db;
   const owner = timer.lease_owner ?? '';
   const now = ctx.clock.now();
-  const flow = await getFlowById(db, timer.flow_id);
+  const flow = rows ? rows.flows.get(timer.flow_id) : await getFlowById(db, timer.flow_id);
   if (!flow || flow.status === 'archived' || flow.status === 'draft') {
     await deleteClaimedTimer(db, timer.id, owner);
     return;
@@ -94,7 +136,7 @@ async function runTriggerTimer(ctx: EngineContext, timer: TimerRow): Promise<voi
     await rearmClaimedTimer(db, timer.id, owner, timer.scheduled_at, true);
     return;
   }
-  const appointment = timer.appointment_id ? await getAppointmentById(db, timer.appointment_id) : undefined;
+  const appointment = !timer.appointment_id ? undefined : rows ? rows.appointments.get(timer.appointment_id) : await getAppointmentById(db, timer.appointment_id);
   if (!appointment || !TRIGGERABLE_STATUSES.has(appointment.status)) {
     await deleteClaimedTimer(db, timer.id, owner);
     return;
@@ -105,8 +147,8 @@ async function runTriggerTimer(ctx: EngineContext, timer: TimerRow): Promise<voi
     await deleteClaimedTimer(db, timer.id, owner);
     return;
   }
-  const workspace = await getWorkspace(db, flow.workspace_id);
-  const contact = appointment.contact_id ? await getContactById(db, appointment.contact_id) : undefined;
+  const workspace = rows?.workspaces.get(flow.workspace_id) ?? (await getWorkspace(db, flow.workspace_id));
+  const contact = !appointment.contact_id ? undefined : rows ? rows.contacts.get(appointment.contact_id) : await getContactById(db, appointment.contact_id);
   const due = anchorTime(appointment, trigger.anchor, trigger.offset, appointmentZone({ appointment, contact, workspace }));
   if (due > now + DUE_TOLERANCE_MS) {
     // The appointment moved later between writing this timer and now.

@@ -7,7 +7,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { EngineContext } from './engine-context.js';
-import { runTimer } from './executor.js';
+import { readTriggerRows, runTimer, type TriggerRows } from './executor.js';
 
 export interface SchedulerOptions {
   concurrency: number;
@@ -80,7 +80,8 @@ export class Scheduler {
         limit: this.options.batchSize,
       });
       if (timers.length === 0) return ran;
-      for (const t of timers) await runTimer(this.ctx, t);
+      const rows = await readTriggerRows(this.ctx, timers);
+      for (const t of timers) await runTimer(this.ctx, t, rows);
       ran += timers.length;
     }
   }
@@ -124,7 +125,8 @@ export class Scheduler {
           leaseMs: this.options.leaseMs,
           limit,
         });
-        for (const t of timers) this.dispatch(t);
+        const rows = await this.readRows(timers);
+        for (const t of timers) this.dispatch(t, rows);
         more = timers.length === limit;
       }
       if (!more && free > 0) next = await this.ctx.store.nextDueAt();
@@ -148,9 +150,19 @@ export class Scheduler {
     this.arm(target === Infinity ? this.options.maxIdleMs : Math.max(0, target - now));
   }
 
-  private dispatch(timer: Parameters<typeof runTimer>[1]): void {
+  /** The batch's trigger rows; on failure, none (each timer then reads its own). */
+  private async readRows(timers: Parameters<typeof runTimer>[1][]): Promise<TriggerRows | null> {
+    try {
+      return await readTriggerRows(this.ctx, timers);
+    } catch (error) {
+      this.ctx.logger.warn({ err: error }, 'reading the rows of fired triggers failed; each reads its own');
+      return null;
+    }
+  }
+
+  private dispatch(timer: Parameters<typeof runTimer>[1], rows: TriggerRows | null): void {
     this.ran++;
-    const p: Promise<void> = runTimer(this.ctx, timer)
+    const p: Promise<void> = runTimer(this.ctx, timer, rows)
       .catch((error: unknown) => {
         // The lease expires and the timer is retried; log so a person can see why.
         this.ctx.logger.error({ err: error, timer: timer.id, session: timer.session_id }, 'timer run failed');

@@ -254,6 +254,41 @@ describe.each(testDialects())('appointment reminders on %s', (dialect) => {
     expect(sessions.body.data[0].end_reason).toBe('appointment canceled before send');
   });
 
+  it('reminders fired together read their rows as a batch; a cancel that lands after that read still wins', async () => {
+    await activeFlow(reminderFlow(receiver.url));
+    const start = T0 + 24 * H + 1000;
+    for (const id of ['b1', 'b2', 'b3']) await send(appointmentEvent('appointment.created', id, iso(start)));
+    h.clock.set(T0 + 1000);
+    // The three triggers are claimed and their rows read in one go; once the first session has
+    // started, b3 is canceled, before its own trigger runs.
+    const store = h.engine.ctx.store;
+    const transaction = store.transaction;
+    const original = transaction.bind(store) as typeof transaction;
+    let canceled = false;
+    store.transaction = async <T>(fn: (trx: typeof store.db) => Promise<T>): Promise<T> => {
+      const result = await original(fn);
+      if (!canceled) {
+        canceled = true;
+        // What a cancel writes: the appointment's new status and revision, its triggers deleted.
+        const b3 = await store.db.selectFrom('appointments').select('id').where('external_id', '=', 'b3').executeTakeFirstOrThrow();
+        await store.db.updateTable('appointments').set({ status: 'canceled', revision: 2 }).where('id', '=', b3.id).execute();
+        await store.db.deleteFrom('timers').where('appointment_id', '=', b3.id).execute();
+      }
+      return result;
+    };
+    try {
+      await h.drain();
+    } finally {
+      store.transaction = transaction;
+    }
+    expect(canceled).toBe(true);
+    const starts = receiver.requests.map((r) => (JSON.parse(r.body) as { start: string }).start);
+    expect(starts).toHaveLength(2);
+    const sessions = (await h.api('GET', '/v1/sessions')).body.data as Array<{ key: string; status: string }>;
+    expect(sessions.filter((s) => s.status === 'completed')).toHaveLength(2);
+    expect(sessions.some((s) => s.key.startsWith('b3@') && s.status === 'completed')).toBe(false);
+  });
+
   it('counts lateness from the reminder\'s due time: after downtime past max_lateness it is skipped, within it it is sent', async () => {
     await activeFlow(reminderFlow(receiver.url));
     await send(appointmentEvent('appointment.created', 'late1', iso(T0 + 25 * H)));
