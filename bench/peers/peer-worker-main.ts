@@ -9,7 +9,7 @@ import { loadPeer, type PeerContext } from './peer.js';
 const name = process.env.PEER as EngineName;
 const ctx = JSON.parse(process.env.PEER_CONTEXT ?? '{}') as PeerContext;
 const peer = await loadPeer(name);
-const client = (ctx.tuning.client ?? 'fetch') as DeliveryClient;
+const client = (ctx.tuning.client ?? 'request') as DeliveryClient;
 const worker = await peer.runWorker(ctx, createDeliver(ctx.receiverUrl, client));
 process.stdout.write(`peer worker ready (${name}, pid ${process.pid})\n`);
 

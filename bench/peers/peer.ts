@@ -65,7 +65,7 @@ export function createPeerEngine(definition: PeerDefinition, config: EngineConfi
   let workers: Child[] = [];
   return {
     name: definition.name,
-    settings: { ...definition.settings(ctx), httpClient: `undici ${ctx.tuning.client ?? 'fetch'}`, processes: `${config.workers} worker` },
+    settings: { ...definition.settings(ctx), httpClient: `undici ${ctx.tuning.client ?? 'request'}`, processes: `${config.workers} worker` },
     async start() {
       admin = await createPgAdmin(config.pgUrl);
       await definition.reset(ctx, admin);
