@@ -36,6 +36,8 @@ export function machine(): Record<string, unknown> {
     cpuModel: cpus()[0]?.model,
     memoryGb: Math.round(totalmem() / 1e9),
     node: process.version,
+    /** The commit measured, with `+changes` when the work tree differed from it. */
+    commit: `${run('git', ['rev-parse', '--short', 'HEAD']).trim() || 'unknown'}${run('git', ['status', '--porcelain', '--untracked-files=no']).trim() ? '+changes' : ''}`,
     postgres: run('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-Atc', 'show server_version']).trim() || 'unknown',
     redis: /redis_version:([\d.]+)/.exec(run('redis-cli', ['-h', '127.0.0.1', 'info', 'server']))?.[1] ?? 'unknown',
     versions: {
