@@ -57,6 +57,31 @@ describe.each(testDialects())('appointment reminders on %s', (dialect) => {
     return res.body.data.id as string;
   }
 
+  /**
+   * Drains due timers, running `cancel` right after the worker's first commit (the session start of
+   * the first trigger to fire) and before anything else it does; returns whether it ran.
+   */
+  async function drainCancelingAfterFirstCommit(cancel: () => Promise<void>): Promise<boolean> {
+    const store = h.engine.ctx.store;
+    const transaction = store.transaction;
+    const original = transaction.bind(store) as typeof transaction;
+    let ran = false;
+    store.transaction = async <T>(fn: (trx: typeof store.db) => Promise<T>): Promise<T> => {
+      const result = await original(fn);
+      if (!ran) {
+        ran = true;
+        await cancel();
+      }
+      return result;
+    };
+    try {
+      await h.drain();
+    } finally {
+      store.transaction = transaction;
+    }
+    return ran;
+  }
+
   async function send(event: Record<string, unknown>) {
     const res = await h.api('POST', '/v1/events', event);
     expect([200, 202], JSON.stringify(res.body)).toContain(res.status);
@@ -229,24 +254,10 @@ describe.each(testDialects())('appointment reminders on %s', (dialect) => {
     h.clock.set(T0 + 1000);
     // The trigger fires and starts the session (its first transaction); the cancel commits right
     // after it, before the send step runs in the same worker.
-    const store = h.engine.ctx.store;
-    const db = store.db;
-    const transaction = store.transaction;
-    const original = transaction.bind(store) as typeof transaction;
-    let canceled = false;
-    store.transaction = async <T>(fn: (trx: typeof db) => Promise<T>): Promise<T> => {
-      const result = await original(fn);
-      if (!canceled) {
-        canceled = true;
-        await db.updateTable('appointments').set({ status: 'canceled', revision: 2 }).where('external_id', '=', 'a9').execute();
-      }
-      return result;
-    };
-    try {
-      await h.drain();
-    } finally {
-      store.transaction = transaction;
-    }
+    const db = h.engine.ctx.store.db;
+    const canceled = await drainCancelingAfterFirstCommit(async () => {
+      await db.updateTable('appointments').set({ status: 'canceled', revision: 2 }).where('external_id', '=', 'a9').execute();
+    });
     expect(canceled).toBe(true);
     expect(receiver.requests).toHaveLength(0);
     const sessions = await h.api('GET', '/v1/sessions');
@@ -261,26 +272,13 @@ describe.each(testDialects())('appointment reminders on %s', (dialect) => {
     h.clock.set(T0 + 1000);
     // The three triggers are claimed and their rows read in one go; once the first session has
     // started, b3 is canceled, before its own trigger runs.
-    const store = h.engine.ctx.store;
-    const transaction = store.transaction;
-    const original = transaction.bind(store) as typeof transaction;
-    let canceled = false;
-    store.transaction = async <T>(fn: (trx: typeof store.db) => Promise<T>): Promise<T> => {
-      const result = await original(fn);
-      if (!canceled) {
-        canceled = true;
-        // What a cancel writes: the appointment's new status and revision, its triggers deleted.
-        const b3 = await store.db.selectFrom('appointments').select('id').where('external_id', '=', 'b3').executeTakeFirstOrThrow();
-        await store.db.updateTable('appointments').set({ status: 'canceled', revision: 2 }).where('id', '=', b3.id).execute();
-        await store.db.deleteFrom('timers').where('appointment_id', '=', b3.id).execute();
-      }
-      return result;
-    };
-    try {
-      await h.drain();
-    } finally {
-      store.transaction = transaction;
-    }
+    const db = h.engine.ctx.store.db;
+    const canceled = await drainCancelingAfterFirstCommit(async () => {
+      // What a cancel writes: the appointment's new status and revision, its triggers deleted.
+      const b3 = await db.selectFrom('appointments').select('id').where('external_id', '=', 'b3').executeTakeFirstOrThrow();
+      await db.updateTable('appointments').set({ status: 'canceled', revision: 2 }).where('id', '=', b3.id).execute();
+      await db.deleteFrom('timers').where('appointment_id', '=', b3.id).execute();
+    });
     expect(canceled).toBe(true);
     const starts = receiver.requests.map((r) => (JSON.parse(r.body) as { start: string }).start);
     expect(starts).toHaveLength(2);
