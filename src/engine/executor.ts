@@ -12,7 +12,7 @@ import { getAppointmentById } from '../store/repositories/appointments.js';
 import { getContactById } from '../store/repositories/contacts.js';
 import { getFlowById } from '../store/repositories/flows.js';
 import { appendSessionLogs, getSessionById } from '../store/repositories/sessions.js';
-import { deleteClaimedTimer, rearmClaimedTimer } from '../store/repositories/timers.js';
+import { deleteClaimedTimer, rearmClaimedTimer, sessionTimerRow } from '../store/repositories/timers.js';
 import { getWorkspace } from '../store/repositories/workspaces.js';
 import { TRIGGERABLE_STATUSES } from './appointment-triggers.js';
 import type { EngineContext } from './engine-context.js';
@@ -186,24 +186,13 @@ async function runTriggerTimer(ctx: EngineContext, timer: TimerRow, rows: Trigge
   });
   if (!session) return;
   ctx.metrics.sessionsStarted.inc();
+  // The row startSession wrote; lateness of the steps run now counts from when the trigger was due.
   const sessionTimer: TimerRow = {
-    id: session.id,
-    due_at: lease.until,
-    // Lateness of the steps run now counts from when the trigger was due.
+    ...sessionTimerRow(
+      { sessionId: session.id, workspaceId: session.workspace_id, flowId: session.flow_id, appointmentId: session.appointment_id, stepId: session.step_id!, seq: session.seq, dueAt: now, lease },
+      now,
+    ),
     scheduled_at: timer.scheduled_at,
-    kind: 'session',
-    workspace_id: session.workspace_id,
-    flow_id: session.flow_id,
-    session_id: session.id,
-    appointment_id: session.appointment_id,
-    step_id: session.step_id,
-    seq: session.seq,
-    anchor: null,
-    anchor_offset: null,
-    held: 0,
-    lease_owner: owner,
-    claims: 0,
-    created_at: now,
   };
   await new SessionRunner(ctx, { timer: sessionTimer, session, flow, compiled, workspace, contact }).run();
 }

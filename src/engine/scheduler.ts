@@ -80,7 +80,7 @@ export class Scheduler {
         limit: this.options.batchSize,
       });
       if (timers.length === 0) return ran;
-      const rows = await readTriggerRows(this.ctx, timers);
+      const rows = await this.readRows(timers);
       for (const t of timers) await runTimer(this.ctx, t, rows);
       ran += timers.length;
     }
@@ -150,7 +150,7 @@ export class Scheduler {
     this.arm(target === Infinity ? this.options.maxIdleMs : Math.max(0, target - now));
   }
 
-  /** The batch's trigger rows; on failure, none (each timer then reads its own). */
+  /** The batch's trigger rows (none for fewer than two triggers); on failure, none: each timer then reads its own. */
   private async readRows(timers: Parameters<typeof runTimer>[1][]): Promise<TriggerRows | null> {
     try {
       return await readTriggerRows(this.ctx, timers);

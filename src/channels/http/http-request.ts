@@ -67,7 +67,7 @@ export async function sendHttpRequest(context: OutboundContext, input: HttpReque
       delete sent.host;
       response = await guard.dispatcher.request({ origin: url.origin, path: url.pathname + url.search, method: hop.method, headers: sent, body: hop.body, signal });
     } catch (error) {
-      throw fetchError(error, input.timeoutMs, request);
+      throw requestError(error, input.timeoutMs, request);
     }
     const location = REDIRECT_STATUSES.has(response.statusCode) ? headerValue(response.headers, 'location') : null;
     if (location === null) break;
@@ -110,19 +110,17 @@ function parseHttpUrl(text: string, request: unknown): URL {
 
 /**
  * A failed request as a ChannelError. undici's `request` rejects with the network error itself
- * (`ECONNREFUSED`, `UND_ERR_SOCKET`, an OutboundBlockedError from the guard's lookup), `fetch` with
- * a TypeError('fetch failed') whose `cause` is that error: both are read the same way. An abort
+ * (`ECONNREFUSED`, `UND_ERR_SOCKET`, an OutboundBlockedError from the guard's lookup); an abort
  * rejects with the signal's reason, a DOMException named TimeoutError for the timeout.
  */
-function fetchError(error: unknown, timeoutMs: number, request: unknown): ChannelError {
+function requestError(error: unknown, timeoutMs: number, request: unknown): ChannelError {
   const blocked = findOutboundBlocked(error);
   if (blocked) return new ChannelError(blocked.message, { retryable: false, request, cause: error });
-  const e = error as (Error & { code?: unknown; cause?: unknown }) | undefined;
-  const failure = (e instanceof TypeError && e.message === 'fetch failed' && e.cause ? e.cause : e) as { code?: unknown; message?: string } | undefined;
+  const e = error as (Error & { code?: unknown }) | undefined;
   // A string code only: a DOMException's `code` is a legacy number (20 for AbortError).
-  const reason = e?.name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : typeof failure?.code === 'string' ? failure.code : failure?.message;
+  const reason = e?.name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : typeof e?.code === 'string' ? e.code : e?.message;
   // A header value or method undici refuses will be refused again: not worth retrying.
-  const retryable = failure?.code !== 'UND_ERR_INVALID_ARG';
+  const retryable = e?.code !== 'UND_ERR_INVALID_ARG';
   return new ChannelError(`request failed: ${reason}`, { retryable, request, cause: error });
 }
 
@@ -154,11 +152,11 @@ function lowerKeys(headers: Record<string, string>): Record<string, string> {
 // ---------------------------------------------------------------------------------------------
 // The response.
 
-/** One response header as `Headers.get` gives it: repeated values joined, null when absent. */
+/** One response header: repeated values joined with `, `, null when absent. */
 function headerValue(headers: ResponseHeaders, name: string): string | null {
   const value = headers[name];
   if (value === undefined) return null;
-  return Array.isArray(value) ? value.join(name === 'cookie' ? '; ' : ', ') : value;
+  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 /** The response headers as `Object.fromEntries(response.headers.entries())` gave them: sorted by name, values joined (of several Set-Cookie, the last). */

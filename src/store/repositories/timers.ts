@@ -16,9 +16,9 @@ export interface SessionTimerSpec {
   lease?: { owner: string; until: number } | null;
 }
 
-/** A session has at most one timer, keyed by the session's id: writing it replaces the previous. */
-export async function putSessionTimer(db: Kysely<Database>, spec: SessionTimerSpec, now: number): Promise<void> {
-  const values = {
+/** The row of a session's timer as `putSessionTimer` writes it. */
+export function sessionTimerRow(spec: SessionTimerSpec, now: number): TimerRow {
+  return {
     id: spec.sessionId,
     due_at: spec.lease ? spec.lease.until : spec.dueAt,
     scheduled_at: spec.dueAt,
@@ -36,6 +36,11 @@ export async function putSessionTimer(db: Kysely<Database>, spec: SessionTimerSp
     claims: 0,
     created_at: now,
   };
+}
+
+/** A session has at most one timer, keyed by the session's id: writing it replaces the previous. */
+export async function putSessionTimer(db: Kysely<Database>, spec: SessionTimerSpec, now: number): Promise<void> {
+  const values = sessionTimerRow(spec, now);
   await db
     .insertInto('timers')
     .values(values)
