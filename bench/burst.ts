@@ -7,8 +7,8 @@
  */
 import { commandLine, parseCommon, sized } from './lib/cli.js';
 import { ENGINE_NAMES } from './lib/engine.js';
-import { log, writeResult } from './lib/report.js';
-import { runTimers, type TimerRunResult } from './lib/timer-run.js';
+import { writeResult } from './lib/report.js';
+import { runTimerScenario } from './lib/timer-run.js';
 import { summarize, timerTable } from './lib/timer-report.js';
 
 const args = parseCommon(
@@ -20,28 +20,7 @@ const n = sized(args.values, 'n', args.mode, { smoke: 300, default: 10_000, full
 const leadS = args.values.lead !== undefined ? Number(args.values.lead) : null;
 const drainTimeoutS = sized(args.values, 'drain-timeout', args.mode, { smoke: 30, default: 300, full: 900 });
 
-const results: TimerRunResult[] = [];
-for (let run = 1; run <= args.runs; run++) {
-  for (const engine of args.engines) {
-    log(`run ${run}/${args.runs}: ${engine}`);
-    results.push(
-      await runTimers({
-        engine,
-        n,
-        windowS: 0,
-        leadS,
-        drainTimeoutS,
-        workers: args.workers,
-        pgUrl: args.pgUrl,
-        redisUrl: args.redisUrl,
-        set: args.set,
-        quietWaitS: args.mode === 'smoke' ? 0 : 300,
-        nodeFlags: args.cpuProf ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : [],
-      }),
-    );
-    writeResult('burst', { partial: true, command: commandLine('bench/burst.ts'), runs: results });
-  }
-}
+const results = await runTimerScenario('burst', args, { n, windowS: 0, leadS, drainTimeoutS });
 const summaries = summarize(results);
 const file = writeResult('burst', { command: commandLine('bench/burst.ts'), n, workers: args.workers, summaries, runs: results });
 process.stdout.write(`\nBurst: ${n} reminders due at the same instant, ${args.workers} worker process(es), medians of ${args.runs} run(s)\n\n`);

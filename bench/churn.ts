@@ -165,12 +165,19 @@ async function runChurn(name: EngineName): Promise<ChurnResult> {
       const moves: ReminderSpec[] = [];
       const cancels: ReminderSpec[] = [];
       const touched = new Set<number>();
-      for (let k = 0; k < Math.min(owedMoves, 1000); k++) {
+      /** A reminder not yet touched in this batch: from the measured set (`near`) or the backlog; null if none. */
+      const pick = (): { i: number; isNear: boolean } | null => {
         let i = random() < near ? pickNear(now) : -1;
         const isNear = i >= 0;
         if (i < 0) i = pickFar();
-        if (i < 0 || touched.has(i)) continue;
+        if (i < 0 || touched.has(i)) return null;
         touched.add(i);
+        return { i, isNear };
+      };
+      for (let k = 0; k < Math.min(owedMoves, 1000); k++) {
+        const picked = pick();
+        if (!picked) continue;
+        const { i, isNear } = picked;
         const due = isNear
           ? Math.max(now + MARGIN_MS, base) + Math.floor(random() * Math.max(1, churnEnd - Math.max(now + MARGIN_MS, base)))
           : now + DAY + Math.floor(random() * 29 * DAY);
@@ -180,11 +187,9 @@ async function runChurn(name: EngineName): Promise<ChurnResult> {
         if (isNear) movesNear++;
       }
       for (let k = 0; k < Math.min(owedCancels, 1000); k++) {
-        let i = random() < near ? pickNear(now) : -1;
-        const isNear = i >= 0;
-        if (i < 0) i = pickFar();
-        if (i < 0 || touched.has(i)) continue;
-        touched.add(i);
+        const picked = pick();
+        if (!picked) continue;
+        const { i, isNear } = picked;
         canceled[i] = 1;
         cancels.push({ i, start: start[i]! });
         if (isNear) cancelsNear++;

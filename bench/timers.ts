@@ -9,8 +9,8 @@
  */
 import { commandLine, parseCommon, sized } from './lib/cli.js';
 import { ENGINE_NAMES } from './lib/engine.js';
-import { log, writeResult } from './lib/report.js';
-import { runTimers, type TimerRunResult } from './lib/timer-run.js';
+import { writeResult } from './lib/report.js';
+import { runTimerScenario } from './lib/timer-run.js';
 import { summarize, timerTable } from './lib/timer-report.js';
 
 const args = parseCommon(
@@ -23,28 +23,7 @@ const windowS = sized(args.values, 'window', args.mode, { smoke: 2, default: 2, 
 const leadS = args.values.lead !== undefined ? Number(args.values.lead) : null;
 const drainTimeoutS = sized(args.values, 'drain-timeout', args.mode, { smoke: 30, default: 120, full: 300 });
 
-const results: TimerRunResult[] = [];
-for (let run = 1; run <= args.runs; run++) {
-  for (const engine of args.engines) {
-    log(`run ${run}/${args.runs}: ${engine}`);
-    results.push(
-      await runTimers({
-        engine,
-        n,
-        windowS,
-        leadS,
-        drainTimeoutS,
-        workers: args.workers,
-        pgUrl: args.pgUrl,
-        redisUrl: args.redisUrl,
-        set: args.set,
-        quietWaitS: args.mode === 'smoke' ? 0 : 300,
-        nodeFlags: args.cpuProf ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : [],
-      }),
-    );
-    writeResult('timers', { partial: true, command: commandLine('bench/timers.ts'), runs: results });
-  }
-}
+const results = await runTimerScenario('timers', args, { n, windowS: windowS, leadS, drainTimeoutS });
 const summaries = summarize(results);
 const file = writeResult('timers', { command: commandLine('bench/timers.ts'), n, windowS, workers: args.workers, summaries, runs: results });
 process.stdout.write(`\nTimers: ${n} reminders due over ${windowS} s (${Math.round(n / Math.max(windowS, 0.001))}/s), ${args.workers} worker process(es), medians of ${args.runs} run(s)\n\n`);

@@ -8,7 +8,8 @@ import { buildEngine, type BuildOptions } from './engines.js';
 import { REMINDER_OFFSET_MS } from './payload.js';
 import { cpuMs, cpuMsByName, cpuMsSince, sampleRss, sleep, waitForQuiet } from './processes.js';
 import { startReceiver, type ReceiverDump } from './receiver.js';
-import { log } from './report.js';
+import { log, writeResult } from './report.js';
+import { commandLine, type CommonArgs } from './cli.js';
 import { distribution, type Distribution } from './stats.js';
 
 /**
@@ -205,4 +206,35 @@ export async function runTimers(o: TimerRunOptions): Promise<TimerRunResult> {
     await engine.stop().catch((e: unknown) => log(`${o.engine}: stop failed: ${String(e)}`));
     await receiver.close();
   }
+}
+
+/**
+ * The run loop shared by the timers and burst scenarios: every engine once per run, interleaved,
+ * the results saved after each run (an interrupted invocation keeps what it measured).
+ */
+export async function runTimerScenario(
+  scenario: 'timers' | 'burst',
+  args: CommonArgs,
+  o: { n: number; windowS: number; leadS: number | null; drainTimeoutS: number },
+): Promise<TimerRunResult[]> {
+  const results: TimerRunResult[] = [];
+  for (let run = 1; run <= args.runs; run++) {
+    for (const engine of args.engines) {
+      log(`run ${run}/${args.runs}: ${engine}`);
+      results.push(
+        await runTimers({
+          engine,
+          ...o,
+          workers: args.workers,
+          pgUrl: args.pgUrl,
+          redisUrl: args.redisUrl,
+          set: args.set,
+          quietWaitS: args.mode === 'smoke' ? 0 : 300,
+          nodeFlags: args.cpuProf ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : [],
+        }),
+      );
+      writeResult(scenario, { partial: true, command: commandLine(`bench/${scenario}.ts`), runs: results });
+    }
+  }
+  return results;
 }
