@@ -34,7 +34,7 @@ const { values } = parseArgs({
     db: { type: 'string', default: 'sqlite' },
     n: { type: 'string', default: '5000' },
     runs: { type: 'string', default: '1' },
-    concurrency: { type: 'string', default: '32' },
+    concurrency: { type: 'string', default: '128' },
     batch: { type: 'string', default: '100' },
     /** Events per ingest request: 1000 (POST /v1/events/batch), or 1 (POST /v1/events, 16 requests in flight). */
     'ingest-batch': { type: 'string', default: '1000' },

@@ -23,7 +23,7 @@ const envSchema = z.object({
   NUDGE_SMTP_URL: z.string().optional(),
   NUDGE_SMTP_FROM: z.string().default('Nudge <nudge@localhost>'),
   /** Steps run at once by one worker. */
-  NUDGE_WORKER_CONCURRENCY: int(1).default(32),
+  NUDGE_WORKER_CONCURRENCY: int(1).default(128),
   /** Timers claimed per query. */
   NUDGE_WORKER_BATCH: int(1).default(100),
   /** How long a claimed timer is leased before another worker may take it over. */

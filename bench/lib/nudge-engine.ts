@@ -40,7 +40,7 @@ export function createNudgeEngine(name: 'nudge-sqlite' | 'nudge-pg', config: Eng
     NUDGE_HOST: '127.0.0.1',
     PORT: '0',
     NUDGE_LOG_LEVEL: 'info',
-    NUDGE_WORKER_CONCURRENCY: config.tuning.concurrency ?? '32',
+    NUDGE_WORKER_CONCURRENCY: config.tuning.concurrency ?? '128',
     NUDGE_WORKER_BATCH: config.tuning.batch ?? '100',
     NUDGE_LEASE_MS: config.tuning.lease ?? '30000',
     NUDGE_MAX_IDLE_MS: config.tuning.maxIdle ?? '30000',

@@ -5,6 +5,8 @@ import type { EmailInput } from '../channels/email/email-channel.js';
 import type { WebhookInput } from '../channels/webhook/webhook-channel.js';
 import type { Config } from '../config.js';
 import type { Store } from '../store/store.js';
+import type { AppointmentRow } from '../store/schema.js';
+import type { BatchReader } from './batch-reader.js';
 import type { FlowCache } from './flow-cache.js';
 import type { GroupCommitter } from './group-commit.js';
 import type { EngineMetrics } from './metrics.js';
@@ -42,6 +44,8 @@ export interface EngineContext {
    * arrive while a commit runs share the next transaction (group-commit.ts).
    */
   commits: GroupCommitter;
+  /** Appointments read by id, coalesced per turn of the event loop (the re-read before a send). */
+  appointments: BatchReader<AppointmentRow>;
   /** Tells this process's scheduler, and through the store other processes, that work is due at `dueAt`. */
   wake(dueAt: number): void;
 }

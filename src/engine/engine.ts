@@ -22,6 +22,8 @@ import { FlowCache } from './flow-cache.js';
 import { RateLimiter } from './rate-limiter.js';
 import { createSecretBox, loadSecretKey } from './secrets.js';
 import { createMetrics, registerStateGauges } from './metrics.js';
+import { BatchReader } from './batch-reader.js';
+import { paddedInList } from '../store/repositories/in-list.js';
 import { GroupCommitter } from './group-commit.js';
 import { Scheduler } from './scheduler.js';
 
@@ -96,6 +98,10 @@ export async function createEngine(config: Readonly<Config>, options: EngineOpti
     // Two connections stay free for reads and claims (bench:drain, PostgreSQL, pool 10: 170
     // reminders/s with one group at a time, 214 with 4, 270 with 8).
     commits: new GroupCommitter(store, 256, Math.max(1, store.capabilities.connections - 2)),
+    appointments: new BatchReader(
+      (ids) => store.db.selectFrom('appointments').selectAll().where('id', 'in', paddedInList(ids)).execute(),
+      (row) => row.id,
+    ),
     wake(dueAt: number) {
       scheduler?.wake(dueAt);
       if (store.capabilities.listenNotify) {

@@ -7,7 +7,9 @@
 import { anchorTime } from '../core/appointment-timing.js';
 import { evaluateConditions } from '../core/conditions.js';
 import { isTerminal, type SessionState } from '../core/session-state.js';
-import type { AppointmentRow, ContactRow, FlowRow, TimerRow, Workspace } from '../store/schema.js';
+import type { Kysely } from 'kysely';
+import type { AppointmentRow, ContactRow, Database, FlowRow, SessionRow, TimerRow, Workspace } from '../store/schema.js';
+import { paddedInList } from '../store/repositories/in-list.js';
 import { getAppointmentById } from '../store/repositories/appointments.js';
 import { getContactById } from '../store/repositories/contacts.js';
 import { getFlowById } from '../store/repositories/flows.js';
@@ -17,7 +19,7 @@ import { getWorkspace } from '../store/repositories/workspaces.js';
 import { TRIGGERABLE_STATUSES } from './appointment-triggers.js';
 import type { EngineContext } from './engine-context.js';
 import { SessionRunner } from './session-runner.js';
-import { startSession } from './session-start.js';
+import { startSessions, type StartSessionInput } from './session-start.js';
 import { appointmentZone, buildTemplateContext } from './template-context.js';
 
 const DUE_TOLERANCE_MS = 5;
@@ -45,30 +47,18 @@ export async function readTriggerRows(ctx: EngineContext, timers: readonly Timer
   const triggers = timers.filter((t) => t.kind === 'trigger');
   if (triggers.length < 2) return null;
   const db = ctx.store.db;
-  const flowIds = idList(triggers.map((t) => t.flow_id));
-  const appointmentIds = idList(triggers.map((t) => t.appointment_id));
+  const flowIds = paddedInList(triggers.map((t) => t.flow_id));
+  const appointmentIds = paddedInList(triggers.map((t) => t.appointment_id));
   const flows = flowIds.length ? await db.selectFrom('flows').selectAll().where('id', 'in', flowIds).execute() : [];
   const appointments = appointmentIds.length ? await db.selectFrom('appointments').selectAll().where('id', 'in', appointmentIds).execute() : [];
-  const contactIds = idList(appointments.map((a) => a.contact_id));
-  const workspaceIds = idList(flows.map((f) => f.workspace_id));
+  const contactIds = paddedInList(appointments.map((a) => a.contact_id));
+  const workspaceIds = paddedInList(flows.map((f) => f.workspace_id));
   const contacts = contactIds.length ? await db.selectFrom('contacts').selectAll().where('id', 'in', contactIds).execute() : [];
   const workspaces = workspaceIds.length ? await db.selectFrom('workspaces').selectAll().where('id', 'in', workspaceIds).execute() : [];
   const byId = <T extends { id: string }>(rows: T[]) => new Map(rows.map((r) => [r.id, r]));
   return { flows: byId(flows), appointments: byId(appointments), contacts: byId(contacts), workspaces: byId(workspaces) };
 }
 
-/**
- * Distinct ids, padded (by repeating one) to a power of two: an `in (…)` list of every length would
- * be a different statement to prepare and cache; this keeps it to eight shapes.
- */
-function idList(ids: ReadonlyArray<string | null>): string[] {
-  const distinct = [...new Set(ids.filter((id): id is string => id !== null))];
-  if (distinct.length === 0) return distinct;
-  let size = 1;
-  while (size < distinct.length) size *= 2;
-  while (distinct.length < size) distinct.push(distinct[0]!);
-  return distinct;
-}
 
 export async function runTimer(ctx: EngineContext, timer: TimerRow, rows?: TriggerRows | null): Promise<void> {
   const lateness = Math.max(0, ctx.clock.now() - timer.scheduled_at);
@@ -123,29 +113,40 @@ async function runSessionTimer(ctx: EngineContext, timer: TimerRow): Promise<voi
   await new SessionRunner(ctx, { timer, session, flow, compiled: loaded.compiled, workspace }).run();
 }
 
-async function runTriggerTimer(ctx: EngineContext, timer: TimerRow, rows: TriggerRows | null): Promise<void> {
+/** A fired trigger that is to start its session now, with what the start needs. */
+interface TriggerStart {
+  timer: TimerRow;
+  input: StartSessionInput;
+}
+
+/**
+ * Checks a fired trigger against the world as it is now. Returns what to start, or null when the
+ * trigger was dealt with here instead (deleted: flow gone or not live, appointment canceled,
+ * conditions false; moved: flow paused, appointment moved later).
+ */
+async function prepareTrigger(ctx: EngineContext, timer: TimerRow, rows: TriggerRows | null): Promise<TriggerStart | null> {
   const db = ctx.store.db;
   const owner = timer.lease_owner ?? '';
   const now = ctx.clock.now();
   const flow = rows ? rows.flows.get(timer.flow_id) : await getFlowById(db, timer.flow_id);
   if (!flow || flow.status === 'archived' || flow.status === 'draft') {
     await deleteClaimedTimer(db, timer.id, owner);
-    return;
+    return null;
   }
   if (flow.status === 'paused') {
     await rearmClaimedTimer(db, timer.id, owner, timer.scheduled_at, true);
-    return;
+    return null;
   }
   const appointment = !timer.appointment_id ? undefined : rows ? rows.appointments.get(timer.appointment_id) : await getAppointmentById(db, timer.appointment_id);
   if (!appointment || !TRIGGERABLE_STATUSES.has(appointment.status)) {
     await deleteClaimedTimer(db, timer.id, owner);
-    return;
+    return null;
   }
   const { compiled } = await ctx.flows.get(db, flow.id, flow.version);
   const trigger = compiled.trigger;
   if (trigger.type !== 'appointment') {
     await deleteClaimedTimer(db, timer.id, owner);
-    return;
+    return null;
   }
   const workspace = rows?.workspaces.get(flow.workspace_id) ?? (await getWorkspace(db, flow.workspace_id));
   const contact = !appointment.contact_id ? undefined : rows ? rows.contacts.get(appointment.contact_id) : await getContactById(db, appointment.contact_id);
@@ -154,7 +155,7 @@ async function runTriggerTimer(ctx: EngineContext, timer: TimerRow, rows: Trigge
     // The appointment moved later between writing this timer and now.
     await rearmClaimedTimer(db, timer.id, owner, due);
     ctx.wake(due);
-    return;
+    return null;
   }
   if (trigger.conditions.length > 0) {
     const context = {
@@ -163,36 +164,120 @@ async function runTriggerTimer(ctx: EngineContext, timer: TimerRow, rows: Trigge
     };
     if (!evaluateConditions(trigger.conditions, context, now)) {
       await deleteClaimedTimer(db, timer.id, owner);
-      return;
+      return null;
     }
   }
   // The session starts leased to this worker and runs now, from its first step, without
   // another trip through the timers table.
   const lease = { owner, until: now + ctx.config.worker.leaseMs };
-  const session = await ctx.commits.run(async (trx) => {
-    if (!(await deleteClaimedTimer(trx, timer.id, owner))) return null; // moved or taken meanwhile
-    return startSession(trx, {
-      workspace,
-      flow,
-      version: flow.version,
-      compiled,
-      contact,
-      appointment,
-      event: undefined,
-      gate: { anchor: trigger.anchor, offset: trigger.offset },
-      now,
-      lease,
-    });
-  });
+  return {
+    timer,
+    input: { workspace, flow, version: flow.version, compiled, contact, appointment, event: undefined, gate: { anchor: trigger.anchor, offset: trigger.offset }, now, lease },
+  };
+}
+
+/**
+ * In the caller's transaction: deletes the fired triggers' timers if this claim still holds them
+ * (one statement per claim owner), and starts the sessions of those it deleted. A trigger whose
+ * timer was moved or taken meanwhile starts nothing.
+ */
+async function startFromTriggers(trx: Kysely<Database>, starts: readonly TriggerStart[]): Promise<Array<SessionRow | null>> {
+  const held = new Set<string>();
+  const owners = new Set(starts.map((s) => s.timer.lease_owner ?? ''));
+  for (const owner of owners) {
+    const ids = paddedInList(starts.filter((s) => (s.timer.lease_owner ?? '') === owner).map((s) => s.timer.id));
+    const deleted = await trx.deleteFrom('timers').where('id', 'in', ids).where('lease_owner', '=', owner).returning('id').execute();
+    for (const d of deleted) held.add(d.id);
+  }
+  const live = starts.filter((s) => held.has(s.timer.id));
+  const sessions = await startSessions(
+    trx,
+    live.map((s) => s.input),
+  );
+  const byTimer = new Map(live.map((s, i) => [s.timer.id, sessions[i] ?? null]));
+  return starts.map((s) => byTimer.get(s.timer.id) ?? null);
+}
+
+/** Runs a session a trigger just started, from its first step, under the trigger's lease. */
+async function runStarted(ctx: EngineContext, start: TriggerStart, session: SessionRow | null): Promise<void> {
   if (!session) return;
   ctx.metrics.sessionsStarted.inc();
-  // The row startSession wrote; lateness of the steps run now counts from when the trigger was due.
+  const { timer, input } = start;
+  // The row startSessions wrote; lateness of the steps run now counts from when the trigger was due.
   const sessionTimer: TimerRow = {
     ...sessionTimerRow(
-      { sessionId: session.id, workspaceId: session.workspace_id, flowId: session.flow_id, appointmentId: session.appointment_id, stepId: session.step_id!, seq: session.seq, dueAt: now, lease },
-      now,
+      {
+        sessionId: session.id,
+        workspaceId: session.workspace_id,
+        flowId: session.flow_id,
+        appointmentId: session.appointment_id,
+        stepId: session.step_id!,
+        seq: session.seq,
+        dueAt: input.now,
+        lease: input.lease ?? null,
+      },
+      input.now,
     ),
     scheduled_at: timer.scheduled_at,
   };
-  await new SessionRunner(ctx, { timer: sessionTimer, session, flow, compiled, workspace, contact }).run();
+  await new SessionRunner(ctx, { timer: sessionTimer, session, flow: input.flow, compiled: input.compiled, workspace: input.workspace, contact: input.contact }).run();
+}
+
+async function runTriggerTimer(ctx: EngineContext, timer: TimerRow, rows: TriggerRows | null): Promise<void> {
+  const start = await prepareTrigger(ctx, timer, rows);
+  if (!start) return;
+  const [session] = await ctx.commits.run((trx) => startFromTriggers(trx, [start]));
+  await runStarted(ctx, start, session ?? null);
+}
+
+/**
+ * Runs a claimed batch; returns one promise per timer, settled when that timer's run is over.
+ * With the batch's trigger rows read (`readTriggerRows`), the triggers that fire start their
+ * sessions in one commit, a statement per table for all of them, and each session then runs on
+ * its own. If that shared start fails, each trigger starts alone, so one bad row costs the others
+ * nothing. Everything else runs one timer at a time, as `runTimer`.
+ */
+export function runClaimed(
+  ctx: EngineContext,
+  timers: readonly TimerRow[],
+  rows: TriggerRows | null,
+  /** Run the timers (and the started sessions) one after another, in order: tests want that. */
+  oneAtATime = false,
+): Array<Promise<void>> {
+  let previous: Promise<unknown> = Promise.resolve();
+  const schedule = (fn: () => Promise<void>): Promise<void> => {
+    if (!oneAtATime) return fn();
+    const p = previous.catch(() => undefined).then(fn);
+    previous = p;
+    return p;
+  };
+  const together = rows ? timers.filter((t) => t.kind === 'trigger' && t.claims <= MAX_CLAIMS) : [];
+  if (together.length < 2) return timers.map((t) => schedule(() => runTimer(ctx, t, rows)));
+  for (const t of together) ctx.metrics.timerLateness.observe(Math.max(0, ctx.clock.now() - t.scheduled_at) / 1000);
+  const prepared = Promise.all(together.map((t) => prepareTrigger(ctx, t, rows).catch((error: unknown) => ({ error }))));
+  const started = prepared.then(async (list) => {
+    const starts = list.filter((p): p is TriggerStart => p !== null && !('error' in p));
+    const byTimer = new Map<string, Promise<SessionRow | null>>();
+    if (starts.length > 0) {
+      try {
+        const sessions = await ctx.commits.run((trx) => startFromTriggers(trx, starts));
+        starts.forEach((s, i) => byTimer.set(s.timer.id, Promise.resolve(sessions[i] ?? null)));
+      } catch (error) {
+        ctx.logger.warn({ err: error, triggers: starts.length }, 'starting fired triggers together failed; starting each alone');
+        for (const s of starts) byTimer.set(s.timer.id, ctx.commits.run(async (trx) => (await startFromTriggers(trx, [s]))[0] ?? null));
+      }
+    }
+    return { list, byTimer };
+  });
+  return timers.map((t) => {
+    const i = together.indexOf(t);
+    if (i < 0) return schedule(() => runTimer(ctx, t, rows));
+    return schedule(async () => {
+      const { list, byTimer } = await started;
+      const p = list[i]!;
+      if (p === null) return;
+      if ('error' in p) throw p.error;
+      await runStarted(ctx, p, await byTimer.get(t.id)!);
+    });
+  });
 }

@@ -14,10 +14,14 @@
  * failure costs the others nothing but a retry. Units must therefore only write through the
  * transaction they are given and tolerate being run twice (JavaScript state they set is reset
  * by the second run). Units of a group run one after another, in arrival order.
+ *
+ * Session log entries and delivery records written by the units are queued and written at the end
+ * of the transaction, a group's rows in a few multi-row statements (see write-behind.ts).
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { Store } from '../store/store.js';
+import { withWriteBehind } from '../store/repositories/write-behind.js';
 
 interface Unit {
   fn: (trx: Kysely<Database>) => Promise<unknown>;
@@ -77,7 +81,7 @@ export class GroupCommitter {
 
   private async alone(unit: Unit): Promise<void> {
     try {
-      const result = await this.store.transaction(unit.fn);
+      const result = await this.store.transaction((trx) => withWriteBehind(trx, () => unit.fn(trx)));
       this.stats.transactions++;
       this.stats.units++;
       unit.resolve(result);
@@ -89,10 +93,12 @@ export class GroupCommitter {
   private async together(group: Unit[]): Promise<void> {
     const results: unknown[] = [];
     try {
-      await this.store.transaction(async (trx) => {
-        results.length = 0;
-        for (const unit of group) results.push(await unit.fn(trx));
-      });
+      await this.store.transaction((trx) =>
+        withWriteBehind(trx, async () => {
+          results.length = 0;
+          for (const unit of group) results.push(await unit.fn(trx));
+        }),
+      );
     } catch {
       // Someone's error (or a failed commit) rolled back everyone: give each its own transaction.
       this.stats.fallbacks++;

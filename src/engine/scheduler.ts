@@ -7,7 +7,8 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { EngineContext } from './engine-context.js';
-import { readTriggerRows, runTimer, type TriggerRows } from './executor.js';
+import type { TimerRow } from '../store/schema.js';
+import { readTriggerRows, runClaimed, type TriggerRows } from './executor.js';
 
 export interface SchedulerOptions {
   concurrency: number;
@@ -81,7 +82,7 @@ export class Scheduler {
       });
       if (timers.length === 0) return ran;
       const rows = await this.readRows(timers);
-      for (const t of timers) await runTimer(this.ctx, t, rows);
+      for (const run of runClaimed(this.ctx, timers, rows, true)) await run;
       ran += timers.length;
     }
   }
@@ -126,7 +127,8 @@ export class Scheduler {
           limit,
         });
         const rows = await this.readRows(timers);
-        for (const t of timers) this.dispatch(t, rows);
+        const runs = runClaimed(this.ctx, timers, rows);
+        timers.forEach((t, i) => this.track(t, runs[i]!));
         more = timers.length === limit;
       }
       if (!more && free > 0) next = await this.ctx.store.nextDueAt();
@@ -151,7 +153,7 @@ export class Scheduler {
   }
 
   /** The batch's trigger rows (none for fewer than two triggers); on failure, none: each timer then reads its own. */
-  private async readRows(timers: Parameters<typeof runTimer>[1][]): Promise<TriggerRows | null> {
+  private async readRows(timers: TimerRow[]): Promise<TriggerRows | null> {
     try {
       return await readTriggerRows(this.ctx, timers);
     } catch (error) {
@@ -160,9 +162,9 @@ export class Scheduler {
     }
   }
 
-  private dispatch(timer: Parameters<typeof runTimer>[1], rows: TriggerRows | null): void {
+  private track(timer: TimerRow, run: Promise<void>): void {
     this.ran++;
-    const p: Promise<void> = runTimer(this.ctx, timer, rows)
+    const p: Promise<void> = run
       .catch((error: unknown) => {
         // The lease expires and the timer is retried; log so a person can see why.
         this.ctx.logger.error({ err: error, timer: timer.id, session: timer.session_id }, 'timer run failed');

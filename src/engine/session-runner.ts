@@ -15,14 +15,13 @@ import { nextRetryDelay } from '../core/retry-policy.js';
 import { assertTransition, type SessionState } from '../core/session-state.js';
 import type { Kysely } from 'kysely';
 import type { AppointmentRow, ContactRow, Database, DeliveryRow, EventRow, FlowRow, SessionRow, TimerRow, Workspace } from '../store/schema.js';
-import { getAppointmentById } from '../store/repositories/appointments.js';
 import { applyContactFields, getContactById } from '../store/repositories/contacts.js';
 import { insertDelivery } from '../store/repositories/deliveries.js';
 import { getEventById } from '../store/repositories/events.js';
 import { newId } from '../store/repositories/ids.js';
 import { decodeJson, encodeJson } from '../store/repositories/json.js';
 import { appendSessionLogs, updateSessionIfAt, type LogEntry } from '../store/repositories/sessions.js';
-import { deleteTimer, putSessionTimer } from '../store/repositories/timers.js';
+import { deleteSessionTimer, putSessionTimer } from '../store/repositories/timers.js';
 import type { EngineContext } from './engine-context.js';
 import { readSecrets, redactSecrets } from './secrets.js';
 import { performSend } from './send-steps.js';
@@ -311,7 +310,7 @@ export class SessionRunner {
         logs.map((l) => ({ ...l, workspace_id: s.workspace_id, session_id: s.id, at: now })),
       );
       if (timer === 'delete') {
-        await deleteTimer(trx, s.id);
+        await deleteSessionTimer(trx, s.id);
       } else {
         const next = { ...s, ...finalPatch };
         await putSessionTimer(
@@ -395,7 +394,7 @@ export class SessionRunner {
   private async appointment(fresh = false): Promise<AppointmentRow | undefined> {
     if (!this.session.appointment_id) return undefined;
     if (fresh || this.appointmentCache === null) {
-      this.appointmentCache = await getAppointmentById(this.ctx.store.db, this.session.appointment_id);
+      this.appointmentCache = await this.ctx.appointments.get(this.session.appointment_id);
     }
     return this.appointmentCache;
   }

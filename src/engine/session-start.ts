@@ -1,14 +1,16 @@
 /**
- * Starting a session: the re-entry check, the session row, its first timer (due now) and the
- * `started` log entry, all in the caller's transaction.
+ * Starting sessions: the re-entry check, the session row, its first timer (due now) and the
+ * `started` log entry, all in the caller's transaction; a batch of sessions in one statement per
+ * table.
  */
 import type { Kysely } from 'kysely';
 import type { CompiledFlow } from '../core/flow-compiler.js';
-import type { AppointmentRow, ContactRow, Database, EventRow, FlowRow, SessionRow, Workspace } from '../store/schema.js';
+import type { AppointmentRow, ContactRow, Database, EventRow, FlowRow, SessionRow, TimerRow, Workspace } from '../store/schema.js';
 import { newId } from '../store/repositories/ids.js';
 import { encodeJson } from '../store/repositories/json.js';
-import { appendSessionLogs, insertSession, reentryBlocked } from '../store/repositories/sessions.js';
-import { putSessionTimer } from '../store/repositories/timers.js';
+import { appendSessionLogs, reentryBlockedMany, type LogEntry } from '../store/repositories/sessions.js';
+import { sessionTimerRow } from '../store/repositories/timers.js';
+import { insertChunked } from '../store/repositories/write-behind.js';
 import { buildTemplateContext } from './template-context.js';
 import { renderString } from './templates.js';
 
@@ -55,56 +57,84 @@ export async function sessionKeyFor(input: StartSessionInput): Promise<string> {
 
 /** Starts a session unless the re-entry policy forbids it; returns it, or null when blocked. */
 export async function startSession(db: Kysely<Database>, input: StartSessionInput): Promise<SessionRow | null> {
-  const { compiled, flow, now } = input;
-  if (compiled.first === null) return null;
-  const key = await sessionKeyFor(input);
-  if (await reentryBlocked(db, flow.id, compiled.reentry, key, input.contact?.id ?? null)) return null;
-  const session: SessionRow = {
-    id: newId('ss'),
-    workspace_id: input.workspace.id,
-    flow_id: flow.id,
-    flow_version: input.version,
-    contact_id: input.contact?.id ?? null,
-    appointment_id: input.appointment?.id ?? null,
-    event_id: input.event?.id ?? null,
-    key,
-    status: 'active',
-    step_id: compiled.first,
-    seq: 1,
-    attempt: 1,
-    appointment_revision: input.appointment?.revision ?? null,
-    gate_json: input.gate ? encodeJson(input.gate) : null,
-    wake_at: now,
-    created_at: now,
-    updated_at: now,
-    ended_at: null,
-    end_reason: null,
-  };
-  await insertSession(db, session);
-  await putSessionTimer(
+  return (await startSessions(db, [input]))[0] ?? null;
+}
+
+/**
+ * Starts sessions in the caller's transaction, with one statement per table for all of them
+ * (re-entry check, sessions, timers; the `started` log entries go through the write-behind
+ * buffer). Each result is the session started for that input, or null when its flow has no
+ * steps or the re-entry policy forbids it. Inputs are taken in order: a later input blocked by an
+ * earlier one of the same call is blocked, as it would be if started one after another.
+ */
+export async function startSessions(db: Kysely<Database>, inputs: readonly StartSessionInput[]): Promise<Array<SessionRow | null>> {
+  const candidates: Array<{ input: StartSessionInput; key: string; i: number }> = [];
+  for (const [i, input] of inputs.entries()) {
+    if (input.compiled.first !== null) candidates.push({ input, key: await sessionKeyFor(input), i });
+  }
+  const blocked = await reentryBlockedMany(
     db,
-    {
-      sessionId: session.id,
-      workspaceId: session.workspace_id,
-      flowId: flow.id,
-      appointmentId: session.appointment_id,
-      stepId: compiled.first,
-      seq: 1,
-      dueAt: now,
-      lease: input.lease ?? null,
-    },
-    now,
+    candidates.map((c) => ({ flowId: c.input.flow.id, policy: c.input.compiled.reentry, key: c.key, contactId: c.input.contact?.id ?? null })),
   );
-  await appendSessionLogs(db, [
-    {
+  const results: Array<SessionRow | null> = inputs.map(() => null);
+  const sessions: SessionRow[] = [];
+  const timers: TimerRow[] = [];
+  const logs: LogEntry[] = [];
+  for (const [j, { input, key, i }] of candidates.entries()) {
+    if (blocked[j]) continue;
+    const { compiled, flow, now } = input;
+    const first = compiled.first!;
+    const session: SessionRow = {
+      id: newId('ss'),
+      workspace_id: input.workspace.id,
+      flow_id: flow.id,
+      flow_version: input.version,
+      contact_id: input.contact?.id ?? null,
+      appointment_id: input.appointment?.id ?? null,
+      event_id: input.event?.id ?? null,
+      key,
+      status: 'active',
+      step_id: first,
+      seq: 1,
+      attempt: 1,
+      appointment_revision: input.appointment?.revision ?? null,
+      gate_json: input.gate ? encodeJson(input.gate) : null,
+      wake_at: now,
+      created_at: now,
+      updated_at: now,
+      ended_at: null,
+      end_reason: null,
+    };
+    sessions.push(session);
+    timers.push(
+      sessionTimerRow(
+        {
+          sessionId: session.id,
+          workspaceId: session.workspace_id,
+          flowId: flow.id,
+          appointmentId: session.appointment_id,
+          stepId: first,
+          seq: 1,
+          dueAt: now,
+          lease: input.lease ?? null,
+        },
+        now,
+      ),
+    );
+    logs.push({
       workspace_id: session.workspace_id,
       session_id: session.id,
       at: now,
       type: 'started',
-      step_id: compiled.first,
+      step_id: first,
       message: input.event ? `started by ${input.event.name}` : 'started by appointment time',
       data: { flow_version: input.version, key, event_id: input.event?.id ?? null },
-    },
-  ]);
-  return session;
+    });
+    results[i] = session;
+  }
+  // A session's timer is keyed by the session's id, which is new: a plain insert, no upsert.
+  await insertChunked(db, 'sessions', sessions, 32);
+  await insertChunked(db, 'timers', timers, 32);
+  await appendSessionLogs(db, logs);
+  return results;
 }

@@ -287,6 +287,61 @@ describe.each(testDialects())('appointment reminders on %s', (dialect) => {
     expect(sessions.some((s) => s.key.startsWith('b3@') && s.status === 'completed')).toBe(false);
   });
 
+  it('reminders fired together start in one commit and keep the re-entry policy among themselves', async () => {
+    // Two bookings of one contact and one of another, all due at once; the flow runs once per contact.
+    await activeFlow({ ...reminderFlow(receiver.url), session: { reentry: 'once_per_contact' } });
+    const start = T0 + 24 * H + 1000;
+    await send(appointmentEvent('appointment.created', 'c1', iso(start), { contact: { external_id: 'same' } }));
+    await send(appointmentEvent('appointment.created', 'c2', iso(start), { contact: { external_id: 'same' } }));
+    await send(appointmentEvent('appointment.created', 'c3', iso(start)));
+    h.clock.set(T0 + 1000);
+    const store = h.engine.ctx.store;
+    const transaction = store.transaction;
+    let commits = 0;
+    store.transaction = <T>(fn: (trx: typeof store.db) => Promise<T>): Promise<T> => {
+      commits++;
+      return transaction.call(store, fn) as Promise<T>;
+    };
+    try {
+      await h.drain();
+    } finally {
+      store.transaction = transaction;
+    }
+    expect(receiver.requests).toHaveLength(2);
+    const sessions = (await h.api('GET', '/v1/sessions')).body.data as Array<{ key: string; status: string }>;
+    expect(sessions.map((s) => s.key.split('@')[0]).sort()).toEqual(['c1', 'c3']);
+    // One commit started both sessions, then one per finished send.
+    expect(commits).toBe(3);
+    expect(await store.db.selectFrom('timers').select('id').execute()).toEqual([]);
+  });
+
+  it('when starting fired reminders together fails, each starts alone, and each is sent once', async () => {
+    await activeFlow(reminderFlow(receiver.url));
+    const start = T0 + 24 * H + 1000;
+    for (const id of ['f1', 'f2', 'f3']) await send(appointmentEvent('appointment.created', id, iso(start)));
+    h.clock.set(T0 + 1000);
+    const store = h.engine.ctx.store;
+    const transaction = store.transaction;
+    let failures = 0;
+    // The shared start fails, and so does its re-run alone (a database hiccup); then all is well.
+    store.transaction = <T>(fn: (trx: typeof store.db) => Promise<T>): Promise<T> => {
+      if (failures < 2) {
+        failures++;
+        return Promise.reject(new Error('connection reset'));
+      }
+      return transaction.call(store, fn) as Promise<T>;
+    };
+    try {
+      await h.drain();
+    } finally {
+      store.transaction = transaction;
+    }
+    expect(failures).toBe(2);
+    expect(receiver.requests.map((r) => (JSON.parse(r.body) as { start: string }).start)).toEqual([iso(start), iso(start), iso(start)]);
+    const sessions = (await h.api('GET', '/v1/sessions')).body.data as Array<{ status: string }>;
+    expect(sessions.map((s) => s.status)).toEqual(['completed', 'completed', 'completed']);
+  });
+
   it('counts lateness from the reminder\'s due time: after downtime past max_lateness it is skipped, within it it is sent', async () => {
     await activeFlow(reminderFlow(receiver.url));
     await send(appointmentEvent('appointment.created', 'late1', iso(T0 + 25 * H)));

@@ -3,8 +3,10 @@ import { NotFoundError } from '../../core/errors.js';
 import type { Database, DeliveryRow, OutboxRow } from '../schema.js';
 import type { ListOptions } from './contacts.js';
 import { decodeJson } from './json.js';
+import { deferInsert } from './write-behind.js';
 
 export async function insertDelivery(db: Kysely<Database>, row: DeliveryRow): Promise<void> {
+  if (deferInsert(db, 'deliveries', [row])) return;
   await db.insertInto('deliveries').values(row).execute();
 }
 

@@ -3,6 +3,8 @@ import { NotFoundError } from '../../core/errors.js';
 import type { ReentryPolicy } from '../../core/flow-definition.js';
 import type { Database, SessionLogRow, SessionRow } from '../schema.js';
 import { newId } from './ids.js';
+import { paddedInList } from './in-list.js';
+import { deferInsert, insertChunked } from './write-behind.js';
 import { decodeJson, encodeJson } from './json.js';
 import type { ListOptions } from './contacts.js';
 
@@ -54,13 +56,54 @@ export async function reentryBlocked(
   key: string,
   contactId: string | null,
 ): Promise<boolean> {
-  if (policy === 'always') return false;
-  let q = db.selectFrom('sessions').select('id').where('flow_id', '=', flowId);
-  if (policy === 'once_per_key') q = q.where('key', '=', key);
-  else if (policy === 'once_per_contact') q = q.where('contact_id', '=', contactId);
-  else q = q.where('key', '=', key).where('status', 'in', [...OPEN_SESSION_STATUSES]);
-  const row = await q.limit(1).executeTakeFirst();
-  return row !== undefined;
+  return (await reentryBlockedMany(db, [{ flowId, policy, key, contactId }]))[0]!;
+}
+
+export interface ReentryCheck {
+  flowId: string;
+  policy: ReentryPolicy;
+  key: string;
+  contactId: string | null;
+}
+
+/**
+ * `reentryBlocked` for many would-be sessions at once, in one statement per policy present.
+ * Checks are taken in order, as if each one's session were started before the next is checked:
+ * a check that an earlier one of the list would block is blocked too.
+ */
+export async function reentryBlockedMany(db: Kysely<Database>, checks: readonly ReentryCheck[]): Promise<boolean[]> {
+  // What blocks a check, as a string: flow and key, or flow and contact (null: nothing can block).
+  const mark = (flowId: string, policy: ReentryPolicy, key: string, contactId: string | null): string | null => {
+    if (policy === 'always') return null;
+    if (policy === 'once_per_contact') return contactId === null ? null : `${policy}\0${flowId}\0${contactId}`;
+    return `${policy}\0${flowId}\0${key}`;
+  };
+  const taken = new Set<string>();
+  for (const policy of ['once_per_key', 'once_per_contact', 'once_while_active'] as const) {
+    const these = checks.filter((c) => c.policy === policy && mark(c.flowId, policy, c.key, c.contactId) !== null);
+    if (these.length === 0) continue;
+    const flowIds = paddedInList(these.map((c) => c.flowId));
+    if (policy === 'once_per_contact') {
+      const rows = await db
+        .selectFrom('sessions')
+        .select(['flow_id', 'contact_id'])
+        .where('flow_id', 'in', flowIds)
+        .where('contact_id', 'in', paddedInList(these.map((c) => c.contactId)))
+        .execute();
+      for (const r of rows) taken.add(mark(r.flow_id, policy, '', r.contact_id)!);
+    } else {
+      let q = db.selectFrom('sessions').select(['flow_id', 'key']).where('flow_id', 'in', flowIds).where('key', 'in', paddedInList(these.map((c) => c.key)));
+      if (policy === 'once_while_active') q = q.where('status', 'in', [...OPEN_SESSION_STATUSES]);
+      for (const r of await q.execute()) taken.add(mark(r.flow_id, policy, r.key, null)!);
+    }
+  }
+  return checks.map((c) => {
+    const m = mark(c.flowId, c.policy, c.key, c.contactId);
+    if (m === null) return false;
+    if (taken.has(m)) return true;
+    taken.add(m);
+    return false;
+  });
 }
 
 export interface SessionFilters extends ListOptions {
@@ -121,21 +164,18 @@ export interface LogEntry {
 
 export async function appendSessionLogs(db: Kysely<Database>, entries: LogEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await db
-    .insertInto('session_logs')
-    .values(
-      entries.map((e) => ({
-        id: newId('sl'),
-        workspace_id: e.workspace_id,
-        session_id: e.session_id,
-        at: e.at,
-        type: e.type,
-        step_id: e.step_id ?? null,
-        message: e.message,
-        data_json: e.data === undefined ? null : encodeJson(e.data),
-      })),
-    )
-    .execute();
+  const rows = entries.map((e) => ({
+    id: newId('sl'),
+    workspace_id: e.workspace_id,
+    session_id: e.session_id,
+    at: e.at,
+    type: e.type,
+    step_id: e.step_id ?? null,
+    message: e.message,
+    data_json: e.data === undefined ? null : encodeJson(e.data),
+  }));
+  if (deferInsert(db, 'session_logs', rows)) return;
+  await insertChunked(db, 'session_logs', rows);
 }
 
 export async function listSessionLogs(db: Kysely<Database>, sessionId: string): Promise<SessionLogRow[]> {

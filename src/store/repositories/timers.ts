@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, TimerRow } from '../schema.js';
+import { deferSessionTimerDelete } from './write-behind.js';
 
 export interface SessionTimerSpec {
   sessionId: string;
@@ -122,6 +123,12 @@ export async function deleteClaimedTimer(db: Kysely<Database>, id: string, lease
 
 export async function deleteTimer(db: Kysely<Database>, id: string): Promise<void> {
   await db.deleteFrom('timers').where('id', '=', id).execute();
+}
+
+/** Deletes an ended session's timer (at the end of the transaction, with write-behind). */
+export async function deleteSessionTimer(db: Kysely<Database>, sessionId: string): Promise<void> {
+  if (deferSessionTimerDelete(db, sessionId)) return;
+  await deleteTimer(db, sessionId);
 }
 
 /** Moves a claimed timer to `dueAt` and releases the lease (a wait that must go on, a retry). */

@@ -1,0 +1,92 @@
+/**
+ * Write-behind for rows nothing reads inside the transaction that writes them: session log
+ * entries, delivery records, and the deletion of ended sessions' timers. In a transaction opened
+ * with `withWriteBehind`, `appendSessionLogs`, `insertDelivery` and `deleteSessionTimer` queue
+ * their work, and it is done just before the commit, all of a transaction's rows of one table in
+ * one statement (per chunk).
+ *
+ * Why: on PostgreSQL every statement is a round trip (a socket write and a wake-up of both
+ * processes). A group commit of 100 finished reminders wrote 100 delivery rows and 200 log rows in
+ * 300 statements; it now writes them in a handful. Nothing changes for readers: the rows commit with
+ * the same transaction, in the order they were queued (their ids are taken when queued).
+ *
+ * A transaction that has no buffer (every transaction not opened through `withWriteBehind`) writes
+ * at once, as before.
+ */
+import type { Insertable, Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+import { paddedInList } from './in-list.js';
+
+type Deferred = { [T in DeferredTable]: Array<Insertable<Database[T]>> } & { deletedSessionTimers: string[] };
+type DeferredTable = 'session_logs' | 'deliveries';
+
+const buffers = new WeakMap<Kysely<Database>, Deferred>();
+
+/** Rows per multi-row statement, at most; chunks are powers of two so few statement shapes exist. */
+const MAX_CHUNK = 64;
+/** Ids in one `in (…)` list, at most. */
+const MAX_IN = 256;
+
+/** Queues `rows` for the end of `db`'s transaction; returns false when `db` has no buffer (write now). */
+export function deferInsert<T extends DeferredTable>(db: Kysely<Database>, table: T, rows: Array<Insertable<Database[T]>>): boolean {
+  const buffer = buffers.get(db);
+  if (!buffer) return false;
+  (buffer[table] as Array<Insertable<Database[T]>>).push(...rows);
+  return true;
+}
+
+/**
+ * Queues the deletion of an ended session's timer for the end of `db`'s transaction; returns false
+ * when `db` has no buffer. Safe to defer because a session's timer is keyed by the session's id and
+ * nothing writes it again once the session has ended (the runner that ended it stops).
+ */
+export function deferSessionTimerDelete(db: Kysely<Database>, sessionId: string): boolean {
+  const buffer = buffers.get(db);
+  if (!buffer) return false;
+  buffer.deletedSessionTimers.push(sessionId);
+  return true;
+}
+
+/**
+ * Runs `fn` with a write-behind buffer on `trx` (an open transaction) and writes what it queued
+ * before returning. If `fn` throws, the queued rows are dropped with the rest of the transaction.
+ */
+export async function withWriteBehind<T>(trx: Kysely<Database>, fn: () => Promise<T>): Promise<T> {
+  const buffer: Deferred = { session_logs: [], deliveries: [], deletedSessionTimers: [] };
+  buffers.set(trx, buffer);
+  try {
+    const result = await fn();
+    buffers.delete(trx);
+    await insertChunked(trx, 'deliveries', buffer.deliveries);
+    await insertChunked(trx, 'session_logs', buffer.session_logs);
+    for (let i = 0; i < buffer.deletedSessionTimers.length; i += MAX_IN) {
+      await trx.deleteFrom('timers').where('id', 'in', paddedInList(buffer.deletedSessionTimers.slice(i, i + MAX_IN))).execute();
+    }
+    return result;
+  } finally {
+    buffers.delete(trx);
+  }
+}
+
+/**
+ * Inserts `rows` in multi-row statements whose sizes are powers of two (100 rows: 64 + 32 + 4), so
+ * that PostgreSQL's named statements and SQLite's statement cache see a bounded set of shapes.
+ */
+export async function insertChunked<T extends keyof Database & string>(
+  db: Kysely<Database>,
+  table: T,
+  rows: ReadonlyArray<Insertable<Database[T]>>,
+  maxChunk = MAX_CHUNK,
+): Promise<void> {
+  let i = 0;
+  while (i < rows.length) {
+    let size = 1;
+    while (size * 2 <= Math.min(rows.length - i, maxChunk)) size *= 2;
+    // Kysely's generic insert types do not narrow through a table-name parameter.
+    await db
+      .insertInto(table)
+      .values(rows.slice(i, i + size) as never)
+      .execute();
+    i += size;
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Write-behind on both stores: what units queue is written at the end of their transaction, in
+ * power-of-two multi-row statements, and dropped with the transaction when it rolls back.
+ */
+import { InsertQueryNode, ValuesNode } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { appendSessionLogs, listSessionLogs } from '../../src/store/repositories/sessions.js';
+import { insertDelivery } from '../../src/store/repositories/deliveries.js';
+import { deleteSessionTimer, sessionTimerRow } from '../../src/store/repositories/timers.js';
+import { insertChunked, withWriteBehind } from '../../src/store/repositories/write-behind.js';
+import type { DeliveryRow } from '../../src/store/schema.js';
+import { createTestStore, testDialects, type TestStore } from '../helpers/test-store.js';
+
+describe.each(testDialects())('write-behind on %s', (dialect) => {
+  let ts: TestStore;
+  beforeEach(async () => {
+    ts = await createTestStore(dialect);
+  });
+  afterEach(async () => {
+    await ts.cleanup();
+  });
+
+  const log = (session: string, i: number) => ({ workspace_id: 'w', session_id: session, at: 1000 + i, type: 'sent', step_id: 's1', message: `m${i}` });
+  const delivery = (id: string): DeliveryRow => ({
+    id,
+    workspace_id: 'w',
+    session_id: 'ss1',
+    flow_id: 'f',
+    step_id: 's1',
+    channel: 'webhook',
+    attempt: 1,
+    idempotency_key: `${id}.k`,
+    status: 'succeeded',
+    request_json: '{}',
+    response_json: null,
+    error: null,
+    duration_ms: 3,
+    created_at: 1,
+  });
+  const countDeliveries = async () => (await ts.store.db.selectFrom('deliveries').select('id').execute()).length;
+
+  it('writes queued rows at the end of the transaction, not before, in order', async () => {
+    const seenInside = await ts.store.transaction((trx) =>
+      withWriteBehind(trx, async () => {
+        await appendSessionLogs(trx, [log('ss1', 1), log('ss1', 2)]);
+        await insertDelivery(trx, delivery('dl1'));
+        await appendSessionLogs(trx, [log('ss1', 3)]);
+        // Queued, not yet written: the transaction itself does not see them.
+        return { logs: (await listSessionLogs(trx, 'ss1')).length, deliveries: (await trx.selectFrom('deliveries').select('id').execute()).length };
+      }),
+    );
+    expect(seenInside).toEqual({ logs: 0, deliveries: 0 });
+    expect((await listSessionLogs(ts.store.db, 'ss1')).map((l) => l.message)).toEqual(['m1', 'm2', 'm3']);
+    expect(await countDeliveries()).toBe(1);
+  });
+
+  it('drops what was queued when the transaction rolls back', async () => {
+    await expect(
+      ts.store.transaction((trx) =>
+        withWriteBehind(trx, async () => {
+          await appendSessionLogs(trx, [log('ss1', 1)]);
+          await insertDelivery(trx, delivery('dl1'));
+          throw new Error('unit failed');
+        }),
+      ),
+    ).rejects.toThrow('unit failed');
+    expect(await listSessionLogs(ts.store.db, 'ss1')).toEqual([]);
+    expect(await countDeliveries()).toBe(0);
+  });
+
+  it('writes at once in a transaction without a buffer, and outside any transaction', async () => {
+    await ts.store.transaction(async (trx) => {
+      await appendSessionLogs(trx, [log('ss1', 1)]);
+      expect(await listSessionLogs(trx, 'ss1')).toHaveLength(1);
+    });
+    await insertDelivery(ts.store.db, delivery('dl1'));
+    expect(await countDeliveries()).toBe(1);
+  });
+
+  it('deletes ended sessions\' timers at the end of the transaction', async () => {
+    const rows = ['ss1', 'ss2', 'ss3'].map((id) =>
+      sessionTimerRow({ sessionId: id, workspaceId: 'w', flowId: 'f', appointmentId: null, stepId: 's1', seq: 1, dueAt: 5 }, 1),
+    );
+    await insertChunked(ts.store.db, 'timers', rows);
+    await ts.store.transaction((trx) =>
+      withWriteBehind(trx, async () => {
+        await deleteSessionTimer(trx, 'ss1');
+        await deleteSessionTimer(trx, 'ss3');
+        expect(await trx.selectFrom('timers').select('id').execute()).toHaveLength(3);
+      }),
+    );
+    expect((await ts.store.db.selectFrom('timers').select('id').execute()).map((r) => r.id)).toEqual(['ss2']);
+  });
+
+  it('inserts many rows in power-of-two statements', async () => {
+    const statements: number[] = [];
+    const rows = Array.from({ length: 100 }, (_, i) => ({ ...log('ss9', i), id: `sl${String(i).padStart(3, '0')}`, data_json: null }));
+    await insertChunked(
+      ts.store.db.withPlugin({
+        transformQuery: (args) => {
+          if (InsertQueryNode.is(args.node) && args.node.values && ValuesNode.is(args.node.values)) statements.push(args.node.values.values.length);
+          return args.node;
+        },
+        transformResult: async (args) => args.result,
+      }),
+      'session_logs',
+      rows,
+    );
+    expect(statements).toEqual([64, 32, 4]);
+    expect((await listSessionLogs(ts.store.db, 'ss9')).map((l) => l.id)).toEqual(rows.map((r) => r.id));
+  });
+});
