@@ -7,7 +7,7 @@
  * Object bodies are rendered leaf by leaf and serialized afterwards; a leaf that is exactly one
  * `{{ expression }}` keeps the expression's type (a number stays a number).
  */
-import { Liquid } from 'liquidjs';
+import { Context, Liquid, toValueSync, Value, type Template } from 'liquidjs';
 import { DateTime } from 'luxon';
 import { isValidZone } from '../core/appointment-timing.js';
 import { NudgeError } from '../core/errors.js';
@@ -58,6 +58,42 @@ const SINGLE_OUTPUT = /^\s*\{\{-?\s*([^{}]+?)\s*-?\}\}\s*$/;
 
 export type TemplateContext = Record<string, unknown>;
 
+/**
+ * Parsed templates and expressions, per engine: liquidjs caches parsed files, not strings, and a
+ * flow renders the same few strings for every session. Bounded: a full cache starts over.
+ */
+const MAX_PARSED = 2000;
+const parsedTemplates = new Map<Liquid, Map<string, Template[]>>(Object.values(engines).map((e) => [e, new Map()]));
+const parsedValues = new Map<string, Value>();
+
+function parsed(engine: Liquid, template: string): Template[] {
+  const cache = parsedTemplates.get(engine)!;
+  let templates = cache.get(template);
+  if (!templates) {
+    if (cache.size >= MAX_PARSED) cache.clear();
+    cache.set(template, (templates = engine.parse(template)));
+  }
+  return templates;
+}
+
+/**
+ * Rendering is synchronous (every filter Nudge registers is): liquidjs's asynchronous mode costs a
+ * promise per node, which was a fifth of a reminder's CPU.
+ */
+function render(mode: OutputMode, template: string, context: TemplateContext): string {
+  const engine = engines[mode];
+  return engine.renderSync(parsed(engine, template), context) as string;
+}
+
+function evalExpression(expression: string, context: TemplateContext): unknown {
+  let value = parsedValues.get(expression);
+  if (!value) {
+    if (parsedValues.size >= MAX_PARSED) parsedValues.clear();
+    parsedValues.set(expression, (value = new Value(expression, engines.text)));
+  }
+  return toValueSync(value.value(new Context(context, engines.text.options, { sync: true }, { liquid: engines.text }), false));
+}
+
 /** Renders one template string; `path` names the field in errors (`steps[0].email.subject`). */
 export async function renderString(
   template: string,
@@ -65,9 +101,13 @@ export async function renderString(
   mode: OutputMode,
   path: string,
 ): Promise<string> {
+  return renderStringSync(template, context, mode, path);
+}
+
+export function renderStringSync(template: string, context: TemplateContext, mode: OutputMode, path: string): string {
   if (!template.includes('{')) return template;
   try {
-    return await engines[mode].parseAndRender(template, context);
+    return render(mode, template, context);
   } catch (error) {
     throw new TemplateError((error as Error).message, path, error);
   }
@@ -75,24 +115,26 @@ export async function renderString(
 
 /** Renders every string inside a JSON-like value. */
 export async function renderValue(value: unknown, context: TemplateContext, path: string): Promise<unknown> {
+  return renderValueSync(value, context, path);
+}
+
+function renderValueSync(value: unknown, context: TemplateContext, path: string): unknown {
   if (typeof value === 'string') {
     const single = SINGLE_OUTPUT.exec(value);
     if (single?.[1] && !single[1].includes('|')) {
       try {
-        const v = await engines.text.evalValue(single[1], context);
+        const v = evalExpression(single[1], context);
         return v === undefined ? null : v;
       } catch (error) {
         throw new TemplateError((error as Error).message, path, error);
       }
     }
-    return renderString(value, context, 'text', path);
+    return renderStringSync(value, context, 'text', path);
   }
-  if (Array.isArray(value)) {
-    return Promise.all(value.map((v, i) => renderValue(v, context, `${path}[${i}]`)));
-  }
+  if (Array.isArray(value)) return value.map((v, i) => renderValueSync(v, context, `${path}[${i}]`));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = await renderValue(v, context, `${path}.${k}`);
+    for (const [k, v] of Object.entries(value)) out[k] = renderValueSync(v, context, `${path}.${k}`);
     return out;
   }
   return value;
