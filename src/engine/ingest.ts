@@ -10,7 +10,7 @@ import type { AppointmentRow, ContactRow, Database, EventRow, Workspace } from '
 import { applyAppointmentChange, type AppointmentApplyResult } from '../store/repositories/appointments.js';
 import { upsertContact } from '../store/repositories/contacts.js';
 import { findEventByKey, insertEvent } from '../store/repositories/events.js';
-import { listActiveFlowDefinitions } from '../store/repositories/flows.js';
+import { listActiveFlows } from '../store/repositories/flows.js';
 import { newId } from '../store/repositories/ids.js';
 import { encodeJson, isUniqueViolation } from '../store/repositories/json.js';
 import { endOpenSessions } from '../store/repositories/sessions.js';
@@ -79,14 +79,28 @@ export async function ingestEvents(
   return results;
 }
 
-async function loadActiveFlows(ctx: EngineContext, db: Kysely<Database>, workspaceId: string): Promise<ActiveFlow[]> {
-  const rows = await listActiveFlowDefinitions(db, workspaceId);
-  const out: ActiveFlow[] = [];
-  for (const row of rows) {
-    const loaded = await ctx.flows.get(db, row.id, row.version, row.definition_json);
-    out.push({ flow: row, version: row.version, compiled: loaded.compiled });
+/**
+ * The workspace's active flows, compiled. Read once per transaction: a group commit of many
+ * requests of one workspace reads them once, and nothing in an ingest transaction changes them.
+ */
+const activeFlowsByTransaction = new WeakMap<Kysely<Database>, Map<string, Promise<ActiveFlow[]>>>();
+
+function loadActiveFlows(ctx: EngineContext, db: Kysely<Database>, workspaceId: string): Promise<ActiveFlow[]> {
+  let byWorkspace = activeFlowsByTransaction.get(db);
+  if (!byWorkspace) activeFlowsByTransaction.set(db, (byWorkspace = new Map()));
+  let flows = byWorkspace.get(workspaceId);
+  if (!flows) {
+    flows = (async () => {
+      const out: ActiveFlow[] = [];
+      for (const row of await listActiveFlows(db, workspaceId)) {
+        const loaded = await ctx.flows.get(db, row.id, row.version);
+        out.push({ flow: row, version: row.version, compiled: loaded.compiled });
+      }
+      return out;
+    })();
+    byWorkspace.set(workspaceId, flows);
   }
-  return out;
+  return flows;
 }
 
 async function ingestOne(
