@@ -9,6 +9,7 @@ import type { AppointmentRow } from '../store/schema.js';
 import type { BatchReader } from './batch-reader.js';
 import type { FlowCache } from './flow-cache.js';
 import type { GroupCommitter } from './group-commit.js';
+import type { SessionEndBatcher } from './session-ends.js';
 import type { EngineMetrics } from './metrics.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { SecretBox } from './secrets.js';
@@ -44,6 +45,8 @@ export interface EngineContext {
    * arrive while a commit runs share the next transaction (group-commit.ts).
    */
   commits: GroupCommitter;
+  /** Sessions' last commits, batched (session-ends.ts). */
+  sessionEnds: SessionEndBatcher;
   /** Appointments read by id, coalesced per turn of the event loop (the re-read before a send). */
   appointments: BatchReader<AppointmentRow>;
   /** Tells this process's scheduler, and through the store other processes, that work is due at `dueAt`. */

@@ -25,6 +25,7 @@ import { createMetrics, registerStateGauges } from './metrics.js';
 import { BatchReader } from './batch-reader.js';
 import { paddedInList } from '../store/repositories/in-list.js';
 import { GroupCommitter } from './group-commit.js';
+import { SessionEndBatcher } from './session-ends.js';
 import { Scheduler } from './scheduler.js';
 
 export interface Engine {
@@ -83,6 +84,7 @@ export async function createEngine(config: Readonly<Config>, options: EngineOpti
     builtinChannels({ now: () => clock.now(), endpoints: config.channelEndpoints }).map((module) => withOutboundGuard(module, outbound)),
   );
   const secretBox = createSecretBox(await loadSecretKey(config.secretKey, config.dataDir));
+  const commits = new GroupCommitter(store, 256, Math.max(1, store.capabilities.connections - 2));
   const ctx: EngineContext = {
     store,
     config,
@@ -97,7 +99,8 @@ export async function createEngine(config: Readonly<Config>, options: EngineOpti
     random: options.random ?? Math.random,
     // Two connections stay free for reads and claims (bench:drain, PostgreSQL, pool 10: 170
     // reminders/s with one group at a time, 214 with 4, 270 with 8).
-    commits: new GroupCommitter(store, 256, Math.max(1, store.capabilities.connections - 2)),
+    commits,
+    sessionEnds: new SessionEndBatcher(commits),
     appointments: new BatchReader(
       (ids) => store.db.selectFrom('appointments').selectAll().where('id', 'in', paddedInList(ids)).execute(),
       (row) => row.id,

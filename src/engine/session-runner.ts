@@ -295,43 +295,44 @@ export class SessionRunner {
     const effect = outcome.type === 'next' ? outcome.effect : undefined;
 
     let held = false;
-    const committed = await this.ctx.commits.run(async (trx) => {
-      held = false;
-      if (outcome.delivery) await insertDelivery(trx, outcome.delivery);
-      if (!(await updateSessionIfAt(trx, s.id, s.seq, finalPatch))) return false;
-      if (timer !== 'delete') {
-        // Paused while this run was under way: the next timer is written held, and the run stops.
-        const flow = await trx.selectFrom('flows').select('status').where('id', '=', s.flow_id).executeTakeFirst();
-        held = flow?.status === 'paused';
-      }
-      if (effect) await effect(trx);
-      await appendSessionLogs(
-        trx,
-        logs.map((l) => ({ ...l, workspace_id: s.workspace_id, session_id: s.id, at: now })),
-      );
-      if (timer === 'delete') {
-        await deleteSessionTimer(trx, s.id);
-      } else {
-        const next = { ...s, ...finalPatch };
-        await putSessionTimer(
-          trx,
-          {
-            sessionId: s.id,
-            workspaceId: s.workspace_id,
-            flowId: s.flow_id,
-            appointmentId: s.appointment_id,
-            stepId: next.step_id!,
-            seq,
-            dueAt: timer === 'lease' ? now : timer.dueAt,
-            anchor: timer !== 'lease' && timer.gate && this.isAppointmentWait(next.step_id) ? timer.gate : null,
-            lease: timer === 'lease' && !held ? { owner: this.owner, until: now + this.ctx.config.worker.leaseMs } : null,
-            held,
-          },
-          now,
-        );
-      }
-      return true;
-    });
+    const entries = logs.map((l) => ({ ...l, workspace_id: s.workspace_id, session_id: s.id, at: now }));
+    const committed =
+      timer === 'delete' && !effect
+        ? await this.ctx.sessionEnds.end({ sessionId: s.id, expectSeq: s.seq, patch: finalPatch, now, delivery: outcome.delivery, logs: entries })
+        : await this.ctx.commits.run(async (trx) => {
+            held = false;
+            if (outcome.delivery) await insertDelivery(trx, outcome.delivery);
+            if (!(await updateSessionIfAt(trx, s.id, s.seq, finalPatch))) return false;
+            if (timer !== 'delete') {
+              // Paused while this run was under way: the next timer is written held, and the run stops.
+              const flow = await trx.selectFrom('flows').select('status').where('id', '=', s.flow_id).executeTakeFirst();
+              held = flow?.status === 'paused';
+            }
+            if (effect) await effect(trx);
+            await appendSessionLogs(trx, entries);
+            if (timer === 'delete') {
+              await deleteSessionTimer(trx, s.id);
+            } else {
+              const next = { ...s, ...finalPatch };
+              await putSessionTimer(
+                trx,
+                {
+                  sessionId: s.id,
+                  workspaceId: s.workspace_id,
+                  flowId: s.flow_id,
+                  appointmentId: s.appointment_id,
+                  stepId: next.step_id!,
+                  seq,
+                  dueAt: timer === 'lease' ? now : timer.dueAt,
+                  anchor: timer !== 'lease' && timer.gate && this.isAppointmentWait(next.step_id) ? timer.gate : null,
+                  lease: timer === 'lease' && !held ? { owner: this.owner, until: now + this.ctx.config.worker.leaseMs } : null,
+                  held,
+                },
+                now,
+              );
+            }
+            return true;
+          });
     if (!committed) {
       this.ctx.logger.info({ session: s.id, step: s.step_id }, 'session changed while running; dropping this run');
       return false;

@@ -1,0 +1,124 @@
+/**
+ * Ending sessions in batches. When many sessions reach their end at about the same time (a burst
+ * of reminders, each one step), their last commits are alike: record the delivery, mark the
+ * session ended if it is still at the sequence the runner saw, log it, drop its timer. This makes
+ * them one unit of the group commit, with one guarded UPDATE for every run of sessions ending the
+ * same way (same status, reason and fields), instead of one UPDATE each.
+ *
+ * Same guarantees as one commit per session: the UPDATE is guarded by each session's `seq`
+ * (`(id, seq) in (…)`), and only sessions it changed get their log entries and lose their timer;
+ * the delivery is recorded either way. `ended_at` and `updated_at` are those of the latest end in
+ * the run (they differ by the few milliseconds the batch gathered over).
+ */
+import type { Kysely } from 'kysely';
+import type { Database, DeliveryRow, SessionRow } from '../store/schema.js';
+import { insertDelivery } from '../store/repositories/deliveries.js';
+import { appendSessionLogs, type LogEntry } from '../store/repositories/sessions.js';
+import { deleteSessionTimer } from '../store/repositories/timers.js';
+import type { GroupCommitter } from './group-commit.js';
+
+export interface SessionEnd {
+  sessionId: string;
+  /** The session's `seq` when the runner read it: the end applies only if it is still that. */
+  expectSeq: number;
+  /** The session's new fields; `seq`, `ended_at` and `updated_at` are set by the batch. */
+  patch: Partial<SessionRow>;
+  now: number;
+  delivery?: DeliveryRow | undefined;
+  logs: LogEntry[];
+}
+
+interface Pending {
+  end: SessionEnd;
+  resolve: (applied: boolean) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Most sessions in one guarded UPDATE (each is two parameters). */
+const MAX_PER_UPDATE = 256;
+
+export class SessionEndBatcher {
+  private pending: Pending[] = [];
+  private submitted = false;
+
+  constructor(private readonly commits: GroupCommitter) {}
+
+  /** Commits `end`, with whatever other ends are waiting when its transaction runs; resolves to whether it applied. */
+  end(end: SessionEnd): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ end, resolve, reject });
+      if (!this.submitted) this.submit();
+    });
+  }
+
+  private submit(): void {
+    this.submitted = true;
+    // The batch is taken when the group commit runs this unit, so it holds every end that arrived
+    // meanwhile; a re-run of the unit (its group failed) runs the same batch again.
+    let batch: Pending[] | null = null;
+    this.commits
+      .run((trx) => {
+        if (batch === null) {
+          batch = this.pending;
+          this.pending = [];
+          this.submitted = false;
+        }
+        return endSessions(
+          trx,
+          batch.map((p) => p.end),
+        );
+      })
+      .then(
+        (applied) => batch?.forEach((p, i) => p.resolve(applied[i] ?? false)),
+        (error: unknown) => batch?.forEach((p) => p.reject(error)),
+      );
+  }
+}
+
+/** Applies `ends` in the caller's transaction; returns, for each, whether the session was still at its `expectSeq`. */
+export async function endSessions(trx: Kysely<Database>, ends: readonly SessionEnd[]): Promise<boolean[]> {
+  for (const e of ends) if (e.delivery) await insertDelivery(trx, e.delivery);
+  // Sessions ending the same way share an UPDATE.
+  const runs = new Map<string, SessionEnd[]>();
+  for (const e of ends) {
+    const { seq: _seq, ended_at: _ended, updated_at: _updated, ...same } = e.patch;
+    const key = JSON.stringify(Object.entries(same).sort(([a], [b]) => a.localeCompare(b)));
+    let run = runs.get(key);
+    if (!run) runs.set(key, (run = []));
+    run.push(e);
+  }
+  const applied = new Set<string>();
+  for (const run of runs.values()) {
+    const { seq: _seq, ended_at: _ended, updated_at: _updated, ...same } = run[0]!.patch;
+    for (let i = 0; i < run.length; i += MAX_PER_UPDATE) {
+      const chunk = run.slice(i, i + MAX_PER_UPDATE);
+      const at = Math.max(...chunk.map((e) => e.now));
+      const pairs = paddedPairs(chunk.map((e) => [e.sessionId, e.expectSeq] as const));
+      const rows = await trx
+        .updateTable('sessions')
+        .set((eb) => ({ ...same, ended_at: at, updated_at: at, seq: eb('seq', '+', 1) }))
+        .where((eb) => eb(eb.refTuple('id', 'seq'), 'in', pairs.map(([id, seq]) => eb.tuple(id, seq))))
+        .returning('id')
+        .execute();
+      for (const r of rows) applied.add(r.id);
+    }
+  }
+  const results: boolean[] = [];
+  for (const e of ends) {
+    const ok = applied.has(e.sessionId);
+    results.push(ok);
+    if (!ok) continue;
+    await appendSessionLogs(trx, e.logs);
+    await deleteSessionTimer(trx, e.sessionId);
+  }
+  return results;
+}
+
+/** `(id, seq)` pairs padded to a power of two by repeating the first, to bound the statement shapes. */
+function paddedPairs(pairs: ReadonlyArray<readonly [string, number]>): Array<readonly [string, number]> {
+  const out = [...pairs];
+  let size = 1;
+  while (size < out.length) size *= 2;
+  while (out.length < size) out.push(out[0]!);
+  return out;
+}
