@@ -1,3 +1,4 @@
+import { Liquid } from 'liquidjs';
 import { describe, expect, it } from 'vitest';
 import { renderString, renderValue } from './templates.js';
 
@@ -34,5 +35,45 @@ describe('templates', () => {
 
   it('names the field in a template error', async () => {
     await expect(renderString('{{ x | nosuch }}', context, 'text', 'steps[0].email.subject')).rejects.toThrow(/^steps\[0\]\.email\.subject: /);
+  });
+
+  it('reads a lone property path exactly as liquidjs does', async () => {
+    const liquid = new Liquid({ ownPropertyOnly: true, strictFilters: true });
+    const data = {
+      contact: { first_name: 'Ada', tags: ['vip', 'new'], attributes: { tier: 'gold', nested: { n: 0 } }, nothing: null },
+      appointment: { quantity: 3, service_name: 'Cut', list: [] as unknown[] },
+      withSize: { size: 'own size' },
+      dropLike: { toLiquid: () => ({ name: 'from toLiquid' }) },
+      fn: { call: () => 'called' },
+    };
+    const expressions = [
+      'contact.first_name',
+      'contact.tags',
+      'contact.tags.size',
+      'contact.tags.first',
+      'contact.tags.last',
+      'contact.first_name.size',
+      'contact.attributes.tier',
+      'contact.attributes.nested.n',
+      'contact.nothing',
+      'contact.nothing.deeper',
+      'contact.missing',
+      'contact.missing.deeper',
+      'missing',
+      'appointment.quantity',
+      'appointment.list.size',
+      'appointment.list.first',
+      'withSize.size',
+      'dropLike.name',
+      'fn.call',
+      'contact.constructor',
+      'contact.toString',
+      'contact.__proto__',
+      'contact.hasOwnProperty',
+    ];
+    for (const e of expressions) {
+      const expected = liquid.evalValueSync(e, data) as unknown;
+      expect(await renderValue(`{{ ${e} }}`, data, 'x'), e).toEqual(expected === undefined ? null : expected);
+    }
   });
 });

@@ -85,7 +85,36 @@ function render(mode: OutputMode, template: string, context: TemplateContext): s
   return engine.renderSync(parsed(engine, template), context) as string;
 }
 
+const PROPERTY_PATH = /^[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*$/;
+const NOT_SIMPLE = Symbol('not simple');
+const LIQUID_PROPERTIES = new Set(['size', 'first', 'last']);
+
+/**
+ * `contact.first_name`: a plain path through plain data, read as liquidjs would read it (own
+ * properties only; a missing one is undefined), without building a liquidjs context. Anything
+ * else (`size`, `first`, `last`, functions, `toLiquid`, stepping into a primitive) is left to
+ * liquidjs.
+ */
+function readPath(expression: string, context: TemplateContext): unknown {
+  let value: unknown = context;
+  for (const key of expression.split('.')) {
+    if (value === null || value === undefined) return value;
+    if (typeof value !== 'object' || typeof (value as { toLiquid?: unknown }).toLiquid === 'function') return NOT_SIMPLE;
+    if (!Object.prototype.hasOwnProperty.call(value, key)) {
+      if (LIQUID_PROPERTIES.has(key)) return NOT_SIMPLE;
+      return undefined;
+    }
+    value = (value as Record<string, unknown>)[key];
+    if (typeof value === 'function') return NOT_SIMPLE;
+  }
+  return value;
+}
+
 function evalExpression(expression: string, context: TemplateContext): unknown {
+  if (PROPERTY_PATH.test(expression)) {
+    const simple = readPath(expression, context);
+    if (simple !== NOT_SIMPLE) return simple;
+  }
   let value = parsedValues.get(expression);
   if (!value) {
     if (parsedValues.size >= MAX_PARSED) parsedValues.clear();
