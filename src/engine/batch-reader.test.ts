@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { describe, expect, it } from 'vitest';
 import { BatchReader } from './batch-reader.js';
 
@@ -38,5 +39,19 @@ describe('BatchReader', () => {
     const results = await Promise.allSettled(['x', 'y', 'bad', 'z'].map((id) => reader.get(id)));
     expect(loads).toEqual([['x', 'y'], ['bad', 'z']]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected']);
+  });
+
+  it('loads in the async context it was made in, not in the first caller\'s (a transaction\'s, say)', async () => {
+    const scope = new AsyncLocalStorage<string>();
+    const seen: Array<string | undefined> = [];
+    const reader = new BatchReader<Row>(
+      async (ids) => {
+        seen.push(scope.getStore());
+        return ids.map((id) => ({ id, n: 1 }));
+      },
+      (r) => r.id,
+    );
+    await scope.run('inside a transaction', () => reader.get('a'));
+    expect(seen).toEqual([undefined]);
   });
 });

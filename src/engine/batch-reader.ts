@@ -1,3 +1,5 @@
+import { AsyncResource } from 'node:async_hooks';
+
 /**
  * Reads by id, coalesced: every `get` asked for in the same turn of the event loop is answered by
  * one `in (…)` statement at the end of that turn (the DataLoader pattern, without its cache: each
@@ -8,6 +10,11 @@
  * ends, which is after every caller asked.
  */
 export class BatchReader<V> {
+  /**
+   * Runs in the async context the reader was made in (an engine's, outside any transaction), not
+   * in that of whichever caller came first: SQLite's store refuses its pool inside a transaction.
+   */
+  private readonly flushLater = AsyncResource.bind(() => void this.flush());
   private pending = new Map<string, Array<{ resolve: (v: V | undefined) => void; reject: (e: unknown) => void }>>();
   private scheduled = false;
 
@@ -26,7 +33,7 @@ export class BatchReader<V> {
       waiters.push({ resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => void this.flush());
+        setImmediate(this.flushLater);
       }
     });
   }

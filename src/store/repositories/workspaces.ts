@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { NudgeError, NotFoundError } from '../../core/errors.js';
 import type { ApiKeyRow, Database, Workspace } from '../schema.js';
 import { newId } from './ids.js';
+import { paddedInList } from './in-list.js';
 
 /** Flow limits per plan, from Sesami's plans (Small 1, Pro 6, Advanced 9). */
 export const PLAN_FLOW_LIMITS: Record<string, number> = { small: 1, pro: 6, advanced: 9 };
@@ -113,13 +114,14 @@ export async function revokeApiKey(db: Kysely<Database>, idOrPrefix: string, now
 }
 
 /** The workspace a live key belongs to, or undefined for an unknown or revoked key. */
-export async function findWorkspaceByApiKey(db: Kysely<Database>, key: string): Promise<Workspace | undefined> {
-  const row = await db
+/** The workspaces of these key hashes (unrevoked keys only), each row with the hash it was found by. */
+export async function findWorkspacesByKeyHashes(db: Kysely<Database>, hashes: string[]): Promise<Array<Workspace & { key_hash: string }>> {
+  return db
     .selectFrom('api_keys')
     .innerJoin('workspaces', 'workspaces.id', 'api_keys.workspace_id')
     .selectAll('workspaces')
-    .where('api_keys.key_hash', '=', hashApiKey(key))
+    .select('api_keys.key_hash')
+    .where('api_keys.key_hash', 'in', paddedInList(hashes))
     .where('api_keys.revoked_at', 'is', null)
-    .executeTakeFirst();
-  return row;
+    .execute();
 }
