@@ -29,7 +29,15 @@ export const TRIGGERABLE_STATUSES = new Set(['booked', 'checked_in', 'completed'
  */
 export async function syncAppointmentTriggers(
   db: Kysely<Database>,
-  args: { workspace: Workspace; appointment: AppointmentRow; contact: ContactRow | undefined; flows: ActiveFlow[]; now: number },
+  args: {
+    workspace: Workspace;
+    appointment: AppointmentRow;
+    contact: ContactRow | undefined;
+    flows: ActiveFlow[];
+    now: number;
+    /** The appointment was created by this transaction: no session can be keyed on it yet. */
+    created?: boolean;
+  },
 ): Promise<number | null> {
   const { workspace, appointment, contact, now } = args;
   let earliest: number | null = null;
@@ -60,7 +68,11 @@ export async function syncAppointmentTriggers(
       event: undefined,
       now,
     });
-    if (await reentryBlocked(db, active.flow.id, active.compiled.reentry, key, contact?.id ?? null)) {
+    // The default key of an appointment-time session names the appointment (its external id), and
+    // appointments are never deleted: a new one cannot have a session under that key yet.
+    const keyedOnNewAppointment =
+      args.created === true && active.compiled.sessionKey === null && (active.compiled.reentry === 'once_per_key' || active.compiled.reentry === 'once_while_active');
+    if (!keyedOnNewAppointment && (await reentryBlocked(db, active.flow.id, active.compiled.reentry, key, contact?.id ?? null))) {
       await deleteTimer(db, id);
       continue;
     }

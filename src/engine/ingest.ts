@@ -162,7 +162,7 @@ async function ingestOne(
         canceled = await endOpenSessions(trx, { appointment_id: appointment.id }, 'canceled', 'appointment canceled', now);
       } else {
         if (change.moved) keep(await moveAnchoredWaits(trx, { workspace, appointment, contact, now }));
-        keep(await syncAppointmentTriggers(trx, { workspace, appointment, contact, flows, now }));
+        keep(await syncAppointmentTriggers(trx, { workspace, appointment, contact, flows, now, created: change.previous === undefined }));
       }
     }
   }

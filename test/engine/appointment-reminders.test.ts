@@ -374,6 +374,24 @@ describe.each(testDialects())('appointment reminders on %s', (dialect) => {
     expect((await h.api('GET', '/v1/sessions')).body.data).toHaveLength(2);
   });
 
+  it('starts one session when the same event is posted twice at once, or twice in one batch', async () => {
+    await activeFlow({ name: 'confirm', trigger: { event: 'appointment.created' }, steps: [{ webhook: { url: `${receiver.url}/c` } }] });
+    const event = appointmentEvent('appointment.created', 'a20', iso(T0 + 5 * H), { idempotency_key: 'booking-a20-created' });
+    // Both requests land in one group commit: the second must see the first's event, not yet written.
+    const [first, second] = await Promise.all([h.api('POST', '/v1/events', event), h.api('POST', '/v1/events', event)]);
+    expect([first.status, second.status].sort()).toEqual([200, 202]);
+    const batchEvent = appointmentEvent('appointment.created', 'a21', iso(T0 + 5 * H), { idempotency_key: 'booking-a21-created' });
+    const batch = await h.api('POST', '/v1/events/batch', { events: [batchEvent, batchEvent] });
+    expect(batch.status, JSON.stringify(batch.body)).toBe(202);
+    const results = batch.body.data as Array<{ duplicate: boolean; event_id: string }>;
+    expect(results.map((r) => r.duplicate)).toEqual([false, true]);
+    expect(results[1]!.event_id).toBe(results[0]!.event_id);
+    await h.drain();
+    expect(receiver.requests).toHaveLength(2);
+    const events = await h.engine.ctx.store.db.selectFrom('events').select('idempotency_key').execute();
+    expect(events.map((e) => e.idempotency_key).sort()).toEqual(['booking-a20-created', 'booking-a21-created']);
+  });
+
   it('ignores an appointment event older than the last one applied', async () => {
     await activeFlow(reminderFlow(receiver.url));
     await send(appointmentEvent('appointment.created', 'a12', iso(T0 + 30 * H), { occurred_at: iso(T0 - 1000) }));

@@ -3,8 +3,12 @@ import { NotFoundError } from '../../core/errors.js';
 import type { Database, EventRow } from '../schema.js';
 import type { ListOptions } from './contacts.js';
 import { decodeJson } from './json.js';
+import { deferInsert, queuedRows } from './write-behind.js';
 
 export async function findEventByKey(db: Kysely<Database>, workspaceId: string, key: string): Promise<EventRow | undefined> {
+  // An event this transaction stored is still in the write-behind queue.
+  const queued = queuedRows(db, 'events').find((e) => e.workspace_id === workspaceId && e.idempotency_key === key);
+  if (queued) return queued as EventRow;
   return db
     .selectFrom('events')
     .selectAll()
@@ -13,7 +17,9 @@ export async function findEventByKey(db: Kysely<Database>, workspaceId: string, 
     .executeTakeFirst();
 }
 
+/** Stores an event (at the end of the transaction, with write-behind; `findEventByKey` sees it at once). */
 export async function insertEvent(db: Kysely<Database>, row: EventRow): Promise<void> {
+  if (deferInsert(db, 'events', [row])) return;
   await db.insertInto('events').values(row).execute();
 }
 

@@ -1,6 +1,7 @@
 /**
  * Write-behind for rows nothing reads inside the transaction that writes them: session log
- * entries, delivery records, and the deletion of ended sessions' timers. In a transaction opened
+ * entries, delivery records, and the deletion of ended sessions' timers; and events, whose one
+ * read in an ingest transaction (the idempotency-key lookup) looks in the queue first. In a transaction opened
  * with `withWriteBehind`, `appendSessionLogs`, `insertDelivery` and `deleteSessionTimer` queue
  * their work, and it is done just before the commit, all of a transaction's rows of one table in
  * one statement (per chunk).
@@ -18,7 +19,7 @@ import type { Database } from '../schema.js';
 import { paddedInList } from './in-list.js';
 
 type Deferred = { [T in DeferredTable]: Array<Insertable<Database[T]>> } & { deletedSessionTimers: string[] };
-type DeferredTable = 'session_logs' | 'deliveries';
+type DeferredTable = 'session_logs' | 'deliveries' | 'events';
 
 const buffers = new WeakMap<Kysely<Database>, Deferred>();
 
@@ -33,6 +34,11 @@ export function deferInsert<T extends DeferredTable>(db: Kysely<Database>, table
   if (!buffer) return false;
   (buffer[table] as Array<Insertable<Database[T]>>).push(...rows);
   return true;
+}
+
+/** Rows of `table` queued in `db`'s transaction and not yet written (empty without a buffer). */
+export function queuedRows<T extends DeferredTable>(db: Kysely<Database>, table: T): ReadonlyArray<Insertable<Database[T]>> {
+  return (buffers.get(db)?.[table] as Array<Insertable<Database[T]>> | undefined) ?? [];
 }
 
 /**
@@ -52,11 +58,12 @@ export function deferSessionTimerDelete(db: Kysely<Database>, sessionId: string)
  * before returning. If `fn` throws, the queued rows are dropped with the rest of the transaction.
  */
 export async function withWriteBehind<T>(trx: Kysely<Database>, fn: () => Promise<T>): Promise<T> {
-  const buffer: Deferred = { session_logs: [], deliveries: [], deletedSessionTimers: [] };
+  const buffer: Deferred = { session_logs: [], deliveries: [], events: [], deletedSessionTimers: [] };
   buffers.set(trx, buffer);
   try {
     const result = await fn();
     buffers.delete(trx);
+    await insertChunked(trx, 'events', buffer.events, 32);
     await insertChunked(trx, 'deliveries', buffer.deliveries);
     await insertChunked(trx, 'session_logs', buffer.session_logs);
     for (let i = 0; i < buffer.deletedSessionTimers.length; i += MAX_IN) {
