@@ -5,7 +5,7 @@ import type { EmailInput } from '../channels/email/email-channel.js';
 import type { WebhookInput } from '../channels/webhook/webhook-channel.js';
 import type { Config } from '../config.js';
 import type { Store } from '../store/store.js';
-import type { AppointmentRow } from '../store/schema.js';
+import type { AppointmentRow, ContactRow, EventRow } from '../store/schema.js';
 import type { BatchReader } from './batch-reader.js';
 import type { FlowCache } from './flow-cache.js';
 import type { GroupCommitter } from './group-commit.js';
@@ -47,8 +47,10 @@ export interface EngineContext {
   commits: GroupCommitter;
   /** Sessions' last commits, batched (session-ends.ts). */
   sessionEnds: SessionEndBatcher;
-  /** Appointments read by id, coalesced per turn of the event loop (the re-read before a send). */
+  /** Rows read by id outside transactions, coalesced per turn of the event loop (batch-reader.ts). */
   appointments: BatchReader<AppointmentRow>;
+  contacts: BatchReader<ContactRow>;
+  events: BatchReader<EventRow>;
   /** Tells this process's scheduler, and through the store other processes, that work is due at `dueAt`. */
   wake(dueAt: number): void;
 }

@@ -84,6 +84,7 @@ export async function createEngine(config: Readonly<Config>, options: EngineOpti
     builtinChannels({ now: () => clock.now(), endpoints: config.channelEndpoints }).map((module) => withOutboundGuard(module, outbound)),
   );
   const secretBox = createSecretBox(await loadSecretKey(config.secretKey, config.dataDir));
+  const byId = (row: { id: string }) => row.id;
   const commits = new GroupCommitter(store, 256, Math.max(1, store.capabilities.connections - 2));
   const ctx: EngineContext = {
     store,
@@ -101,10 +102,9 @@ export async function createEngine(config: Readonly<Config>, options: EngineOpti
     // reminders/s with one group at a time, 214 with 4, 270 with 8).
     commits,
     sessionEnds: new SessionEndBatcher(commits),
-    appointments: new BatchReader(
-      (ids) => store.db.selectFrom('appointments').selectAll().where('id', 'in', paddedInList(ids)).execute(),
-      (row) => row.id,
-    ),
+    appointments: new BatchReader((ids) => store.db.selectFrom('appointments').selectAll().where('id', 'in', paddedInList(ids)).execute(), byId),
+    contacts: new BatchReader((ids) => store.db.selectFrom('contacts').selectAll().where('id', 'in', paddedInList(ids)).execute(), byId),
+    events: new BatchReader((ids) => store.db.selectFrom('events').selectAll().where('id', 'in', paddedInList(ids)).execute(), byId),
     wake(dueAt: number) {
       scheduler?.wake(dueAt);
       if (store.capabilities.listenNotify) {

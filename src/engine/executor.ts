@@ -31,23 +31,29 @@ const DUE_TOLERANCE_MS = 5;
 export const MAX_CLAIMS = 10;
 
 /**
- * What fired trigger timers read (flow, appointment, contact, workspace), read for a claimed batch
- * in four statements instead of four per timer. Safe to read at claim time: a cancel or move that
- * lands after it is caught by the timer's guarded delete and by the re-read just before sending.
+ * What the timers of a claimed batch read, read for the whole batch in one statement per table
+ * instead of one each: the sessions of session timers; the flows, appointments, contacts and
+ * workspaces of trigger timers (and the flows and workspaces of those sessions). Safe to read at
+ * claim time: a cancel or move that lands after it is caught by the timer's guarded delete, the
+ * sessions' `seq` guard, and the re-read just before sending.
  */
 export interface TriggerRows {
   flows: Map<string, FlowRow>;
   appointments: Map<string, AppointmentRow>;
   contacts: Map<string, ContactRow>;
   workspaces: Map<string, Workspace>;
+  sessions: Map<string, SessionRow>;
 }
 
-/** Reads the rows of a batch's trigger timers, or null when fewer than two (one by one is as cheap). */
+/** Reads the rows of a batch's timers, or null when fewer than two (one by one is as cheap). */
 export async function readTriggerRows(ctx: EngineContext, timers: readonly TimerRow[]): Promise<TriggerRows | null> {
   const triggers = timers.filter((t) => t.kind === 'trigger');
-  if (triggers.length < 2) return null;
+  const sessionTimers = timers.filter((t) => t.kind === 'session' && t.session_id !== null);
+  if (triggers.length + sessionTimers.length < 2) return null;
   const db = ctx.store.db;
-  const flowIds = paddedInList(triggers.map((t) => t.flow_id));
+  const sessionIds = paddedInList(sessionTimers.map((t) => t.session_id));
+  const sessions = sessionIds.length ? await db.selectFrom('sessions').selectAll().where('id', 'in', sessionIds).execute() : [];
+  const flowIds = paddedInList([...triggers.map((t) => t.flow_id), ...sessions.map((s) => s.flow_id)]);
   const appointmentIds = paddedInList(triggers.map((t) => t.appointment_id));
   const flows = flowIds.length ? await db.selectFrom('flows').selectAll().where('id', 'in', flowIds).execute() : [];
   const appointments = appointmentIds.length ? await db.selectFrom('appointments').selectAll().where('id', 'in', appointmentIds).execute() : [];
@@ -56,9 +62,8 @@ export async function readTriggerRows(ctx: EngineContext, timers: readonly Timer
   const contacts = contactIds.length ? await db.selectFrom('contacts').selectAll().where('id', 'in', contactIds).execute() : [];
   const workspaces = workspaceIds.length ? await db.selectFrom('workspaces').selectAll().where('id', 'in', workspaceIds).execute() : [];
   const byId = <T extends { id: string }>(rows: T[]) => new Map(rows.map((r) => [r.id, r]));
-  return { flows: byId(flows), appointments: byId(appointments), contacts: byId(contacts), workspaces: byId(workspaces) };
+  return { flows: byId(flows), appointments: byId(appointments), contacts: byId(contacts), workspaces: byId(workspaces), sessions: byId(sessions) };
 }
-
 
 export async function runTimer(ctx: EngineContext, timer: TimerRow, rows?: TriggerRows | null): Promise<void> {
   const lateness = Math.max(0, ctx.clock.now() - timer.scheduled_at);
@@ -68,7 +73,7 @@ export async function runTimer(ctx: EngineContext, timer: TimerRow, rows?: Trigg
     return;
   }
   if (timer.kind === 'trigger') await runTriggerTimer(ctx, timer, rows ?? null);
-  else await runSessionTimer(ctx, timer);
+  else await runSessionTimer(ctx, timer, rows ?? null);
 }
 
 async function abandonTimer(ctx: EngineContext, timer: TimerRow): Promise<void> {
@@ -90,15 +95,15 @@ async function abandonTimer(ctx: EngineContext, timer: TimerRow): Promise<void> 
   });
 }
 
-async function runSessionTimer(ctx: EngineContext, timer: TimerRow): Promise<void> {
+async function runSessionTimer(ctx: EngineContext, timer: TimerRow, rows: TriggerRows | null): Promise<void> {
   const db = ctx.store.db;
   const owner = timer.lease_owner ?? '';
-  const session = timer.session_id ? await getSessionById(db, timer.session_id) : undefined;
+  const session = !timer.session_id ? undefined : rows ? rows.sessions.get(timer.session_id) : await getSessionById(db, timer.session_id);
   if (!session || isTerminal(session.status as SessionState) || session.seq !== timer.seq) {
     await deleteClaimedTimer(db, timer.id, owner);
     return;
   }
-  const flow = await getFlowById(db, session.flow_id);
+  const flow = rows?.flows.get(session.flow_id) ?? (await getFlowById(db, session.flow_id));
   if (!flow) {
     await deleteClaimedTimer(db, timer.id, owner);
     return;
@@ -109,7 +114,7 @@ async function runSessionTimer(ctx: EngineContext, timer: TimerRow): Promise<voi
     return;
   }
   const loaded = await ctx.flows.get(db, flow.id, session.flow_version);
-  const workspace = await getWorkspace(db, session.workspace_id);
+  const workspace = rows?.workspaces.get(session.workspace_id) ?? (await getWorkspace(db, session.workspace_id));
   await new SessionRunner(ctx, { timer, session, flow, compiled: loaded.compiled, workspace }).run();
 }
 

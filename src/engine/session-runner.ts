@@ -17,7 +17,6 @@ import type { Kysely } from 'kysely';
 import type { AppointmentRow, ContactRow, Database, DeliveryRow, EventRow, FlowRow, SessionRow, TimerRow, Workspace } from '../store/schema.js';
 import { applyContactFields, getContactById } from '../store/repositories/contacts.js';
 import { insertDelivery } from '../store/repositories/deliveries.js';
-import { getEventById } from '../store/repositories/events.js';
 import { newId } from '../store/repositories/ids.js';
 import { decodeJson, encodeJson } from '../store/repositories/json.js';
 import { appendSessionLogs, updateSessionIfAt, type LogEntry } from '../store/repositories/sessions.js';
@@ -402,7 +401,7 @@ export class SessionRunner {
 
   private async loadContact(): Promise<ContactRow | undefined> {
     if (this.contact === null) {
-      this.contact = this.session.contact_id ? await getContactById(this.ctx.store.db, this.session.contact_id) : undefined;
+      this.contact = this.session.contact_id ? await this.ctx.contacts.get(this.session.contact_id) : undefined;
     }
     return this.contact;
   }
@@ -413,7 +412,7 @@ export class SessionRunner {
 
   private async context(): Promise<TemplateContext> {
     if (this.event === null) {
-      this.event = this.session.event_id ? await getEventById(this.ctx.store.db, this.session.event_id) : undefined;
+      this.event = this.session.event_id ? await this.ctx.events.get(this.session.event_id) : undefined;
     }
     if (this.args.compiled.usesSecrets) this.secrets ??= await readSecrets(this.ctx.store.db, this.ctx.secretBox, this.session.workspace_id);
     return buildTemplateContext({

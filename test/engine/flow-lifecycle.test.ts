@@ -49,6 +49,47 @@ describe.each(testDialects())('flow lifecycle on %s', (dialect) => {
     return (await h.api('GET', `/v1/sessions/${list.body.data[0].id}`)).body.data;
   }
 
+  it('waits that end together run from one batch read; a session stopped after the claim does not send', async () => {
+    const flow = await createActive({
+      ...waitThenSend(),
+      steps: [
+        { id: 'pause', wait: { duration: '1h' } },
+        { id: 'send', webhook: { url: `${receiver.url}/after`, body: { who: '{{ contact.email }}' } } },
+      ],
+    });
+    for (const id of ['w1', 'w2', 'w3']) await h.api('POST', '/v1/events', appointmentEvent('appointment.created', id, iso(T0 + 5 * H)));
+    await h.drain();
+    const sessions = (await h.api('GET', `/v1/sessions?flow_id=${flow}`)).body.data as Array<{ id: string; status: string; appointment_id: string }>;
+    expect(sessions.map((s) => s.status)).toEqual(['waiting', 'waiting', 'waiting']);
+    const w2 = await h.engine.ctx.store.db.selectFrom('appointments').select('id').where('external_id', '=', 'w2').executeTakeFirstOrThrow();
+    const stopped = sessions.find((s) => s.appointment_id === w2.id)!;
+    // The three timers are claimed together; w2's session is stopped right after the claim, while
+    // the worker holds its timer.
+    const store = h.engine.ctx.store;
+    const claim = store.claimTimers;
+    let claimed = 0;
+    store.claimTimers = async (options) => {
+      const timers = await claim.call(store, options);
+      if (claimed === 0 && timers.length > 0) {
+        claimed = timers.length;
+        expect((await h.api('POST', `/v1/sessions/${stopped.id}/stop`)).status).toBe(200);
+      }
+      return timers;
+    };
+    h.clock.set(T0 + H + M);
+    try {
+      await h.drain();
+    } finally {
+      store.claimTimers = claim;
+    }
+    expect(claimed).toBe(3);
+    expect(receiver.requests.map((r) => (JSON.parse(r.body) as { who: string }).who).sort()).toEqual(['cust-w1@example.com', 'cust-w3@example.com']);
+    const after = (await h.api('GET', `/v1/sessions?flow_id=${flow}`)).body.data as Array<{ id: string; status: string }>;
+    expect(after.find((s) => s.id === stopped.id)!.status).toBe('stopped');
+    expect(after.filter((s) => s.status === 'completed')).toHaveLength(2);
+    expect(await store.db.selectFrom('timers').select('id').execute()).toEqual([]);
+  });
+
   it('pause holds sessions where they are; resume continues them', async () => {
     const flow = await createActive(waitThenSend());
     await h.api('POST', '/v1/events', appointmentEvent('appointment.created', 'p1', iso(T0 + 5 * H)));
