@@ -29,6 +29,12 @@ function run(cmd: string, args: string[]): string {
   }
 }
 
+/**
+ * The commit measured, with `+changes` when the work tree differed from it: read when the scenario
+ * starts (when it bundles Nudge), not when a result is written, which may be an hour later.
+ */
+const COMMIT = `${run('git', ['rev-parse', '--short', 'HEAD']).trim() || 'unknown'}${run('git', ['status', '--porcelain', '--untracked-files=no']).trim() ? '+changes' : ''}`;
+
 /** Where the figures came from, recorded with every result. */
 export function machine(): Record<string, unknown> {
   return {
@@ -36,8 +42,7 @@ export function machine(): Record<string, unknown> {
     cpuModel: cpus()[0]?.model,
     memoryGb: Math.round(totalmem() / 1e9),
     node: process.version,
-    /** The commit measured, with `+changes` when the work tree differed from it. */
-    commit: `${run('git', ['rev-parse', '--short', 'HEAD']).trim() || 'unknown'}${run('git', ['status', '--porcelain', '--untracked-files=no']).trim() ? '+changes' : ''}`,
+    commit: COMMIT,
     postgres: run('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-Atc', 'show server_version']).trim() || 'unknown',
     redis: /redis_version:([\d.]+)/.exec(run('redis-cli', ['-h', '127.0.0.1', 'info', 'server']))?.[1] ?? 'unknown',
     versions: {
