@@ -37,7 +37,7 @@ export const MAX_CLAIMS = 10;
  * claim time: a cancel or move that lands after it is caught by the timer's guarded delete, the
  * sessions' `seq` guard, and the re-read just before sending.
  */
-export interface TriggerRows {
+export interface ClaimedRows {
   flows: Map<string, FlowRow>;
   appointments: Map<string, AppointmentRow>;
   contacts: Map<string, ContactRow>;
@@ -46,7 +46,7 @@ export interface TriggerRows {
 }
 
 /** Reads the rows of a batch's timers, or null when fewer than two (one by one is as cheap). */
-export async function readTriggerRows(ctx: EngineContext, timers: readonly TimerRow[]): Promise<TriggerRows | null> {
+export async function readClaimedRows(ctx: EngineContext, timers: readonly TimerRow[]): Promise<ClaimedRows | null> {
   const triggers = timers.filter((t) => t.kind === 'trigger');
   const sessionTimers = timers.filter((t) => t.kind === 'session' && t.session_id !== null);
   if (triggers.length + sessionTimers.length < 2) return null;
@@ -65,7 +65,7 @@ export async function readTriggerRows(ctx: EngineContext, timers: readonly Timer
   return { flows: byId(flows), appointments: byId(appointments), contacts: byId(contacts), workspaces: byId(workspaces), sessions: byId(sessions) };
 }
 
-export async function runTimer(ctx: EngineContext, timer: TimerRow, rows?: TriggerRows | null): Promise<void> {
+export async function runTimer(ctx: EngineContext, timer: TimerRow, rows?: ClaimedRows | null): Promise<void> {
   const lateness = Math.max(0, ctx.clock.now() - timer.scheduled_at);
   ctx.metrics.timerLateness.observe(lateness / 1000);
   if (timer.claims > MAX_CLAIMS) {
@@ -95,7 +95,7 @@ async function abandonTimer(ctx: EngineContext, timer: TimerRow): Promise<void> 
   });
 }
 
-async function runSessionTimer(ctx: EngineContext, timer: TimerRow, rows: TriggerRows | null): Promise<void> {
+async function runSessionTimer(ctx: EngineContext, timer: TimerRow, rows: ClaimedRows | null): Promise<void> {
   const db = ctx.store.db;
   const owner = timer.lease_owner ?? '';
   const session = !timer.session_id ? undefined : rows ? rows.sessions.get(timer.session_id) : await getSessionById(db, timer.session_id);
@@ -129,7 +129,7 @@ interface TriggerStart {
  * trigger was dealt with here instead (deleted: flow gone or not live, appointment canceled,
  * conditions false; moved: flow paused, appointment moved later).
  */
-async function prepareTrigger(ctx: EngineContext, timer: TimerRow, rows: TriggerRows | null): Promise<TriggerStart | null> {
+async function prepareTrigger(ctx: EngineContext, timer: TimerRow, rows: ClaimedRows | null): Promise<TriggerStart | null> {
   const db = ctx.store.db;
   const owner = timer.lease_owner ?? '';
   const now = ctx.clock.now();
@@ -228,7 +228,7 @@ async function runStarted(ctx: EngineContext, start: TriggerStart, session: Sess
   await new SessionRunner(ctx, { timer: sessionTimer, session, flow: input.flow, compiled: input.compiled, workspace: input.workspace, contact: input.contact }).run();
 }
 
-async function runTriggerTimer(ctx: EngineContext, timer: TimerRow, rows: TriggerRows | null): Promise<void> {
+async function runTriggerTimer(ctx: EngineContext, timer: TimerRow, rows: ClaimedRows | null): Promise<void> {
   const start = await prepareTrigger(ctx, timer, rows);
   if (!start) return;
   const [session] = await ctx.commits.run((trx) => startFromTriggers(trx, [start]));
@@ -237,7 +237,7 @@ async function runTriggerTimer(ctx: EngineContext, timer: TimerRow, rows: Trigge
 
 /**
  * Runs a claimed batch; returns one promise per timer, settled when that timer's run is over.
- * With the batch's trigger rows read (`readTriggerRows`), the triggers that fire start their
+ * With the batch's rows read (`readClaimedRows`), the triggers that fire start their
  * sessions in one commit, a statement per table for all of them, and each session then runs on
  * its own. If that shared start fails, each trigger starts alone, so one bad row costs the others
  * nothing. Everything else runs one timer at a time, as `runTimer`.
@@ -245,7 +245,7 @@ async function runTriggerTimer(ctx: EngineContext, timer: TimerRow, rows: Trigge
 export function runClaimed(
   ctx: EngineContext,
   timers: readonly TimerRow[],
-  rows: TriggerRows | null,
+  rows: ClaimedRows | null,
   /** Run the timers (and the started sessions) one after another, in order: tests want that. */
   oneAtATime = false,
 ): Array<Promise<void>> {

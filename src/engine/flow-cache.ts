@@ -25,11 +25,11 @@ export class FlowCache {
     private readonly maxEntries = 2000,
   ) {}
 
-  async get(db: Kysely<Database>, flowId: string, version: number, definitionJson?: string): Promise<LoadedFlow> {
+  async get(db: Kysely<Database>, flowId: string, version: number): Promise<LoadedFlow> {
     const key = `${flowId}@${version}`;
     const hit = this.entries.get(key);
     if (hit) return hit;
-    const json = definitionJson ?? (await getFlowVersion(db, flowId, version)).definition_json;
+    const json = (await getFlowVersion(db, flowId, version)).definition_json;
     const result = validateFlow(decodeJson(json, null), { channels: this.channels });
     if (!result.ok) {
       // Stored versions were validated on save; this only happens if validation rules tightened.

@@ -15,8 +15,9 @@
  * transaction they are given and tolerate being run twice (JavaScript state they set is reset
  * by the second run). Units of a group run one after another, in arrival order.
  *
- * Session log entries and delivery records written by the units are queued and written at the end
- * of the transaction, a group's rows in a few multi-row statements (see write-behind.ts).
+ * Every transaction runs with a write-behind buffer: rows nothing reads inside it (session logs,
+ * deliveries, events, ended sessions' timer deletes) are written at its end, a group's rows in a
+ * few multi-row statements (see write-behind.ts).
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';

@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { EngineContext } from './engine-context.js';
 import type { TimerRow } from '../store/schema.js';
-import { readTriggerRows, runClaimed, type TriggerRows } from './executor.js';
+import { readClaimedRows, runClaimed, type ClaimedRows } from './executor.js';
 
 export interface SchedulerOptions {
   concurrency: number;
@@ -152,12 +152,12 @@ export class Scheduler {
     this.arm(target === Infinity ? this.options.maxIdleMs : Math.max(0, target - now));
   }
 
-  /** The batch's trigger rows (none for fewer than two triggers); on failure, none: each timer then reads its own. */
-  private async readRows(timers: TimerRow[]): Promise<TriggerRows | null> {
+  /** The rows the batch's timers read (none for fewer than two); on failure, none: each timer then reads its own. */
+  private async readRows(timers: TimerRow[]): Promise<ClaimedRows | null> {
     try {
-      return await readTriggerRows(this.ctx, timers);
+      return await readClaimedRows(this.ctx, timers);
     } catch (error) {
-      this.ctx.logger.warn({ err: error }, 'reading the rows of fired triggers failed; each reads its own');
+      this.ctx.logger.warn({ err: error }, 'reading the rows of claimed timers failed; each reads its own');
       return null;
     }
   }

@@ -14,6 +14,7 @@ import type { Kysely } from 'kysely';
 import type { Database, DeliveryRow, SessionRow } from '../store/schema.js';
 import { insertDelivery } from '../store/repositories/deliveries.js';
 import { appendSessionLogs, type LogEntry } from '../store/repositories/sessions.js';
+import { padToPowerOfTwo } from '../store/repositories/in-list.js';
 import { deleteSessionTimer } from '../store/repositories/timers.js';
 import type { GroupCommitter } from './group-commit.js';
 
@@ -79,21 +80,20 @@ export class SessionEndBatcher {
 export async function endSessions(trx: Kysely<Database>, ends: readonly SessionEnd[]): Promise<boolean[]> {
   for (const e of ends) if (e.delivery) await insertDelivery(trx, e.delivery);
   // Sessions ending the same way share an UPDATE.
-  const runs = new Map<string, SessionEnd[]>();
+  const runs = new Map<string, { same: Partial<SessionRow>; ends: SessionEnd[] }>();
   for (const e of ends) {
     const { seq: _seq, ended_at: _ended, updated_at: _updated, ...same } = e.patch;
     const key = JSON.stringify(Object.entries(same).sort(([a], [b]) => a.localeCompare(b)));
     let run = runs.get(key);
-    if (!run) runs.set(key, (run = []));
-    run.push(e);
+    if (!run) runs.set(key, (run = { same, ends: [] }));
+    run.ends.push(e);
   }
   const applied = new Set<string>();
-  for (const run of runs.values()) {
-    const { seq: _seq, ended_at: _ended, updated_at: _updated, ...same } = run[0]!.patch;
+  for (const { same, ends: run } of runs.values()) {
     for (let i = 0; i < run.length; i += MAX_PER_UPDATE) {
       const chunk = run.slice(i, i + MAX_PER_UPDATE);
       const at = Math.max(...chunk.map((e) => e.now));
-      const pairs = paddedPairs(chunk.map((e) => [e.sessionId, e.expectSeq] as const));
+      const pairs = padToPowerOfTwo(chunk.map((e) => [e.sessionId, e.expectSeq] as const));
       const rows = await trx
         .updateTable('sessions')
         .set((eb) => ({ ...same, ended_at: at, updated_at: at, seq: eb('seq', '+', 1) }))
@@ -112,13 +112,4 @@ export async function endSessions(trx: Kysely<Database>, ends: readonly SessionE
     await deleteSessionTimer(trx, e.sessionId);
   }
   return results;
-}
-
-/** `(id, seq)` pairs padded to a power of two by repeating the first, to bound the statement shapes. */
-function paddedPairs(pairs: ReadonlyArray<readonly [string, number]>): Array<readonly [string, number]> {
-  const out = [...pairs];
-  let size = 1;
-  while (size < out.length) size *= 2;
-  while (out.length < size) out.push(out[0]!);
-  return out;
 }

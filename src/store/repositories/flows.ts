@@ -117,7 +117,6 @@ export async function countLiveFlows(db: Kysely<Database>, workspaceId: string):
   return Number(row.n);
 }
 
-/** Active flows of a workspace with the definition of their current version. */
 /** The active flows of a workspace (the version each runs is `version`; its definition is read apart, and cached). */
 export async function listActiveFlows(db: Kysely<Database>, workspaceId: string): Promise<FlowRow[]> {
   return db.selectFrom('flows').selectAll().where('workspace_id', '=', workspaceId).where('status', '=', 'active').execute();

@@ -62,7 +62,6 @@ export async function withWriteBehind<T>(trx: Kysely<Database>, fn: () => Promis
   buffers.set(trx, buffer);
   try {
     const result = await fn();
-    buffers.delete(trx);
     await insertChunked(trx, 'events', buffer.events, 32);
     await insertChunked(trx, 'deliveries', buffer.deliveries);
     await insertChunked(trx, 'session_logs', buffer.session_logs);
