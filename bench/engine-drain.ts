@@ -188,6 +188,12 @@ async function once(): Promise<DrainResult> {
       }
     });
     const ingestS = (Date.now() - t0) / 1000;
+    const logStatements = (phaseName: string, per: string) => {
+      const total = [...queryCounts.values()].reduce((a, b) => a + b, 0);
+      log(`${phaseName}: ${total} statements, ${(total / n).toFixed(1)} per ${per}`);
+      for (const [kind, count] of [...queryCounts].sort((a, b) => b[1] - a[1])) log(`  ${(count / n).toFixed(2).padStart(6)}  ${kind}`);
+    };
+    if (queryCounts.size > 0) logStatements('ingest', 'event');
     queryCounts.clear();
     // Every reminder is now due (they fire 24 h before starts 25 h to 25 h 1 min ahead), at most a
     // minute late: well within max_lateness (1 h), past which a late reminder is skipped, not sent.
@@ -205,11 +211,7 @@ async function once(): Promise<DrainResult> {
     log(`drain CPU per reminder: engine ${(cpu.self / n).toFixed(2)} ms, postgres ${(cpu.db / n).toFixed(2)} ms, receiver ${(cpu.receiver / n).toFixed(2)} ms`);
     if (c.total < n) log(`only ${c.total} of ${n} delivered`);
     const statements = queryCounts.size > 0 ? [...queryCounts.values()].reduce((a, b) => a + b, 0) : null;
-    if (queryCounts.size > 0) {
-      const total = statements!;
-      log(`drain: ${total} statements, ${(total / n).toFixed(1)} per reminder`);
-      for (const [kind, count] of [...queryCounts].sort((a, b) => b[1] - a[1])) log(`  ${(count / n).toFixed(2).padStart(6)}  ${kind}`);
-    }
+    if (queryCounts.size > 0) logStatements('drain', 'reminder');
     return {
       ingestPerS: n / ingestS,
       drainPerS: c.total / drainS,

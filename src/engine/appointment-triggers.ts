@@ -80,6 +80,7 @@ export async function syncAppointmentTriggers(
       db,
       { workspaceId: workspace.id, flowId: active.flow.id, appointmentId: appointment.id, dueAt: due, anchor: trigger.anchor, offset: trigger.offset },
       now,
+      args.created === true,
     );
     earliest = earliest === null ? due : Math.min(earliest, due);
   }

@@ -23,7 +23,7 @@ import { RateLimiter } from './rate-limiter.js';
 import { createSecretBox, loadSecretKey } from './secrets.js';
 import { createMetrics, registerStateGauges } from './metrics.js';
 import { BatchReader } from './batch-reader.js';
-import { paddedInList } from '../store/repositories/in-list.js';
+import { inList } from '../store/repositories/in-list.js';
 import { GroupCommitter } from './group-commit.js';
 import { SessionEndBatcher } from './session-ends.js';
 import { Scheduler } from './scheduler.js';
@@ -102,9 +102,9 @@ export async function createEngine(config: Readonly<Config>, options: EngineOpti
     // reminders/s with one group at a time, 214 with 4, 270 with 8).
     commits,
     sessionEnds: new SessionEndBatcher(commits),
-    appointments: new BatchReader((ids) => store.db.selectFrom('appointments').selectAll().where('id', 'in', paddedInList(ids)).execute(), byId),
-    contacts: new BatchReader((ids) => store.db.selectFrom('contacts').selectAll().where('id', 'in', paddedInList(ids)).execute(), byId),
-    events: new BatchReader((ids) => store.db.selectFrom('events').selectAll().where('id', 'in', paddedInList(ids)).execute(), byId),
+    appointments: new BatchReader((ids) => store.db.selectFrom('appointments').selectAll().where(inList(store.db, 'id', ids)).execute(), byId),
+    contacts: new BatchReader((ids) => store.db.selectFrom('contacts').selectAll().where(inList(store.db, 'id', ids)).execute(), byId),
+    events: new BatchReader((ids) => store.db.selectFrom('events').selectAll().where(inList(store.db, 'id', ids)).execute(), byId),
     wake(dueAt: number) {
       scheduler?.wake(dueAt);
       if (store.capabilities.listenNotify) {

@@ -16,18 +16,31 @@
  * by the second run). Units of a group run one after another, in arrival order.
  *
  * Every transaction runs with a write-behind buffer: rows nothing reads inside it (session logs,
- * deliveries, events, ended sessions' timer deletes) are written at its end, a group's rows in a
- * few multi-row statements (see write-behind.ts).
+ * deliveries, events, ended sessions' timer deletes) and new rows with fresh ids (contacts,
+ * appointments, their trigger timers) are written at its end, a group's rows in a few multi-row
+ * statements (see write-behind.ts). A unit may name a read to be done for the whole group before
+ * any unit runs (`GroupRead`; ingest reads its lookups ahead this way, see read-ahead.ts).
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { Store } from '../store/store.js';
+import { withReadAhead } from '../store/repositories/read-ahead.js';
 import { withWriteBehind } from '../store/repositories/write-behind.js';
+
+/**
+ * Reads a unit asks to have done for its whole group before any unit runs: `read` is called once
+ * per group with the payloads of every unit that named it (see read-ahead.ts).
+ */
+export interface GroupRead<P> {
+  read: (trx: Kysely<Database>, payloads: P[]) => Promise<void>;
+  payload: P;
+}
 
 interface Unit {
   fn: (trx: Kysely<Database>) => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
+  before?: GroupRead<unknown> | undefined;
 }
 
 export interface GroupCommitStats {
@@ -58,9 +71,9 @@ export class GroupCommitter {
   ) {}
 
   /** Runs `fn` in a transaction, possibly shared with other units; resolves after the commit. */
-  run<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  run<T, P = never>(fn: (trx: Kysely<Database>) => Promise<T>, before?: GroupRead<P>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+      this.queue.push({ fn, resolve: resolve as (value: unknown) => void, reject, before: before as GroupRead<unknown> | undefined });
       if (this.flushing < this.parallel) {
         this.flushing++;
         setImmediate(() => void this.flush());
@@ -82,7 +95,14 @@ export class GroupCommitter {
 
   private async alone(unit: Unit): Promise<void> {
     try {
-      const result = await this.store.transaction((trx) => withWriteBehind(trx, () => unit.fn(trx)));
+      const result = await this.store.transaction((trx) =>
+        withWriteBehind(trx, () =>
+          withReadAhead(trx, async () => {
+            await readBefore(trx, [unit]);
+            return unit.fn(trx);
+          }),
+        ),
+      );
       this.stats.transactions++;
       this.stats.units++;
       unit.resolve(result);
@@ -95,10 +115,13 @@ export class GroupCommitter {
     const results: unknown[] = [];
     try {
       await this.store.transaction((trx) =>
-        withWriteBehind(trx, async () => {
-          results.length = 0;
-          for (const unit of group) results.push(await unit.fn(trx));
-        }),
+        withWriteBehind(trx, () =>
+          withReadAhead(trx, async () => {
+            results.length = 0;
+            await readBefore(trx, group);
+            for (const unit of group) results.push(await unit.fn(trx));
+          }),
+        ),
       );
     } catch {
       // Someone's error (or a failed commit) rolled back everyone: give each its own transaction.
@@ -110,4 +133,17 @@ export class GroupCommitter {
     this.stats.units += group.length;
     group.forEach((unit, i) => unit.resolve(results[i]));
   }
+}
+
+/** Runs each distinct `before.read` of the units once, with all their payloads. */
+async function readBefore(trx: Kysely<Database>, units: Unit[]): Promise<void> {
+  let reads: Map<GroupRead<unknown>['read'], unknown[]> | undefined;
+  for (const unit of units) {
+    if (!unit.before) continue;
+    reads ??= new Map();
+    const payloads = reads.get(unit.before.read);
+    if (payloads) payloads.push(unit.before.payload);
+    else reads.set(unit.before.read, [unit.before.payload]);
+  }
+  if (reads) for (const [read, payloads] of reads) await read(trx, payloads);
 }

@@ -12,6 +12,7 @@ import { upsertContact } from '../store/repositories/contacts.js';
 import { findEventByKey, insertEvent } from '../store/repositories/events.js';
 import { listActiveFlows } from '../store/repositories/flows.js';
 import { newId } from '../store/repositories/ids.js';
+import { readAhead, type IngestLookups } from '../store/repositories/read-ahead.js';
 import { encodeJson, isUniqueViolation } from '../store/repositories/json.js';
 import { endOpenSessions } from '../store/repositories/sessions.js';
 import { deleteTriggerTimersForAppointment } from '../store/repositories/timers.js';
@@ -50,6 +51,12 @@ export async function ingestEvents(
     key: idempotencyKeyFor(input, events.length === 1 ? headerKey : null),
   }));
   let earliest: number | null = null;
+  const lookups: IngestLookups = {
+    workspaceId: workspace.id,
+    eventKeys: accepted.map((a) => a.key),
+    contacts: accepted.map((a) => a.input.contact),
+    appointmentIds: accepted.flatMap((a) => (a.input.appointment ? [a.input.appointment.id] : [])),
+  };
   const run = () =>
     ctx.commits.run(async (trx) => {
       earliest = null;
@@ -61,7 +68,7 @@ export async function ingestEvents(
         if (due !== null) earliest = earliest === null ? due : Math.min(earliest, due);
       }
       return results;
-    });
+    }, { read: readAhead, payload: lookups });
   let results: IngestResult[];
   try {
     results = await run();

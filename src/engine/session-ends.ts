@@ -14,7 +14,7 @@ import type { Kysely } from 'kysely';
 import type { Database, DeliveryRow, SessionRow } from '../store/schema.js';
 import { insertDelivery } from '../store/repositories/deliveries.js';
 import { appendSessionLogs, type LogEntry } from '../store/repositories/sessions.js';
-import { padToPowerOfTwo } from '../store/repositories/in-list.js';
+import { inPairs } from '../store/repositories/in-list.js';
 import { deleteSessionTimer } from '../store/repositories/timers.js';
 import type { GroupCommitter } from './group-commit.js';
 
@@ -93,11 +93,10 @@ export async function endSessions(trx: Kysely<Database>, ends: readonly SessionE
     for (let i = 0; i < run.length; i += MAX_PER_UPDATE) {
       const chunk = run.slice(i, i + MAX_PER_UPDATE);
       const at = Math.max(...chunk.map((e) => e.now));
-      const pairs = padToPowerOfTwo(chunk.map((e) => [e.sessionId, e.expectSeq] as const));
       const rows = await trx
         .updateTable('sessions')
         .set((eb) => ({ ...same, ended_at: at, updated_at: at, seq: eb('seq', '+', 1) }))
-        .where((eb) => eb(eb.refTuple('id', 'seq'), 'in', pairs.map(([id, seq]) => eb.tuple(id, seq))))
+        .where(inPairs(trx, ['id', 'seq'], chunk.map((e) => [e.sessionId, e.expectSeq] as const)))
         .returning('id')
         .execute();
       for (const r of rows) applied.add(r.id);

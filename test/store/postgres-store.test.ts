@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { inList } from '../../src/store/repositories/in-list.js';
 import type { Store } from '../../src/store/store.js';
 import { createTestStore, postgresTestUrl, testDialects, type TestStore } from '../helpers/test-store.js';
 
@@ -19,6 +20,18 @@ describe.runIf(testDialects().includes('postgres'))('PostgreSQL store', () => {
   });
   afterEach(async () => {
     await t?.cleanup();
+  });
+
+  it('names its data statements, except lookups by an array (their cached plan would not fit the table for long)', async () => {
+    const statements = await store.transaction(async (trx) => {
+      await trx.selectFrom('workspaces').select('id').where('id', '=', 'w1').execute();
+      await trx.selectFrom('workspaces').select('id').where(inList(trx, 'id', ['w1', 'w2'])).execute();
+      // One connection for the whole transaction: its prepared statements are these.
+      const { rows } = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(trx);
+      return rows.map((r) => r.statement);
+    });
+    expect(statements.some((s) => s.includes('"id" = $1'))).toBe(true);
+    expect(statements.some((s) => s.includes('any('))).toBe(false);
   });
 
   it('creates its tables in its own schema', async () => {

@@ -3,6 +3,8 @@ import { NotFoundError } from '../../core/errors.js';
 import type { AppointmentRow, Database } from '../schema.js';
 import { newId } from './ids.js';
 import { decodeJson, encodeJson } from './json.js';
+import { knownAppointment, rememberAppointment } from './read-ahead.js';
+import { deferNewRow, pendingRow } from './write-behind.js';
 import type { ListOptions } from './contacts.js';
 import { APPOINTMENT_PROPERTIES } from '../../core/appointment-properties.js';
 
@@ -44,12 +46,16 @@ export async function applyAppointmentChange(
   occurredAt: number,
   now: number,
 ): Promise<AppointmentApplyResult> {
-  const previous = await db
-    .selectFrom('appointments')
-    .selectAll()
-    .where('workspace_id', '=', workspaceId)
-    .where('external_id', '=', change.external_id)
-    .executeTakeFirst();
+  const known = knownAppointment(db, workspaceId, change.external_id);
+  const previous =
+    known !== undefined
+      ? (known ?? undefined)
+      : await db
+          .selectFrom('appointments')
+          .selectAll()
+          .where('workspace_id', '=', workspaceId)
+          .where('external_id', '=', change.external_id)
+          .executeTakeFirst();
 
   if (previous && occurredAt < previous.last_event_at) {
     return { row: previous, previous, applied: false, moved: false, canceled: false };
@@ -103,7 +109,9 @@ export async function applyAppointmentChange(
       created_at: now,
       updated_at: now,
     };
-    await db.insertInto('appointments').values(row).execute();
+    // A new appointment's id is unknown outside this transaction: with write-behind, it is written at commit.
+    if (!deferNewRow(db, 'appointments', row)) await db.insertInto('appointments').values(row).execute();
+    rememberAppointment(db, row);
     return { row, previous: undefined, applied: true, moved: false, canceled: row.status === 'canceled' };
   }
 
@@ -129,11 +137,16 @@ export async function applyAppointmentChange(
     next.revision = previous.revision + 1;
     next.updated_at = now;
   }
-  await db
-    .updateTable('appointments')
-    .set({ ...next, id: undefined, workspace_id: undefined, created_at: undefined })
-    .where('id', '=', previous.id)
-    .execute();
+  // Created earlier in this transaction and not yet written: change the queued row instead.
+  if (pendingRow(db, 'appointments', previous.id)) deferNewRow(db, 'appointments', next);
+  else {
+    await db
+      .updateTable('appointments')
+      .set({ ...next, id: undefined, workspace_id: undefined, created_at: undefined })
+      .where('id', '=', previous.id)
+      .execute();
+  }
+  rememberAppointment(db, next);
   return {
     row: next,
     previous,
@@ -144,6 +157,8 @@ export async function applyAppointmentChange(
 }
 
 export async function getAppointmentById(db: Kysely<Database>, id: string): Promise<AppointmentRow | undefined> {
+  const pending = pendingRow(db, 'appointments', id);
+  if (pending) return pending;
   return db.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirst();
 }
 

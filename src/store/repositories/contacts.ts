@@ -3,6 +3,8 @@ import { ConflictError, NotFoundError } from '../../core/errors.js';
 import type { ContactRow, Database } from '../schema.js';
 import { newId } from './ids.js';
 import { decodeJson, encodeJson } from './json.js';
+import { CONTACT_KEYS, knownContact, rememberContact } from './read-ahead.js';
+import { deferNewRow, pendingRow } from './write-behind.js';
 
 export interface ContactFields {
   external_id?: string;
@@ -76,7 +78,9 @@ export async function upsertContact(
       created_at: now,
       updated_at: now,
     };
-    await db.insertInto('contacts').values(row).execute();
+    // A new contact's id is unknown outside this transaction: with write-behind, it is written at commit.
+    if (!deferNewRow(db, 'contacts', row)) await db.insertInto('contacts').values(row).execute();
+    rememberContact(db, row);
     return row;
   }
   return applyContactFields(db, existing, fields, now);
@@ -99,16 +103,22 @@ export async function applyContactFields(
     if (merged !== existing.attributes_json) patch.attributes_json = merged;
   }
   if (Object.keys(patch).length === 0) return existing;
-  for (const key of ['external_id', 'email', 'phone'] as const) {
+  for (const key of CONTACT_KEYS) {
     const value = patch[key];
     if (!value) continue;
-    const holder = await db
-      .selectFrom('contacts')
-      .select('id')
-      .where('workspace_id', '=', existing.workspace_id)
-      .where(key, '=', value)
-      .where('id', '!=', existing.id)
-      .executeTakeFirst();
+    const known = knownContact(db, existing.workspace_id, key, value);
+    const holder =
+      known !== undefined
+        ? known !== null && known.id !== existing.id
+          ? known
+          : undefined
+        : await db
+            .selectFrom('contacts')
+            .select('id')
+            .where('workspace_id', '=', existing.workspace_id)
+            .where(key, '=', value)
+            .where('id', '!=', existing.id)
+            .executeTakeFirst();
     if (holder) {
       throw new ConflictError(
         'contact_conflict',
@@ -118,8 +128,12 @@ export async function applyContactFields(
     }
   }
   patch.updated_at = now;
-  await db.updateTable('contacts').set(patch).where('id', '=', existing.id).execute();
-  return { ...existing, ...patch };
+  const row = { ...existing, ...patch };
+  // Created earlier in this transaction and not yet written: change the queued row instead.
+  if (pendingRow(db, 'contacts', existing.id)) deferNewRow(db, 'contacts', row);
+  else await db.updateTable('contacts').set(patch).where('id', '=', existing.id).execute();
+  rememberContact(db, row, existing);
+  return row;
 }
 
 function mergeAttributes(
@@ -139,9 +153,14 @@ export async function findContactByIdentity(
   workspaceId: string,
   identity: Pick<ContactFields, 'external_id' | 'email' | 'phone'>,
 ): Promise<ContactRow | undefined> {
-  for (const key of ['external_id', 'email', 'phone'] as const) {
+  for (const key of CONTACT_KEYS) {
     const value = identity[key];
     if (!value) continue;
+    const known = knownContact(db, workspaceId, key, value);
+    if (known !== undefined) {
+      if (known) return known;
+      continue;
+    }
     const row = await db
       .selectFrom('contacts')
       .selectAll()
@@ -165,6 +184,8 @@ export async function getContact(db: Kysely<Database>, workspaceId: string, id: 
 }
 
 export async function getContactById(db: Kysely<Database>, id: string): Promise<ContactRow | undefined> {
+  const pending = pendingRow(db, 'contacts', id);
+  if (pending) return pending;
   return db.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
 }
 

@@ -3,10 +3,14 @@ import { NotFoundError } from '../../core/errors.js';
 import type { Database, EventRow } from '../schema.js';
 import type { ListOptions } from './contacts.js';
 import { decodeJson } from './json.js';
+import { knownEvent, rememberEvent } from './read-ahead.js';
 import { deferInsert, queuedRows } from './write-behind.js';
 
 export async function findEventByKey(db: Kysely<Database>, workspaceId: string, key: string): Promise<EventRow | undefined> {
   // An event this transaction stored is still in the write-behind queue.
+  // Read ahead for the group (read-ahead.ts), or stored by this transaction since (write-behind).
+  const known = knownEvent(db, workspaceId, key);
+  if (known !== undefined) return known ?? undefined;
   const queued = queuedRows(db, 'events').find((e) => e.workspace_id === workspaceId && e.idempotency_key === key);
   if (queued) return queued as EventRow;
   return db
@@ -19,6 +23,7 @@ export async function findEventByKey(db: Kysely<Database>, workspaceId: string, 
 
 /** Stores an event (at the end of the transaction, with write-behind; `findEventByKey` sees it at once). */
 export async function insertEvent(db: Kysely<Database>, row: EventRow): Promise<void> {
+  rememberEvent(db, row);
   if (deferInsert(db, 'events', [row])) return;
   await db.insertInto('events').values(row).execute();
 }

@@ -3,7 +3,7 @@ import { NotFoundError } from '../../core/errors.js';
 import type { ReentryPolicy } from '../../core/flow-definition.js';
 import type { Database, SessionLogRow, SessionRow } from '../schema.js';
 import { newId } from './ids.js';
-import { paddedInList } from './in-list.js';
+import { inList } from './in-list.js';
 import { deferInsert, insertChunked } from './write-behind.js';
 import { decodeJson, encodeJson } from './json.js';
 import type { ListOptions } from './contacts.js';
@@ -82,17 +82,17 @@ export async function reentryBlockedMany(db: Kysely<Database>, checks: readonly 
   for (const policy of ['once_per_key', 'once_per_contact', 'once_while_active'] as const) {
     const these = checks.filter((c) => c.policy === policy && mark(c.flowId, policy, c.key, c.contactId) !== null);
     if (these.length === 0) continue;
-    const flowIds = paddedInList(these.map((c) => c.flowId));
+    const flowIds = these.map((c) => c.flowId);
     if (policy === 'once_per_contact') {
       const rows = await db
         .selectFrom('sessions')
         .select(['flow_id', 'contact_id'])
-        .where('flow_id', 'in', flowIds)
-        .where('contact_id', 'in', paddedInList(these.map((c) => c.contactId)))
+        .where(inList(db, 'flow_id', flowIds))
+        .where(inList(db, 'contact_id', these.map((c) => c.contactId)))
         .execute();
       for (const r of rows) taken.add(mark(r.flow_id, policy, '', r.contact_id)!);
     } else {
-      let q = db.selectFrom('sessions').select(['flow_id', 'key']).where('flow_id', 'in', flowIds).where('key', 'in', paddedInList(these.map((c) => c.key)));
+      let q = db.selectFrom('sessions').select(['flow_id', 'key']).where(inList(db, 'flow_id', flowIds)).where(inList(db, 'key', these.map((c) => c.key)));
       if (policy === 'once_while_active') q = q.where('status', 'in', [...OPEN_SESSION_STATUSES]);
       for (const r of await q.execute()) taken.add(mark(r.flow_id, policy, r.key, null)!);
     }

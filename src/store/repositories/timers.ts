@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, TimerRow } from '../schema.js';
-import { deferSessionTimerDelete } from './write-behind.js';
+import { deferNewRow, deferSessionTimerDelete, filterPendingRows, pendingRow, pendingRows } from './write-behind.js';
 
 export interface SessionTimerSpec {
   sessionId: string;
@@ -75,9 +75,9 @@ export interface TriggerTimerSpec {
   held?: boolean;
 }
 
-/** One pending trigger per flow and appointment; writing it again moves it. */
-export async function putTriggerTimer(db: Kysely<Database>, spec: TriggerTimerSpec, now: number): Promise<void> {
-  const values = {
+/** The row of a trigger timer as `putTriggerTimer` writes it. */
+function triggerTimerRow(spec: TriggerTimerSpec, now: number): TimerRow & { id: string } {
+  return {
     id: triggerTimerId(spec.flowId, spec.appointmentId),
     due_at: spec.dueAt,
     scheduled_at: spec.dueAt,
@@ -95,6 +95,21 @@ export async function putTriggerTimer(db: Kysely<Database>, spec: TriggerTimerSp
     claims: 0,
     created_at: now,
   };
+}
+
+/**
+ * One pending trigger per flow and appointment; writing it again moves it. `newAppointment`: the
+ * appointment was created in this transaction, so no timer of it can exist outside it, and with
+ * write-behind the row is written at commit (a later write in the transaction changes it there).
+ */
+export async function putTriggerTimer(db: Kysely<Database>, spec: TriggerTimerSpec, now: number, newAppointment = false): Promise<void> {
+  const values = triggerTimerRow(spec, now);
+  const pending = pendingRow(db, 'timers', values.id);
+  if (pending) {
+    deferNewRow(db, 'timers', { ...values, created_at: pending.created_at });
+    return;
+  }
+  if (newAppointment && deferNewRow(db, 'timers', values)) return;
   await db
     .insertInto('timers')
     .values(values)
@@ -122,6 +137,8 @@ export async function deleteClaimedTimer(db: Kysely<Database>, id: string, lease
 }
 
 export async function deleteTimer(db: Kysely<Database>, id: string): Promise<void> {
+  // A timer queued by this transaction was never written: dropping it is the whole delete.
+  if (filterPendingRows(db, 'timers', (t) => t.id === id) > 0) return;
   await db.deleteFrom('timers').where('id', '=', id).execute();
 }
 
@@ -150,16 +167,17 @@ export async function rearmClaimedTimer(
 
 /** Timers that follow an appointment's times: pending triggers and appointment-relative waits. */
 export async function listAnchoredTimers(db: Kysely<Database>, appointmentId: string): Promise<TimerRow[]> {
-  return db
-    .selectFrom('timers')
-    .selectAll()
-    .where('appointment_id', '=', appointmentId)
-    .where('anchor', 'is not', null)
-    .execute();
+  const rows = await db.selectFrom('timers').selectAll().where('appointment_id', '=', appointmentId).where('anchor', 'is not', null).execute();
+  return [...rows, ...pendingRows(db, 'timers').filter((t) => t.appointment_id === appointmentId && t.anchor !== null)];
 }
 
 /** Moves a timer to a new time, releasing any lease: a worker holding it will find it changed. */
 export async function moveTimer(db: Kysely<Database>, id: string, dueAt: number): Promise<void> {
+  const pending = pendingRow(db, 'timers', id);
+  if (pending) {
+    deferNewRow(db, 'timers', { ...pending, due_at: dueAt, scheduled_at: dueAt, lease_owner: null });
+    return;
+  }
   await db
     .updateTable('timers')
     .set({ due_at: dueAt, scheduled_at: dueAt, lease_owner: null })
@@ -168,12 +186,13 @@ export async function moveTimer(db: Kysely<Database>, id: string, dueAt: number)
 }
 
 export async function deleteTriggerTimersForAppointment(db: Kysely<Database>, appointmentId: string): Promise<number> {
+  const dropped = filterPendingRows(db, 'timers', (t) => t.appointment_id === appointmentId && t.kind === 'trigger');
   const r = await db
     .deleteFrom('timers')
     .where('appointment_id', '=', appointmentId)
     .where('kind', '=', 'trigger')
     .executeTakeFirst();
-  return Number(r.numDeletedRows);
+  return dropped + Number(r.numDeletedRows);
 }
 
 export async function deleteTriggerTimersForFlow(db: Kysely<Database>, flowId: string): Promise<number> {

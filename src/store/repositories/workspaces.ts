@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { NudgeError, NotFoundError } from '../../core/errors.js';
 import type { ApiKeyRow, Database, Workspace } from '../schema.js';
 import { newId } from './ids.js';
-import { paddedInList } from './in-list.js';
+import { inList } from './in-list.js';
 
 /** Flow limits per plan, from Sesami's plans (Small 1, Pro 6, Advanced 9). */
 export const PLAN_FLOW_LIMITS: Record<string, number> = { small: 1, pro: 6, advanced: 9 };
@@ -121,7 +121,7 @@ export async function findWorkspacesByKeyHashes(db: Kysely<Database>, hashes: st
     .innerJoin('workspaces', 'workspaces.id', 'api_keys.workspace_id')
     .selectAll('workspaces')
     .select('api_keys.key_hash')
-    .where('api_keys.key_hash', 'in', paddedInList(hashes))
+    .where(inList(db, 'api_keys.key_hash', hashes))
     .where('api_keys.revoked_at', 'is', null)
     .execute();
 }

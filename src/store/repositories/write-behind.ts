@@ -14,12 +14,23 @@
  * A transaction that has no buffer (every transaction not opened through `withWriteBehind`) writes
  * at once, as before.
  */
-import type { Insertable, Kysely } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Database } from '../schema.js';
-import { paddedInList } from './in-list.js';
+import { inList } from './in-list.js';
 
-type Deferred = { [T in DeferredTable]: Array<Insertable<Database[T]>> } & { deletedSessionTimers: string[] };
+type Deferred = { [T in DeferredTable]: Array<Insertable<Database[T]>> } & {
+  deletedSessionTimers: string[];
+  /** New rows by id, in the order queued; a later write in the transaction patches them here. */
+  created: { [T in CreatedTable]: Map<string, Selectable<Database[T]>> };
+};
 type DeferredTable = 'session_logs' | 'deliveries' | 'events';
+/**
+ * Tables whose new rows can wait for the commit: rows with fresh ids (a new contact, a new
+ * appointment, and the trigger timers of a new appointment) that nobody outside this transaction
+ * can know of. Their writers look here first (`pendingRow`) and patch a queued row instead of
+ * updating the table.
+ */
+export type CreatedTable = 'contacts' | 'appointments' | 'timers';
 
 const buffers = new WeakMap<Kysely<Database>, Deferred>();
 
@@ -42,6 +53,42 @@ export function queuedRows<T extends DeferredTable>(db: Kysely<Database>, table:
 }
 
 /**
+ * Queues a new row (its id fresh, unknown outside this transaction) for the end of `db`'s
+ * transaction; returns false when `db` has no buffer (insert now).
+ */
+export function deferNewRow<T extends CreatedTable>(db: Kysely<Database>, table: T, row: Selectable<Database[T]> & { id: string }): boolean {
+  const buffer = buffers.get(db);
+  if (!buffer) return false;
+  (buffer.created[table] as Map<string, Selectable<Database[T]>>).set(row.id, row);
+  return true;
+}
+
+/** The queued new row of `table` with this id, if this transaction queued one. */
+export function pendingRow<T extends CreatedTable>(db: Kysely<Database>, table: T, id: string): Selectable<Database[T]> | undefined {
+  return buffers.get(db)?.created[table].get(id) as Selectable<Database[T]> | undefined;
+}
+
+/** Every queued new row of `table`, in the order queued. */
+export function pendingRows<T extends CreatedTable>(db: Kysely<Database>, table: T): Array<Selectable<Database[T]>> {
+  const rows = buffers.get(db)?.created[table] as Map<string, Selectable<Database[T]>> | undefined;
+  return rows ? [...rows.values()] : [];
+}
+
+/** Drops the queued new rows of `table` for which `drop` is true (they are never written); returns how many. */
+export function filterPendingRows<T extends CreatedTable>(db: Kysely<Database>, table: T, drop: (row: Selectable<Database[T]>) => boolean): number {
+  const rows = buffers.get(db)?.created[table] as Map<string, Selectable<Database[T]>> | undefined;
+  if (!rows) return 0;
+  let dropped = 0;
+  for (const [id, row] of rows) {
+    if (drop(row)) {
+      rows.delete(id);
+      dropped++;
+    }
+  }
+  return dropped;
+}
+
+/**
  * Queues the deletion of an ended session's timer for the end of `db`'s transaction; returns false
  * when `db` has no buffer. Safe to defer because a session's timer is keyed by the session's id and
  * nothing writes it again once the session has ended (the runner that ended it stops).
@@ -58,15 +105,26 @@ export function deferSessionTimerDelete(db: Kysely<Database>, sessionId: string)
  * before returning. If `fn` throws, the queued rows are dropped with the rest of the transaction.
  */
 export async function withWriteBehind<T>(trx: Kysely<Database>, fn: () => Promise<T>): Promise<T> {
-  const buffer: Deferred = { session_logs: [], deliveries: [], events: [], deletedSessionTimers: [] };
+  const buffer: Deferred = {
+    session_logs: [],
+    deliveries: [],
+    events: [],
+    deletedSessionTimers: [],
+    created: { contacts: new Map(), appointments: new Map(), timers: new Map() },
+  };
   buffers.set(trx, buffer);
   try {
     const result = await fn();
+    // Unique constraints still hold: a new row that clashes fails the commit's statement, and
+    // the group commit re-runs each unit alone (group-commit.ts).
+    await insertChunked(trx, 'contacts', [...buffer.created.contacts.values()], 32);
+    await insertChunked(trx, 'appointments', [...buffer.created.appointments.values()], 16);
+    await insertChunked(trx, 'timers', [...buffer.created.timers.values()], 32);
     await insertChunked(trx, 'events', buffer.events, 32);
     await insertChunked(trx, 'deliveries', buffer.deliveries);
     await insertChunked(trx, 'session_logs', buffer.session_logs);
     for (let i = 0; i < buffer.deletedSessionTimers.length; i += MAX_IN) {
-      await trx.deleteFrom('timers').where('id', 'in', paddedInList(buffer.deletedSessionTimers.slice(i, i + MAX_IN))).execute();
+      await trx.deleteFrom('timers').where(inList(trx, 'id', buffer.deletedSessionTimers.slice(i, i + MAX_IN))).execute();
     }
     return result;
   } finally {
