@@ -26,6 +26,8 @@ const envSchema = z.object({
   NUDGE_WORKER_CONCURRENCY: int(1).default(128),
   /** Timers claimed per query. */
   NUDGE_WORKER_BATCH: int(1).default(100),
+  /** Under load, how long a group commit waits for more units (ms). Default: 1 with one writer (SQLite), 0 otherwise. */
+  NUDGE_COMMIT_DELAY_MS: int(0).max(100).optional(),
   /** How long a claimed timer is leased before another worker may take it over. */
   NUDGE_LEASE_MS: int(100).default(30_000),
   /** Longest sleep between checks when nothing is due (a safety net; wake-ups are pushed). */
@@ -84,6 +86,8 @@ export interface Config {
   };
   retry: { baseMs: number; maxMs: number };
   maxBodyBytes: number;
+  /** Group-commit delay under load, ms; null: the store's default (1 with one writer, else 0). */
+  commitDelayMs: number | null;
   runWorker: boolean;
   secretKey: string | null;
   /** NUDGE_OUTBOUND_ALLOW entries: hosts, IPs and CIDRs outbound HTTP may reach despite the SSRF rules. */
@@ -116,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     }),
     retry: Object.freeze({ baseMs: e.NUDGE_RETRY_BASE_MS, maxMs: e.NUDGE_RETRY_MAX_MS }),
     maxBodyBytes: e.NUDGE_MAX_BODY_BYTES,
+    commitDelayMs: e.NUDGE_COMMIT_DELAY_MS ?? null,
     runWorker: e.NUDGE_RUN_WORKER === '1',
     secretKey: e.NUDGE_SECRET_KEY || null,
     outboundAllow: Object.freeze(splitList(e.NUDGE_OUTBOUND_ALLOW ?? '')),

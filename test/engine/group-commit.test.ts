@@ -101,4 +101,34 @@ describe.each(testDialects())('group commit on %s', (dialect) => {
     expect(transactions).toBe(3);
     expect(await names()).toHaveLength(12);
   });
+
+  it('under load, a group waits delayMs for units of later turns; an idle committer does not wait', async () => {
+    const insert = (name: string) => (trx: Parameters<Parameters<GroupCommitter['run']>[0]>[0]) => trx.insertInto('workspaces').values(workspace(name)).execute();
+    const turn = () => new Promise((r) => setImmediate(r));
+    const pair = async (gc: GroupCommitter, a: string, b: string) => {
+      const first = gc.run(insert(a));
+      await turn();
+      await turn();
+      await Promise.all([first, gc.run(insert(b))]);
+    };
+
+    // Idle: a lone unit commits at the end of its turn, long before the delay would have ended.
+    const delayed = new GroupCommitter(store, 256, 1, 1000);
+    const alone = await Promise.race([delayed.run(async () => 'committed'), new Promise((r) => setTimeout(() => r('waited'), 900))]);
+    expect(alone).toBe('committed');
+
+    // Under load (the last group had two units) a unit two turns later still joins the group.
+    await Promise.all([delayed.run(insert('d1')), delayed.run(insert('d2'))]);
+    transactions = 0;
+    await pair(delayed, 'd3', 'd4');
+    expect(transactions).toBe(1);
+
+    // Without a delay the same pair commits in two transactions.
+    const prompt = new GroupCommitter(store, 256, 1, 0);
+    await Promise.all([prompt.run(insert('p1')), prompt.run(insert('p2'))]);
+    transactions = 0;
+    await pair(prompt, 'p3', 'p4');
+    expect(transactions).toBe(2);
+    expect(await names()).toHaveLength(8);
+  });
 });
