@@ -1,4 +1,4 @@
-import { PostgresAdapter, sql, type Expression, type Kysely, type SqlBool } from 'kysely';
+import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 
 /**
  * `column in (values)`, written for the database behind `db`:
@@ -33,9 +33,13 @@ export function inPairs(db: Kysely<any>, columns: readonly [string, string], pai
   return sql<SqlBool>`(${sql.ref(a)}, ${sql.ref(b)}) in (values ${sql.join(rows)})`;
 }
 
-/** True when `db` (or a transaction of it) runs on PostgreSQL. */
+const dialects = new WeakMap<Kysely<any>, boolean>();
+
+/** True when `db` (or a transaction of it) runs on PostgreSQL: its parameters are `$1`, not `?`. */
 export function isPostgres(db: Kysely<any>): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
+  let postgres = dialects.get(db);
+  if (postgres === undefined) dialects.set(db, (postgres = sql`${1}`.compile(db).sql === '$1'));
+  return postgres;
 }
 
 /** `items` (not copied) padded to a power of two length by repeating the first; empty stays empty. */

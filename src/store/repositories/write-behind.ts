@@ -14,9 +14,9 @@
  * A transaction that has no buffer (every transaction not opened through `withWriteBehind`) writes
  * at once, as before.
  */
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import { CompiledQuery, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../schema.js';
-import { inList } from './in-list.js';
+import { inList, isPostgres } from './in-list.js';
 
 type Deferred = { [T in DeferredTable]: Array<Insertable<Database[T]>> } & {
   deletedSessionTimers: string[];
@@ -135,6 +135,12 @@ export async function withWriteBehind<T>(trx: Kysely<Database>, fn: () => Promis
 /**
  * Inserts `rows` in multi-row statements whose sizes are powers of two (100 rows: 64 + 32 + 4), so
  * that PostgreSQL's named statements and SQLite's statement cache see a bounded set of shapes.
+ *
+ * The SQL of each shape is written once and kept (`insertSql`); only the parameters are built per
+ * call. Kysely built and compiled a node per value each time: for a 32-row insert of a 16-column
+ * table, 512 value nodes per statement, the largest share of Kysely's time in the ingest profile.
+ * Rows whose columns differ (or that carry `undefined`, which Kysely turns into DEFAULT) go
+ * through Kysely as before.
  */
 export async function insertChunked<T extends keyof Database & string>(
   db: Kysely<Database>,
@@ -146,11 +152,45 @@ export async function insertChunked<T extends keyof Database & string>(
   while (i < rows.length) {
     let size = 1;
     while (size * 2 <= Math.min(rows.length - i, maxChunk)) size *= 2;
-    // Kysely's generic insert types do not narrow through a table-name parameter.
-    await db
-      .insertInto(table)
-      .values(rows.slice(i, i + size) as never)
-      .execute();
+    const chunk = rows.slice(i, i + size) as Array<Record<string, unknown>>;
+    const columns = sameColumns(chunk);
+    if (columns) {
+      const parameters: unknown[] = [];
+      for (const row of chunk) for (const column of columns) parameters.push(row[column]);
+      await db.executeQuery(CompiledQuery.raw(insertSql(table, columns, size, isPostgres(db)), parameters));
+    } else {
+      // Kysely's generic insert types do not narrow through a table-name parameter.
+      await db.insertInto(table).values(chunk as never).execute();
+    }
     i += size;
   }
+}
+
+/** The columns every row of `rows` has, in the first row's order, when they all have the same defined ones. */
+function sameColumns(rows: Array<Record<string, unknown>>): string[] | null {
+  const columns = Object.keys(rows[0]!);
+  for (const row of rows) {
+    const keys = Object.keys(row);
+    if (keys.length !== columns.length) return null;
+    for (let c = 0; c < columns.length; c++) {
+      if (keys[c] !== columns[c] || row[columns[c]!] === undefined) return null;
+    }
+  }
+  return columns;
+}
+
+const insertSqlCache = new Map<string, string>();
+
+/** `insert into "table" ("a", "b") values (?, ?), (?, ?)` (PostgreSQL: `$1, $2`), kept by shape. */
+function insertSql(table: string, columns: string[], rows: number, postgres: boolean): string {
+  const key = `${postgres ? 'pg' : 'sqlite'} ${table} ${rows} ${columns.join(',')}`;
+  let text = insertSqlCache.get(key);
+  if (text === undefined) {
+    let n = 0;
+    const tuple = () => `(${columns.map(() => (postgres ? `$${++n}` : '?')).join(', ')})`;
+    const quoted = columns.map((c) => `"${c.replaceAll('"', '""')}"`).join(', ');
+    text = `insert into "${table}" (${quoted}) values ${Array.from({ length: rows }, tuple).join(', ')}`;
+    insertSqlCache.set(key, text);
+  }
+  return text;
 }
