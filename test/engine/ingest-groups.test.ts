@@ -119,6 +119,26 @@ describe.each(testDialects())('ingest in groups on %s', (dialect) => {
     expect((await timersOf('b6')).map((t) => t.due_at)).toEqual([T0 + 6 * H]);
   });
 
+  it('a batch of many bookings (looked up as lists) finds the contacts and events that exist', async () => {
+    // 8 contacts known before, by email or by external id.
+    await batch(Array.from({ length: 8 }, (_, i) => appointmentEvent('appointment.created', `old${i}`, iso(T0 + 30 * H), { contact: { external_id: `known-${i}`, email: `known-${i}@example.com` }, idempotency_key: `old-${i}` })));
+    const events = Array.from({ length: 40 }, (_, i) =>
+      i < 8
+        ? appointmentEvent('appointment.created', `new${i}`, iso(T0 + 30 * H), { contact: i % 2 ? { external_id: `known-${i}` } : { email: `known-${i}@example.com`, external_id: undefined } })
+        : appointmentEvent('appointment.created', `new${i}`, iso(T0 + 30 * H)),
+    );
+    events.push(appointmentEvent('appointment.created', 'old3', iso(T0 + 30 * H), { contact: { external_id: 'known-3', email: 'known-3@example.com' }, idempotency_key: 'old-3' }));
+    const results = await h.api('POST', '/v1/events/batch', { events });
+    expect(results.status, JSON.stringify(results.body)).toBe(202);
+    const data = results.body.data as Array<{ duplicate: boolean; contact_id: string }>;
+    expect(data.map((r) => r.duplicate)).toEqual([...Array(40).fill(false), true]);
+    const known = await db().selectFrom('contacts').select(['id', 'external_id']).where('external_id', 'like', 'known-%').orderBy('external_id').execute();
+    expect(known).toHaveLength(8);
+    expect(data.slice(0, 8).map((r) => r.contact_id)).toEqual(known.map((c) => c.id));
+    expect(await db().selectFrom('contacts').select('id').execute()).toHaveLength(8 + 32);
+    expect(await db().selectFrom('timers').select('id').execute()).toHaveLength(8 + 40);
+  });
+
   it('answers a looked-up key from what it read ahead, and a key it did not read from the table', async () => {
     await batch([appointmentEvent('appointment.created', 'b7', iso(T0 + 30 * H), { idempotency_key: 'k-b7' })]);
     const found = await h.engine.ctx.store.transaction((trx) =>

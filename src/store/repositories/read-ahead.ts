@@ -17,9 +17,9 @@
  * transaction commits in between is missed either way; the unique indexes then refuse the
  * duplicate and ingest retries, as before).
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { AppointmentRow, ContactRow, Database, EventRow } from '../schema.js';
-import { inList } from './in-list.js';
+import { inList, isPostgres, padToPowerOfTwo } from './in-list.js';
 
 export type ContactKey = 'external_id' | 'email' | 'phone';
 export const CONTACT_KEYS: readonly ContactKey[] = ['external_id', 'email', 'phone'];
@@ -43,6 +43,8 @@ const states = new WeakMap<Kysely<Database>, Known>();
 
 /** Ids in one `in (…)` list, at most (padded to powers of two, so few statement shapes). */
 const MAX_IN = 256;
+/** Values PostgreSQL looks up one by one (see `byUniqueKey`). */
+const FEW = 16;
 
 const k = (workspaceId: string, value: string) => `${workspaceId}\u0000${value}`;
 
@@ -58,7 +60,8 @@ export async function withReadAhead<T>(trx: Kysely<Database>, fn: () => Promise<
 
 /**
  * Reads, in `trx`, every row the units will look up: per workspace one statement for events,
- * one for contacts and one for appointments (per 256 keys). Does nothing without `withReadAhead`.
+ * one for contacts (by any identity) and one for appointments (per 256 keys of each). Does
+ * nothing without `withReadAhead`.
  */
 export async function readAhead(trx: Kysely<Database>, units: IngestLookups[]): Promise<void> {
   const known = states.get(trx);
@@ -68,23 +71,23 @@ export async function readAhead(trx: Kysely<Database>, units: IngestLookups[]): 
   for (const [workspaceId, list] of byWorkspace) {
     const eventKeys = unknownValues(known.events, workspaceId, list.flatMap((u) => u.eventKeys));
     for (const chunk of chunks(eventKeys)) {
-      const rows = await trx.selectFrom('events').selectAll().where('workspace_id', '=', workspaceId).where(inList(trx, 'idempotency_key', chunk)).execute();
+      const rows = await byUniqueKey<EventRow>(trx, 'events', workspaceId, [['idempotency_key', chunk]]);
       for (const value of chunk) known.events.set(k(workspaceId, value), null);
       for (const row of rows) known.events.set(k(workspaceId, row.idempotency_key), row);
     }
 
-    for (const key of CONTACT_KEYS) {
-      const values = unknownValues(known.contacts[key], workspaceId, list.flatMap((u) => u.contacts.map((c) => c[key])));
-      for (const chunk of chunks(values)) {
-        const rows = await trx.selectFrom('contacts').selectAll().where('workspace_id', '=', workspaceId).where(inList(trx, key, chunk)).execute();
-        for (const value of chunk) known.contacts[key].set(k(workspaceId, value), null);
-        for (const row of rows) rememberContactIn(known, row);
-      }
+    // Contacts by any of their identities, in one statement (an OR of one list per identity).
+    const byKey = CONTACT_KEYS.map((key) => unknownValues(known.contacts[key], workspaceId, list.flatMap((u) => u.contacts.map((c) => c[key]))));
+    for (let start = 0; byKey.some((values) => values.length > start); start += MAX_IN) {
+      const lists = byKey.map((values) => values.slice(start, start + MAX_IN));
+      const rows = await byUniqueKey<ContactRow>(trx, 'contacts', workspaceId, CONTACT_KEYS.map((key, i) => [key, lists[i]!] as const));
+      CONTACT_KEYS.forEach((key, i) => lists[i]!.forEach((value) => known.contacts[key].set(k(workspaceId, value), null)));
+      for (const row of rows) rememberContactIn(known, row);
     }
 
     const appointmentIds = unknownValues(known.appointments, workspaceId, list.flatMap((u) => u.appointmentIds));
     for (const chunk of chunks(appointmentIds)) {
-      const rows = await trx.selectFrom('appointments').selectAll().where('workspace_id', '=', workspaceId).where(inList(trx, 'external_id', chunk)).execute();
+      const rows = await byUniqueKey<AppointmentRow>(trx, 'appointments', workspaceId, [['external_id', chunk]]);
       for (const value of chunk) known.appointments.set(k(workspaceId, value), null);
       for (const row of rows) known.appointments.set(k(workspaceId, row.external_id), row);
     }
@@ -132,6 +135,44 @@ function rememberContactIn(known: Known, row: ContactRow): void {
     const value = row[key];
     if (value !== null) known.contacts[key].set(k(row.workspace_id, value), row);
   }
+}
+
+/**
+ * The rows of `table` in the workspace whose `column` is one of `values`, for each (column, values)
+ * pair (a row may come once per pair it matches). Each column has a unique index on
+ * (workspace_id, column).
+ *
+ * On PostgreSQL, a few values (at most `FEW`, as in a group of single-event requests) are asked for
+ * one by one in one statement, `select … where workspace_id = $1 and column = $2 union all …`:
+ * each arm gives the whole unique key, so its plan is an index probe whatever the planner believes
+ * of the table. A list (`column = any($2)`) was planned, on a table that had grown since it was
+ * last analyzed (every new install, in its first minute), as a scan of the workspace's whole range
+ * with the values as a filter: 4–5 ms per lookup at 10k rows, seen with auto_explain under
+ * `npm run bench:ingest`. More values (batch requests) go as lists all the same: a union of
+ * hundreds of arms took 30–50 ms to run, and a misplanned list costs its few milliseconds once for
+ * the whole batch. The arms are padded to a power of two so the statement shapes stay few.
+ * SQLite plans an `IN` list on the unique index as one probe per value.
+ */
+async function byUniqueKey<R>(
+  trx: Kysely<Database>,
+  table: 'events' | 'contacts' | 'appointments',
+  workspaceId: string,
+  lookups: ReadonlyArray<readonly [string, string[]]>,
+): Promise<R[]> {
+  const wanted = lookups.filter(([, values]) => values.length > 0);
+  if (wanted.length === 0) return [];
+  if (isPostgres(trx) && wanted.reduce((n, [, values]) => n + values.length, 0) <= FEW) {
+    const arms = wanted.flatMap(([column, values]) =>
+      padToPowerOfTwo([...values]).map((value) => sql`select * from ${sql.table(table)} where workspace_id = ${workspaceId} and ${sql.ref(column)} = ${value}`),
+    );
+    return (await sql<R>`${sql.join(arms, sql` union all `)}`.execute(trx)).rows;
+  }
+  return (await trx
+    .selectFrom(table)
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where((eb) => eb.or(wanted.map(([column, values]) => inList(trx, column, values))))
+    .execute()) as R[];
 }
 
 function unknownValues(map: Map<string, unknown>, workspaceId: string, values: Array<string | undefined>): string[] {
