@@ -82,6 +82,29 @@ describe.each(testDialects())('ingest in groups on %s', (dialect) => {
     expect(receiver.requests).toHaveLength(0);
   });
 
+  it('a session started by a booking is canceled by the cancel later in the same batch, and sends nothing', async () => {
+    const flow = await h.api('POST', '/v1/flows?activate=true', {
+      name: 'Confirm',
+      trigger: { event: 'appointment.created' },
+      steps: [{ id: 'wait', wait: { duration: '1h' } }, { id: 'confirm', webhook: { url: `${receiver.url}/confirm` } }],
+    });
+    expect(flow.status, JSON.stringify(flow.body)).toBe(201);
+    const results = (await batch([
+      appointmentEvent('appointment.created', 'b8', iso(T0 + 30 * H)),
+      appointmentEvent('appointment.canceled', 'b8', iso(T0 + 30 * H)),
+    ])) as unknown as Array<{ sessions_started: string[]; sessions_canceled: string[] }>;
+    expect(results[0]!.sessions_started).toHaveLength(1);
+    expect(results[1]!.sessions_canceled).toEqual(results[0]!.sessions_started);
+    const session = await h.api('GET', `/v1/sessions/${results[0]!.sessions_started[0]}`);
+    expect(session.body.data.status).toBe('canceled');
+    expect(await timersOf('b8')).toEqual([]);
+    for (const t of [T0, T0 + 2 * H, T0 + 7 * H]) {
+      h.clock.set(t);
+      await h.drain();
+    }
+    expect(receiver.requests).toHaveLength(0);
+  });
+
   it('requests committed together see each other: one contact, updated by the later request', async () => {
     const first = appointmentEvent('appointment.created', 'b3', iso(T0 + 30 * H), { contact: { external_id: 'cust-shared', email: 'shared@example.com', first_name: 'Ada' } });
     const second = appointmentEvent('appointment.created', 'b4', iso(T0 + 31 * H), { contact: { external_id: 'cust-shared', email: 'shared@example.com', first_name: 'Grace', language: 'fr' } });
