@@ -2,5 +2,6 @@
 import type { Migration } from '../../migrator.js';
 import { initial } from './001-initial.js';
 import { secrets } from './002-secrets.js';
+import { dropTimersSessionIndex } from './003-drop-timers-session-index.js';
 
-export const sqliteMigrations: readonly Migration[] = [initial, secrets];
+export const sqliteMigrations: readonly Migration[] = [initial, secrets, dropTimersSessionIndex];
