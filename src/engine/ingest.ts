@@ -199,7 +199,7 @@ async function ingestOne(
         appointment: change?.row,
         event,
         now,
-      });
+      }, { atCommit: true });
       if (session) {
         started.push(session.id);
         keep(now);

@@ -10,7 +10,7 @@ import { newId } from '../store/repositories/ids.js';
 import { encodeJson } from '../store/repositories/json.js';
 import { appendSessionLogs, reentryBlockedMany, type LogEntry } from '../store/repositories/sessions.js';
 import { sessionTimerRow } from '../store/repositories/timers.js';
-import { insertChunked } from '../store/repositories/write-behind.js';
+import { deferNewRow, insertChunked } from '../store/repositories/write-behind.js';
 import { buildTemplateContext } from './template-context.js';
 import { renderString } from './templates.js';
 
@@ -56,8 +56,16 @@ export async function sessionKeyFor(input: StartSessionInput): Promise<string> {
 }
 
 /** Starts a session unless the re-entry policy forbids it; returns it, or null when blocked. */
-export async function startSession(db: Kysely<Database>, input: StartSessionInput): Promise<SessionRow | null> {
-  return (await startSessions(db, [input]))[0] ?? null;
+export async function startSession(db: Kysely<Database>, input: StartSessionInput, options: StartOptions = {}): Promise<SessionRow | null> {
+  return (await startSessions(db, [input], options))[0] ?? null;
+}
+
+export interface StartOptions {
+  /**
+   * Write the session and its timer at commit, with the transaction's other new rows, when the
+   * transaction has a write-behind buffer. For sessions nobody runs before the commit (ingest).
+   */
+  atCommit?: boolean;
 }
 
 /**
@@ -67,7 +75,7 @@ export async function startSession(db: Kysely<Database>, input: StartSessionInpu
  * steps or the re-entry policy forbids it. Inputs are taken in order: a later input blocked by an
  * earlier one of the same call is blocked, as it would be if started one after another.
  */
-export async function startSessions(db: Kysely<Database>, inputs: readonly StartSessionInput[]): Promise<Array<SessionRow | null>> {
+export async function startSessions(db: Kysely<Database>, inputs: readonly StartSessionInput[], options: StartOptions = {}): Promise<Array<SessionRow | null>> {
   const candidates: Array<{ input: StartSessionInput; key: string; i: number }> = [];
   for (const [i, input] of inputs.entries()) {
     if (input.compiled.first !== null) candidates.push({ input, key: await sessionKeyFor(input), i });
@@ -133,8 +141,14 @@ export async function startSessions(db: Kysely<Database>, inputs: readonly Start
     results[i] = session;
   }
   // A session's timer is keyed by the session's id, which is new: a plain insert, no upsert.
-  await insertChunked(db, 'sessions', sessions, 32);
-  await insertChunked(db, 'timers', timers, 32);
+  // Started by an event (ingest), both wait for the commit (write-behind): the re-entry checks
+  // and cancels of the same transaction look in the queue (sessions.ts). The worker's starts are
+  // written now: they are leased to it and run as soon as they commit.
+  const atCommit = options.atCommit === true && sessions.every((s, k) => deferNewRow(db, 'sessions', s) && deferNewRow(db, 'timers', timers[k]!));
+  if (!atCommit) {
+    await insertChunked(db, 'sessions', sessions, 32);
+    await insertChunked(db, 'timers', timers, 32);
+  }
   await appendSessionLogs(db, logs);
   return results;
 }

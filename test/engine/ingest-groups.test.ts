@@ -105,6 +105,37 @@ describe.each(testDialects())('ingest in groups on %s', (dialect) => {
     expect(receiver.requests).toHaveLength(0);
   });
 
+  it('sessions started in one transaction block each other by the re-entry policy, in a batch and across requests', async () => {
+    const flow = await h.api('POST', '/v1/flows?activate=true', {
+      name: 'Welcome once',
+      trigger: { event: 'appointment.created' },
+      session: { reentry: 'once_per_contact' },
+      steps: [{ id: 'welcome', webhook: { url: `${receiver.url}/welcome` } }],
+    });
+    expect(flow.status, JSON.stringify(flow.body)).toBe(201);
+    const same = { external_id: 'cust-once', email: 'once@example.com' };
+    const results = (await batch([
+      appointmentEvent('appointment.created', 'b9', iso(T0 + 30 * H), { contact: same }),
+      appointmentEvent('appointment.created', 'b10', iso(T0 + 31 * H), { contact: same }),
+    ])) as unknown as Array<{ sessions_started: string[] }>;
+    expect(results.map((r) => r.sessions_started.length)).toEqual([1, 0]);
+
+    const other = { external_id: 'cust-twice', email: 'twice@example.com' };
+    const before = { ...h.engine.ctx.commits.stats };
+    const [a, b] = await Promise.all([
+      h.api('POST', '/v1/events', appointmentEvent('appointment.created', 'b11', iso(T0 + 30 * H), { contact: other })),
+      h.api('POST', '/v1/events', appointmentEvent('appointment.created', 'b12', iso(T0 + 31 * H), { contact: other })),
+    ]);
+    expect(h.engine.ctx.commits.stats.transactions - before.transactions).toBe(1);
+    expect([a.body.data.sessions_started.length, b.body.data.sessions_started.length]).toEqual([1, 0]);
+
+    await h.drain();
+    expect(receiver.requests.filter((r) => r.path === '/welcome')).toHaveLength(2);
+    const sessions = await db().selectFrom('sessions').select(['contact_id', 'status']).where('flow_id', '=', flow.body.data.id).execute();
+    expect(sessions).toHaveLength(2);
+    expect(sessions.every((s) => s.status === 'completed')).toBe(true);
+  });
+
   it('requests committed together see each other: one contact, updated by the later request', async () => {
     const first = appointmentEvent('appointment.created', 'b3', iso(T0 + 30 * H), { contact: { external_id: 'cust-shared', email: 'shared@example.com', first_name: 'Ada' } });
     const second = appointmentEvent('appointment.created', 'b4', iso(T0 + 31 * H), { contact: { external_id: 'cust-shared', email: 'shared@example.com', first_name: 'Grace', language: 'fr' } });

@@ -4,7 +4,7 @@ import type { ReentryPolicy } from '../../core/flow-definition.js';
 import type { Database, SessionLogRow, SessionRow } from '../schema.js';
 import { newId } from './ids.js';
 import { inList } from './in-list.js';
-import { deferInsert, insertChunked } from './write-behind.js';
+import { deferInsert, deferNewRow, filterPendingRows, insertChunked, pendingRows } from './write-behind.js';
 import { decodeJson, encodeJson } from './json.js';
 import type { ListOptions } from './contacts.js';
 
@@ -79,6 +79,12 @@ export async function reentryBlockedMany(db: Kysely<Database>, checks: readonly 
     return `${policy}\0${flowId}\0${key}`;
   };
   const taken = new Set<string>();
+  // Sessions this transaction started and has not written yet (write-behind) block like written ones.
+  for (const s of pendingRows(db, 'sessions')) {
+    taken.add(mark(s.flow_id, 'once_per_key', s.key, null)!);
+    if (s.contact_id !== null) taken.add(mark(s.flow_id, 'once_per_contact', '', s.contact_id)!);
+    if ((OPEN_SESSION_STATUSES as readonly string[]).includes(s.status)) taken.add(mark(s.flow_id, 'once_while_active', s.key, null)!);
+  }
   for (const policy of ['once_per_key', 'once_per_contact', 'once_while_active'] as const) {
     const these = checks.filter((c) => c.policy === policy && mark(c.flowId, policy, c.key, c.contactId) !== null);
     if (these.length === 0) continue;
@@ -197,9 +203,22 @@ export async function endOpenSessions(
   if (where.appointment_id) q = q.where('appointment_id', '=', where.appointment_id);
   if (where.flow_id) q = q.where('flow_id', '=', where.flow_id);
   if (where.session_id) q = q.where('id', '=', where.session_id);
-  const open = await q.execute();
+  const written = await q.execute();
+  // Sessions started by this transaction and not written yet (write-behind) end in the queue.
+  const pending = pendingRows(db, 'sessions').filter(
+    (s) =>
+      (OPEN_SESSION_STATUSES as readonly string[]).includes(s.status) &&
+      (!where.appointment_id || s.appointment_id === where.appointment_id) &&
+      (!where.flow_id || s.flow_id === where.flow_id) &&
+      (!where.session_id || s.id === where.session_id),
+  );
+  for (const s of pending) {
+    deferNewRow(db, 'sessions', { ...s, status, end_reason: reason, ended_at: now, updated_at: now, wake_at: null, seq: s.seq + 1 });
+    filterPendingRows(db, 'timers', (t) => t.id === s.id);
+  }
+  const open = [...written, ...pending];
   if (open.length === 0) return [];
-  const ids = open.map((s) => s.id);
+  const ids = written.map((s) => s.id);
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
     await db
@@ -220,7 +239,7 @@ export async function endOpenSessions(
     db,
     open.map((s) => ({ workspace_id: s.workspace_id, session_id: s.id, at: now, type: status, step_id: s.step_id, message: reason })),
   );
-  return ids;
+  return open.map((s) => s.id);
 }
 
 export interface SessionView {

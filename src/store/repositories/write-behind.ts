@@ -26,11 +26,11 @@ type Deferred = { [T in DeferredTable]: Array<Insertable<Database[T]>> } & {
 type DeferredTable = 'session_logs' | 'deliveries' | 'events';
 /**
  * Tables whose new rows can wait for the commit: rows with fresh ids (a new contact, a new
- * appointment, and the trigger timers of a new appointment) that nobody outside this transaction
- * can know of. Their writers look here first (`pendingRow`) and patch a queued row instead of
+ * appointment, the trigger timers of a new appointment, a session started by an event and its
+ * timer) that nobody outside this transaction can know of. Their writers look here first (`pendingRow`) and patch a queued row instead of
  * updating the table.
  */
-export type CreatedTable = 'contacts' | 'appointments' | 'timers';
+export type CreatedTable = 'contacts' | 'appointments' | 'sessions' | 'timers';
 
 const buffers = new WeakMap<Kysely<Database>, Deferred>();
 
@@ -110,7 +110,7 @@ export async function withWriteBehind<T>(trx: Kysely<Database>, fn: () => Promis
     deliveries: [],
     events: [],
     deletedSessionTimers: [],
-    created: { contacts: new Map(), appointments: new Map(), timers: new Map() },
+    created: { contacts: new Map(), appointments: new Map(), sessions: new Map(), timers: new Map() },
   };
   buffers.set(trx, buffer);
   try {
@@ -119,6 +119,7 @@ export async function withWriteBehind<T>(trx: Kysely<Database>, fn: () => Promis
     // the group commit re-runs each unit alone (group-commit.ts).
     await insertChunked(trx, 'contacts', [...buffer.created.contacts.values()], 32);
     await insertChunked(trx, 'appointments', [...buffer.created.appointments.values()], 16);
+    await insertChunked(trx, 'sessions', [...buffer.created.sessions.values()], 32);
     await insertChunked(trx, 'timers', [...buffer.created.timers.values()], 32);
     await insertChunked(trx, 'events', buffer.events, 32);
     await insertChunked(trx, 'deliveries', buffer.deliveries);
