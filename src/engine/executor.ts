@@ -9,7 +9,7 @@ import { evaluateConditions } from '../core/conditions.js';
 import { isTerminal, type SessionState } from '../core/session-state.js';
 import type { Kysely } from 'kysely';
 import type { AppointmentRow, ContactRow, Database, FlowRow, SessionRow, TimerRow, Workspace } from '../store/schema.js';
-import { inList } from '../store/repositories/in-list.js';
+import { distinctValues, inList } from '../store/repositories/in-list.js';
 import { getAppointmentById } from '../store/repositories/appointments.js';
 import { getContactById } from '../store/repositories/contacts.js';
 import { getFlowById } from '../store/repositories/flows.js';
@@ -51,23 +51,18 @@ export async function readClaimedRows(ctx: EngineContext, timers: readonly Timer
   const sessionTimers = timers.filter((t) => t.kind === 'session' && t.session_id !== null);
   if (triggers.length + sessionTimers.length < 2) return null;
   const db = ctx.store.db;
-  const sessionIds = present(sessionTimers.map((t) => t.session_id));
+  const sessionIds = distinctValues(sessionTimers.map((t) => t.session_id));
   const sessions = sessionIds.length ? await db.selectFrom('sessions').selectAll().where(inList(db, 'id', sessionIds)).execute() : [];
-  const flowIds = present([...triggers.map((t) => t.flow_id), ...sessions.map((s) => s.flow_id)]);
-  const appointmentIds = present(triggers.map((t) => t.appointment_id));
+  const flowIds = distinctValues([...triggers.map((t) => t.flow_id), ...sessions.map((s) => s.flow_id)]);
+  const appointmentIds = distinctValues(triggers.map((t) => t.appointment_id));
   const flows = flowIds.length ? await db.selectFrom('flows').selectAll().where(inList(db, 'id', flowIds)).execute() : [];
   const appointments = appointmentIds.length ? await db.selectFrom('appointments').selectAll().where(inList(db, 'id', appointmentIds)).execute() : [];
-  const contactIds = present(appointments.map((a) => a.contact_id));
-  const workspaceIds = present(flows.map((f) => f.workspace_id));
+  const contactIds = distinctValues(appointments.map((a) => a.contact_id));
+  const workspaceIds = distinctValues(flows.map((f) => f.workspace_id));
   const contacts = contactIds.length ? await db.selectFrom('contacts').selectAll().where(inList(db, 'id', contactIds)).execute() : [];
   const workspaces = workspaceIds.length ? await db.selectFrom('workspaces').selectAll().where(inList(db, 'id', workspaceIds)).execute() : [];
   const byId = <T extends { id: string }>(rows: T[]) => new Map(rows.map((r) => [r.id, r]));
   return { flows: byId(flows), appointments: byId(appointments), contacts: byId(contacts), workspaces: byId(workspaces), sessions: byId(sessions) };
-}
-
-/** The distinct ids among `values`. */
-function present(values: Array<string | null | undefined>): string[] {
-  return [...new Set(values.filter((v): v is string => typeof v === 'string'))];
 }
 
 export async function runTimer(ctx: EngineContext, timer: TimerRow, rows?: ClaimedRows | null): Promise<void> {

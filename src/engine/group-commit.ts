@@ -107,14 +107,7 @@ export class GroupCommitter {
 
   private async alone(unit: Unit): Promise<void> {
     try {
-      const result = await this.store.transaction((trx) =>
-        withWriteBehind(trx, () =>
-          withReadAhead(trx, async () => {
-            await readBefore(trx, [unit]);
-            return unit.fn(trx);
-          }),
-        ),
-      );
+      const result = await this.transact([unit], (trx) => unit.fn(trx));
       this.stats.transactions++;
       this.stats.units++;
       unit.resolve(result);
@@ -123,18 +116,25 @@ export class GroupCommitter {
     }
   }
 
+  /** A transaction with a write-behind buffer and a read-ahead, the units' group reads done first. */
+  private transact<T>(units: Unit[], body: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    return this.store.transaction((trx) =>
+      withWriteBehind(trx, () =>
+        withReadAhead(trx, async () => {
+          await readBefore(trx, units);
+          return body(trx);
+        }),
+      ),
+    );
+  }
+
   private async together(group: Unit[]): Promise<void> {
     const results: unknown[] = [];
     try {
-      await this.store.transaction((trx) =>
-        withWriteBehind(trx, () =>
-          withReadAhead(trx, async () => {
-            results.length = 0;
-            await readBefore(trx, group);
-            for (const unit of group) results.push(await unit.fn(trx));
-          }),
-        ),
-      );
+      await this.transact(group, async (trx) => {
+        results.length = 0;
+        for (const unit of group) results.push(await unit.fn(trx));
+      });
     } catch {
       // Someone's error (or a failed commit) rolled back everyone: give each its own transaction.
       this.stats.fallbacks++;

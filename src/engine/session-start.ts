@@ -10,7 +10,7 @@ import { newId } from '../store/repositories/ids.js';
 import { encodeJson } from '../store/repositories/json.js';
 import { appendSessionLogs, reentryBlockedMany, type LogEntry } from '../store/repositories/sessions.js';
 import { sessionTimerRow } from '../store/repositories/timers.js';
-import { deferNewRow, insertChunked } from '../store/repositories/write-behind.js';
+import { deferNewRows, insertChunked } from '../store/repositories/write-behind.js';
 import { buildTemplateContext } from './template-context.js';
 import { renderString } from './templates.js';
 
@@ -144,8 +144,9 @@ export async function startSessions(db: Kysely<Database>, inputs: readonly Start
   // Started by an event (ingest), both wait for the commit (write-behind): the re-entry checks
   // and cancels of the same transaction look in the queue (sessions.ts). The worker's starts are
   // written now: they are leased to it and run as soon as they commit.
-  const atCommit = options.atCommit === true && sessions.every((s, k) => deferNewRow(db, 'sessions', s) && deferNewRow(db, 'timers', timers[k]!));
-  if (!atCommit) {
+  if (options.atCommit === true && deferNewRows(db, 'sessions', sessions)) {
+    deferNewRows(db, 'timers', timers);
+  } else {
     await insertChunked(db, 'sessions', sessions, 32);
     await insertChunked(db, 'timers', timers, 32);
   }

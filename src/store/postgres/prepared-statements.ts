@@ -17,7 +17,7 @@
  * as any failed statement would). `preparedStatements: false` turns the whole thing off.
  *
  * The timer hot path (timer-queries.ts) stays unnamed on purpose; see there. So do lookups by an
- * array of values (`= any($n)`, written by in-list.ts): a named statement's plan is cached after
+ * array of values (`= any($n)` and `unnest($n)`, written by in-list.ts): a named statement's plan is cached after
  * five executions as a generic plan, chosen for the table as it was then. Seen in
  * `npm run bench:ingest` on a new database: `contacts where workspace_id = $1 and external_id =
  * any($2)` kept a plan made while the table was nearly empty (index on workspace_id only, the

@@ -7,10 +7,10 @@ import { knownEvent, rememberEvent } from './read-ahead.js';
 import { deferInsert, queuedRows } from './write-behind.js';
 
 export async function findEventByKey(db: Kysely<Database>, workspaceId: string, key: string): Promise<EventRow | undefined> {
-  // An event this transaction stored is still in the write-behind queue.
-  // Read ahead for the group (read-ahead.ts), or stored by this transaction since (write-behind).
+  // Read ahead for the group, or stored by this transaction since (read-ahead.ts).
   const known = knownEvent(db, workspaceId, key);
   if (known !== undefined) return known ?? undefined;
+  // Without a read-ahead, an event this transaction stored is still in the write-behind queue.
   const queued = queuedRows(db, 'events').find((e) => e.workspace_id === workspaceId && e.idempotency_key === key);
   if (queued) return queued as EventRow;
   return db

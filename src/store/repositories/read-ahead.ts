@@ -67,30 +67,41 @@ export async function readAhead(trx: Kysely<Database>, units: IngestLookups[]): 
   const known = states.get(trx);
   if (!known) return;
   const byWorkspace = new Map<string, IngestLookups[]>();
-  for (const unit of units) byWorkspace.set(unit.workspaceId, [...(byWorkspace.get(unit.workspaceId) ?? []), unit]);
+  for (const unit of units) {
+    const list = byWorkspace.get(unit.workspaceId);
+    if (list) list.push(unit);
+    else byWorkspace.set(unit.workspaceId, [unit]);
+  }
   for (const [workspaceId, list] of byWorkspace) {
-    const eventKeys = unknownValues(known.events, workspaceId, list.flatMap((u) => u.eventKeys));
-    for (const chunk of chunks(eventKeys)) {
-      const rows = await byUniqueKey<EventRow>(trx, 'events', workspaceId, [['idempotency_key', chunk]]);
-      for (const value of chunk) known.events.set(k(workspaceId, value), null);
-      for (const row of rows) known.events.set(k(workspaceId, row.idempotency_key), row);
-    }
+    await readKeys<EventRow>(trx, 'events', workspaceId, [['idempotency_key', known.events, list.flatMap((u) => u.eventKeys)]], (row) =>
+      known.events.set(k(workspaceId, row.idempotency_key), row),
+    );
+    // Contacts by any of their identities, in one statement (one list per identity).
+    const identities = CONTACT_KEYS.map((key) => [key, known.contacts[key], list.flatMap((u) => u.contacts.map((c) => c[key]))] as const);
+    await readKeys<ContactRow>(trx, 'contacts', workspaceId, identities, (row) => rememberContactIn(known, row));
+    await readKeys<AppointmentRow>(trx, 'appointments', workspaceId, [['external_id', known.appointments, list.flatMap((u) => u.appointmentIds)]], (row) =>
+      known.appointments.set(k(workspaceId, row.external_id), row),
+    );
+  }
+}
 
-    // Contacts by any of their identities, in one statement (an OR of one list per identity).
-    const byKey = CONTACT_KEYS.map((key) => unknownValues(known.contacts[key], workspaceId, list.flatMap((u) => u.contacts.map((c) => c[key]))));
-    for (let start = 0; byKey.some((values) => values.length > start); start += MAX_IN) {
-      const lists = byKey.map((values) => values.slice(start, start + MAX_IN));
-      const rows = await byUniqueKey<ContactRow>(trx, 'contacts', workspaceId, CONTACT_KEYS.map((key, i) => [key, lists[i]!] as const));
-      CONTACT_KEYS.forEach((key, i) => lists[i]!.forEach((value) => known.contacts[key].set(k(workspaceId, value), null)));
-      for (const row of rows) rememberContactIn(known, row);
-    }
-
-    const appointmentIds = unknownValues(known.appointments, workspaceId, list.flatMap((u) => u.appointmentIds));
-    for (const chunk of chunks(appointmentIds)) {
-      const rows = await byUniqueKey<AppointmentRow>(trx, 'appointments', workspaceId, [['external_id', chunk]]);
-      for (const value of chunk) known.appointments.set(k(workspaceId, value), null);
-      for (const row of rows) known.appointments.set(k(workspaceId, row.external_id), row);
-    }
+/**
+ * Reads the rows of `table` holding any value of `columns` not known yet (at most MAX_IN values of
+ * each column per statement), marks every value asked for as absent, then remembers each row found.
+ */
+async function readKeys<R>(
+  trx: Kysely<Database>,
+  table: 'events' | 'contacts' | 'appointments',
+  workspaceId: string,
+  columns: ReadonlyArray<readonly [column: string, known: Map<string, unknown>, values: Array<string | undefined>]>,
+  remember: (row: R) => void,
+): Promise<void> {
+  const wanted = columns.map(([column, map, values]) => [column, map, unknownValues(map, workspaceId, values)] as const);
+  for (let start = 0; wanted.some(([, , values]) => values.length > start); start += MAX_IN) {
+    const slice = wanted.map(([column, map, values]) => [column, map, values.slice(start, start + MAX_IN)] as const);
+    const rows = await byUniqueKey<R>(trx, table, workspaceId, slice.map(([column, , values]) => [column, values] as const));
+    for (const [, map, values] of slice) for (const value of values) map.set(k(workspaceId, value), null);
+    for (const row of rows) remember(row);
   }
 }
 
@@ -179,10 +190,4 @@ function unknownValues(map: Map<string, unknown>, workspaceId: string, values: A
   const out = new Set<string>();
   for (const v of values) if (v && !map.has(k(workspaceId, v))) out.add(v);
   return [...out];
-}
-
-function chunks(values: string[]): string[][] {
-  const out: string[][] = [];
-  for (let i = 0; i < values.length; i += MAX_IN) out.push(values.slice(i, i + MAX_IN));
-  return out;
 }

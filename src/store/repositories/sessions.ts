@@ -4,7 +4,7 @@ import type { ReentryPolicy } from '../../core/flow-definition.js';
 import type { Database, SessionLogRow, SessionRow } from '../schema.js';
 import { newId } from './ids.js';
 import { inList } from './in-list.js';
-import { deferInsert, deferNewRow, filterPendingRows, insertChunked, pendingRows } from './write-behind.js';
+import { deferInsert, deferNewRow, dropPendingRow, insertChunked, pendingRows } from './write-behind.js';
 import { decodeJson, encodeJson } from './json.js';
 import type { ListOptions } from './contacts.js';
 
@@ -212,9 +212,10 @@ export async function endOpenSessions(
       (!where.flow_id || s.flow_id === where.flow_id) &&
       (!where.session_id || s.id === where.session_id),
   );
+  const end = { status, end_reason: reason, ended_at: now, updated_at: now, wake_at: null };
   for (const s of pending) {
-    deferNewRow(db, 'sessions', { ...s, status, end_reason: reason, ended_at: now, updated_at: now, wake_at: null, seq: s.seq + 1 });
-    filterPendingRows(db, 'timers', (t) => t.id === s.id);
+    deferNewRow(db, 'sessions', { ...s, ...end, seq: s.seq + 1 });
+    dropPendingRow(db, 'timers', s.id);
   }
   const open = [...written, ...pending];
   if (open.length === 0) return [];
@@ -223,14 +224,7 @@ export async function endOpenSessions(
     const chunk = ids.slice(i, i + 500);
     await db
       .updateTable('sessions')
-      .set((eb) => ({
-        status,
-        end_reason: reason,
-        ended_at: now,
-        updated_at: now,
-        wake_at: null,
-        seq: eb('seq', '+', 1),
-      }))
+      .set((eb) => ({ ...end, seq: eb('seq', '+', 1) }))
       .where('id', 'in', chunk)
       .execute();
     await db.deleteFrom('timers').where('id', 'in', chunk).execute();

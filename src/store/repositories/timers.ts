@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, TimerRow } from '../schema.js';
-import { deferNewRow, deferSessionTimerDelete, filterPendingRows, pendingRow, pendingRows } from './write-behind.js';
+import { deferNewRow, deferSessionTimerDelete, dropPendingRow, filterPendingRows, pendingRow, pendingRows } from './write-behind.js';
 
 export interface SessionTimerSpec {
   sessionId: string;
@@ -138,7 +138,7 @@ export async function deleteClaimedTimer(db: Kysely<Database>, id: string, lease
 
 export async function deleteTimer(db: Kysely<Database>, id: string): Promise<void> {
   // A timer queued by this transaction was never written: dropping it is the whole delete.
-  if (filterPendingRows(db, 'timers', (t) => t.id === id) > 0) return;
+  if (dropPendingRow(db, 'timers', id)) return;
   await db.deleteFrom('timers').where('id', '=', id).execute();
 }
 

@@ -63,6 +63,18 @@ export function deferNewRow<T extends CreatedTable>(db: Kysely<Database>, table:
   return true;
 }
 
+/** `deferNewRow` for each of `rows`; false (nothing queued) when `db` has no buffer. */
+export function deferNewRows<T extends CreatedTable>(db: Kysely<Database>, table: T, rows: ReadonlyArray<Selectable<Database[T]> & { id: string }>): boolean {
+  if (!buffers.has(db)) return false;
+  for (const row of rows) deferNewRow(db, table, row);
+  return true;
+}
+
+/** Drops the queued new row of `table` with this id (it is never written); true if there was one. */
+export function dropPendingRow(db: Kysely<Database>, table: CreatedTable, id: string): boolean {
+  return buffers.get(db)?.created[table].delete(id) ?? false;
+}
+
 /** The queued new row of `table` with this id, if this transaction queued one. */
 export function pendingRow<T extends CreatedTable>(db: Kysely<Database>, table: T, id: string): Selectable<Database[T]> | undefined {
   return buffers.get(db)?.created[table].get(id) as Selectable<Database[T]> | undefined;
