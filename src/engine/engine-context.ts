@@ -10,6 +10,7 @@ import type { BatchReader } from './batch-reader.js';
 import type { FlowCache } from './flow-cache.js';
 import type { GroupCommitter } from './group-commit.js';
 import type { SessionEndBatcher } from './session-ends.js';
+import type { StartsInFlight } from './starts-in-flight.js';
 import type { EngineMetrics } from './metrics.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { SecretBox } from './secrets.js';
@@ -47,6 +48,8 @@ export interface EngineContext {
   commits: GroupCommitter;
   /** Sessions' last commits, batched (session-ends.ts). */
   sessionEnds: SessionEndBatcher;
+  /** Sessions started by fired triggers and not yet written, for the re-entry checks (starts-in-flight.ts). */
+  startsInFlight: StartsInFlight;
   /** Rows read by id outside transactions, coalesced per turn of the event loop (batch-reader.ts). */
   appointments: BatchReader<AppointmentRow>;
   contacts: BatchReader<ContactRow>;

@@ -26,6 +26,7 @@ import { BatchReader } from './batch-reader.js';
 import { inList } from '../store/repositories/in-list.js';
 import { GroupCommitter } from './group-commit.js';
 import { SessionEndBatcher } from './session-ends.js';
+import { StartsInFlight } from './starts-in-flight.js';
 import { Scheduler } from './scheduler.js';
 
 export interface Engine {
@@ -105,6 +106,7 @@ export async function createEngine(config: Readonly<Config>, options: EngineOpti
     // reminders/s with one group at a time, 214 with 4, 270 with 8).
     commits,
     sessionEnds: new SessionEndBatcher(commits),
+    startsInFlight: new StartsInFlight(),
     appointments: new BatchReader((ids) => store.db.selectFrom('appointments').selectAll().where(inList(store.db, 'id', ids)).execute(), byId),
     contacts: new BatchReader((ids) => store.db.selectFrom('contacts').selectAll().where(inList(store.db, 'id', ids)).execute(), byId),
     events: new BatchReader((ids) => store.db.selectFrom('events').selectAll().where(inList(store.db, 'id', ids)).execute(), byId),

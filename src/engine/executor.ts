@@ -7,19 +7,20 @@
 import { anchorTime } from '../core/appointment-timing.js';
 import { evaluateConditions } from '../core/conditions.js';
 import { isTerminal, type SessionState } from '../core/session-state.js';
-import type { Kysely } from 'kysely';
 import type { AppointmentRow, ContactRow, Database, FlowRow, SessionRow, TimerRow, Workspace } from '../store/schema.js';
 import { distinctValues, inList } from '../store/repositories/in-list.js';
 import { getAppointmentById } from '../store/repositories/appointments.js';
 import { getContactById } from '../store/repositories/contacts.js';
 import { getFlowById } from '../store/repositories/flows.js';
-import { appendSessionLogs, getSessionById } from '../store/repositories/sessions.js';
-import { deleteClaimedTimer, rearmClaimedTimer, sessionTimerRow } from '../store/repositories/timers.js';
+import { appendSessionLogs, getSessionById, reentryBlockedMany, type LogEntry } from '../store/repositories/sessions.js';
+import { derivedId } from '../store/repositories/ids.js';
+import { deleteClaimedTimer, rearmClaimedTimer } from '../store/repositories/timers.js';
 import { getWorkspace } from '../store/repositories/workspaces.js';
 import { TRIGGERABLE_STATUSES } from './appointment-triggers.js';
 import type { EngineContext } from './engine-context.js';
 import { SessionRunner } from './session-runner.js';
-import { startSessions, type StartSessionInput } from './session-start.js';
+import { buildSessionStart, sessionKeyFor, type StartSessionInput } from './session-start.js';
+import type { InFlightStart } from './starts-in-flight.js';
 import { appointmentZone, buildTemplateContext } from './template-context.js';
 
 const DUE_TOLERANCE_MS = 5;
@@ -172,75 +173,92 @@ async function prepareTrigger(ctx: EngineContext, timer: TimerRow, rows: Claimed
       return null;
     }
   }
-  // The session starts leased to this worker and runs now, from its first step, without
-  // another trip through the timers table.
-  const lease = { owner, until: now + ctx.config.worker.leaseMs };
   return {
     timer,
-    input: { workspace, flow, version: flow.version, compiled, contact, appointment, event: undefined, gate: { anchor: trigger.anchor, offset: trigger.offset }, now, lease },
+    input: { workspace, flow, version: flow.version, compiled, contact, appointment, event: undefined, gate: { anchor: trigger.anchor, offset: trigger.offset }, now },
   };
+}
+
+/** A fired trigger's session, admitted by the re-entry policy and not yet written. */
+interface Launch {
+  start: TriggerStart;
+  session: SessionRow;
+  log: LogEntry;
+  inFlight: InFlightStart;
 }
 
 /**
- * In the caller's transaction: deletes the fired triggers' timers if this claim still holds them
- * (one statement per claim owner), and starts the sessions of those it deleted. A trigger whose
- * timer was moved or taken meanwhile starts nothing.
+ * Checks the re-entry policy for fired triggers (one read for all of them, then the sessions this
+ * worker has in flight) and returns, per trigger, the session to run, or null. A trigger whose
+ * session the policy forbids, or whose flow has no steps, has its timer deleted here.
+ *
+ * Nothing is written for the sessions that will run: each is written with its first commit, with
+ * its first step's result, its trigger's timer deleted in the same transaction (session-runner.ts).
+ * Until then the trigger's lease is the record that the session is under way: a worker that dies
+ * leaves the timer to fire again when the lease expires, and the session it starts then has the
+ * same id (`derivedId`), so a step it repeats sends with the same idempotency key.
  */
-async function startFromTriggers(trx: Kysely<Database>, starts: readonly TriggerStart[]): Promise<Array<SessionRow | null>> {
-  const held = new Set<string>();
-  const owners = new Set(starts.map((s) => s.timer.lease_owner ?? ''));
-  for (const owner of owners) {
-    const ids = starts.filter((s) => (s.timer.lease_owner ?? '') === owner).map((s) => s.timer.id);
-    const deleted = await trx.deleteFrom('timers').where(inList(trx, 'id', ids)).where('lease_owner', '=', owner).returning('id').execute();
-    for (const d of deleted) held.add(d.id);
+async function launch(ctx: EngineContext, starts: readonly TriggerStart[]): Promise<Array<Launch | null>> {
+  const db = ctx.store.db;
+  const runnable: Array<{ start: TriggerStart; key: string; i: number }> = [];
+  for (const [i, start] of starts.entries()) {
+    if (start.input.compiled.first !== null) runnable.push({ start, key: await sessionKeyFor(start.input), i });
   }
-  const live = starts.filter((s) => held.has(s.timer.id));
-  const sessions = await startSessions(
-    trx,
-    live.map((s) => s.input),
+  const checks = runnable.map(({ start, key }) => ({ flowId: start.input.flow.id, policy: start.input.compiled.reentry, key, contactId: start.input.contact?.id ?? null }));
+  const built = runnable.map(({ start, key }) => {
+    const { timer, input } = start;
+    return buildSessionStart(input, key, derivedId('ss', timer.scheduled_at, `${timer.id}\0${timer.scheduled_at}\0${timer.created_at}`));
+  });
+  const admitted = await ctx.startsInFlight.admit(
+    checks,
+    built.map((b) => b.session),
+    () => reentryBlockedMany(db, checks),
   );
-  const byTimer = new Map(live.map((s, i) => [s.timer.id, sessions[i] ?? null]));
-  return starts.map((s) => byTimer.get(s.timer.id) ?? null);
+  const launches: Array<Launch | null> = starts.map(() => null);
+  for (const [j, { start, i }] of runnable.entries()) {
+    const inFlight = admitted[j];
+    if (inFlight) launches[i] = { start, session: built[j]!.session, log: built[j]!.log, inFlight };
+  }
+  // The rest start nothing: their timers go, if this claim still holds them.
+  const dropped = starts.filter((_, i) => launches[i] === null).map((s) => s.timer);
+  for (const owner of new Set(dropped.map((t) => t.lease_owner ?? ''))) {
+    const ids = dropped.filter((t) => (t.lease_owner ?? '') === owner).map((t) => t.id);
+    await db.deleteFrom('timers').where(inList(db, 'id', ids)).where('lease_owner', '=', owner).execute();
+  }
+  return launches;
 }
 
 /** Runs a session a trigger just started, from its first step, under the trigger's lease. */
-async function runStarted(ctx: EngineContext, start: TriggerStart, session: SessionRow | null): Promise<void> {
-  if (!session) return;
+async function runLaunched(ctx: EngineContext, l: Launch | null): Promise<void> {
+  if (!l) return;
   ctx.metrics.sessionsStarted.inc();
-  const { timer, input } = start;
-  // The row startSessions wrote; lateness of the steps run now counts from when the trigger was due.
-  const sessionTimer: TimerRow = {
-    ...sessionTimerRow(
-      {
-        sessionId: session.id,
-        workspaceId: session.workspace_id,
-        flowId: session.flow_id,
-        appointmentId: session.appointment_id,
-        stepId: session.step_id!,
-        seq: session.seq,
-        dueAt: input.now,
-        lease: input.lease ?? null,
-      },
-      input.now,
-    ),
-    scheduled_at: timer.scheduled_at,
-  };
-  await new SessionRunner(ctx, { timer: sessionTimer, session, flow: input.flow, compiled: input.compiled, workspace: input.workspace, contact: input.contact }).run();
+  const { timer, input } = l.start;
+  // Lateness of the steps run now counts from when the trigger was due (the timer's scheduled_at).
+  await new SessionRunner(ctx, {
+    timer,
+    session: l.session,
+    flow: input.flow,
+    compiled: input.compiled,
+    workspace: input.workspace,
+    contact: input.contact,
+    start: { trigger: { id: timer.id, owner: timer.lease_owner ?? '' }, log: l.log, inFlight: l.inFlight },
+  }).run();
 }
 
 async function runTriggerTimer(ctx: EngineContext, timer: TimerRow, rows: ClaimedRows | null): Promise<void> {
   const start = await prepareTrigger(ctx, timer, rows);
   if (!start) return;
-  const [session] = await ctx.commits.run((trx) => startFromTriggers(trx, [start]));
-  await runStarted(ctx, start, session ?? null);
+  const [l] = await launch(ctx, [start]);
+  await runLaunched(ctx, l ?? null);
 }
 
 /**
  * Runs a claimed batch; returns one promise per timer, settled when that timer's run is over.
- * With the batch's rows read (`readClaimedRows`), the triggers that fire start their
- * sessions in one commit, a statement per table for all of them, and each session then runs on
- * its own. If that shared start fails, each trigger starts alone, so one bad row costs the others
- * nothing. Everything else runs one timer at a time, as `runTimer`.
+ * With the batch's rows read (`readClaimedRows`), the triggers that fire are checked together
+ * (`launch`: one re-entry read for all of them, nothing written) and each session then runs on
+ * its own, written with its first commit. If the shared check fails, each trigger is checked
+ * alone, so one bad row costs the others nothing. Everything else runs one timer at a time, as
+ * `runTimer`.
  */
 export function runClaimed(
   ctx: EngineContext,
@@ -260,16 +278,16 @@ export function runClaimed(
   if (together.length < 2) return timers.map((t) => schedule(() => runTimer(ctx, t, rows)));
   for (const t of together) ctx.metrics.timerLateness.observe(Math.max(0, ctx.clock.now() - t.scheduled_at) / 1000);
   const prepared = Promise.all(together.map((t) => prepareTrigger(ctx, t, rows).catch((error: unknown) => ({ error }))));
-  const started = prepared.then(async (list) => {
+  const launched = prepared.then(async (list) => {
     const starts = list.filter((p): p is TriggerStart => p !== null && !('error' in p));
-    const byTimer = new Map<string, Promise<SessionRow | null>>();
+    const byTimer = new Map<string, Promise<Launch | null>>();
     if (starts.length > 0) {
       try {
-        const sessions = await ctx.commits.run((trx) => startFromTriggers(trx, starts));
-        starts.forEach((s, i) => byTimer.set(s.timer.id, Promise.resolve(sessions[i] ?? null)));
+        const launches = await launch(ctx, starts);
+        starts.forEach((s, i) => byTimer.set(s.timer.id, Promise.resolve(launches[i] ?? null)));
       } catch (error) {
         ctx.logger.warn({ err: error, triggers: starts.length }, 'starting fired triggers together failed; starting each alone');
-        for (const s of starts) byTimer.set(s.timer.id, ctx.commits.run(async (trx) => (await startFromTriggers(trx, [s]))[0] ?? null));
+        for (const s of starts) byTimer.set(s.timer.id, launch(ctx, [s]).then((l) => l[0] ?? null));
       }
     }
     return { list, byTimer };
@@ -278,11 +296,11 @@ export function runClaimed(
     const i = together.indexOf(t);
     if (i < 0) return schedule(() => runTimer(ctx, t, rows));
     return schedule(async () => {
-      const { list, byTimer } = await started;
+      const { list, byTimer } = await launched;
       const p = list[i]!;
       if (p === null) return;
       if ('error' in p) throw p.error;
-      await runStarted(ctx, p, await byTimer.get(t.id)!);
+      await runLaunched(ctx, await byTimer.get(t.id)!);
     });
   });
 }

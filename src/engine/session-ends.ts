@@ -13,8 +13,8 @@
 import type { Kysely } from 'kysely';
 import type { Database, DeliveryRow, SessionRow } from '../store/schema.js';
 import { insertDelivery } from '../store/repositories/deliveries.js';
-import { appendSessionLogs, type LogEntry } from '../store/repositories/sessions.js';
-import { inPairs } from '../store/repositories/in-list.js';
+import { appendSessionLogs, insertSessionsUnlessPresent, type LogEntry } from '../store/repositories/sessions.js';
+import { inList, inPairs } from '../store/repositories/in-list.js';
 import { deleteSessionTimer } from '../store/repositories/timers.js';
 import type { GroupCommitter } from './group-commit.js';
 
@@ -27,6 +27,12 @@ export interface SessionEnd {
   now: number;
   delivery?: DeliveryRow | undefined;
   logs: LogEntry[];
+  /**
+   * A session a trigger started that ends in its first run, not yet written: `row` is inserted as
+   * it ended (unless another worker wrote the same session first), with its `started` entry, and
+   * the trigger's timer is deleted if this claim still holds it. `expectSeq` and `patch` are unused.
+   */
+  start?: { row: SessionRow; trigger: { id: string; owner: string }; log: LogEntry } | undefined;
 }
 
 interface Pending {
@@ -57,21 +63,26 @@ export class SessionEndBatcher {
     // The batch is taken when the group commit runs this unit, so it holds every end that arrived
     // meanwhile; a re-run of the unit (its group failed) runs the same batch again.
     let batch: Pending[] | null = null;
+    const take = (): Pending[] => {
+      if (batch === null) {
+        batch = this.pending;
+        this.pending = [];
+        this.submitted = false;
+      }
+      return batch;
+    };
     this.commits
-      .run((trx) => {
-        if (batch === null) {
-          batch = this.pending;
-          this.pending = [];
-          this.submitted = false;
-        }
-        return endSessions(
+      .run((trx) =>
+        endSessions(
           trx,
-          batch.map((p) => p.end),
-        );
-      })
+          take().map((p) => p.end),
+        ),
+      )
       .then(
-        (applied) => batch?.forEach((p, i) => p.resolve(applied[i] ?? false)),
-        (error: unknown) => batch?.forEach((p) => p.reject(error)),
+        (applied) => take().forEach((p, i) => p.resolve(applied[i] ?? false)),
+        // A transaction that failed before running the unit (its BEGIN) took nothing: the ends
+        // waiting now fail with it, and the next end submits afresh.
+        (error: unknown) => take().forEach((p) => p.reject(error)),
       );
   }
 }
@@ -79,16 +90,20 @@ export class SessionEndBatcher {
 /** Applies `ends` in the caller's transaction; returns, for each, whether the session was still at its `expectSeq`. */
 export async function endSessions(trx: Kysely<Database>, ends: readonly SessionEnd[]): Promise<boolean[]> {
   for (const e of ends) if (e.delivery) await insertDelivery(trx, e.delivery);
+  const applied = await writeStartedEnds(
+    trx,
+    ends.filter((e) => e.start),
+  );
   // Sessions ending the same way share an UPDATE.
   const runs = new Map<string, { same: Partial<SessionRow>; ends: SessionEnd[] }>();
   for (const e of ends) {
+    if (e.start) continue;
     const { seq: _seq, ended_at: _ended, updated_at: _updated, ...same } = e.patch;
     const key = JSON.stringify(Object.entries(same).sort(([a], [b]) => a.localeCompare(b)));
     let run = runs.get(key);
     if (!run) runs.set(key, (run = { same, ends: [] }));
     run.ends.push(e);
   }
-  const applied = new Set<string>();
   for (const { same, ends: run } of runs.values()) {
     for (let i = 0; i < run.length; i += MAX_PER_UPDATE) {
       const chunk = run.slice(i, i + MAX_PER_UPDATE);
@@ -106,9 +121,35 @@ export async function endSessions(trx: Kysely<Database>, ends: readonly SessionE
   for (const e of ends) {
     const ok = applied.has(e.sessionId);
     results.push(ok);
-    if (!ok) continue;
+    if (!ok || e.start) continue;
     await appendSessionLogs(trx, e.logs);
     await deleteSessionTimer(trx, e.sessionId);
   }
   return results;
+}
+
+/**
+ * The ends of sessions started in the same run (`SessionEnd.start`): their triggers' timers
+ * deleted (one statement per claim), the sessions inserted as they ended, and the timelines of
+ * those inserted. Returns the ids of the sessions inserted.
+ */
+async function writeStartedEnds(trx: Kysely<Database>, ends: readonly SessionEnd[]): Promise<Set<string>> {
+  if (ends.length === 0) return new Set();
+  const owners = new Map<string, string[]>();
+  for (const { start } of ends) {
+    const ids = owners.get(start!.trigger.owner) ?? [];
+    ids.push(start!.trigger.id);
+    owners.set(start!.trigger.owner, ids);
+  }
+  for (const [owner, ids] of owners) {
+    for (let i = 0; i < ids.length; i += MAX_PER_UPDATE) {
+      await trx.deleteFrom('timers').where(inList(trx, 'id', ids.slice(i, i + MAX_PER_UPDATE))).where('lease_owner', '=', owner).execute();
+    }
+  }
+  const inserted = await insertSessionsUnlessPresent(
+    trx,
+    ends.map((e) => e.start!.row),
+  );
+  for (const e of ends) if (inserted.has(e.sessionId)) await appendSessionLogs(trx, [e.start!.log, ...e.logs]);
+  return inserted;
 }

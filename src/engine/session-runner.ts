@@ -6,6 +6,9 @@
  * or advanced by someone else meanwhile, the commit does nothing and this run ends. While a
  * run goes straight on to the next step it keeps the timer leased, pointing at that step, so
  * a worker that dies mid-run is replaced at the right step once the lease expires.
+ *
+ * A session a trigger just started is not written before its first step runs: its first commit
+ * inserts it (`writeStarted`), and until then the trigger's own lease stands for it.
  */
 import { anchorTime } from '../core/appointment-timing.js';
 import { waitTarget } from '../core/wait-target.js';
@@ -19,8 +22,9 @@ import { applyContactFields, getContactById } from '../store/repositories/contac
 import { insertDelivery } from '../store/repositories/deliveries.js';
 import { newId } from '../store/repositories/ids.js';
 import { decodeJson, encodeJson } from '../store/repositories/json.js';
-import { appendSessionLogs, updateSessionIfAt, type LogEntry } from '../store/repositories/sessions.js';
-import { deleteSessionTimer, putSessionTimer } from '../store/repositories/timers.js';
+import { appendSessionLogs, insertSessionsUnlessPresent, updateSessionIfAt, type LogEntry } from '../store/repositories/sessions.js';
+import { deleteClaimedTimer, deleteSessionTimer, putSessionTimer } from '../store/repositories/timers.js';
+import type { InFlightStart } from './starts-in-flight.js';
 import type { EngineContext } from './engine-context.js';
 import { readSecrets, redactSecrets } from './secrets.js';
 import { performSend } from './send-steps.js';
@@ -48,6 +52,19 @@ export interface SessionRunArgs {
   workspace: Workspace;
   /** The contact, when the caller has just read it (a trigger that fired); else read on first use. */
   contact?: ContactRow | undefined;
+  /** Set for a session a fired trigger just started: nothing is written yet; its first commit writes it. */
+  start?: PendingStart;
+}
+
+/**
+ * A session not yet written (executor.ts `launch`). Its first commit, whatever the first step's
+ * outcome, inserts it in its new state with its `started` entry, and deletes its trigger's timer
+ * if this claim still holds it.
+ */
+export interface PendingStart {
+  trigger: { id: string; owner: string };
+  log: LogEntry;
+  inFlight: InFlightStart;
 }
 
 export class SessionRunner {
@@ -56,6 +73,7 @@ export class SessionRunner {
   private contact: ContactRow | undefined | null = null;
   private secrets: Record<string, string> | null = null;
   private event: EventRow | undefined | null = null;
+  private start: PendingStart | null;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -64,9 +82,19 @@ export class SessionRunner {
     this.session = { ...args.session };
     this.owner = args.timer.lease_owner ?? '';
     if ('contact' in args) this.contact = args.contact;
+    this.start = args.start ?? null;
   }
 
   async run(): Promise<void> {
+    try {
+      await this.runSteps();
+    } finally {
+      // Never written (the run failed before its first commit): the trigger fires again when its lease expires.
+      this.start?.inFlight.settle(null);
+    }
+  }
+
+  private async runSteps(): Promise<void> {
     // Steps run straight on from this timer were all due when it was: lateness counts from here.
     const dueRef = this.args.timer.scheduled_at;
     for (let i = 0; i < MAX_STEPS_PER_RUN; i++) {
@@ -295,6 +323,18 @@ export class SessionRunner {
 
     let held = false;
     const entries = logs.map((l) => ({ ...l, workspace_id: s.workspace_id, session_id: s.id, at: now }));
+    if (this.start) {
+      const start = this.start;
+      const row: SessionRow = { ...s, ...finalPatch };
+      const written = await this.writeStarted(start, row, timer, outcome.delivery, entries, effect, now);
+      this.start = null;
+      start.inFlight.settle(written.row);
+      if (!written.goOn) return false;
+      this.session = row;
+      if (written.held) return false;
+      if (timer !== 'lease' && timer !== 'delete') this.ctx.wake(timer.dueAt);
+      return timer === 'lease';
+    }
     const committed =
       timer === 'delete' && !effect
         ? await this.ctx.sessionEnds.end({ sessionId: s.id, expectSeq: s.seq, patch: finalPatch, now, delivery: outcome.delivery, logs: entries })
@@ -340,6 +380,84 @@ export class SessionRunner {
     if (held) return false;
     if (timer !== 'lease' && timer !== 'delete') this.ctx.wake(timer.dueAt);
     return timer === 'lease';
+  }
+
+  /**
+   * The first commit of a session a trigger started: inserts it as `row` (its state after the
+   * first step) with its `started` entry, and deletes the trigger's timer if this claim still holds
+   * it. A session that ends here goes with the batch of ends (session-ends.ts).
+   *
+   * If the claim no longer holds the trigger (the appointment moved or was canceled since the
+   * claim, or the lease expired and another worker took it), a session that ends here is still
+   * written as it ended: what it did, it did. One that would go on is written canceled instead:
+   * the moved trigger fires again at its new time. The same session written by another worker
+   * first (same id) is left as that worker wrote it, and this run stops.
+   */
+  private async writeStarted(
+    start: PendingStart,
+    row: SessionRow,
+    timer: 'delete' | 'lease' | { dueAt: number; gate: TimeGate | null },
+    delivery: DeliveryRow | undefined,
+    entries: LogEntry[],
+    effect: ((trx: Kysely<Database>) => Promise<void>) | undefined,
+    now: number,
+  ): Promise<{ goOn: boolean; held: boolean; row: SessionRow | null }> {
+    if (timer === 'delete' && !effect) {
+      const applied = await this.ctx.sessionEnds.end({
+        sessionId: row.id,
+        expectSeq: 0,
+        patch: {},
+        now,
+        delivery,
+        logs: entries,
+        start: { row, trigger: start.trigger, log: start.log },
+      });
+      return { goOn: applied, held: false, row };
+    }
+    let held = false;
+    let written: SessionRow | null = row;
+    const goOn = await this.ctx.commits.run(async (trx) => {
+      held = false;
+      written = row;
+      if (delivery) await insertDelivery(trx, delivery);
+      if (!(await deleteClaimedTimer(trx, start.trigger.id, start.trigger.owner))) {
+        const reason = 'its trigger was moved or canceled while it ran';
+        written = { ...row, status: 'canceled', ended_at: now, end_reason: reason, wake_at: null };
+        if ((await insertSessionsUnlessPresent(trx, [written])).size === 1) {
+          await appendSessionLogs(trx, [start.log, ...entries, { workspace_id: row.workspace_id, session_id: row.id, at: now, type: 'canceled', step_id: row.step_id, message: reason }]);
+        }
+        return false;
+      }
+      if ((await insertSessionsUnlessPresent(trx, [row])).size === 0) return false;
+      if (timer !== 'delete') {
+        // Paused while this run was under way: the next timer is written held, and the run stops.
+        const flow = await trx.selectFrom('flows').select('status').where('id', '=', row.flow_id).executeTakeFirst();
+        held = flow?.status === 'paused';
+      }
+      if (effect) await effect(trx);
+      await appendSessionLogs(trx, [start.log, ...entries]);
+      if (timer !== 'delete') {
+        await putSessionTimer(
+          trx,
+          {
+            sessionId: row.id,
+            workspaceId: row.workspace_id,
+            flowId: row.flow_id,
+            appointmentId: row.appointment_id,
+            stepId: row.step_id!,
+            seq: row.seq,
+            dueAt: timer === 'lease' ? now : timer.dueAt,
+            anchor: timer !== 'lease' && timer.gate && this.isAppointmentWait(row.step_id) ? timer.gate : null,
+            lease: timer === 'lease' && !held ? { owner: this.owner, until: now + this.ctx.config.worker.leaseMs } : null,
+            held,
+          },
+          now,
+        );
+      }
+      return true;
+    });
+    if (!goOn) this.ctx.logger.info({ session: row.id, step: row.step_id }, 'trigger changed while its session ran; dropping this run');
+    return { goOn, held, row: written };
   }
 
   /** Timers of appointment-relative waits and of gated sends move with the appointment. */

@@ -1,7 +1,9 @@
 /**
- * Starting sessions: the re-entry check, the session row, its first timer (due now) and the
- * `started` log entry, all in the caller's transaction; a batch of sessions in one statement per
- * table.
+ * Starting sessions. Started by an event (ingest): the re-entry check, the session row, its first
+ * timer (due now) and the `started` log entry, all in the caller's transaction, a batch of
+ * sessions in one statement per table (`startSessions`). Started by a trigger that fired (the
+ * worker): the row is built here (`buildSessionStart`) and written by the runner with the first
+ * step's result (executor.ts, session-runner.ts).
  */
 import type { Kysely } from 'kysely';
 import type { CompiledFlow } from '../core/flow-compiler.js';
@@ -30,11 +32,6 @@ export interface StartSessionInput {
   event: EventRow | undefined;
   gate?: TimeGate | null;
   now: number;
-  /**
-   * Write the first timer leased to this worker, which runs the session at once (a trigger timer
-   * that fired); a worker that dies before finishing is replaced when the lease expires.
-   */
-  lease?: { owner: string; until: number } | null;
 }
 
 /**
@@ -90,60 +87,28 @@ export async function startSessions(db: Kysely<Database>, inputs: readonly Start
   const logs: LogEntry[] = [];
   for (const [j, { input, key, i }] of candidates.entries()) {
     if (blocked[j]) continue;
-    const { compiled, flow, now } = input;
-    const first = compiled.first!;
-    const session: SessionRow = {
-      id: newId('ss'),
-      workspace_id: input.workspace.id,
-      flow_id: flow.id,
-      flow_version: input.version,
-      contact_id: input.contact?.id ?? null,
-      appointment_id: input.appointment?.id ?? null,
-      event_id: input.event?.id ?? null,
-      key,
-      status: 'active',
-      step_id: first,
-      seq: 1,
-      attempt: 1,
-      appointment_revision: input.appointment?.revision ?? null,
-      gate_json: input.gate ? encodeJson(input.gate) : null,
-      wake_at: now,
-      created_at: now,
-      updated_at: now,
-      ended_at: null,
-      end_reason: null,
-    };
+    const { session, log } = buildSessionStart(input, key, newId('ss'));
     sessions.push(session);
     timers.push(
       sessionTimerRow(
         {
           sessionId: session.id,
           workspaceId: session.workspace_id,
-          flowId: flow.id,
+          flowId: session.flow_id,
           appointmentId: session.appointment_id,
-          stepId: first,
+          stepId: session.step_id!,
           seq: 1,
-          dueAt: now,
-          lease: input.lease ?? null,
+          dueAt: input.now,
         },
-        now,
+        input.now,
       ),
     );
-    logs.push({
-      workspace_id: session.workspace_id,
-      session_id: session.id,
-      at: now,
-      type: 'started',
-      step_id: first,
-      message: input.event ? `started by ${input.event.name}` : 'started by appointment time',
-      data: { flow_version: input.version, key, event_id: input.event?.id ?? null },
-    });
+    logs.push(log);
     results[i] = session;
   }
   // A session's timer is keyed by the session's id, which is new: a plain insert, no upsert.
   // Started by an event (ingest), both wait for the commit (write-behind): the re-entry checks
-  // and cancels of the same transaction look in the queue (sessions.ts). The worker's starts are
-  // written now: they are leased to it and run as soon as they commit.
+  // and cancels of the same transaction look in the queue (sessions.ts).
   if (options.atCommit === true && deferNewRows(db, 'sessions', sessions)) {
     deferNewRows(db, 'timers', timers);
   } else {
@@ -152,4 +117,45 @@ export async function startSessions(db: Kysely<Database>, inputs: readonly Start
   }
   await appendSessionLogs(db, logs);
   return results;
+}
+
+/**
+ * A new session's row (active, at its flow's first step) and its `started` timeline entry, for a
+ * flow that has a first step. Written by `startSessions`, or by the runner with its first commit
+ * (a trigger that fired: executor.ts).
+ */
+export function buildSessionStart(input: StartSessionInput, key: string, id: string): { session: SessionRow; log: LogEntry } {
+  const { compiled, flow, now } = input;
+  const first = compiled.first!;
+  const session: SessionRow = {
+    id,
+    workspace_id: input.workspace.id,
+    flow_id: flow.id,
+    flow_version: input.version,
+    contact_id: input.contact?.id ?? null,
+    appointment_id: input.appointment?.id ?? null,
+    event_id: input.event?.id ?? null,
+    key,
+    status: 'active',
+    step_id: first,
+    seq: 1,
+    attempt: 1,
+    appointment_revision: input.appointment?.revision ?? null,
+    gate_json: input.gate ? encodeJson(input.gate) : null,
+    wake_at: now,
+    created_at: now,
+    updated_at: now,
+    ended_at: null,
+    end_reason: null,
+  };
+  const log: LogEntry = {
+    workspace_id: session.workspace_id,
+    session_id: session.id,
+    at: now,
+    type: 'started',
+    step_id: first,
+    message: input.event ? `started by ${input.event.name}` : 'started by appointment time',
+    data: { flow_version: input.version, key, event_id: input.event?.id ?? null },
+  };
+  return { session, log };
 }

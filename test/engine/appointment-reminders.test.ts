@@ -58,16 +58,16 @@ describe.each(testDialects())('appointment reminders on %s', (dialect) => {
   }
 
   /**
-   * Drains due timers, running `cancel` right after the worker's first commit (the session start of
-   * the first trigger to fire) and before anything else it does; returns whether it ran.
+   * Drains due timers, running `cancel` once, right after the worker has checked its fired triggers
+   * (their rows read, the re-entry policy applied) and before any of their sessions runs a step;
+   * returns whether it ran.
    */
-  async function drainCancelingAfterFirstCommit(cancel: () => Promise<void>): Promise<boolean> {
-    const store = h.engine.ctx.store;
-    const transaction = store.transaction;
-    const original = transaction.bind(store) as typeof transaction;
+  async function drainCancelingBeforeFirstStep(cancel: () => Promise<void>): Promise<boolean> {
+    const inFlight = h.engine.ctx.startsInFlight;
+    const admit = inFlight.admit;
     let ran = false;
-    store.transaction = async <T>(fn: (trx: typeof store.db) => Promise<T>): Promise<T> => {
-      const result = await original(fn);
+    inFlight.admit = async (...args: Parameters<typeof admit>) => {
+      const result = await admit.apply(inFlight, args);
       if (!ran) {
         ran = true;
         await cancel();
@@ -77,7 +77,7 @@ describe.each(testDialects())('appointment reminders on %s', (dialect) => {
     try {
       await h.drain();
     } finally {
-      store.transaction = transaction;
+      inFlight.admit = admit;
     }
     return ran;
   }
@@ -252,10 +252,10 @@ describe.each(testDialects())('appointment reminders on %s', (dialect) => {
     await activeFlow(reminderFlow(receiver.url));
     await send(appointmentEvent('appointment.created', 'a9', iso(T0 + 24 * H + 1000)));
     h.clock.set(T0 + 1000);
-    // The trigger fires and starts the session (its first transaction); the cancel commits right
-    // after it, before the send step runs in the same worker.
+    // The trigger fires and its session is admitted; the cancel commits right after, before the
+    // send step runs in the same worker.
     const db = h.engine.ctx.store.db;
-    const canceled = await drainCancelingAfterFirstCommit(async () => {
+    const canceled = await drainCancelingBeforeFirstStep(async () => {
       await db.updateTable('appointments').set({ status: 'canceled', revision: 2 }).where('external_id', '=', 'a9').execute();
     });
     expect(canceled).toBe(true);
@@ -265,15 +265,38 @@ describe.each(testDialects())('appointment reminders on %s', (dialect) => {
     expect(sessions.body.data[0].end_reason).toBe('appointment canceled before send');
   });
 
+  it('moved after its reminder fired and before it sent: no send at the old time, one at the new time', async () => {
+    await activeFlow(reminderFlow(receiver.url));
+    await send(appointmentEvent('appointment.created', 'm1', iso(T0 + 24 * H + 1000)));
+    h.clock.set(T0 + 1000);
+    // The reschedule lands while the fired trigger's session is admitted and not yet written:
+    // the trigger's timer moves to the new time, and the run sees the new time before sending.
+    const moved = await drainCancelingBeforeFirstStep(async () => {
+      await send(appointmentEvent('appointment.rescheduled', 'm1', iso(T0 + 26 * H)));
+    });
+    expect(moved).toBe(true);
+    expect(receiver.requests).toHaveLength(0);
+    let sessions = (await h.api('GET', '/v1/sessions')).body.data as Array<{ key: string; status: string; end_reason: string | null }>;
+    expect(sessions.map((s) => [s.status, s.end_reason])).toEqual([['canceled', 'its trigger was moved or canceled while it ran']]);
+    h.clock.set(T0 + 2 * H - 1);
+    expect(await h.drain()).toBe(0);
+    h.clock.set(T0 + 2 * H);
+    await h.drain();
+    expect(receiver.requests.map((r) => (JSON.parse(r.body) as { start: string }).start)).toEqual([iso(T0 + 26 * H)]);
+    sessions = (await h.api('GET', '/v1/sessions')).body.data;
+    expect(sessions.map((s) => s.status).sort()).toEqual(['canceled', 'completed']);
+    expect(await h.engine.ctx.store.db.selectFrom('timers').select('id').execute()).toEqual([]);
+  });
+
   it('reminders fired together read their rows as a batch; a cancel that lands after that read still wins', async () => {
     await activeFlow(reminderFlow(receiver.url));
     const start = T0 + 24 * H + 1000;
     for (const id of ['b1', 'b2', 'b3']) await send(appointmentEvent('appointment.created', id, iso(start)));
     h.clock.set(T0 + 1000);
-    // The three triggers are claimed and their rows read in one go; once the first session has
-    // started, b3 is canceled, before its own trigger runs.
+    // The three triggers are claimed and their rows read in one go; once their sessions are
+    // admitted, b3 is canceled, before any of them sends.
     const db = h.engine.ctx.store.db;
-    const canceled = await drainCancelingAfterFirstCommit(async () => {
+    const canceled = await drainCancelingBeforeFirstStep(async () => {
       // What a cancel writes: the appointment's new status and revision, its triggers deleted.
       const b3 = await db.selectFrom('appointments').select('id').where('external_id', '=', 'b3').executeTakeFirstOrThrow();
       await db.updateTable('appointments').set({ status: 'canceled', revision: 2 }).where('id', '=', b3.id).execute();
@@ -287,7 +310,7 @@ describe.each(testDialects())('appointment reminders on %s', (dialect) => {
     expect(sessions.some((s) => s.key.startsWith('b3@') && s.status === 'completed')).toBe(false);
   });
 
-  it('reminders fired together start in one commit and keep the re-entry policy among themselves', async () => {
+  it('reminders fired together start without a commit of their own and keep the re-entry policy among themselves', async () => {
     // Two bookings of one contact and one of another, all due at once; the flow runs once per contact.
     await activeFlow({ ...reminderFlow(receiver.url), session: { reentry: 'once_per_contact' } });
     const start = T0 + 24 * H + 1000;
@@ -310,36 +333,74 @@ describe.each(testDialects())('appointment reminders on %s', (dialect) => {
     expect(receiver.requests).toHaveLength(2);
     const sessions = (await h.api('GET', '/v1/sessions')).body.data as Array<{ key: string; status: string }>;
     expect(sessions.map((s) => s.key.split('@')[0]).sort()).toEqual(['c1', 'c3']);
-    // One commit started both sessions, then one per finished send.
-    expect(commits).toBe(3);
+    // Nothing is committed to start them: each session is written with its first step's result,
+    // one commit per finished send (drain runs them one at a time).
+    expect(commits).toBe(2);
     expect(await store.db.selectFrom('timers').select('id').execute()).toEqual([]);
   });
 
-  it('when starting fired reminders together fails, each starts alone, and each is sent once', async () => {
+  it('when checking fired reminders together fails, each is checked alone, and each is sent once', async () => {
     await activeFlow(reminderFlow(receiver.url));
     const start = T0 + 24 * H + 1000;
     for (const id of ['f1', 'f2', 'f3']) await send(appointmentEvent('appointment.created', id, iso(start)));
     h.clock.set(T0 + 1000);
+    const inFlight = h.engine.ctx.startsInFlight;
+    const admit = inFlight.admit;
+    const sizes: number[] = [];
+    // The shared re-entry read fails (a database hiccup); then all is well.
+    inFlight.admit = (checks, rows, read) => {
+      sizes.push(checks.length);
+      if (sizes.length === 1) return admit.call(inFlight, checks, rows, () => Promise.reject(new Error('connection reset')));
+      return admit.call(inFlight, checks, rows, read);
+    };
+    try {
+      await h.drain();
+    } finally {
+      inFlight.admit = admit;
+    }
+    expect(sizes).toEqual([3, 1, 1, 1]);
+    expect(receiver.requests.map((r) => (JSON.parse(r.body) as { start: string }).start)).toEqual([iso(start), iso(start), iso(start)]);
+    const sessions = (await h.api('GET', '/v1/sessions')).body.data as Array<{ status: string }>;
+    expect(sessions.map((s) => s.status)).toEqual(['completed', 'completed', 'completed']);
+    expect(inFlight.size).toBe(0);
+  });
+
+  it('a session whose first commit fails runs again when its trigger\'s lease expires: one session, the same idempotency key', async () => {
+    await activeFlow(reminderFlow(receiver.url));
+    await send(appointmentEvent('appointment.created', 'r1', iso(T0 + 24 * H + 1000)));
+    h.clock.set(T0 + 1000);
     const store = h.engine.ctx.store;
     const transaction = store.transaction;
     let failures = 0;
-    // The shared start fails, and so does its re-run alone (a database hiccup); then all is well.
+    // The send goes out, then the commit that would write the session fails.
     store.transaction = <T>(fn: (trx: typeof store.db) => Promise<T>): Promise<T> => {
-      if (failures < 2) {
+      if (receiver.requests.length === 1 && failures < 1) {
         failures++;
         return Promise.reject(new Error('connection reset'));
       }
       return transaction.call(store, fn) as Promise<T>;
     };
     try {
-      await h.drain();
+      await expect(h.drain()).rejects.toThrow('connection reset');
     } finally {
       store.transaction = transaction;
     }
-    expect(failures).toBe(2);
-    expect(receiver.requests.map((r) => (JSON.parse(r.body) as { start: string }).start)).toEqual([iso(start), iso(start), iso(start)]);
-    const sessions = (await h.api('GET', '/v1/sessions')).body.data as Array<{ status: string }>;
-    expect(sessions.map((s) => s.status)).toEqual(['completed', 'completed', 'completed']);
+    expect(failures).toBe(1);
+    expect((await h.api('GET', '/v1/sessions')).body.data).toEqual([]);
+    expect(h.engine.ctx.startsInFlight.size).toBe(0);
+    // The trigger is still leased; once the lease is over it fires again.
+    h.clock.set(T0 + 1000 + h.engine.ctx.config.worker.leaseMs + 1);
+    await h.drain();
+    expect(receiver.requests).toHaveLength(2);
+    const keys = receiver.requests.map((r) => r.headers['idempotency-key']);
+    expect(keys[0]).toBeTruthy();
+    expect(keys[1]).toBe(keys[0]);
+    const sessions = (await h.api('GET', '/v1/sessions')).body.data as Array<{ id: string; status: string }>;
+    expect(sessions.map((s) => s.status)).toEqual(['completed']);
+    expect(keys[0]).toBe(`${sessions[0]!.id}.remind.1`);
+    const detail = (await h.api('GET', `/v1/sessions/${sessions[0]!.id}`)).body.data;
+    expect(detail.timeline.map((e: { type: string }) => e.type)).toEqual(['started', 'sent', 'completed']);
+    expect(await store.db.selectFrom('timers').select('id').execute()).toEqual([]);
   });
 
   it('counts lateness from the reminder\'s due time: after downtime past max_lateness it is skipped, within it it is sent', async () => {

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appendSessionLogs, listSessionLogs } from '../../src/store/repositories/sessions.js';
 import { insertDelivery } from '../../src/store/repositories/deliveries.js';
 import { deleteSessionTimer, sessionTimerRow } from '../../src/store/repositories/timers.js';
-import { insertChunked, withWriteBehind } from '../../src/store/repositories/write-behind.js';
+import { insertChunked, insertChunkedUnlessPresent, withWriteBehind } from '../../src/store/repositories/write-behind.js';
 import type { DeliveryRow } from '../../src/store/schema.js';
 import { createTestStore, testDialects, type TestStore } from '../helpers/test-store.js';
 
@@ -124,5 +124,35 @@ describe.each(testDialects())('write-behind on %s', (dialect) => {
       ['sl-b', 'm2', null],
       ['sl-c', 'm3', null],
     ]);
+  });
+});
+
+describe.each(testDialects())('inserting rows unless present on %s', (dialect) => {
+  let ts: TestStore;
+  beforeEach(async () => {
+    ts = await createTestStore(dialect);
+  });
+  afterEach(async () => {
+    await ts.cleanup();
+  });
+
+  const timer = (id: string, dueAt: number) =>
+    sessionTimerRow({ sessionId: id, workspaceId: 'w', flowId: 'f', appointmentId: null, stepId: 's1', seq: 1, dueAt }, 1);
+
+  it('inserts the rows whose id is new, leaves the others as they are, and says which it inserted', async () => {
+    await insertChunked(ts.store.db, 'timers', [timer('t2', 5)]);
+    const rows = ['t1', 't2', 't3', 't4', 't5'].map((id) => timer(id, 9));
+    const inserted = await insertChunkedUnlessPresent(ts.store.db, 'timers', rows);
+    expect([...inserted].sort()).toEqual(['t1', 't3', 't4', 't5']);
+    const written = await ts.store.db.selectFrom('timers').select(['id', 'due_at']).orderBy('id').execute();
+    expect(written.map((r) => [r.id, Number(r.due_at)])).toEqual([['t1', 9], ['t2', 5], ['t3', 9], ['t4', 9], ['t5', 9]]);
+  });
+
+  it('inserts rows whose columns differ, and one of two rows with the same id in one call', async () => {
+    const { lease_owner: _omitted, ...withoutLease } = timer('t7', 3);
+    const inserted = await insertChunkedUnlessPresent(ts.store.db, 'timers', [timer('t6', 1), withoutLease as ReturnType<typeof timer>, timer('t6', 2)]);
+    expect([...inserted].sort()).toEqual(['t6', 't7']);
+    const written = await ts.store.db.selectFrom('timers').select(['id', 'due_at']).orderBy('id').execute();
+    expect(written.map((r) => [r.id, Number(r.due_at)])).toEqual([['t6', 1], ['t7', 3]]);
   });
 });

@@ -1,5 +1,5 @@
-import { randomFillSync } from 'node:crypto';
-import { monotonicFactory } from 'ulidx';
+import { createHash, randomFillSync } from 'node:crypto';
+import { encodeTime, monotonicFactory } from 'ulidx';
 
 /**
  * ulidx draws its randomness one byte per `getRandomValues` call (16 calls per id), which made id
@@ -25,4 +25,18 @@ export type IdPrefix = 'ws' | 'key' | 'ct' | 'ev' | 'ap' | 'fl' | 'ss' | 'sl' | 
 /** A new time-ordered id such as `ss_01JD2…`: sorting ids sorts by creation. */
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${ulid().toLowerCase()}`;
+}
+
+const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
+
+/**
+ * An id made from what it names instead of drawn at random: time-ordered at `at`, its other 16
+ * characters taken from a SHA-256 of `seed`. The same firing of a trigger gets the same session id
+ * whoever runs it, so a run repeated after a crash sends with the same idempotency key.
+ */
+export function derivedId(prefix: IdPrefix, at: number, seed: string): string {
+  const digest = createHash('sha256').update(seed).digest();
+  let random = '';
+  for (let i = 0; i < 16; i++) random += CROCKFORD[digest[i]! & 31];
+  return `${prefix}_${encodeTime(Math.max(0, Math.floor(at)), 10).toLowerCase()}${random}`;
 }

@@ -4,7 +4,7 @@ import type { ReentryPolicy } from '../../core/flow-definition.js';
 import type { Database, SessionLogRow, SessionRow } from '../schema.js';
 import { newId } from './ids.js';
 import { inList } from './in-list.js';
-import { deferInsert, deferNewRow, dropPendingRow, insertChunked, pendingRows } from './write-behind.js';
+import { deferInsert, deferNewRow, dropPendingRow, insertChunked, insertChunkedUnlessPresent, pendingRows } from './write-behind.js';
 import { decodeJson, encodeJson } from './json.js';
 import type { ListOptions } from './contacts.js';
 
@@ -66,27 +66,32 @@ export interface ReentryCheck {
   contactId: string | null;
 }
 
+/** What blocks a check, as a string: flow and key, or flow and contact (null: nothing can block it). */
+export function reentryMark(flowId: string, policy: ReentryPolicy, key: string, contactId: string | null): string | null {
+  if (policy === 'always') return null;
+  if (policy === 'once_per_contact') return contactId === null ? null : `${policy}\0${flowId}\0${contactId}`;
+  return `${policy}\0${flowId}\0${key}`;
+}
+
+/** The marks (`reentryMark`) a session blocks: its key, its contact, and its key while open. */
+export function blockingMarks(s: Pick<SessionRow, 'flow_id' | 'key' | 'contact_id' | 'status'>): string[] {
+  const marks = [reentryMark(s.flow_id, 'once_per_key', s.key, null)!];
+  if (s.contact_id !== null) marks.push(reentryMark(s.flow_id, 'once_per_contact', '', s.contact_id)!);
+  if ((OPEN_SESSION_STATUSES as readonly string[]).includes(s.status)) marks.push(reentryMark(s.flow_id, 'once_while_active', s.key, null)!);
+  return marks;
+}
+
 /**
  * `reentryBlocked` for many would-be sessions at once, in one statement per policy present.
  * Checks are taken in order, as if each one's session were started before the next is checked:
  * a check that an earlier one of the list would block is blocked too.
  */
 export async function reentryBlockedMany(db: Kysely<Database>, checks: readonly ReentryCheck[]): Promise<boolean[]> {
-  // What blocks a check, as a string: flow and key, or flow and contact (null: nothing can block).
-  const mark = (flowId: string, policy: ReentryPolicy, key: string, contactId: string | null): string | null => {
-    if (policy === 'always') return null;
-    if (policy === 'once_per_contact') return contactId === null ? null : `${policy}\0${flowId}\0${contactId}`;
-    return `${policy}\0${flowId}\0${key}`;
-  };
   const taken = new Set<string>();
   // Sessions this transaction started and has not written yet (write-behind) block like written ones.
-  for (const s of pendingRows(db, 'sessions')) {
-    taken.add(mark(s.flow_id, 'once_per_key', s.key, null)!);
-    if (s.contact_id !== null) taken.add(mark(s.flow_id, 'once_per_contact', '', s.contact_id)!);
-    if ((OPEN_SESSION_STATUSES as readonly string[]).includes(s.status)) taken.add(mark(s.flow_id, 'once_while_active', s.key, null)!);
-  }
+  for (const s of pendingRows(db, 'sessions')) for (const m of blockingMarks(s)) taken.add(m);
   for (const policy of ['once_per_key', 'once_per_contact', 'once_while_active'] as const) {
-    const these = checks.filter((c) => c.policy === policy && mark(c.flowId, policy, c.key, c.contactId) !== null);
+    const these = checks.filter((c) => c.policy === policy && reentryMark(c.flowId, policy, c.key, c.contactId) !== null);
     if (these.length === 0) continue;
     const flowIds = these.map((c) => c.flowId);
     if (policy === 'once_per_contact') {
@@ -96,15 +101,15 @@ export async function reentryBlockedMany(db: Kysely<Database>, checks: readonly 
         .where(inList(db, 'flow_id', flowIds))
         .where(inList(db, 'contact_id', these.map((c) => c.contactId)))
         .execute();
-      for (const r of rows) taken.add(mark(r.flow_id, policy, '', r.contact_id)!);
+      for (const r of rows) taken.add(reentryMark(r.flow_id, policy, '', r.contact_id)!);
     } else {
       let q = db.selectFrom('sessions').select(['flow_id', 'key']).where(inList(db, 'flow_id', flowIds)).where(inList(db, 'key', these.map((c) => c.key)));
       if (policy === 'once_while_active') q = q.where('status', 'in', [...OPEN_SESSION_STATUSES]);
-      for (const r of await q.execute()) taken.add(mark(r.flow_id, policy, r.key, null)!);
+      for (const r of await q.execute()) taken.add(reentryMark(r.flow_id, policy, r.key, null)!);
     }
   }
   return checks.map((c) => {
-    const m = mark(c.flowId, c.policy, c.key, c.contactId);
+    const m = reentryMark(c.flowId, c.policy, c.key, c.contactId);
     if (m === null) return false;
     if (taken.has(m)) return true;
     taken.add(m);
@@ -166,6 +171,11 @@ export interface LogEntry {
   step_id?: string | null;
   message: string;
   data?: unknown;
+}
+
+/** Inserts sessions whose id may have been written by another worker already; returns the ids this call inserted. */
+export async function insertSessionsUnlessPresent(db: Kysely<Database>, rows: readonly SessionRow[]): Promise<Set<string>> {
+  return insertChunkedUnlessPresent(db, 'sessions', rows, 32);
 }
 
 export async function appendSessionLogs(db: Kysely<Database>, entries: LogEntry[]): Promise<void> {

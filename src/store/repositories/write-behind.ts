@@ -161,6 +161,30 @@ export async function insertChunked<T extends keyof Database & string>(
   rows: ReadonlyArray<Insertable<Database[T]>>,
   maxChunk = MAX_CHUNK,
 ): Promise<void> {
+  await insertChunks(db, table, rows, maxChunk, false);
+}
+
+/**
+ * `insertChunked` for rows whose id another writer may have inserted already: those are left as
+ * they are (`on conflict do nothing`). Returns the ids this call inserted.
+ */
+export async function insertChunkedUnlessPresent<T extends CreatedTable>(
+  db: Kysely<Database>,
+  table: T,
+  rows: ReadonlyArray<Selectable<Database[T]> & { id: string }>,
+  maxChunk = MAX_CHUNK,
+): Promise<Set<string>> {
+  return insertChunks(db, table, rows as ReadonlyArray<Insertable<Database[T]>>, maxChunk, true);
+}
+
+async function insertChunks<T extends keyof Database & string>(
+  db: Kysely<Database>,
+  table: T,
+  rows: ReadonlyArray<Insertable<Database[T]>>,
+  maxChunk: number,
+  unlessPresent: boolean,
+): Promise<Set<string>> {
+  const inserted = new Set<string>();
   let i = 0;
   while (i < rows.length) {
     let size = 1;
@@ -170,13 +194,24 @@ export async function insertChunked<T extends keyof Database & string>(
     if (columns) {
       const parameters: unknown[] = [];
       for (const row of chunk) for (const column of columns) parameters.push(row[column]);
-      await db.executeQuery(CompiledQuery.raw(insertSql(table, columns, size, isPostgres(db)), parameters));
+      let text = insertSql(table, columns, size, isPostgres(db));
+      if (unlessPresent) text += ' on conflict ("id") do nothing returning "id"';
+      const result = await db.executeQuery<{ id: string }>(CompiledQuery.raw(text, parameters));
+      for (const r of result.rows) inserted.add(r.id);
+    } else if (unlessPresent) {
+      // Rows of differing columns: one statement each, with the columns each one sets.
+      for (const row of chunk) {
+        const own = Object.keys(row).filter((c) => row[c] !== undefined);
+        const text = `${insertSql(table, own, 1, isPostgres(db))} on conflict ("id") do nothing returning "id"`;
+        const result = await db.executeQuery<{ id: string }>(CompiledQuery.raw(text, own.map((c) => row[c])));
+        for (const r of result.rows) inserted.add(r.id);
+      }
     } else {
-      // Kysely's generic insert types do not narrow through a table-name parameter.
       await db.insertInto(table).values(chunk as never).execute();
     }
     i += size;
   }
+  return inserted;
 }
 
 /** The columns every row of `rows` has, in the first row's order, when they all have the same defined ones. */
