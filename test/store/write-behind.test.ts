@@ -91,12 +91,11 @@ describe.each(testDialects())('write-behind on %s', (dialect) => {
     expect((await ts.store.db.selectFrom('timers').select('id').execute()).map((r) => r.id)).toEqual(['ss2']);
   });
 
-  it('inserts many rows in power-of-two statements', async () => {
+  /** Inserts `rows` of session logs; returns the rows each statement wrote, as the database reports them. */
+  async function insertCounting(rows: Array<Record<string, unknown>>): Promise<number[]> {
     const statements: number[] = [];
-    const rows = Array.from({ length: 100 }, (_, i) => ({ ...log('ss9', i), id: `sl${String(i).padStart(3, '0')}`, data_json: null }));
     await insertChunked(
-      // Rows written by each statement, as the database reports them (the SQL is built by hand, not
-      // as Kysely nodes, so the statement is observed by its result).
+      // The SQL is built by hand, not as Kysely nodes, so the statement is observed by its result.
       ts.store.db.withPlugin({
         transformQuery: (args) => args.node,
         transformResult: async (args) => {
@@ -105,13 +104,28 @@ describe.each(testDialects())('write-behind on %s', (dialect) => {
         },
       }),
       'session_logs',
-      rows,
+      rows as never,
     );
-    expect(statements).toEqual([64, 32, 4]);
-    expect((await listSessionLogs(ts.store.db, 'ss9')).map((l) => l.id)).toEqual(rows.map((r) => r.id));
+    return statements;
+  }
+
+  it('inserts many rows in few statements: power-of-two VALUES lists on SQLite, one JSON document on PostgreSQL', async () => {
+    const rows = Array.from({ length: 100 }, (_, i) => ({ ...log('ss9', i), id: `sl${String(i).padStart(3, '0')}`, data_json: i % 2 ? null : '{"a":"b"}' }));
+    expect(await insertCounting(rows)).toEqual(dialect === 'postgres' ? [100] : [64, 32, 4]);
+    const written = await listSessionLogs(ts.store.db, 'ss9');
+    expect(written.map((l) => l.id)).toEqual(rows.map((r) => r.id));
+    expect(written.map((l) => [l.data_json, Number(l.at)])).toEqual(rows.map((r) => [r.data_json, r.at]));
   });
 
-  it('inserts rows whose columns differ too (those go through the query builder)', async () => {
+  it('splits a JSON insert at 1,000 rows, and sends rows with a lone surrogate as parameters', async () => {
+    const rows = Array.from({ length: 1500 }, (_, i) => ({ ...log('ss7', i), id: `sl${String(i).padStart(4, '0')}`, data_json: null }));
+    expect(await insertCounting(rows)).toEqual(dialect === 'postgres' ? [1000, 500] : [...Array<number>(23).fill(64), 16, 8, 4]);
+    const odd = [0, 1].map((i) => ({ ...log('ss6', i), id: `odd${i}`, message: `x\ud800${i}`, data_json: null }));
+    expect(await insertCounting(odd)).toEqual([2]);
+    expect((await listSessionLogs(ts.store.db, 'ss6')).map((l) => l.id)).toEqual(['odd0', 'odd1']);
+  });
+
+  it('inserts rows whose columns differ too (one statement each, with the columns each sets)', async () => {
     const rows = [
       { ...log('ss8', 1), id: 'sl-a', data_json: '{"a":1}' },
       { ...log('ss8', 2), id: 'sl-b', data_json: undefined },

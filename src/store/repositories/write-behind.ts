@@ -146,14 +146,17 @@ export async function withWriteBehind<T>(trx: Kysely<Database>, fn: () => Promis
 }
 
 /**
- * Inserts `rows` in multi-row statements whose sizes are powers of two (100 rows: 64 + 32 + 4), so
- * that PostgreSQL's named statements and SQLite's statement cache see a bounded set of shapes.
+ * Inserts `rows` in few statements. On PostgreSQL: one per 1,000 rows, the rows as one JSON
+ * parameter that the server expands into the table's row type (`json_populate_recordset`), so the
+ * statement has one shape whatever the row count. On SQLite (no round trips; statements are cached
+ * by their text): multi-row VALUES statements whose sizes are powers of two (100 rows: 64 + 32 + 4),
+ * so that its statement cache sees a bounded set of shapes.
  *
  * The SQL of each shape is written once and kept (`insertSql`); only the parameters are built per
  * call. Kysely built and compiled a node per value each time: for a 32-row insert of a 16-column
  * table, 512 value nodes per statement, the largest share of Kysely's time in the ingest profile.
- * Rows whose columns differ (or that carry `undefined`, which Kysely turns into DEFAULT) go
- * through Kysely as before.
+ * Rows whose columns differ (or that carry `undefined`, which means DEFAULT) are inserted one by
+ * one with the columns each sets.
  */
 export async function insertChunked<T extends keyof Database & string>(
   db: Kysely<Database>,
@@ -185,33 +188,69 @@ async function insertChunks<T extends keyof Database & string>(
   unlessPresent: boolean,
 ): Promise<Set<string>> {
   const inserted = new Set<string>();
+  const suffix = unlessPresent ? ' on conflict ("id") do nothing returning "id"' : '';
+  const run = async (text: string, parameters: unknown[]) => {
+    const result = await db.executeQuery<{ id: string }>(CompiledQuery.raw(text, parameters));
+    for (const r of result.rows) inserted.add(r.id);
+  };
+  const all = rows as ReadonlyArray<Record<string, unknown>>;
+  if (isPostgres(db) && all.length > 1) {
+    // PostgreSQL: the rows as one JSON parameter, expanded by the server into the table's row type:
+    // one statement of one shape for any number of rows, where a multi-row VALUES list takes a
+    // statement per power-of-two chunk (a round trip each) and a parameter per value.
+    for (let start = 0; start < all.length; start += MAX_JSON_ROWS) {
+      const chunk = all.slice(start, start + MAX_JSON_ROWS);
+      const columns = sameColumns(chunk);
+      if (columns && chunk.every(wellFormed)) await run(jsonInsertSql(table, columns) + suffix, [JSON.stringify(chunk)]);
+      else await insertValues(db, table, chunk, maxChunk, suffix, run);
+    }
+  } else {
+    await insertValues(db, table, all, maxChunk, suffix, run);
+  }
+  return inserted;
+}
+
+/**
+ * Whether JSON can carry the row's strings: a lone UTF-16 surrogate (possible in text an API
+ * client sent) is refused by PostgreSQL's JSON parser, while as a parameter it is sent as U+FFFD.
+ */
+function wellFormed(row: Record<string, unknown>): boolean {
+  for (const key in row) {
+    const value = row[key];
+    if (typeof value === 'string' && !(value as string & { isWellFormed(): boolean }).isWellFormed()) return false;
+  }
+  return true;
+}
+
+/** Multi-row VALUES statements of power-of-two sizes; rows of differing columns one by one. */
+async function insertValues(
+  db: Kysely<Database>,
+  table: string,
+  rows: ReadonlyArray<Record<string, unknown>>,
+  maxChunk: number,
+  suffix: string,
+  run: (text: string, parameters: unknown[]) => Promise<void>,
+): Promise<void> {
   let i = 0;
   while (i < rows.length) {
     let size = 1;
     while (size * 2 <= Math.min(rows.length - i, maxChunk)) size *= 2;
-    const chunk = rows.slice(i, i + size) as Array<Record<string, unknown>>;
+    const chunk = rows.slice(i, i + size);
     const columns = sameColumns(chunk);
     if (columns) {
       const parameters: unknown[] = [];
       for (const row of chunk) for (const column of columns) parameters.push(row[column]);
-      let text = insertSql(table, columns, size, isPostgres(db));
-      if (unlessPresent) text += ' on conflict ("id") do nothing returning "id"';
-      const result = await db.executeQuery<{ id: string }>(CompiledQuery.raw(text, parameters));
-      for (const r of result.rows) inserted.add(r.id);
-    } else if (unlessPresent) {
-      // Rows of differing columns: one statement each, with the columns each one sets.
+      await run(insertSql(table, columns, size, isPostgres(db)) + suffix, parameters);
+    } else {
+      // Rows of differing columns (or with an undefined value, which means DEFAULT): one
+      // statement each, with the columns each one sets.
       for (const row of chunk) {
         const own = Object.keys(row).filter((c) => row[c] !== undefined);
-        const text = `${insertSql(table, own, 1, isPostgres(db))} on conflict ("id") do nothing returning "id"`;
-        const result = await db.executeQuery<{ id: string }>(CompiledQuery.raw(text, own.map((c) => row[c])));
-        for (const r of result.rows) inserted.add(r.id);
+        await run(insertSql(table, own, 1, isPostgres(db)) + suffix, own.map((c) => row[c]));
       }
-    } else {
-      await db.insertInto(table).values(chunk as never).execute();
     }
     i += size;
   }
-  return inserted;
 }
 
 /** The columns every row of `rows` has, in the first row's order, when they all have the same defined ones. */
@@ -228,6 +267,21 @@ function sameColumns(rows: Array<Record<string, unknown>>): string[] | null {
 }
 
 const insertSqlCache = new Map<string, string>();
+
+/** Most rows in one JSON insert on PostgreSQL. */
+const MAX_JSON_ROWS = 1000;
+
+/** `insert into "t" ("a", "b") select "a", "b" from json_populate_recordset(null::"t", $1)`, kept by shape. */
+function jsonInsertSql(table: string, columns: string[]): string {
+  const key = `json ${table} ${columns.join(',')}`;
+  let text = insertSqlCache.get(key);
+  if (text === undefined) {
+    const quoted = columns.map((c) => `"${c.replaceAll('"', '""')}"`).join(', ');
+    text = `insert into "${table}" (${quoted}) select ${quoted} from json_populate_recordset(null::"${table}", $1)`;
+    insertSqlCache.set(key, text);
+  }
+  return text;
+}
 
 /** `insert into "table" ("a", "b") values (?, ?), (?, ?)` (PostgreSQL: `$1, $2`), kept by shape. */
 function insertSql(table: string, columns: string[], rows: number, postgres: boolean): string {
