@@ -16,6 +16,7 @@ import { readAhead, type IngestLookups } from '../store/repositories/read-ahead.
 import { encodeJson, isUniqueViolation } from '../store/repositories/json.js';
 import { endOpenSessions } from '../store/repositories/sessions.js';
 import { deleteTriggerTimersForAppointment } from '../store/repositories/timers.js';
+import { pendingRow } from '../store/repositories/write-behind.js';
 import { moveAnchoredWaits, syncAppointmentTriggers, type ActiveFlow } from './appointment-triggers.js';
 import type { EngineContext } from './engine-context.js';
 import { APPOINTMENT_EVENTS, idempotencyKeyFor, type EventInput } from './event-input.js';
@@ -188,6 +189,8 @@ async function ingestOne(
   await insertEvent(trx, event);
 
   const started: string[] = [];
+  // A contact created by this transaction is still queued (write-behind) until the commit.
+  const contactCreated = pendingRow(trx, 'contacts', contact.id) !== undefined;
   if (!change || change.applied) {
     for (const active of matchEventFlows(flows, event, contact, change?.row, workspace, now)) {
       const session = await startSession(trx, {
@@ -199,6 +202,7 @@ async function ingestOne(
         appointment: change?.row,
         event,
         now,
+        created: { appointment: change !== undefined && change.previous === undefined, contact: contactCreated },
       }, { atCommit: true });
       if (session) {
         started.push(session.id);

@@ -32,6 +32,8 @@ export interface StartSessionInput {
   event: EventRow | undefined;
   gate?: TimeGate | null;
   now: number;
+  /** Created in the caller's transaction, so no written session can name it (skips a re-entry read). */
+  created?: { appointment: boolean; contact: boolean };
 }
 
 /**
@@ -50,6 +52,22 @@ export async function sessionKeyFor(input: StartSessionInput): Promise<string> {
     return appointment.external_id;
   }
   return contact?.id ?? input.event?.id ?? 'none';
+}
+
+/**
+ * Whether what the session's re-entry policy looks at was created in this transaction: then no
+ * written session can block it. The default key names the appointment (its external id; an
+ * appointment is never deleted, so a new one has no sessions yet) or else the contact (its id,
+ * fresh); `once_per_contact` looks at the contact. A key from a `session.key` template can be
+ * anything, so it is always checked.
+ */
+function keyedOnCreated(input: StartSessionInput): boolean {
+  const created = input.created;
+  if (!created) return false;
+  if (input.compiled.reentry === 'once_per_contact') return created.contact && input.contact !== undefined;
+  if (input.compiled.sessionKey) return false;
+  if (input.appointment) return created.appointment;
+  return created.contact && input.contact !== undefined;
 }
 
 /** Starts a session unless the re-entry policy forbids it; returns it, or null when blocked. */
@@ -79,7 +97,13 @@ export async function startSessions(db: Kysely<Database>, inputs: readonly Start
   }
   const blocked = await reentryBlockedMany(
     db,
-    candidates.map((c) => ({ flowId: c.input.flow.id, policy: c.input.compiled.reentry, key: c.key, contactId: c.input.contact?.id ?? null })),
+    candidates.map((c) => ({
+      flowId: c.input.flow.id,
+      policy: c.input.compiled.reentry,
+      key: c.key,
+      contactId: c.input.contact?.id ?? null,
+      fresh: keyedOnCreated(c.input),
+    })),
   );
   const results: Array<SessionRow | null> = inputs.map(() => null);
   const sessions: SessionRow[] = [];

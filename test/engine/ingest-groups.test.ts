@@ -4,6 +4,7 @@
  * the next sees; an appointment created and changed in one transaction ends as its last event says;
  * a conflict found through the read-ahead fails only its own request.
  */
+import type { KyselyPlugin } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { findContactByIdentity } from '../../src/store/repositories/contacts.js';
 import { findEventByKey } from '../../src/store/repositories/events.js';
@@ -128,12 +129,53 @@ describe.each(testDialects())('ingest in groups on %s', (dialect) => {
     ]);
     expect(h.engine.ctx.commits.stats.transactions - before.transactions).toBe(1);
     expect([a.body.data.sessions_started.length, b.body.data.sessions_started.length]).toEqual([1, 0]);
+    // A new booking of a contact known from an earlier transaction: the table is read, and blocks.
+    const later = await h.api('POST', '/v1/events', appointmentEvent('appointment.created', 'b13', iso(T0 + 32 * H), { contact: same }));
+    expect(later.body.data.sessions_started).toEqual([]);
 
     await h.drain();
     expect(receiver.requests.filter((r) => r.path === '/welcome')).toHaveLength(2);
     const sessions = await db().selectFrom('sessions').select(['contact_id', 'status']).where('flow_id', '=', flow.body.data.id).execute();
     expect(sessions).toHaveLength(2);
     expect(sessions.every((s) => s.status === 'completed')).toBe(true);
+  });
+
+  it('a new booking starts its event-triggered session without reading the sessions table; a known one is checked', async () => {
+    const flow = await h.api('POST', '/v1/flows?activate=true', {
+      name: 'Once per booking',
+      trigger: { event: ['appointment.created', 'appointment.rescheduled'] },
+      steps: [{ id: 'hello', webhook: { url: `${receiver.url}/hello` } }],
+    });
+    expect(flow.status, JSON.stringify(flow.body)).toBe(201);
+    const store = h.engine.ctx.store;
+    const transaction = store.transaction;
+    let sessionReads = 0;
+    const counting = {
+      transformQuery: (args: Parameters<KyselyPlugin['transformQuery']>[0]) => {
+        if (args.node.kind === 'SelectQueryNode' && JSON.stringify(args.node.from).includes('"name":"sessions"')) sessionReads++;
+        return args.node;
+      },
+      transformResult: async (args: Parameters<KyselyPlugin['transformResult']>[0]) => args.result,
+    };
+    store.transaction = <T>(fn: (trx: typeof store.db) => Promise<T>): Promise<T> => transaction.call(store, (trx) => fn(trx.withPlugin(counting))) as Promise<T>;
+    try {
+      const created = (await batch([
+        appointmentEvent('appointment.created', 'b20', iso(T0 + 30 * H), { contact: { external_id: 'cust-b20' } }),
+        appointmentEvent('appointment.created', 'b21', iso(T0 + 31 * H), { contact: { external_id: 'cust-b21' } }),
+      ])) as unknown as Array<{ sessions_started: string[] }>;
+      expect(created.map((r) => r.sessions_started.length)).toEqual([1, 1]);
+      expect(sessionReads).toBe(0);
+      // The same booking again: its session exists, so the policy (once per key) is checked, and holds.
+      const moved = (await batch([appointmentEvent('appointment.rescheduled', 'b20', iso(T0 + 32 * H), { contact: { external_id: 'cust-b20' } })])) as unknown as Array<{
+        sessions_started: string[];
+      }>;
+      expect(moved[0]!.sessions_started).toEqual([]);
+      expect(sessionReads).toBeGreaterThan(0);
+    } finally {
+      store.transaction = transaction;
+    }
+    const sessions = await db().selectFrom('sessions').select('key').where('flow_id', '=', flow.body.data.id).orderBy('key').execute();
+    expect(sessions.map((s) => s.key)).toEqual(['b20', 'b21']);
   });
 
   it('requests committed together see each other: one contact, updated by the later request', async () => {

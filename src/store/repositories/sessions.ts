@@ -64,6 +64,12 @@ export interface ReentryCheck {
   policy: ReentryPolicy;
   key: string;
   contactId: string | null;
+  /**
+   * No written session can match this check: what it is keyed on (the key, or the contact for
+   * `once_per_contact`) was created in this transaction. Only the transaction's own queued sessions
+   * and earlier checks of the list are looked at, not the table.
+   */
+  fresh?: boolean;
 }
 
 /** What blocks a check, as a string: flow and key, or flow and contact (null: nothing can block it). */
@@ -91,7 +97,7 @@ export async function reentryBlockedMany(db: Kysely<Database>, checks: readonly 
   // Sessions this transaction started and has not written yet (write-behind) block like written ones.
   for (const s of pendingRows(db, 'sessions')) for (const m of blockingMarks(s)) taken.add(m);
   for (const policy of ['once_per_key', 'once_per_contact', 'once_while_active'] as const) {
-    const these = checks.filter((c) => c.policy === policy && reentryMark(c.flowId, policy, c.key, c.contactId) !== null);
+    const these = checks.filter((c) => c.policy === policy && c.fresh !== true && reentryMark(c.flowId, policy, c.key, c.contactId) !== null);
     if (these.length === 0) continue;
     const flowIds = these.map((c) => c.flowId);
     if (policy === 'once_per_contact') {
