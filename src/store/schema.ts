@@ -263,3 +263,49 @@ export type SecretRow = Selectable<SecretsTable>;
 export type NewTimer = Insertable<TimersTable>;
 export type TimerUpdate = Updateable<TimersTable>;
 export type { Generated };
+
+/** Every column of a table, checked against its interface: a column added there must be added here. */
+function allColumns<T>() {
+  return <const C extends ReadonlyArray<keyof T & string>>(columns: C & ([Exclude<keyof T, C[number]>] extends [never] ? unknown : never)): C => columns;
+}
+
+export const SESSION_COLUMNS = allColumns<SessionsTable>()([
+  'id',
+  'workspace_id',
+  'flow_id',
+  'flow_version',
+  'contact_id',
+  'appointment_id',
+  'event_id',
+  'key',
+  'status',
+  'step_id',
+  'seq',
+  'attempt',
+  'appointment_revision',
+  'gate_json',
+  'wake_at',
+  'created_at',
+  'updated_at',
+  'ended_at',
+  'end_reason',
+]);
+
+export const SESSION_LOG_COLUMNS = allColumns<SessionLogsTable>()(['id', 'workspace_id', 'session_id', 'at', 'type', 'step_id', 'message', 'data_json']);
+
+export const DELIVERY_COLUMNS = allColumns<DeliveriesTable>()([
+  'id',
+  'workspace_id',
+  'session_id',
+  'flow_id',
+  'step_id',
+  'channel',
+  'attempt',
+  'idempotency_key',
+  'status',
+  'request_json',
+  'response_json',
+  'error',
+  'duration_ms',
+  'created_at',
+]);

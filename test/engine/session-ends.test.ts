@@ -129,4 +129,84 @@ describe.each(testDialects())('session ends on %s', (dialect) => {
     expect(transactions).toBe(1);
     expect((await sessions()).filter((r) => r.status === 'completed')).toHaveLength(9);
   });
+
+  it('ends of sessions started in the same run: triggers deleted if still held, sessions inserted unless present, deliveries all, timelines of those inserted', async () => {
+    // Three fired triggers held by claim c1; t3 has since been taken by claim c2 (its lease expired).
+    const trigger = (id: string, owner: string) => ({
+      ...sessionTimerRow({ sessionId: id, workspaceId: 'w', flowId: 'f', appointmentId: 'a', stepId: 's1', seq: 0, dueAt: 10, lease: { owner, until: 99 } }, 10),
+      kind: 'trigger',
+      session_id: null,
+    });
+    await insertChunked(ts.store.db, 'timers', [trigger('t1', 'c1'), trigger('t2', 'c1'), trigger('t3', 'c2')]);
+    // Session s2 was written first by the other claim, with its own timeline.
+    await insertChunked(ts.store.db, 'sessions', [{ ...session('s2', 2), status: 'completed', end_reason: 'by the other worker' }]);
+    const started = (sessionId: string, triggerId: string, owner: string): SessionEnd => ({
+      ...end(sessionId, 0, 300),
+      start: {
+        row: { ...session(sessionId, 2), status: 'completed', end_reason: 'reached the end', ended_at: 300, wake_at: null },
+        trigger: { id: triggerId, owner },
+        log: { workspace_id: 'w', session_id: sessionId, at: 300, type: 'started', step_id: 's1', message: 'started by appointment time' },
+      },
+    });
+    let transactions = 0;
+    let statements = 0;
+    const batcher = new SessionEndBatcher(
+      new GroupCommitter({
+        transaction: (fn) => {
+          transactions++;
+          return ts.store.transaction(fn);
+        },
+      }),
+      ts.store.writeStartedEnds
+        ? {
+            writeStartedEnds: (input) => {
+              statements++;
+              return ts.store.writeStartedEnds!(input);
+            },
+          }
+        : {},
+    );
+    const results = await Promise.all([started('s1', 't1', 'c1'), started('s2', 't2', 'c1'), started('s3', 't3', 'c1')].map((e) => batcher.end(e)));
+    expect(results).toEqual([true, false, true]);
+    // One write for the batch: a statement where the store has one (PostgreSQL), else a transaction.
+    expect(transactions + statements).toBe(1);
+    expect(statements).toBe(dialect === 'postgres' ? 1 : 0);
+    expect((await ts.store.db.selectFrom('timers').select(['id', 'lease_owner']).execute()).map((t) => [t.id, t.lease_owner])).toEqual([['t3', 'c2']]);
+    const rows = await sessions();
+    expect(rows.map((r) => [r.id, r.status, r.end_reason, Number(r.seq)])).toEqual([
+      ['s1', 'completed', 'reached the end', 2],
+      ['s2', 'completed', 'by the other worker', 2],
+      ['s3', 'completed', 'reached the end', 2],
+    ]);
+    expect((await ts.store.db.selectFrom('deliveries').select('session_id').orderBy('session_id').execute()).map((d) => d.session_id)).toEqual(['s1', 's2', 's3']);
+    for (const [id, types] of [['s1', ['started', 'completed']], ['s2', []], ['s3', ['started', 'completed']]] as const) {
+      expect((await listSessionLogs(ts.store.db, id)).map((l) => l.type)).toEqual(types);
+    }
+  });
+
+  it('an end whose strings PostgreSQL\'s JSON would refuse (a lone surrogate) is written through a transaction', async () => {
+    await insertChunked(ts.store.db, 'timers', [
+      { ...sessionTimerRow({ sessionId: 't9', workspaceId: 'w', flowId: 'f', appointmentId: 'a', stepId: 's1', seq: 0, dueAt: 10, lease: { owner: 'c1', until: 99 } }, 10), kind: 'trigger', session_id: null },
+    ]);
+    let statements = 0;
+    const batcher = new SessionEndBatcher(new GroupCommitter(ts.store), {
+      writeStartedEnds: (input) => {
+        statements++;
+        return ts.store.writeStartedEnds!(input);
+      },
+    });
+    const odd = 'booking \ud800 x';
+    const applied = await batcher.end({
+      ...end('s9', 0, 300),
+      start: {
+        row: { ...session('s9', 2), key: odd, status: 'completed', end_reason: 'reached the end', ended_at: 300, wake_at: null },
+        trigger: { id: 't9', owner: 'c1' },
+        log: { workspace_id: 'w', session_id: 's9', at: 300, type: 'started', step_id: 's1', message: 'started by appointment time' },
+      },
+    });
+    expect(applied).toBe(true);
+    expect(statements).toBe(0);
+    expect((await sessions()).map((r) => r.id)).toEqual(['s9']);
+    expect(await ts.store.db.selectFrom('timers').select('id').execute()).toEqual([]);
+  });
 });
