@@ -105,7 +105,7 @@ export async function createEngine(config: Readonly<Config>, options: EngineOpti
     // Two connections stay free for reads and claims (bench:drain, PostgreSQL, pool 10: 170
     // reminders/s with one group at a time, 214 with 4, 270 with 8).
     commits,
-    sessionEnds: new SessionEndBatcher(commits, store),
+    sessionEnds: new SessionEndBatcher(commits),
     startsInFlight: new StartsInFlight(),
     appointments: new BatchReader((ids) => store.db.selectFrom('appointments').selectAll().where(inList(store.db, 'id', ids)).execute(), byId),
     contacts: new BatchReader((ids) => store.db.selectFrom('contacts').selectAll().where(inList(store.db, 'id', ids)).execute(), byId),

@@ -11,11 +11,9 @@
  * the run (they differ by the few milliseconds the batch gathered over).
  */
 import type { Kysely } from 'kysely';
-import type { Database, DeliveryRow, SessionLogRow, SessionRow } from '../store/schema.js';
-import type { Store } from '../store/store.js';
-import { wellFormed } from '../store/repositories/write-behind.js';
+import type { Database, DeliveryRow, SessionRow } from '../store/schema.js';
 import { insertDelivery } from '../store/repositories/deliveries.js';
-import { appendSessionLogs, insertSessionsUnlessPresent, sessionLogRows, type LogEntry } from '../store/repositories/sessions.js';
+import { appendSessionLogs, insertSessionsUnlessPresent, type LogEntry } from '../store/repositories/sessions.js';
 import { inList, inPairs } from '../store/repositories/in-list.js';
 import { deleteSessionTimer } from '../store/repositories/timers.js';
 import type { GroupCommitter } from './group-commit.js';
@@ -49,57 +47,15 @@ const MAX_PER_UPDATE = 256;
 export class SessionEndBatcher {
   private pending: Pending[] = [];
   private submitted = false;
-  /** Ends of sessions started in the same run, for a store that writes them in one statement. */
-  private started: Array<Pending & { input: StartedEndRows }> = [];
-  private writingStarted = false;
 
-  constructor(
-    private readonly commits: GroupCommitter,
-    private readonly store?: Pick<Store, 'writeStartedEnds'>,
-  ) {}
+  constructor(private readonly commits: GroupCommitter) {}
 
   /** Commits `end`, with whatever other ends are waiting when its transaction runs; resolves to whether it applied. */
   end(end: SessionEnd): Promise<boolean> {
     return new Promise((resolve, reject) => {
-      const rows = end.start && this.store?.writeStartedEnds ? startedEndRows(end) : null;
-      if (rows) {
-        this.started.push({ end, resolve, reject, input: rows });
-        if (!this.writingStarted) {
-          this.writingStarted = true;
-          setImmediate(() => void this.writeStarted());
-        }
-        return;
-      }
       this.pending.push({ end, resolve, reject });
       if (!this.submitted) this.submit();
     });
-  }
-
-  /**
-   * Writes the waiting ends of sessions started in the same run with the store's one statement
-   * (PostgreSQL: no transaction, one round trip), one batch at a time: ends that arrive while a
-   * batch is written make the next batch.
-   */
-  private async writeStarted(): Promise<void> {
-    try {
-      while (this.started.length > 0) {
-        const batch = this.started;
-        this.started = [];
-        try {
-          const inserted = await this.store!.writeStartedEnds!({
-            triggers: batch.map((p) => p.input.trigger),
-            sessions: batch.map((p) => p.input.session),
-            deliveries: batch.flatMap((p) => p.input.deliveries),
-            logs: batch.flatMap((p) => p.input.logs),
-          });
-          for (const p of batch) p.resolve(inserted.has(p.end.sessionId));
-        } catch (error) {
-          for (const p of batch) p.reject(error);
-        }
-      }
-    } finally {
-      this.writingStarted = false;
-    }
   }
 
   private submit(): void {
@@ -196,24 +152,4 @@ async function writeStartedEnds(trx: Kysely<Database>, ends: readonly SessionEnd
   );
   for (const e of ends) if (inserted.has(e.sessionId)) await appendSessionLogs(trx, [e.start!.log, ...e.logs]);
   return inserted;
-}
-
-interface StartedEndRows {
-  trigger: { id: string; owner: string };
-  session: SessionRow;
-  deliveries: DeliveryRow[];
-  logs: SessionLogRow[];
-}
-
-/**
- * The rows of a started session's end for `Store.writeStartedEnds`, or null when a string in them
- * has a lone UTF-16 surrogate, which PostgreSQL's JSON parser refuses (that end goes through a
- * transaction, as parameters).
- */
-function startedEndRows(end: SessionEnd): StartedEndRows | null {
-  const start = end.start!;
-  const logs = sessionLogRows([start.log, ...end.logs]);
-  const deliveries = end.delivery ? [end.delivery] : [];
-  if (!wellFormed(start.row) || !deliveries.every(wellFormed) || !logs.every(wellFormed)) return null;
-  return { trigger: start.trigger, session: start.row, deliveries, logs };
 }

@@ -4,7 +4,7 @@
  * beside this file); the engine branches on `capabilities`, never on the dialect's name.
  */
 import type { Kysely } from 'kysely';
-import type { Database, DeliveryRow, SessionLogRow, SessionRow, TimerRow } from './schema.js';
+import type { Database, TimerRow } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -35,12 +35,6 @@ export interface Store {
    * SQLite starts it with `BEGIN IMMEDIATE` so that a read-then-write never fails with SQLITE_BUSY.
    */
   transaction<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
-  /**
-   * Where it saves round trips (PostgreSQL): writes sessions a trigger started that ended in the same
-   * run, in one atomic statement without a transaction around it (see `StartedEnds`). Returns the
-   * ids of the sessions it inserted. Absent on SQLite, whose statements are not round trips.
-   */
-  writeStartedEnds?(input: StartedEnds): Promise<Set<string>>;
   /** Applies pending migrations of this dialect; returns the names applied. */
   migrate(): Promise<string[]>;
   /**
@@ -56,17 +50,4 @@ export interface Store {
   /** Calls `listener` when another process notifies; returns a function that unsubscribes. */
   listenTimers(listener: (dueAt: number) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
-}
-
-/**
- * The last write of sessions that fired triggers started and that ended in the same run: each
- * trigger's timer is deleted if its claim (`owner`) still holds it; each session is inserted as it
- * ended unless a row with its id exists (another worker ran the same firing); every delivery is
- * recorded; the timeline entries of the sessions inserted are written, the others' dropped.
- */
-export interface StartedEnds {
-  triggers: Array<{ id: string; owner: string }>;
-  sessions: SessionRow[];
-  deliveries: DeliveryRow[];
-  logs: SessionLogRow[];
 }

@@ -320,24 +320,15 @@ describe.each(testDialects())('appointment reminders on %s', (dialect) => {
     h.clock.set(T0 + 1000);
     const store = h.engine.ctx.store;
     const transaction = store.transaction;
-    const writeStartedEnds = store.writeStartedEnds;
     let commits = 0;
     store.transaction = <T>(fn: (trx: typeof store.db) => Promise<T>): Promise<T> => {
       commits++;
       return transaction.call(store, fn) as Promise<T>;
     };
-    // PostgreSQL writes a session that ends in its first run with one statement, not a transaction.
-    if (writeStartedEnds) {
-      store.writeStartedEnds = (input) => {
-        commits++;
-        return writeStartedEnds.call(store, input);
-      };
-    }
     try {
       await h.drain();
     } finally {
       store.transaction = transaction;
-      store.writeStartedEnds = writeStartedEnds;
     }
     expect(receiver.requests).toHaveLength(2);
     const sessions = (await h.api('GET', '/v1/sessions')).body.data as Array<{ key: string; status: string }>;
@@ -380,21 +371,19 @@ describe.each(testDialects())('appointment reminders on %s', (dialect) => {
     h.clock.set(T0 + 1000);
     const store = h.engine.ctx.store;
     const transaction = store.transaction;
-    const writeStartedEnds = store.writeStartedEnds;
     let failures = 0;
-    const fail = () => receiver.requests.length === 1 && failures < 1 && ++failures > 0;
-    // The send goes out, then the commit that would write the session fails (on PostgreSQL that
-    // commit is one statement, not a transaction).
-    store.transaction = <T>(fn: (trx: typeof store.db) => Promise<T>): Promise<T> =>
-      fail() ? Promise.reject(new Error('connection reset')) : (transaction.call(store, fn) as Promise<T>);
-    if (writeStartedEnds) {
-      store.writeStartedEnds = (input) => (fail() ? Promise.reject(new Error('connection reset')) : writeStartedEnds.call(store, input));
-    }
+    // The send goes out, then the commit that would write the session fails.
+    store.transaction = <T>(fn: (trx: typeof store.db) => Promise<T>): Promise<T> => {
+      if (receiver.requests.length === 1 && failures < 1) {
+        failures++;
+        return Promise.reject(new Error('connection reset'));
+      }
+      return transaction.call(store, fn) as Promise<T>;
+    };
     try {
       await expect(h.drain()).rejects.toThrow('connection reset');
     } finally {
       store.transaction = transaction;
-      store.writeStartedEnds = writeStartedEnds;
     }
     expect(failures).toBe(1);
     expect((await h.api('GET', '/v1/sessions')).body.data).toEqual([]);

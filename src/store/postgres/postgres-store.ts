@@ -14,7 +14,7 @@ import { storeTypes } from './pg-types.js';
 import { coalesceNotify } from './notify-coalescer.js';
 import { preparedStatementPool } from './prepared-statements.js';
 import { createTimerListener } from './timer-listener.js';
-import { claimTimers, nextDueAt, notifyTimers, writeStartedEnds } from './timer-queries.js';
+import { claimTimers, nextDueAt, notifyTimers } from './timer-queries.js';
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:port/database`. */
@@ -94,7 +94,6 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       }),
     claimTimers: (claim) => claimTimers(pool, claim),
     nextDueAt: () => nextDueAt(pool),
-    writeStartedEnds: (input) => writeStartedEnds(pool, input),
     notifyTimers: notify,
     listenTimers: (fn) => listener.add(fn),
     close() {

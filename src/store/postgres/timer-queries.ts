@@ -7,8 +7,8 @@
  * each time costs little.
  */
 import type pg from 'pg';
-import type { ClaimOptions, StartedEnds } from '../store.js';
-import { DELIVERY_COLUMNS, SESSION_COLUMNS, SESSION_LOG_COLUMNS, type TimerRow } from '../schema.js';
+import type { ClaimOptions } from '../store.js';
+import type { TimerRow } from '../schema.js';
 
 /**
  * `SKIP LOCKED` lets any number of workers claim at once without waiting on each other. A row
@@ -47,51 +47,4 @@ export async function nextDueAt(pool: pg.Pool): Promise<number | null> {
 
 export async function notifyTimers(pool: pg.Pool, channel: string, dueAt: number): Promise<void> {
   await pool.query('select pg_notify($1, $2)', [channel, String(dueAt)]);
-}
-
-/**
- * The last write of sessions a trigger started and that ended in the same run, in one statement:
- * each trigger's timer deleted if its claim still holds it, the sessions inserted unless another
- * worker wrote them first, every delivery recorded, and the timeline entries of the sessions this
- * statement inserted. A statement is atomic on its own, so this needs no `BEGIN`/`COMMIT`: one
- * round trip where a transaction took six. The rows travel as JSON (`json_populate_recordset`
- * maps them onto each table's row type). Unnamed, like the claim: planned afresh each time, so
- * the join of the triggers to `timers` is planned against the table as it is, not as it was when a
- * connection first saw the statement.
- */
-const WRITE_STARTED_ENDS_SQL = (columns: { sessions: string; deliveries: string; logs: string }) => `
-  with triggers as (
-    delete from timers t
-    using json_to_recordset($1::json) as x(id text, owner text)
-    where t.id = x.id and t.lease_owner = x.owner
-  ), inserted as (
-    insert into sessions (${columns.sessions})
-    select ${columns.sessions} from json_populate_recordset(null::sessions, $2::json)
-    on conflict (id) do nothing
-    returning id
-  ), delivered as (
-    insert into deliveries (${columns.deliveries})
-    select ${columns.deliveries} from json_populate_recordset(null::deliveries, $3::json)
-  ), logged as (
-    insert into session_logs (${columns.logs})
-    select ${columns.logs} from json_populate_recordset(null::session_logs, $4::json) l
-    where l.session_id in (select id from inserted)
-  )
-  select id from inserted`;
-
-const quoted = (columns: readonly string[]) => columns.map((c) => `"${c}"`).join(', ');
-const writeStartedEndsText = WRITE_STARTED_ENDS_SQL({
-  sessions: quoted(SESSION_COLUMNS),
-  deliveries: quoted(DELIVERY_COLUMNS),
-  logs: quoted(SESSION_LOG_COLUMNS),
-});
-
-export async function writeStartedEnds(pool: pg.Pool, input: StartedEnds): Promise<Set<string>> {
-  const result = await pool.query<{ id: string }>(writeStartedEndsText, [
-    JSON.stringify(input.triggers),
-    JSON.stringify(input.sessions),
-    JSON.stringify(input.deliveries),
-    JSON.stringify(input.logs),
-  ]);
-  return new Set(result.rows.map((r) => r.id));
 }

@@ -184,9 +184,9 @@ export async function insertSessionsUnlessPresent(db: Kysely<Database>, rows: re
   return insertChunkedUnlessPresent(db, 'sessions', rows, 32);
 }
 
-/** The rows of timeline entries, their ids taken now (in order). */
-export function sessionLogRows(entries: readonly LogEntry[]): SessionLogRow[] {
-  return entries.map((e) => ({
+export async function appendSessionLogs(db: Kysely<Database>, entries: LogEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const rows = entries.map((e) => ({
     id: newId('sl'),
     workspace_id: e.workspace_id,
     session_id: e.session_id,
@@ -196,11 +196,6 @@ export function sessionLogRows(entries: readonly LogEntry[]): SessionLogRow[] {
     message: e.message,
     data_json: e.data === undefined ? null : encodeJson(e.data),
   }));
-}
-
-export async function appendSessionLogs(db: Kysely<Database>, entries: LogEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  const rows = sessionLogRows(entries);
   if (deferInsert(db, 'session_logs', rows)) return;
   await insertChunked(db, 'session_logs', rows);
 }

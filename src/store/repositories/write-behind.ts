@@ -214,9 +214,9 @@ async function insertChunks<T extends keyof Database & string>(
  * Whether JSON can carry the row's strings: a lone UTF-16 surrogate (possible in text an API
  * client sent) is refused by PostgreSQL's JSON parser, while as a parameter it is sent as U+FFFD.
  */
-export function wellFormed(row: object): boolean {
+function wellFormed(row: Record<string, unknown>): boolean {
   for (const key in row) {
-    const value = (row as Record<string, unknown>)[key];
+    const value = row[key];
     if (typeof value === 'string' && !(value as string & { isWellFormed(): boolean }).isWellFormed()) return false;
   }
   return true;
