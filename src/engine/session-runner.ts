@@ -352,23 +352,7 @@ export class SessionRunner {
             if (timer === 'delete') {
               await deleteSessionTimer(trx, s.id);
             } else {
-              const next = { ...s, ...finalPatch };
-              await putSessionTimer(
-                trx,
-                {
-                  sessionId: s.id,
-                  workspaceId: s.workspace_id,
-                  flowId: s.flow_id,
-                  appointmentId: s.appointment_id,
-                  stepId: next.step_id!,
-                  seq,
-                  dueAt: timer === 'lease' ? now : timer.dueAt,
-                  anchor: timer !== 'lease' && timer.gate && this.isAppointmentWait(next.step_id) ? timer.gate : null,
-                  lease: timer === 'lease' && !held ? { owner: this.owner, until: now + this.ctx.config.worker.leaseMs } : null,
-                  held,
-                },
-                now,
-              );
+              await this.putNextTimer(trx, { ...s, ...finalPatch }, timer, held, now);
             }
             return true;
           });
@@ -437,27 +421,42 @@ export class SessionRunner {
       if (effect) await effect(trx);
       await appendSessionLogs(trx, [start.log, ...entries]);
       if (timer !== 'delete') {
-        await putSessionTimer(
-          trx,
-          {
-            sessionId: row.id,
-            workspaceId: row.workspace_id,
-            flowId: row.flow_id,
-            appointmentId: row.appointment_id,
-            stepId: row.step_id!,
-            seq: row.seq,
-            dueAt: timer === 'lease' ? now : timer.dueAt,
-            anchor: timer !== 'lease' && timer.gate && this.isAppointmentWait(row.step_id) ? timer.gate : null,
-            lease: timer === 'lease' && !held ? { owner: this.owner, until: now + this.ctx.config.worker.leaseMs } : null,
-            held,
-          },
-          now,
-        );
+        await this.putNextTimer(trx, row, timer, held, now);
       }
       return true;
     });
     if (!goOn) this.ctx.logger.info({ session: row.id, step: row.step_id }, 'trigger changed while its session ran; dropping this run');
     return { goOn, held, row: written };
+  }
+
+  /**
+   * Writes the session's timer for its next step (`next`: the session as just committed): due now
+   * and leased to this run when it goes straight on, else at the wait's end; held if the flow was
+   * paused meanwhile.
+   */
+  private async putNextTimer(
+    trx: Kysely<Database>,
+    next: SessionRow,
+    timer: 'lease' | { dueAt: number; gate: TimeGate | null },
+    held: boolean,
+    now: number,
+  ): Promise<void> {
+    await putSessionTimer(
+      trx,
+      {
+        sessionId: next.id,
+        workspaceId: next.workspace_id,
+        flowId: next.flow_id,
+        appointmentId: next.appointment_id,
+        stepId: next.step_id!,
+        seq: next.seq,
+        dueAt: timer === 'lease' ? now : timer.dueAt,
+        anchor: timer !== 'lease' && timer.gate && this.isAppointmentWait(next.step_id) ? timer.gate : null,
+        lease: timer === 'lease' && !held ? { owner: this.owner, until: now + this.ctx.config.worker.leaseMs } : null,
+        held,
+      },
+      now,
+    );
   }
 
   /** Timers of appointment-relative waits and of gated sends move with the appointment. */
