@@ -12,7 +12,7 @@ import { getContactById } from '../store/repositories/contacts.js';
 import { listAnchoredTimers, moveTimer, putTriggerTimer, deleteTimer, triggerTimerId } from '../store/repositories/timers.js';
 import { reentryBlocked } from '../store/repositories/sessions.js';
 import { appointmentZone } from './template-context.js';
-import { sessionKeyFor } from './session-start.js';
+import { keyedOnCreated, sessionKeyFor, type StartSessionInput } from './session-start.js';
 
 export interface ActiveFlow {
   flow: FlowRow;
@@ -58,7 +58,7 @@ export async function syncAppointmentTriggers(
       }
       due = now;
     }
-    const key = await sessionKeyFor({
+    const input: StartSessionInput = {
       workspace,
       flow: active.flow,
       version: active.version,
@@ -67,12 +67,11 @@ export async function syncAppointmentTriggers(
       appointment,
       event: undefined,
       now,
-    });
-    // The default key of an appointment-time session names the appointment (its external id), and
-    // appointments are never deleted: a new one cannot have a session under that key yet.
-    const keyedOnNewAppointment =
-      args.created === true && active.compiled.sessionKey === null && (active.compiled.reentry === 'once_per_key' || active.compiled.reentry === 'once_while_active');
-    if (!keyedOnNewAppointment && (await reentryBlocked(db, active.flow.id, active.compiled.reentry, key, contact?.id ?? null))) {
+      // Whether the contact is new is not known here: a `once_per_contact` flow reads the table.
+      created: { appointment: args.created === true, contact: false },
+    };
+    const key = await sessionKeyFor(input);
+    if (!keyedOnCreated(input) && (await reentryBlocked(db, active.flow.id, active.compiled.reentry, key, contact?.id ?? null))) {
       await deleteTimer(db, id);
       continue;
     }

@@ -14,7 +14,7 @@ import { getContactById } from '../store/repositories/contacts.js';
 import { getFlowById } from '../store/repositories/flows.js';
 import { appendSessionLogs, getSessionById, reentryBlockedMany, type LogEntry } from '../store/repositories/sessions.js';
 import { derivedId } from '../store/repositories/ids.js';
-import { deleteClaimedTimer, rearmClaimedTimer } from '../store/repositories/timers.js';
+import { deleteClaimedTimer, deleteClaimedTimers, rearmClaimedTimer } from '../store/repositories/timers.js';
 import { getWorkspace } from '../store/repositories/workspaces.js';
 import { TRIGGERABLE_STATUSES } from './appointment-triggers.js';
 import type { EngineContext } from './engine-context.js';
@@ -220,11 +220,10 @@ async function launch(ctx: EngineContext, starts: readonly TriggerStart[]): Prom
     if (inFlight) launches[i] = { start, session: built[j]!.session, log: built[j]!.log, inFlight };
   }
   // The rest start nothing: their timers go, if this claim still holds them.
-  const dropped = starts.filter((_, i) => launches[i] === null).map((s) => s.timer);
-  for (const owner of new Set(dropped.map((t) => t.lease_owner ?? ''))) {
-    const ids = dropped.filter((t) => (t.lease_owner ?? '') === owner).map((t) => t.id);
-    await db.deleteFrom('timers').where(inList(db, 'id', ids)).where('lease_owner', '=', owner).execute();
-  }
+  await deleteClaimedTimers(
+    db,
+    starts.filter((_, i) => launches[i] === null).map(({ timer }) => ({ id: timer.id, owner: timer.lease_owner ?? '' })),
+  );
   return launches;
 }
 

@@ -14,8 +14,8 @@ import type { Kysely } from 'kysely';
 import type { Database, DeliveryRow, SessionRow } from '../store/schema.js';
 import { insertDelivery } from '../store/repositories/deliveries.js';
 import { appendSessionLogs, insertSessionsUnlessPresent, type LogEntry } from '../store/repositories/sessions.js';
-import { inList, inPairs } from '../store/repositories/in-list.js';
-import { deleteSessionTimer } from '../store/repositories/timers.js';
+import { inPairs } from '../store/repositories/in-list.js';
+import { deleteClaimedTimers, deleteSessionTimer } from '../store/repositories/timers.js';
 import type { GroupCommitter } from './group-commit.js';
 
 export interface SessionEnd {
@@ -135,17 +135,10 @@ export async function endSessions(trx: Kysely<Database>, ends: readonly SessionE
  */
 async function writeStartedEnds(trx: Kysely<Database>, ends: readonly SessionEnd[]): Promise<Set<string>> {
   if (ends.length === 0) return new Set();
-  const owners = new Map<string, string[]>();
-  for (const { start } of ends) {
-    const ids = owners.get(start!.trigger.owner) ?? [];
-    ids.push(start!.trigger.id);
-    owners.set(start!.trigger.owner, ids);
-  }
-  for (const [owner, ids] of owners) {
-    for (let i = 0; i < ids.length; i += MAX_PER_UPDATE) {
-      await trx.deleteFrom('timers').where(inList(trx, 'id', ids.slice(i, i + MAX_PER_UPDATE))).where('lease_owner', '=', owner).execute();
-    }
-  }
+  await deleteClaimedTimers(
+    trx,
+    ends.map((e) => e.start!.trigger),
+  );
   const inserted = await insertSessionsUnlessPresent(
     trx,
     ends.map((e) => e.start!.row),

@@ -323,47 +323,45 @@ export class SessionRunner {
 
     let held = false;
     const entries = logs.map((l) => ({ ...l, workspace_id: s.workspace_id, session_id: s.id, at: now }));
+    let committed: boolean;
     if (this.start) {
       const start = this.start;
-      const row: SessionRow = { ...s, ...finalPatch };
-      const written = await this.writeStarted(start, row, timer, outcome.delivery, entries, effect, now);
+      const written = await this.writeStarted(start, { ...s, ...finalPatch }, timer, outcome.delivery, entries, effect, now);
       this.start = null;
       start.inFlight.settle(written.row);
-      if (!written.goOn) return false;
-      this.session = row;
-      if (written.held) return false;
-      if (timer !== 'lease' && timer !== 'delete') this.ctx.wake(timer.dueAt);
-      return timer === 'lease';
+      committed = written.goOn;
+      held = written.held;
+    } else {
+      committed =
+        timer === 'delete' && !effect
+          ? await this.ctx.sessionEnds.end({ sessionId: s.id, expectSeq: s.seq, patch: finalPatch, now, delivery: outcome.delivery, logs: entries })
+          : await this.ctx.commits.run(async (trx) => {
+              held = false;
+              if (outcome.delivery) await insertDelivery(trx, outcome.delivery);
+              if (!(await updateSessionIfAt(trx, s.id, s.seq, finalPatch))) return false;
+              if (timer !== 'delete') held = await this.pausedMeanwhile(trx);
+              if (effect) await effect(trx);
+              await appendSessionLogs(trx, entries);
+              if (timer === 'delete') {
+                await deleteSessionTimer(trx, s.id);
+              } else {
+                await this.putNextTimer(trx, { ...s, ...finalPatch }, timer, held, now);
+              }
+              return true;
+            });
+      if (!committed) this.ctx.logger.info({ session: s.id, step: s.step_id }, 'session changed while running; dropping this run');
     }
-    const committed =
-      timer === 'delete' && !effect
-        ? await this.ctx.sessionEnds.end({ sessionId: s.id, expectSeq: s.seq, patch: finalPatch, now, delivery: outcome.delivery, logs: entries })
-        : await this.ctx.commits.run(async (trx) => {
-            held = false;
-            if (outcome.delivery) await insertDelivery(trx, outcome.delivery);
-            if (!(await updateSessionIfAt(trx, s.id, s.seq, finalPatch))) return false;
-            if (timer !== 'delete') {
-              // Paused while this run was under way: the next timer is written held, and the run stops.
-              const flow = await trx.selectFrom('flows').select('status').where('id', '=', s.flow_id).executeTakeFirst();
-              held = flow?.status === 'paused';
-            }
-            if (effect) await effect(trx);
-            await appendSessionLogs(trx, entries);
-            if (timer === 'delete') {
-              await deleteSessionTimer(trx, s.id);
-            } else {
-              await this.putNextTimer(trx, { ...s, ...finalPatch }, timer, held, now);
-            }
-            return true;
-          });
-    if (!committed) {
-      this.ctx.logger.info({ session: s.id, step: s.step_id }, 'session changed while running; dropping this run');
-      return false;
-    }
+    if (!committed) return false;
     this.session = { ...s, ...finalPatch };
     if (held) return false;
     if (timer !== 'lease' && timer !== 'delete') this.ctx.wake(timer.dueAt);
     return timer === 'lease';
+  }
+
+  /** Whether the flow was paused while this run was under way: the next timer is then written held, and the run stops. */
+  private async pausedMeanwhile(trx: Kysely<Database>): Promise<boolean> {
+    const flow = await trx.selectFrom('flows').select('status').where('id', '=', this.session.flow_id).executeTakeFirst();
+    return flow?.status === 'paused';
   }
 
   /**
@@ -413,16 +411,10 @@ export class SessionRunner {
         return false;
       }
       if ((await insertSessionsUnlessPresent(trx, [row])).size === 0) return false;
-      if (timer !== 'delete') {
-        // Paused while this run was under way: the next timer is written held, and the run stops.
-        const flow = await trx.selectFrom('flows').select('status').where('id', '=', row.flow_id).executeTakeFirst();
-        held = flow?.status === 'paused';
-      }
+      if (timer !== 'delete') held = await this.pausedMeanwhile(trx);
       if (effect) await effect(trx);
       await appendSessionLogs(trx, [start.log, ...entries]);
-      if (timer !== 'delete') {
-        await this.putNextTimer(trx, row, timer, held, now);
-      }
+      if (timer !== 'delete') await this.putNextTimer(trx, row, timer, held, now);
       return true;
     });
     if (!goOn) this.ctx.logger.info({ session: row.id, step: row.step_id }, 'trigger changed while its session ran; dropping this run');

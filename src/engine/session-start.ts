@@ -61,7 +61,7 @@ export async function sessionKeyFor(input: StartSessionInput): Promise<string> {
  * fresh); `once_per_contact` looks at the contact. A key from a `session.key` template can be
  * anything, so it is always checked.
  */
-function keyedOnCreated(input: StartSessionInput): boolean {
+export function keyedOnCreated(input: StartSessionInput): boolean {
   const created = input.created;
   if (!created) return false;
   if (input.compiled.reentry === 'once_per_contact') return created.contact && input.contact !== undefined;

@@ -29,17 +29,21 @@ describe.each(testDialects())('ingest in groups on %s', (dialect) => {
   beforeEach(async () => {
     h = await createHarness(dialect);
     receiver.requests.length = 0;
-    const flow = await h.api('POST', '/v1/flows?activate=true', {
+    await activeFlow({
       name: 'Reminder 24h',
       trigger: { appointment: { anchor: 'start', before: '24h' } },
       steps: [{ id: 'remind', webhook: { url: `${receiver.url}/hook`, body: { start: '{{ appointment.start_at }}', revision: '{{ appointment.revision }}' } } }],
     });
-    expect(flow.status, JSON.stringify(flow.body)).toBe(201);
   });
   afterEach(async () => {
     await h.close();
   });
 
+  async function activeFlow(definition: unknown): Promise<string> {
+    const res = await h.api('POST', '/v1/flows?activate=true', definition);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return res.body.data.id as string;
+  }
   const db = () => h.engine.ctx.store.db;
   const timersOf = async (appointmentExternalId: string) => {
     const appt = await db().selectFrom('appointments').select('id').where('external_id', '=', appointmentExternalId).executeTakeFirstOrThrow();
@@ -84,12 +88,11 @@ describe.each(testDialects())('ingest in groups on %s', (dialect) => {
   });
 
   it('a session started by a booking is canceled by the cancel later in the same batch, and sends nothing', async () => {
-    const flow = await h.api('POST', '/v1/flows?activate=true', {
+    await activeFlow({
       name: 'Confirm',
       trigger: { event: 'appointment.created' },
       steps: [{ id: 'wait', wait: { duration: '1h' } }, { id: 'confirm', webhook: { url: `${receiver.url}/confirm` } }],
     });
-    expect(flow.status, JSON.stringify(flow.body)).toBe(201);
     const results = (await batch([
       appointmentEvent('appointment.created', 'b8', iso(T0 + 30 * H)),
       appointmentEvent('appointment.canceled', 'b8', iso(T0 + 30 * H)),
@@ -107,13 +110,12 @@ describe.each(testDialects())('ingest in groups on %s', (dialect) => {
   });
 
   it('sessions started in one transaction block each other by the re-entry policy, in a batch and across requests', async () => {
-    const flow = await h.api('POST', '/v1/flows?activate=true', {
+    const flowId = await activeFlow({
       name: 'Welcome once',
       trigger: { event: 'appointment.created' },
       session: { reentry: 'once_per_contact' },
       steps: [{ id: 'welcome', webhook: { url: `${receiver.url}/welcome` } }],
     });
-    expect(flow.status, JSON.stringify(flow.body)).toBe(201);
     const same = { external_id: 'cust-once', email: 'once@example.com' };
     const results = (await batch([
       appointmentEvent('appointment.created', 'b9', iso(T0 + 30 * H), { contact: same }),
@@ -135,18 +137,17 @@ describe.each(testDialects())('ingest in groups on %s', (dialect) => {
 
     await h.drain();
     expect(receiver.requests.filter((r) => r.path === '/welcome')).toHaveLength(2);
-    const sessions = await db().selectFrom('sessions').select(['contact_id', 'status']).where('flow_id', '=', flow.body.data.id).execute();
+    const sessions = await db().selectFrom('sessions').select(['contact_id', 'status']).where('flow_id', '=', flowId).execute();
     expect(sessions).toHaveLength(2);
     expect(sessions.every((s) => s.status === 'completed')).toBe(true);
   });
 
   it('a new booking starts its event-triggered session without reading the sessions table; a known one is checked', async () => {
-    const flow = await h.api('POST', '/v1/flows?activate=true', {
+    const flowId = await activeFlow({
       name: 'Once per booking',
       trigger: { event: ['appointment.created', 'appointment.rescheduled'] },
       steps: [{ id: 'hello', webhook: { url: `${receiver.url}/hello` } }],
     });
-    expect(flow.status, JSON.stringify(flow.body)).toBe(201);
     const store = h.engine.ctx.store;
     const transaction = store.transaction;
     let sessionReads = 0;
@@ -174,7 +175,7 @@ describe.each(testDialects())('ingest in groups on %s', (dialect) => {
     } finally {
       store.transaction = transaction;
     }
-    const sessions = await db().selectFrom('sessions').select('key').where('flow_id', '=', flow.body.data.id).orderBy('key').execute();
+    const sessions = await db().selectFrom('sessions').select('key').where('flow_id', '=', flowId).orderBy('key').execute();
     expect(sessions.map((s) => s.key)).toEqual(['b20', 'b21']);
   });
 

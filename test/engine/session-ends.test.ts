@@ -76,6 +76,19 @@ describe.each(testDialects())('session ends on %s', (dialect) => {
       rows.map((r) => sessionTimerRow({ sessionId: r.id, workspaceId: 'w', flowId: 'f', appointmentId: null, stepId: 's1', seq: r.seq, dueAt: 10 }, 10)),
     );
   }
+  /** A batcher whose group committer counts the transactions it opens. */
+  function countingBatcher(): { batcher: SessionEndBatcher; transactions: () => number } {
+    let transactions = 0;
+    const batcher = new SessionEndBatcher(
+      new GroupCommitter({
+        transaction: (fn) => {
+          transactions++;
+          return ts.store.transaction(fn);
+        },
+      }),
+    );
+    return { batcher, transactions: () => transactions };
+  }
   const sessions = async () => ts.store.db.selectFrom('sessions').selectAll().orderBy('id').execute();
 
   it('ends the sessions still at their seq, in one UPDATE per kind of end, and only those', async () => {
@@ -115,18 +128,10 @@ describe.each(testDialects())('session ends on %s', (dialect) => {
 
   it('the batcher commits ends that arrive together in one transaction, and tells each whether it applied', async () => {
     await seed(Array.from({ length: 10 }, (_, i) => session(`ss${i}`, 1)));
-    let transactions = 0;
-    const batcher = new SessionEndBatcher(
-      new GroupCommitter({
-        transaction: (fn) => {
-          transactions++;
-          return ts.store.transaction(fn);
-        },
-      }),
-    );
+    const { batcher, transactions } = countingBatcher();
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => batcher.end(end(`ss${i}`, i === 7 ? 5 : 1, 200 + i))));
     expect(results).toEqual(Array.from({ length: 10 }, (_, i) => i !== 7));
-    expect(transactions).toBe(1);
+    expect(transactions()).toBe(1);
     expect((await sessions()).filter((r) => r.status === 'completed')).toHaveLength(9);
   });
 
@@ -148,18 +153,10 @@ describe.each(testDialects())('session ends on %s', (dialect) => {
         log: { workspace_id: 'w', session_id: sessionId, at: 300, type: 'started', step_id: 's1', message: 'started by appointment time' },
       },
     });
-    let transactions = 0;
-    const batcher = new SessionEndBatcher(
-      new GroupCommitter({
-        transaction: (fn) => {
-          transactions++;
-          return ts.store.transaction(fn);
-        },
-      }),
-    );
+    const { batcher, transactions } = countingBatcher();
     const results = await Promise.all([started('s1', 't1', 'c1'), started('s2', 't2', 'c1'), started('s3', 't3', 'c1')].map((e) => batcher.end(e)));
     expect(results).toEqual([true, false, true]);
-    expect(transactions).toBe(1);
+    expect(transactions()).toBe(1);
     expect((await ts.store.db.selectFrom('timers').select(['id', 'lease_owner']).execute()).map((t) => [t.id, t.lease_owner])).toEqual([['t3', 'c2']]);
     const rows = await sessions();
     expect(rows.map((r) => [r.id, r.status, r.end_reason, Number(r.seq)])).toEqual([

@@ -65,5 +65,7 @@ describe('starts in flight', () => {
     const [a] = await inFlight.admit([check('k')], [row('k')], nothingWritten);
     a!.settle(row('k', 'completed'));
     expect(inFlight.size).toBe(0);
+    // Had the failed check been left counted as running, the written session would be kept and block this.
+    expect((await inFlight.admit([check('k')], [row('k')], nothingWritten))[0]).not.toBeNull();
   });
 });

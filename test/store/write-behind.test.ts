@@ -139,16 +139,6 @@ describe.each(testDialects())('write-behind on %s', (dialect) => {
       ['sl-c', 'm3', null],
     ]);
   });
-});
-
-describe.each(testDialects())('inserting rows unless present on %s', (dialect) => {
-  let ts: TestStore;
-  beforeEach(async () => {
-    ts = await createTestStore(dialect);
-  });
-  afterEach(async () => {
-    await ts.cleanup();
-  });
 
   const timer = (id: string, dueAt: number) =>
     sessionTimerRow({ sessionId: id, workspaceId: 'w', flowId: 'f', appointmentId: null, stepId: 's1', seq: 1, dueAt }, 1);

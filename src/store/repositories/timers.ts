@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, TimerRow } from '../schema.js';
+import { inList } from './in-list.js';
 import { deferNewRow, deferSessionTimerDelete, dropPendingRow, filterPendingRows, pendingRow, pendingRows } from './write-behind.js';
 
 export interface SessionTimerSpec {
@@ -135,6 +136,26 @@ export async function deleteClaimedTimer(db: Kysely<Database>, id: string, lease
   const r = await db.deleteFrom('timers').where('id', '=', id).where('lease_owner', '=', leaseOwner).executeTakeFirst();
   return Number(r.numDeletedRows) === 1;
 }
+
+/**
+ * `deleteClaimedTimer` for many timers, one statement per claim (owner) and list of at most
+ * `MAX_CLAIMED_PER_DELETE` ids.
+ */
+export async function deleteClaimedTimers(db: Kysely<Database>, claimed: ReadonlyArray<{ id: string; owner: string }>): Promise<void> {
+  const byOwner = new Map<string, string[]>();
+  for (const { id, owner } of claimed) {
+    const ids = byOwner.get(owner);
+    if (ids) ids.push(id);
+    else byOwner.set(owner, [id]);
+  }
+  for (const [owner, ids] of byOwner) {
+    for (let i = 0; i < ids.length; i += MAX_CLAIMED_PER_DELETE) {
+      await db.deleteFrom('timers').where(inList(db, 'id', ids.slice(i, i + MAX_CLAIMED_PER_DELETE))).where('lease_owner', '=', owner).execute();
+    }
+  }
+}
+
+const MAX_CLAIMED_PER_DELETE = 256;
 
 export async function deleteTimer(db: Kysely<Database>, id: string): Promise<void> {
   // A timer queued by this transaction was never written: dropping it is the whole delete.

@@ -27,8 +27,8 @@ type DeferredTable = 'session_logs' | 'deliveries' | 'events';
 /**
  * Tables whose new rows can wait for the commit: rows with fresh ids (a new contact, a new
  * appointment, the trigger timers of a new appointment, a session started by an event and its
- * timer) that nobody outside this transaction can know of. Their writers look here first (`pendingRow`) and patch a queued row instead of
- * updating the table.
+ * timer) that nobody outside this transaction can know of. Their writers look here first
+ * (`pendingRow`) and patch a queued row instead of updating the table.
  */
 export type CreatedTable = 'contacts' | 'appointments' | 'sessions' | 'timers';
 
@@ -268,6 +268,11 @@ function sameColumns(rows: Array<Record<string, unknown>>): string[] | null {
 
 const insertSqlCache = new Map<string, string>();
 
+/** `"a", "b"`: a column list, each name quoted. */
+function quoteColumns(columns: readonly string[]): string {
+  return columns.map((c) => `"${c.replaceAll('"', '""')}"`).join(', ');
+}
+
 /** Most rows in one JSON insert on PostgreSQL. */
 const MAX_JSON_ROWS = 1000;
 
@@ -276,7 +281,7 @@ function jsonInsertSql(table: string, columns: string[]): string {
   const key = `json ${table} ${columns.join(',')}`;
   let text = insertSqlCache.get(key);
   if (text === undefined) {
-    const quoted = columns.map((c) => `"${c.replaceAll('"', '""')}"`).join(', ');
+    const quoted = quoteColumns(columns);
     text = `insert into "${table}" (${quoted}) select ${quoted} from json_populate_recordset(null::"${table}", $1)`;
     insertSqlCache.set(key, text);
   }
@@ -290,7 +295,7 @@ function insertSql(table: string, columns: string[], rows: number, postgres: boo
   if (text === undefined) {
     let n = 0;
     const tuple = () => `(${columns.map(() => (postgres ? `$${++n}` : '?')).join(', ')})`;
-    const quoted = columns.map((c) => `"${c.replaceAll('"', '""')}"`).join(', ');
+    const quoted = quoteColumns(columns);
     text = `insert into "${table}" (${quoted}) values ${Array.from({ length: rows }, tuple).join(', ')}`;
     insertSqlCache.set(key, text);
   }
