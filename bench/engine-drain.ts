@@ -53,6 +53,8 @@ const experiments = new Set(values.experiment as string[]);
  * kind, by patching pg's Client.prototype.query in Nudge's own copy of pg.
  */
 const queryCounts = new Map<string, number>();
+/** With count-queries: bytes of SQL text and parameters sent, by the same kinds. */
+const queryBytes = new Map<string, number>();
 /**
  * `--experiment named-statements` (PostgreSQL): sends Kysely's statements as named prepared
  * statements (parsed and planned once per connection) to measure what that would save.
@@ -79,6 +81,10 @@ if (experiments.has('count-queries')) {
     const text = typeof config === 'string' ? config : (config?.text ?? '');
     const kind = text.trim().replace(/\s+/g, ' ').slice(0, 60);
     queryCounts.set(kind, (queryCounts.get(kind) ?? 0) + 1);
+    const values = typeof config === 'string' ? args[1] : (config as { values?: unknown }).values;
+    let bytes = Buffer.byteLength(text);
+    if (Array.isArray(values)) for (const v of values) bytes += v == null ? 0 : Buffer.byteLength(typeof v === 'string' ? v : JSON.stringify(v));
+    queryBytes.set(kind, (queryBytes.get(kind) ?? 0) + bytes);
     return original.apply(this, args);
   };
 }
@@ -190,11 +196,15 @@ async function once(): Promise<DrainResult> {
     const ingestS = (Date.now() - t0) / 1000;
     const logStatements = (phaseName: string, per: string) => {
       const total = [...queryCounts.values()].reduce((a, b) => a + b, 0);
-      log(`${phaseName}: ${total} statements, ${(total / n).toFixed(1)} per ${per}`);
-      for (const [kind, count] of [...queryCounts].sort((a, b) => b[1] - a[1])) log(`  ${(count / n).toFixed(2).padStart(6)}  ${kind}`);
+      const bytes = [...queryBytes.values()].reduce((a, b) => a + b, 0);
+      log(`${phaseName}: ${total} statements, ${(total / n).toFixed(1)} per ${per}; ${Math.round(bytes / n)} bytes of SQL and parameters per ${per}`);
+      for (const [kind, count] of [...queryCounts].sort((a, b) => b[1] - a[1])) {
+        log(`  ${(count / n).toFixed(2).padStart(6)}  ${String(Math.round((queryBytes.get(kind) ?? 0) / n)).padStart(6)} B  ${kind}`);
+      }
     };
     if (queryCounts.size > 0) logStatements('ingest', 'event');
     queryCounts.clear();
+    queryBytes.clear();
     // Every reminder is now due (they fire 24 h before starts 25 h to 25 h 1 min ahead), at most a
     // minute late: well within max_lateness (1 h), past which a late reminder is skipped, not sent.
     offset = 3_600_000 + 61_000;

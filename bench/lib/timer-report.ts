@@ -20,6 +20,8 @@ export interface TimerSummary {
   workerRssPeak: number;
   workerCpuMsPerS: number;
   dbCpuMsPerS: number;
+  workerCpuMsPerReminder: number;
+  dbCpuMsPerReminder: number;
   enqueuePerS: number;
   allEnqueuesInTime: boolean;
 }
@@ -44,6 +46,9 @@ export function summarize(results: TimerRunResult[]): TimerSummary[] {
     workerRssPeak: median(rs.map((r) => r.workerRssPeak)),
     workerCpuMsPerS: median(rs.map((r) => r.workerCpuMsPerS)),
     dbCpuMsPerS: median(rs.map((r) => r.dbCpuMsPerS)),
+    // Older result files lack the per-reminder figures.
+    workerCpuMsPerReminder: median(rs.map((r) => r.workerCpuMsPerReminder ?? Number.NaN)),
+    dbCpuMsPerReminder: median(rs.map((r) => r.dbCpuMsPerReminder ?? Number.NaN)),
     enqueuePerS: median(rs.map((r) => r.enqueue.perS)),
     allEnqueuesInTime: rs.every((r) => r.enqueue.valid),
   }));
@@ -52,6 +57,12 @@ export function summarize(results: TimerRunResult[]): TimerSummary[] {
 /** The Nudge figure peers are compared with: Nudge on PostgreSQL when run, else on SQLite. */
 function reference(summaries: TimerSummary[]): TimerSummary | undefined {
   return summaries.find((s) => s.engine === 'nudge-pg') ?? summaries.find((s) => s.engine === 'nudge-sqlite');
+}
+
+/** `0.45 + 0.28`: the worker's and the database's CPU ms per delivered reminder. */
+function cpuPerReminder(s: TimerSummary): string {
+  if (!Number.isFinite(s.workerCpuMsPerReminder)) return '–';
+  return `${s.workerCpuMsPerReminder.toFixed(2)} + ${s.dbCpuMsPerReminder.toFixed(2)}`;
 }
 
 export function timerTable(summaries: TimerSummary[], kind: 'steady' | 'burst'): string {
@@ -67,6 +78,7 @@ export function timerTable(summaries: TimerSummary[], kind: 'steady' | 'burst'):
     fmtMs(s.drainLagMs),
     fmtBytes(s.workerRssPeak),
     fmt(s.enqueuePerS, 0),
+    cpuPerReminder(s),
     ref && ref !== s ? ratio(s.p99, ref.p99) : '',
     ref && ref !== s ? ratio(ref.completionsPerS, s.completionsPerS) : '',
   ]);
@@ -83,6 +95,7 @@ export function timerTable(summaries: TimerSummary[], kind: 'steady' | 'burst'):
       'drain lag',
       'worker RSS',
       'enqueue /s',
+      'CPU ms / reminder (worker + db)',
       `p99 ÷ ${refName}`,
       `${refName} rate ÷`,
     ],

@@ -55,6 +55,12 @@ export interface TimerRunResult {
   workerRssPeak: number;
   workerCpuMsPerS: number;
   dbCpuMsPerS: number;
+  /**
+   * CPU ms per delivered reminder, from the first due time to the end of the run: the engine's
+   * worker processes, and the database server (every PostgreSQL / Redis process on the machine).
+   */
+  workerCpuMsPerReminder: number;
+  dbCpuMsPerReminder: number;
   /** Share of the machine's CPU busy just before the run (others' work). */
   busyBefore: number;
 }
@@ -200,6 +206,8 @@ export async function runTimers(o: TimerRunOptions): Promise<TimerRunResult> {
       workerRssPeak: [...peaks.values()].reduce((a, b) => Math.max(a, b), 0),
       workerCpuMsPerS: (cpu1 - cpu0) / elapsedS,
       dbCpuMsPerS: dbCpu / elapsedS,
+      workerCpuMsPerReminder: d.delivered === 0 ? Number.NaN : (cpu1 - cpu0) / d.delivered,
+      dbCpuMsPerReminder: d.delivered === 0 ? Number.NaN : dbCpu / d.delivered,
       busyBefore,
     };
   } finally {

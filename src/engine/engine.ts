@@ -53,7 +53,7 @@ export async function createEngine(config: Readonly<Config>, options: EngineOpti
       databaseUrl: config.databaseUrl,
       dataDir: config.dataDir,
       schema: config.dbSchema,
-      onError: (err) => logger.warn({ err }, 'database connection error (recovering)'),
+      onError: (err) => logger.warn({ err }, 'database error nobody awaited (recovering)'),
     }));
   const clock = options.clock ?? systemClock;
   const metrics = createMetrics();

@@ -20,14 +20,18 @@ export interface CreateStoreOptions {
   dataDir: string;
   /** PostgreSQL schema for Nudge's tables (see `PostgresStoreOptions.schema`); ignored on SQLite. */
   schema?: string;
-  /** PostgreSQL: errors no caller awaits (a dropped idle connection, the listener reconnecting). */
+  /**
+   * Errors no caller awaits: PostgreSQL, a dropped idle connection or the listener reconnecting;
+   * SQLite, a background checkpoint that failed.
+   */
   onError?: (error: unknown) => void;
 }
 
 /** Opens the store the URL names. Does not migrate: call `store.migrate()`. */
 export async function createStore(options: CreateStoreOptions): Promise<Store> {
   const url = options.databaseUrl?.trim();
-  if (!url) return createSqliteStore({ filename: join(options.dataDir, 'nudge.db') });
+  const sqliteOptions = options.onError ? { onError: options.onError } : {};
+  if (!url) return createSqliteStore({ filename: join(options.dataDir, 'nudge.db'), ...sqliteOptions });
   if (/^postgres(ql)?:\/\//i.test(url)) {
     return createPostgresStore({
       url,
@@ -35,7 +39,7 @@ export async function createStore(options: CreateStoreOptions): Promise<Store> {
       ...(options.onError ? { onError: options.onError } : {}),
     });
   }
-  if (/^(sqlite|file):/i.test(url)) return createSqliteStore({ filename: sqliteFilename(url) });
+  if (/^(sqlite|file):/i.test(url)) return createSqliteStore({ filename: sqliteFilename(url), ...sqliteOptions });
   // Only the scheme: the rest of a URL may hold a password.
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];
   throw badUrl(

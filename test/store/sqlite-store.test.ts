@@ -2,12 +2,13 @@
  * What only the SQLite driver promises: its settings, BEGIN IMMEDIATE, the clustered timer table,
  * and a clear error instead of a hang when the store is used from inside its own transaction.
  */
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startCheckpointer } from '../../src/store/sqlite/checkpointer.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
 
@@ -106,5 +107,76 @@ describe('SQLite store', () => {
     } finally {
       store = reopened;
     }
+  });
+
+  describe('write-ahead log checkpoints', () => {
+    /** ~2.4 MB of rows in one commit: ~600 pages, under SQLite's own 1,000-page automatic checkpoint. */
+    async function writeManyPages(on: Store): Promise<void> {
+      const big = 'x'.repeat(4000);
+      await on.transaction(async (trx) => {
+        for (let i = 0; i < 600; i++) {
+          await trx.insertInto('workspaces').values({ id: `ws${i}`, name: big, plan: 'small', flow_limit: 1, timezone: 'UTC', sender_email: null, created_at: 1 }).execute();
+        }
+      });
+    }
+    const fileBytes = async (path: string) => (await stat(path)).size;
+    async function waitUntil(check: () => Promise<boolean>, ms: number): Promise<boolean> {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        if (await check()) return true;
+        if (Date.now() > deadline) return false;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    }
+
+    it('are done by a background thread soon after a commit, not by the commit; a commit still checkpoints past 10,000 pages', async () => {
+      expect(await pragma('wal_autocheckpoint')).toBe(10_000);
+      const before = await fileBytes(filename);
+      await writeManyPages(store);
+      // The pages reach the database file without another commit: the thread copied them.
+      expect(await waitUntil(async () => (await fileBytes(filename)) > before + 2_000_000, 5000)).toBe(true);
+    });
+
+    it('inline (SQLite automatic), a commit under 1,000 pages leaves its pages in the log', async () => {
+      const inlineFile = join(dir, 'inline.db');
+      const inline = await createSqliteStore({ filename: inlineFile, checkpoint: 'inline' });
+      try {
+        await inline.migrate();
+        expect(await pragma('wal_autocheckpoint', inline)).toBe(1000);
+        const before = await fileBytes(inlineFile);
+        await writeManyPages(inline);
+        expect(await waitUntil(async () => (await fileBytes(inlineFile)) > before + 2_000_000, 500)).toBe(false);
+        expect(await fileBytes(`${inlineFile}-wal`)).toBeGreaterThan(2_000_000);
+      } finally {
+        await inline.close();
+      }
+    });
+
+    it('close ends the thread and removes the log; everything committed is in the file', async () => {
+      await writeManyPages(store);
+      await store.close();
+      await expect(stat(`${filename}-wal`)).rejects.toMatchObject({ code: 'ENOENT' });
+      const raw = new BetterSqlite3(filename, { readonly: true });
+      try {
+        expect(raw.prepare('select count(*) as n from workspaces').get()).toEqual({ n: 600 });
+      } finally {
+        raw.close();
+      }
+      store = await createSqliteStore({ filename });
+    });
+
+    it('reports a failed checkpoint to onError and keeps trying', async () => {
+      // A file that is not a database: every look the thread takes fails (SQLITE_NOTADB).
+      const notADatabase = join(dir, 'not-a-database.db');
+      await writeFile(notADatabase, 'x'.repeat(8192));
+      const errors: string[] = [];
+      const checkpointer = await startCheckpointer({ filename: notADatabase, busyTimeoutMs: 50, intervalMs: 10, onError: (m) => errors.push(m) });
+      try {
+        expect(await waitUntil(async () => errors.length >= 2, 5000)).toBe(true);
+        expect(errors[0]).toMatch(/not a database/);
+      } finally {
+        await checkpointer.close();
+      }
+    });
   });
 });

@@ -16,6 +16,7 @@ import { sqliteMigrations } from '../migrations/sqlite/index.js';
 import type { Database } from '../schema.js';
 import type { Store } from '../store.js';
 import { GuardedSqliteDialect, assertOutsideTransaction, type TransactionScope } from './guarded-sqlite-dialect.js';
+import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { cachingDatabase } from './statement-cache.js';
 import { createSqliteTimerStatements } from './timer-statements.js';
 
@@ -36,12 +37,26 @@ export interface SqliteStoreOptions {
    * drain). Default true; false only to measure without it.
    */
   statementCache?: boolean;
+  /**
+   * Who checkpoints the write-ahead log (copies committed pages back into the database file):
+   * `background` (default for a file), a worker thread of this process (checkpointer.ts), so that
+   * no commit on the event loop pays for it; `inline`, SQLite's own automatic checkpoint inside the
+   * commit that takes the log past 1,000 pages. `:memory:` has no log.
+   */
+  checkpoint?: 'background' | 'inline';
+  /** Errors no caller awaits (a background checkpoint that failed; the next one tries again). */
+  onError?: (error: unknown) => void;
 }
+
+/** With background checkpoints, the size (pages) past which a commit checkpoints all the same. */
+const BACKSTOP_CHECKPOINT_PAGES = 10_000;
 
 /** Opens (and creates) a SQLite database and returns a Store over it. Does not migrate. */
 export async function createSqliteStore(options: SqliteStoreOptions): Promise<Store> {
   const { filename, synchronous = 'NORMAL', busyTimeoutMs = 5000, statementCache = true } = options;
-  if (filename !== ':memory:') await mkdir(dirname(resolve(filename)), { recursive: true });
+  const inMemory = filename === ':memory:';
+  const background = !inMemory && (options.checkpoint ?? 'background') === 'background';
+  if (!inMemory) await mkdir(dirname(resolve(filename)), { recursive: true });
   const raw = new BetterSqlite3(filename, { timeout: busyTimeoutMs });
   try {
     // WAL: readers never block the writer and commits append instead of rewriting pages.
@@ -50,9 +65,23 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
     raw.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
     // SQLite's default, stated so nobody relies on it: the schema declares no foreign keys.
     raw.pragma('foreign_keys = OFF');
+    if (background) raw.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
   } catch (error) {
     raw.close();
     throw error;
+  }
+  let checkpointer: Checkpointer | undefined;
+  if (background) {
+    try {
+      checkpointer = await startCheckpointer({
+        filename,
+        busyTimeoutMs,
+        onError: (message) => options.onError?.(new Error(`SQLite background checkpoint: ${message}`)),
+      });
+    } catch (error) {
+      raw.close();
+      throw error;
+    }
   }
 
   const scope = new AsyncLocalStorage<TransactionScope>();
@@ -109,10 +138,12 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
     },
 
     close() {
-      // Wait for the query or transaction in flight (the connection mutex), then close the file.
+      // Wait for the query or transaction in flight (the connection mutex), then close the file,
+      // the checkpoint thread's connection first: the last connection to close removes the log.
       closing ??= db
         .connection()
         .execute(async () => {})
+        .then(() => checkpointer?.close())
         .then(() => db.destroy());
       return closing;
     },
