@@ -79,8 +79,9 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
         onError: (message) => options.onError?.(new Error(`SQLite background checkpoint: ${message}`)),
       });
     } catch (error) {
-      raw.close();
-      throw error;
+      // No thread (a worker cannot start here): SQLite's own checkpoints, as with `inline`.
+      raw.pragma('wal_autocheckpoint = 1000');
+      options.onError?.(new Error(`SQLite background checkpoint: could not start, checkpointing inline instead: ${(error as Error).message}`));
     }
   }
 
