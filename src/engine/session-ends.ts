@@ -135,10 +135,7 @@ export async function endSessions(trx: Kysely<Database>, ends: readonly SessionE
  */
 async function writeStartedEnds(trx: Kysely<Database>, ends: readonly SessionEnd[]): Promise<Set<string>> {
   if (ends.length === 0) return new Set();
-  await deleteClaimedTimers(
-    trx,
-    ends.map((e) => e.start!.trigger),
-  );
+  await deleteClaimedTimers(trx, ends.map((e) => e.start!.trigger));
   const inserted = await insertSessionsUnlessPresent(
     trx,
     ends.map((e) => e.start!.row),

@@ -30,16 +30,16 @@ export interface CreateStoreOptions {
 /** Opens the store the URL names. Does not migrate: call `store.migrate()`. */
 export async function createStore(options: CreateStoreOptions): Promise<Store> {
   const url = options.databaseUrl?.trim();
-  const sqliteOptions = options.onError ? { onError: options.onError } : {};
-  if (!url) return createSqliteStore({ filename: join(options.dataDir, 'nudge.db'), ...sqliteOptions });
+  const onError = options.onError ? { onError: options.onError } : {};
+  if (!url) return createSqliteStore({ filename: join(options.dataDir, 'nudge.db'), ...onError });
   if (/^postgres(ql)?:\/\//i.test(url)) {
     return createPostgresStore({
       url,
       ...(options.schema === undefined ? {} : { schema: options.schema }),
-      ...(options.onError ? { onError: options.onError } : {}),
+      ...onError,
     });
   }
-  if (/^(sqlite|file):/i.test(url)) return createSqliteStore({ filename: sqliteFilename(url), ...sqliteOptions });
+  if (/^(sqlite|file):/i.test(url)) return createSqliteStore({ filename: sqliteFilename(url), ...onError });
   // Only the scheme: the rest of a URL may hold a password.
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];
   throw badUrl(

@@ -129,7 +129,7 @@ describe('SQLite store', () => {
       }
     }
 
-    it('are done by a background thread soon after a commit, not by the commit; a commit still checkpoints past 10,000 pages', async () => {
+    it('are done by a background thread soon after a commit, the main connection\'s own checkpoint waiting for 10,000 pages', async () => {
       expect(await pragma('wal_autocheckpoint')).toBe(10_000);
       const before = await fileBytes(filename);
       await writeManyPages(store);

@@ -5,9 +5,8 @@
  * In WAL mode every commit appends the pages it changed to the `-wal` file; a checkpoint copies
  * them back into the database file so the log can start over. By default SQLite checkpoints inside
  * the commit that takes the log past 1,000 pages: that commit, on the event loop, copies ~4 MB and
- * fsyncs twice. Measured with `npm run bench:ingest` (SQLite, 2 runs each, interleaved), turning
- * those checkpoints off took single-event ingest from 1,523 / 1,791 to 1,949 / 1,855 events/s and
- * batches' p99 from 102 / 159 to 82 / 89 ms.
+ * fsyncs twice. Measured side by side with inline checkpoints (BENCHMARKS.md, "Checkpoints off the
+ * event loop"): batch ingest 1.18×, the worker's drain 1.13×; single-event ingest did not gain.
  *
  * Here a worker thread with a connection of its own asks SQLite every `intervalMs` whether anyone
  * committed since it last looked (`PRAGMA data_version`, read from shared memory) and, if so, runs
@@ -55,7 +54,6 @@ parentPort.on('message', (message) => {
   clearInterval(timer);
   checkpoint(true);
   db.close();
-  parentPort.postMessage('closed');
   parentPort.close();
 });
 parentPort.postMessage('ready');
@@ -70,14 +68,12 @@ export async function startCheckpointer(options: CheckpointerOptions): Promise<C
   });
   let closed: Promise<void> | undefined;
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  // The first message is 'ready' (an error opening the connection ends the thread instead).
   await new Promise<void>((resolve, reject) => {
-    const onMessage = (message: unknown) => {
-      if (message === 'ready') {
-        worker.off('error', reject);
-        resolve();
-      }
-    };
-    worker.on('message', onMessage);
+    worker.once('message', () => {
+      worker.off('error', reject);
+      resolve();
+    });
     worker.once('error', reject);
     void exited.then(() => reject(new Error('the SQLite checkpoint thread exited while starting')));
   });

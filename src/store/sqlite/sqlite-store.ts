@@ -50,6 +50,8 @@ export interface SqliteStoreOptions {
 
 /** With background checkpoints, the size (pages) past which a commit checkpoints all the same. */
 const BACKSTOP_CHECKPOINT_PAGES = 10_000;
+/** SQLite's own automatic checkpoint size (pages), for `inline`. */
+const SQLITE_CHECKPOINT_PAGES = 1000;
 
 /** Opens (and creates) a SQLite database and returns a Store over it. Does not migrate. */
 export async function createSqliteStore(options: SqliteStoreOptions): Promise<Store> {
@@ -80,7 +82,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
       });
     } catch (error) {
       // No thread (a worker cannot start here): SQLite's own checkpoints, as with `inline`.
-      raw.pragma('wal_autocheckpoint = 1000');
+      raw.pragma(`wal_autocheckpoint = ${SQLITE_CHECKPOINT_PAGES}`);
       options.onError?.(new Error(`SQLite background checkpoint: could not start, checkpointing inline instead: ${(error as Error).message}`));
     }
   }
