@@ -83,7 +83,10 @@ describe.each(testDialects())('Store conformance: %s', (dialect: Dialect) => {
       );
       try {
         const applied = await Promise.all(stores.map((s) => s.migrate()));
-        expect(applied.flat()).toEqual(MIGRATION_NAMES);
+        // Each migration takes the lock in a transaction of its own, so the stores may share the
+        // work (one applies 001, another 002 and 003): what must hold is that each is applied by
+        // exactly one of them, whichever it is.
+        expect(applied.flat().sort()).toEqual([...MIGRATION_NAMES].sort());
       } finally {
         await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(stores[0]!.db);
         await Promise.all(stores.map((s) => s.close()));
