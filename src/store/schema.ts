@@ -18,6 +18,8 @@ export interface WorkspacesTable {
   flow_limit: number;
   timezone: string;
   sender_email: string | null;
+  /** Default country for phone numbers in national form (ISO 3166-1 alpha-2), or null. */
+  country: string | null;
   created_at: number;
 }
 

@@ -27,7 +27,7 @@ describe.each(testDialects())('group commit on %s', (dialect) => {
     await ts.cleanup();
   });
 
-  const workspace = (id: string) => ({ id, name: id, plan: 'small', flow_limit: 1, timezone: 'UTC', sender_email: null, created_at: 1 });
+  const workspace = (id: string) => ({ id, name: id, plan: 'small', flow_limit: 1, timezone: 'UTC', sender_email: null, country: null, created_at: 1 });
 
   async function names(): Promise<string[]> {
     const rows = await ts.store.db.selectFrom('workspaces').select('name').orderBy('name').execute();

@@ -17,6 +17,8 @@ export interface NewWorkspace {
   /** Default `UTC`. */
   timezone?: string;
   senderEmail?: string | null;
+  /** Default country for national phone numbers (ISO 3166-1 alpha-2); default none. */
+  country?: string | null;
 }
 
 export async function createWorkspace(db: Kysely<Database>, input: NewWorkspace, now: number): Promise<Workspace> {
@@ -35,6 +37,7 @@ export async function createWorkspace(db: Kysely<Database>, input: NewWorkspace,
     flow_limit: limit,
     timezone: input.timezone ?? 'UTC',
     sender_email: input.senderEmail ?? null,
+    country: input.country ?? null,
     created_at: now,
   };
   await db.insertInto('workspaces').values(row).execute();

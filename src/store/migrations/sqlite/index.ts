@@ -3,5 +3,6 @@ import type { Migration } from '../../migrator.js';
 import { initial } from './001-initial.js';
 import { secrets } from './002-secrets.js';
 import { dropTimersSessionIndex } from './003-drop-timers-session-index.js';
+import { workspaceCountry } from './004-workspace-country.js';
 
-export const sqliteMigrations: readonly Migration[] = [initial, secrets, dropTimersSessionIndex];
+export const sqliteMigrations: readonly Migration[] = [initial, secrets, dropTimersSessionIndex, workspaceCountry];
