@@ -30,6 +30,7 @@ import { readSecrets, redactSecrets } from './secrets.js';
 import { performSend } from './send-steps.js';
 import type { TimeGate } from './session-start.js';
 import { appointmentZone, buildTemplateContext } from './template-context.js';
+import { SecretRedactor } from './template-secrets.js';
 import { renderString, renderValue, type TemplateContext } from './templates.js';
 
 /** A timer may fire this early (clock skew between processes) and still count as due. */
@@ -220,12 +221,13 @@ export class SessionRunner {
     const attempt = this.session.attempt;
     // Known before sending, so what the channel writes (an outbox message) can point at its delivery.
     this.nextDeliveryId = newId('dl');
-    const result = await performSend(this.ctx, step, this.args.workspace, context, {
+    const channelContext = {
       idempotencyKey: this.idempotencyKey(step),
       workspaceId: this.session.workspace_id,
       sessionId: this.session.id,
       deliveryId: this.nextDeliveryId,
-    });
+    };
+    const result = await performSend(this.ctx, step, this.args.workspace, context, channelContext, new SecretRedactor(this.secrets ?? {}));
     if (result.type === 'rate_limited') {
       const dueAt = now + result.delayMs;
       return {
@@ -525,7 +527,6 @@ export class SessionRunner {
     }
     if (this.args.compiled.usesSecrets) this.secrets ??= await readSecrets(this.ctx.store.db, this.ctx.secretBox, this.session.workspace_id);
     return buildTemplateContext({
-      secrets: this.secrets ?? {},
       workspace: this.args.workspace,
       flow: { id: this.args.flow.id, name: this.args.flow.name, version: this.session.flow_version },
       session: this.session,
