@@ -120,9 +120,17 @@ export class SecretRedactor {
     return JSON.parse(this.redact(JSON.stringify(value ?? null))) as unknown;
   }
 
-  /** Redacts an error's message in place (it is shown by the API and stored as a delivery's error). */
+  /**
+   * Redacts an error in place: its message (shown by the API, stored as a delivery's error), its
+   * stack (logged), and those of its causes.
+   */
   redactError<E>(error: E): E {
-    if (error instanceof Error) error.message = this.redact(error.message);
+    const seen = new Set<unknown>();
+    for (let e: unknown = error; e instanceof Error && !seen.has(e); e = e.cause) {
+      seen.add(e);
+      e.message = this.redact(e.message);
+      if (e.stack) e.stack = this.redact(e.stack);
+    }
     return error;
   }
 }

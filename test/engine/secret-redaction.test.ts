@@ -8,6 +8,7 @@ import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { renderString, renderValue } from '../../src/engine/templates.js';
 import { buildTemplateContext } from '../../src/engine/template-context.js';
+import { SecretRedactor } from '../../src/engine/template-secrets.js';
 import { appointmentEvent, createHarness, T0, type Harness } from '../helpers/harness.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { testDialects } from '../helpers/test-store.js';
@@ -208,5 +209,17 @@ describe.each(testDialects())('secret redaction on %s', (dialect) => {
       { test: JSON.stringify(test.body), deliveries: JSON.stringify(deliveries), session: JSON.stringify(session.body), invalid: JSON.stringify(invalid.body), logs: logs.text() },
       [],
     );
+  });
+});
+
+describe('SecretRedactor.redactError', () => {
+  it('redacts the message, the stack and the causes of an error', () => {
+    const redactor = new SecretRedactor({ [NAME]: SECRET });
+    const error = new Error(`outer ${SECRET}`, { cause: new Error(`inner ${SECRET}`) });
+    redactor.redactError(error);
+    expect(error.message).toBe(`outer [secret:${NAME}]`);
+    expect(error.stack).not.toContain(SECRET);
+    expect((error.cause as Error).message).toBe(`inner [secret:${NAME}]`);
+    expect((error.cause as Error).stack).not.toContain(SECRET);
   });
 });
