@@ -85,6 +85,10 @@ export function checkSecretName(name: string): void {
 export async function setSecret(db: Kysely<Database>, box: SecretBox, workspaceId: string, name: string, value: string, now: number) {
   checkSecretName(name);
   if (value === '') throw new ValidationError('invalid_secret', [{ path: 'value', message: 'must not be empty' }]);
+  if (value.length < MIN_REDACTED_LENGTH) {
+    // Logs are searched for secret values to hide them; a shorter one would match too much to search for.
+    throw new ValidationError('invalid_secret', [{ path: 'value', message: `must be at least ${MIN_REDACTED_LENGTH} characters, so it can be redacted` }]);
+  }
   return putSecret(db, workspaceId, name, box.encrypt(value), now);
 }
 

@@ -179,6 +179,13 @@ describe.each(testDialects())('secret redaction on %s', (dialect) => {
     });
   }
 
+  it('refuses a secret too short to be found again in logs', async () => {
+    const res = await h.api('PUT', '/v1/secrets/SHORT', { value: 'abc' });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'invalid_secret', path: 'value' });
+    expect((await h.api('PUT', '/v1/secrets/SHORT', { value: 'abcd' })).status).toBe(200);
+  });
+
   it('keeps the literal beginning of a redacted url or header', async () => {
     const created = await h.api('POST', '/v1/flows', flow({ webhook: { url: `${receiver.url}/hook?token={{ ${S} | upcase }}`, headers: { authorization: `Bearer {{ ${S} }}` } } }));
     const preview = await h.api('POST', `/v1/flows/${created.body.data.id}/preview`, { step_id: 'hook' });
