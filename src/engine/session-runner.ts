@@ -31,7 +31,7 @@ import { performSend } from './send-steps.js';
 import type { TimeGate } from './session-start.js';
 import { appointmentZone, buildTemplateContext } from './template-context.js';
 import { SecretRedactor } from './template-secrets.js';
-import { renderString, renderValue, type TemplateContext } from './templates.js';
+import { renderString, renderValue, TemplateError, type TemplateContext } from './templates.js';
 
 /** A timer may fire this early (clock skew between processes) and still count as due. */
 const DUE_TOLERANCE_MS = 5;
@@ -169,10 +169,17 @@ export class SessionRunner {
     const context = await this.context();
     const { attributes, ...fields } = step.updateContact ?? {};
     const rendered: Record<string, string> = {};
-    for (const [k, v] of Object.entries(fields)) {
-      if (typeof v === 'string') rendered[k] = await renderString(v, context, 'text', `${step.path}.update_contact.${k}`);
+    let attrs: Record<string, unknown> | undefined;
+    try {
+      for (const [k, v] of Object.entries(fields)) {
+        if (typeof v === 'string') rendered[k] = await renderString(v, context, 'text', `${step.path}.update_contact.${k}`);
+      }
+      attrs = attributes ? ((await renderValue(attributes, context, `${step.path}.update_contact.attributes`)) as Record<string, unknown>) : undefined;
+    } catch (error) {
+      // A template that fails (over a render limit, a bad filter) fails the same way every time.
+      if (!(error instanceof TemplateError)) throw error;
+      return { type: 'end', status: 'failed', reason: `update_contact ${step.id} failed: ${error.message} (permanent error)`, logs: [] };
     }
-    const attrs = attributes ? ((await renderValue(attributes, context, `${step.path}.update_contact.attributes`)) as Record<string, unknown>) : undefined;
     const now = this.ctx.clock.now();
     return {
       type: 'next',

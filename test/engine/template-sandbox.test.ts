@@ -117,4 +117,18 @@ describe.each(testDialects())('runaway templates on %s', (dialect) => {
     expect(sessions[0].end_reason).toMatch(/webhook hook failed: steps\[0\]\.webhook\.body: .*limit exceeded.*\(permanent error\)/);
     expect(receiver.requests).toHaveLength(0);
   });
+
+  it('fails an update_contact step over a limit for good, in one run', async () => {
+    const created = await h.api('POST', '/v1/flows', {
+      name: 'bomb in update_contact',
+      trigger: { event: 'appointment.created' },
+      steps: [{ id: 'note', update_contact: { attributes: { note: BOMBS['doubling by assign'] } } }],
+    });
+    await h.api('POST', `/v1/flows/${created.body.data.id}/activate`);
+    await h.api('POST', '/v1/events', appointmentEvent('appointment.created', 'bomb2', new Date(T0 + 30 * 3_600_000).toISOString()));
+    await h.drain();
+    const sessions = (await h.api('GET', '/v1/sessions')).body.data;
+    expect(sessions[0]).toMatchObject({ status: 'failed' });
+    expect(sessions[0].end_reason).toMatch(/^update_contact note failed: steps\[0\]\.update_contact\.attributes\.note: memory alloc limit exceeded.*\(permanent error\)$/);
+  });
 });
