@@ -179,6 +179,15 @@ describe.each(testDialects())('secret redaction on %s', (dialect) => {
     });
   }
 
+  it('lists each channel\'s credential settings in GET /v1/channels', async () => {
+    const channels = (await h.api('GET', '/v1/channels')).body.data as Array<{ id: string; credentialFields: string[] }>;
+    expect(Object.fromEntries(channels.map((c) => [c.id, c.credentialFields]))).toMatchObject({
+      slack: ['webhook_url'],
+      klaviyo: ['api_key'],
+      sms: ['account_sid', 'api_key_sid', 'auth_token'],
+    });
+  });
+
   it('refuses a secret too short to be found again in logs', async () => {
     const res = await h.api('PUT', '/v1/secrets/SHORT', { value: 'abc' });
     expect(res.status).toBe(400);
