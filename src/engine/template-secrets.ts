@@ -115,9 +115,18 @@ export class SecretRedactor {
     return redactSecrets(out, this.secrets);
   }
 
-  /** `value` as JSON would carry it, redacted. */
+  /**
+   * `value` as JSON would carry it, with every string (keys included) redacted one by one: a
+   * replacement can never break the structure, whatever text a position printed.
+   */
   redactValue(value: unknown): unknown {
-    return JSON.parse(this.redact(JSON.stringify(value ?? null))) as unknown;
+    const walk = (v: unknown): unknown => {
+      if (typeof v === 'string') return this.redact(v);
+      if (Array.isArray(v)) return v.map(walk);
+      if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [this.redact(k), walk(x)]));
+      return v;
+    };
+    return walk(JSON.parse(JSON.stringify(value ?? null)) as unknown);
   }
 
   /**

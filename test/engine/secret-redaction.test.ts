@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { renderString, renderValue } from '../../src/engine/templates.js';
 import { buildTemplateContext } from '../../src/engine/template-context.js';
-import { SecretRedactor } from '../../src/engine/template-secrets.js';
+import { SecretRedactor, SecretsDrop } from '../../src/engine/template-secrets.js';
 import { appointmentEvent, createHarness, T0, type Harness } from '../helpers/harness.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { testDialects } from '../helpers/test-store.js';
@@ -239,3 +239,16 @@ describe('SecretRedactor.redactError', () => {
     expect((error.cause as Error).stack).not.toContain(SECRET);
   });
 });
+
+describe('SecretRedactor.redactValue', () => {
+  it('keeps the structure whatever text a credential position printed after reading a secret', () => {
+    const redactor = new SecretRedactor({ [NAME]: SECRET });
+    const secrets = new SecretsDrop({ [NAME]: SECRET });
+    secrets.liquidMethodMissing(NAME);
+    secrets.noteOutput('","b":"');
+    redactor.remember(`{{ ${S} }}`, SECRET, secrets);
+    const value = { a: 'x', b: 'y', headers: { [`k-${SECRET}`]: `v ${SECRET}` } };
+    expect(redactor.redactValue(value)).toEqual({ a: 'x', b: 'y', headers: { [`k-[secret:${NAME}]`]: `v [secret:${NAME}]` } });
+  });
+});
+
