@@ -11,6 +11,11 @@ export interface ChannelManifest {
   description: string;
   /** Names of workspace secrets this channel can use. */
   credentials?: string[];
+  /**
+   * Settings that hold credentials (API keys, tokens, secret webhook URLs): the only settings whose
+   * templates see `secrets`, and whose rendered value is redacted wherever a request is shown.
+   */
+  credentialFields?: string[];
 }
 
 export interface ChannelContext {

@@ -24,10 +24,11 @@ export function createChannelRegistry(modules: ChannelModule[]): ChannelRegistry
   }
   const validators: Record<string, ChannelValidator> = Object.create(null) as Record<string, ChannelValidator>;
   for (const [id, m] of byId) {
-    validators[id] = (settings, path, issues: FieldIssue[]) => {
+    const validate = (settings: Record<string, unknown>, path: string, issues: FieldIssue[]) => {
       const result = m.settings.safeParse(settings);
       if (!result.success) issues.push(...zodIssues(result.error, pathParts(path)));
     };
+    validators[id] = Object.assign(validate, { credentialFields: m.manifest.credentialFields ?? [] });
   }
   return {
     get: (id) => byId.get(id),

@@ -13,10 +13,12 @@ import {
   anchorSchema,
   check,
   checkJsonTemplates,
+  credentialTemplate,
   durationText,
   isPlainObject,
   isTemplated,
   joinPath,
+  requiredCredentialTemplate,
   requiredTemplate,
   templateText,
 } from './validation-support.js';
@@ -56,12 +58,13 @@ const branchSchema = z
 const webhookSchema = z
   .object({
     method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).optional(),
-    url: requiredTemplate,
-    headers: z.record(z.string(), templateText).optional(),
+    // The URL, headers and signing secret are the webhook's credential positions (see docs/flows.md).
+    url: requiredCredentialTemplate,
+    headers: z.record(z.string(), credentialTemplate).optional(),
     body: z.unknown().optional(),
     form: z.record(z.string(), templateText).optional(),
     timeout: durationText.optional(),
-    signing_secret: requiredTemplate.optional(),
+    signing_secret: requiredCredentialTemplate.optional(),
   })
   .strict();
 
@@ -117,7 +120,11 @@ const exitSchema = z.object({ reason: z.string().optional() }).strict().nullable
 const sendSchema = z.object({ channel: z.string().min(1, { message: 'must not be empty' }) }).passthrough();
 
 /** Checks one channel's settings (everything in a send step but `channel`), adding issues under `path`. */
-export type ChannelValidator = (settings: Record<string, unknown>, path: string, issues: FieldIssue[]) => void;
+export interface ChannelValidator {
+  (settings: Record<string, unknown>, path: string, issues: FieldIssue[]): void;
+  /** Settings that hold credentials (`api_key`): the only ones whose templates may use `secrets`. */
+  readonly credentialFields?: readonly string[];
+}
 
 export interface StepValidationOptions {
   /**
@@ -310,9 +317,13 @@ function checkUpdateContact(update: Record<string, unknown>, path: string, issue
 function checkSend(send: Record<string, unknown>, path: string, issues: FieldIssue[], options: StepValidationOptions): void {
   const { channel, ...settings } = send;
   if (typeof channel !== 'string' || channel === '') return; // the shape check reported it
-  checkJsonTemplates(settings, path, issues);
+  const validator = options.channels && Object.hasOwn(options.channels, channel) ? options.channels[channel] : undefined;
+  // Without channels nothing says which settings are credentials; the engine still enforces it.
+  const credentials = new Set(validator?.credentialFields ?? []);
+  for (const [key, value] of Object.entries(settings)) {
+    checkJsonTemplates(value, joinPath(path, key), issues, { secrets: !options.channels || credentials.has(key) });
+  }
   if (!options.channels) return;
-  const validator = Object.hasOwn(options.channels, channel) ? options.channels[channel] : undefined;
   if (!validator) {
     const known = Object.keys(options.channels).sort().join(', ');
     issues.push({ path: joinPath(path, 'channel'), message: `unknown channel "${channel}" (available: ${known})` });

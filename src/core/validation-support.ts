@@ -7,10 +7,11 @@
  * steps are dispatched by hand, because zod's union errors cannot say which key was meant.
  */
 
-import { Liquid } from 'liquidjs';
+import type { Liquid } from 'liquidjs';
 import { z } from 'zod';
 import { invalidDurationMessage, parseDuration } from './duration.js';
 import { formatPath, type FieldIssue } from './errors.js';
+import { createSandboxedLiquid, MAX_TEMPLATE_LENGTH, parseErrorMessage } from './template-sandbox.js';
 
 /** Joins a base path and a suffix as formatPath would: `steps[0]` + `email.to`, `steps` + `[0]`. */
 export function joinPath(base: string, suffix: string): string {
@@ -89,17 +90,30 @@ export const durationText = z.string().superRefine((text, ctx) => {
   if (!parseDuration(text)) ctx.addIssue({ code: 'custom', message: invalidDurationMessage(text) });
 });
 
-// One parser for every template: parsing reads nothing from disk (no include is rendered here).
-const liquid = new Liquid();
+// One parser for every template, with the engine's sandbox (no file tags, bounded length). Not
+// strict about filters: the engine registers its own (`format_date`), which core does not know.
+const liquid = createSandboxedLiquid();
 
-/** `template error: <liquid message>` when `text` does not parse as Liquid, else null. */
-export function templateError(text: string): string | null {
+/** Where a template may use `secrets`: see docs/flows.md, "Secrets". */
+export const SECRETS_ONLY_IN_CREDENTIALS = 'secrets are only available in headers, url and credential fields';
+
+/**
+ * Why `text` cannot be saved as a template, or null: too long, a parse error, a file tag, or a
+ * use of `secrets` where `secrets` is false (a body, a subject: anything but a credential).
+ */
+export function templateError(text: string, options: { secrets?: boolean } = {}): string | null {
+  if (text.length > MAX_TEMPLATE_LENGTH) return `must be at most ${MAX_TEMPLATE_LENGTH} characters`;
+  let parsed: ReturnType<Liquid['parse']>;
   try {
-    liquid.parse(text);
-    return null;
+    parsed = liquid.parse(text);
   } catch (error) {
-    return `template error: ${error instanceof Error ? error.message : String(error)}`;
+    return parseErrorMessage(error);
   }
+  // The word is needed to name the variable, so text without it needs no analysis.
+  if (!options.secrets && text.includes('secrets') && liquid.globalVariablesSync(parsed).includes('secrets')) {
+    return SECRETS_ONLY_IN_CREDENTIALS;
+  }
+  return null;
 }
 
 /** True when `text` holds Liquid markup, i.e. its value is only known when rendered. */
@@ -107,21 +121,28 @@ export function isTemplated(text: string): boolean {
   return text.includes('{{') || text.includes('{%');
 }
 
-/** A string that must parse as a Liquid template. */
-export const templateText = z.string().superRefine((text, ctx) => {
-  const error = templateError(text);
-  if (error) ctx.addIssue({ code: 'custom', message: error });
-});
+function templateSchema(options: { required: boolean; secrets: boolean }) {
+  return z.string().superRefine((text, ctx) => {
+    if (options.required && text.trim() === '') {
+      ctx.addIssue({ code: 'custom', message: 'must not be empty' });
+      return;
+    }
+    const error = templateError(text, options);
+    if (error) ctx.addIssue({ code: 'custom', message: error });
+  });
+}
 
-/** A non-empty string that must parse as a Liquid template. */
-export const requiredTemplate = z.string().superRefine((text, ctx) => {
-  if (text.trim() === '') {
-    ctx.addIssue({ code: 'custom', message: 'must not be empty' });
-    return;
-  }
-  const error = templateError(text);
-  if (error) ctx.addIssue({ code: 'custom', message: error });
-});
+/** A string that must parse as a Liquid template, without `secrets`. */
+export const templateText = templateSchema({ required: false, secrets: false });
+
+/** A non-empty string that must parse as a Liquid template, without `secrets`. */
+export const requiredTemplate = templateSchema({ required: true, secrets: false });
+
+/** A template in a credential position (a header, a URL): it may use `secrets`. */
+export const credentialTemplate = templateSchema({ required: false, secrets: true });
+
+/** A non-empty template in a credential position. */
+export const requiredCredentialTemplate = templateSchema({ required: true, secrets: true });
 
 /** `start` or `end`; any other text is reported as `unknown anchor "x"`. */
 export const anchorSchema = z.enum(['start', 'end'], {
@@ -134,16 +155,17 @@ export const anchorSchema = z.enum(['start', 'end'], {
 
 /**
  * Checks a JSON value (webhook body, contact attributes): every string in it must parse as a
- * template; numbers must be finite; anything JSON cannot carry is reported.
+ * template (using `secrets` only when `options.secrets`); numbers must be finite; anything JSON
+ * cannot carry is reported.
  */
-export function checkJsonTemplates(value: unknown, path: string, issues: FieldIssue[]): void {
+export function checkJsonTemplates(value: unknown, path: string, issues: FieldIssue[], options: { secrets?: boolean } = {}): void {
   if (typeof value === 'string') {
-    const error = templateError(value);
+    const error = templateError(value, options);
     if (error) issues.push({ path, message: error });
   } else if (Array.isArray(value)) {
-    value.forEach((item, i) => checkJsonTemplates(item, `${path}[${i}]`, issues));
+    value.forEach((item, i) => checkJsonTemplates(item, `${path}[${i}]`, issues, options));
   } else if (isPlainObject(value)) {
-    for (const [key, item] of Object.entries(value)) checkJsonTemplates(item, joinPath(path, key), issues);
+    for (const [key, item] of Object.entries(value)) checkJsonTemplates(item, joinPath(path, key), issues, options);
   } else if (typeof value === 'number') {
     if (!Number.isFinite(value)) issues.push({ path, message: 'expected a finite number' });
   } else if (value !== null && typeof value !== 'boolean') {

@@ -17,9 +17,10 @@ import { getFlow } from '../store/repositories/flows.js';
 import { encodeJson } from '../store/repositories/json.js';
 import { APPOINTMENT_EVENTS, parseEventInput, type EventInput } from './event-input.js';
 import type { EngineContext } from './engine-context.js';
-import { readSecrets, redactSecrets } from './secrets.js';
+import { readSecrets } from './secrets.js';
 import { renderStepInput } from './send-steps.js';
 import { appointmentZone, buildTemplateContext } from './template-context.js';
+import { SecretRedactor } from './template-secrets.js';
 
 /** Where a preview's data comes from: a stored event, an event given inline, or Sesami's sample booking. */
 export interface PreviewSource {
@@ -157,9 +158,9 @@ function sendStep(compiled: CompiledFlow, stepId: string): CompiledStep {
 }
 
 async function contextFor(ctx: EngineContext, workspace: Workspace, flow: FlowRow, rows: Rows) {
-  const secrets = await readSecrets(ctx.store.db, ctx.secretBox, workspace.id);
-  const context = buildTemplateContext({ ...rows, workspace, flow: { id: flow.id, name: flow.name, version: flow.version }, secrets });
-  return { context, redact: (value: unknown) => JSON.parse(redactSecrets(JSON.stringify(value ?? null), secrets)) as unknown };
+  const redactor = new SecretRedactor(await readSecrets(ctx.store.db, ctx.secretBox, workspace.id));
+  const context = buildTemplateContext({ ...rows, workspace, flow: { id: flow.id, name: flow.name, version: flow.version } });
+  return { context, redactor, redact: (value: unknown) => redactor.redactValue(value) };
 }
 
 /** The request a send step would make, rendered (secrets redacted), without sending. */
@@ -167,8 +168,8 @@ export async function previewStep(ctx: EngineContext, workspace: Workspace, flow
   const { flow, compiled } = await loadFlow(ctx, workspace, flowId);
   const step = sendStep(compiled, stepId);
   const rows = await loadRows(ctx, workspace, source);
-  const { context, redact } = await contextFor(ctx, workspace, flow, rows);
-  const { channel, input } = await renderStepInput(ctx, step, workspace, context);
+  const { context, redactor, redact } = await contextFor(ctx, workspace, flow, rows);
+  const { channel, input } = await renderStepInput(ctx, step, workspace, context, redactor);
   return { step_id: step.id, channel, request: redact(input) };
 }
 
@@ -187,8 +188,8 @@ export async function testSend(
   const { flow, compiled } = await loadFlow(ctx, workspace, flowId);
   const step = sendStep(compiled, stepId);
   const rows = await loadRows(ctx, workspace, source);
-  const { context, redact } = await contextFor(ctx, workspace, flow, rows);
-  const { channel, input } = await renderStepInput(ctx, step, workspace, context);
+  const { context, redactor, redact } = await contextFor(ctx, workspace, flow, rows);
+  const { channel, input } = await renderStepInput(ctx, step, workspace, context, redactor);
   const channelContext = { idempotencyKey: `test.${flow.id}.${step.id}.${ctx.clock.now()}`, workspaceId: workspace.id, sessionId: 'test' };
   let sendInput = input as Record<string, unknown>;
   if (step.email) {
@@ -207,8 +208,8 @@ export async function testSend(
         : await ctx.registry.get(channel)!.send(channelContext, sendInput);
     return { step_id: step.id, channel, ok: true, request: redact(result.request), response: redact(result.response), error: null };
   } catch (error) {
-    if (!(error instanceof ChannelError)) throw error;
-    return { step_id: step.id, channel, ok: false, request: redact(error.request ?? sendInput), response: redact(error.response), error: error.message };
+    if (!(error instanceof ChannelError)) throw redactor.redactError(error);
+    return { step_id: step.id, channel, ok: false, request: redact(error.request ?? sendInput), response: redact(error.response), error: redactor.redact(error.message) };
   }
 }
 
@@ -223,7 +224,7 @@ export interface TimelineEntry {
 export async function dryRun(ctx: EngineContext, workspace: Workspace, flowId: string, source: PreviewSource, nowOverride?: number) {
   const { flow, compiled } = await loadFlow(ctx, workspace, flowId);
   const rows = await loadRows(ctx, workspace, source);
-  const { context, redact } = await contextFor(ctx, workspace, flow, rows);
+  const { context, redactor, redact } = await contextFor(ctx, workspace, flow, rows);
   const now = nowOverride ?? ctx.clock.now();
   const zone = appointmentZone({ appointment: rows.appointment, contact: rows.contact, workspace });
   const timeline: TimelineEntry[] = [];
@@ -268,7 +269,7 @@ export async function dryRun(ctx: EngineContext, workspace: Workspace, flowId: s
       timeline.push({ at: at(t), step_id: step.id, action: 'branch', detail: { took: branch ? (branch.name ?? `branch ${chosen + 1}`) : 'otherwise' } });
       next = branch ? (branch.first ?? step.next) : (step.otherwise ?? step.next);
     } else if (step.webhook || step.email || step.send) {
-      const { channel, input } = await renderStepInput(ctx, step, workspace, context);
+      const { channel, input } = await renderStepInput(ctx, step, workspace, context, redactor);
       timeline.push({ at: at(t), step_id: step.id, action: 'send', detail: { channel, request: redact(input) } });
     } else if (step.updateContact) {
       timeline.push({ at: at(t), step_id: step.id, action: 'update_contact', detail: { fields: Object.keys(step.updateContact) } });

@@ -1,7 +1,8 @@
 /**
  * Workspace secrets (`KLAVIYO_PRIVATE_API_KEY`, an SMTP password, a signing secret): encrypted
  * with AES-256-GCM before they reach the database, never returned by the API, available to
- * templates as `{{ secrets.NAME }}`, and replaced by `[secret:NAME]` in every delivery log.
+ * credential positions of templates as `{{ secrets.NAME }}` (template-secrets.ts), and replaced
+ * by `[secret:NAME]` in every delivery log and shown request.
  *
  * The key is NUDGE_SECRET_KEY (32 bytes, base64 or hex); without it, a key is created once in
  * the data folder (`secret.key`, mode 600). Processes on several hosts must share NUDGE_SECRET_KEY.
@@ -16,7 +17,7 @@ import { deleteSecret, listSecrets, putSecret } from '../store/repositories/secr
 
 export const SECRET_NAME = /^[A-Z][A-Z0-9_]{0,63}$/;
 /** Values shorter than this are not searched for when redacting (they would match too much). */
-const MIN_REDACTED_LENGTH = 4;
+export const MIN_REDACTED_LENGTH = 4;
 
 export interface SecretBox {
   encrypt(plaintext: string): string;
@@ -84,6 +85,10 @@ export function checkSecretName(name: string): void {
 export async function setSecret(db: Kysely<Database>, box: SecretBox, workspaceId: string, name: string, value: string, now: number) {
   checkSecretName(name);
   if (value === '') throw new ValidationError('invalid_secret', [{ path: 'value', message: 'must not be empty' }]);
+  if (value.length < MIN_REDACTED_LENGTH) {
+    // Logs are searched for secret values to hide them; a shorter one would match too much to search for.
+    throw new ValidationError('invalid_secret', [{ path: 'value', message: `must be at least ${MIN_REDACTED_LENGTH} characters, so it can be redacted` }]);
+  }
   return putSecret(db, workspaceId, name, box.encrypt(value), now);
 }
 
@@ -103,9 +108,14 @@ export function redactSecrets(text: string, secrets: Readonly<Record<string, str
     .sort((a, b) => b[1].length - a[1].length);
   let out = text;
   for (const [name, value] of entries) {
-    for (const form of new Set([value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value)])) {
+    for (const form of textForms(value)) {
       if (form.length >= MIN_REDACTED_LENGTH) out = out.split(form).join(`[secret:${name}]`);
     }
   }
   return out;
+}
+
+/** `text` as it appears in a log: as is, inside a JSON string, and URL-encoded. */
+export function textForms(text: string): Set<string> {
+  return new Set([text, JSON.stringify(text).slice(1, -1), encodeURIComponent(text)]);
 }

@@ -1,6 +1,9 @@
 /**
  * Turning a webhook or email step into a channel call: render the templates against the
  * session's context, call the channel, and describe the attempt for the delivery log.
+ * Credential positions (a webhook's URL, headers and signing secret; a channel's declared
+ * credential settings) are rendered with `secrets` and remembered by the redactor; every other
+ * position sees `secrets` only as an error (template-secrets.ts).
  */
 import type { CompiledStep } from '../core/flow-compiler.js';
 import { durationToMs, parseDuration } from '../core/duration.js';
@@ -12,7 +15,9 @@ import { checkSigningSecret } from '../channels/webhook/webhook-signature.js';
 import type { StepRenderer } from '../channels/channel.js';
 import type { Workspace } from '../store/schema.js';
 import type { EngineContext } from './engine-context.js';
-import { renderRecord, renderString, renderValue, type TemplateContext } from './templates.js';
+import { MIN_REDACTED_LENGTH } from './secrets.js';
+import { SecretsDrop, type SecretRedactor } from './template-secrets.js';
+import { renderRecord, renderString, renderStringSync, renderValue, TemplateError, type OutputMode, type TemplateContext } from './templates.js';
 
 export type SendAttempt =
   | { type: 'sent'; channel: string; result: ChannelResult; durationMs: number }
@@ -26,13 +31,45 @@ export async function performSend(
   workspace: Workspace,
   context: TemplateContext,
   channelContext: ChannelContext,
+  redactor: SecretRedactor,
+): Promise<SendAttempt> {
+  const attempt = await attemptSend(ctx, step, workspace, context, channelContext, redactor);
+  return redactAttempt(attempt, redactor);
+}
+
+/** The attempt as the delivery log and session log may show it. */
+function redactAttempt(attempt: SendAttempt, redactor: SecretRedactor): SendAttempt {
+  switch (attempt.type) {
+    case 'sent':
+      return { ...attempt, result: { request: redactor.redactValue(attempt.result.request), response: redactor.redactValue(attempt.result.response) } };
+    case 'failed':
+      return {
+        ...attempt,
+        error: redactor.redactError(attempt.error),
+        request: redactor.redactValue(attempt.request),
+        response: attempt.response === null ? null : redactor.redactValue(attempt.response),
+      };
+    case 'no_recipient':
+      return { ...attempt, request: redactor.redactValue(attempt.request) };
+    default:
+      return attempt;
+  }
+}
+
+async function attemptSend(
+  ctx: EngineContext,
+  step: CompiledStep,
+  workspace: Workspace,
+  context: TemplateContext,
+  channelContext: ChannelContext,
+  redactor: SecretRedactor,
 ): Promise<SendAttempt> {
   const channel = step.send ? step.send.channel : step.kind === 'email' ? 'email' : 'webhook';
   const started = performance.now();
   let request: unknown = null;
   try {
     if (step.webhook) {
-      const input = await renderWebhook(step, context);
+      const input = await renderWebhook(step, context, redactor);
       request = input;
       const result = await ctx.channels.webhook.send(channelContext, input);
       return { type: 'sent', channel, result, durationMs: Math.round(performance.now() - started) };
@@ -40,7 +77,8 @@ export async function performSend(
     if (step.send) {
       const module = ctx.registry.get(step.send.channel);
       if (!module) throw new Error(`channel ${step.send.channel} is not available in this version of Nudge`);
-      const input: unknown = await module.render(step.send.settings, createRenderer(context, `${step.path}.send`));
+      const renderer = createRenderer(context, `${step.path}.send`, redactor, module.manifest.credentialFields ?? []);
+      const input: unknown = await module.render(step.send.settings, renderer);
       request = input;
       const limits = module.manifest.rateLimits ?? [];
       if (limits.length > 0) {
@@ -80,11 +118,12 @@ export async function performSend(
   }
 }
 
-async function renderWebhook(step: CompiledStep, context: TemplateContext): Promise<WebhookInput> {
+async function renderWebhook(step: CompiledStep, context: TemplateContext, redactor: SecretRedactor): Promise<WebhookInput> {
   const w = step.webhook!;
   const path = `${step.path}.webhook`;
-  const url = await renderString(w.url, context, 'text', `${path}.url`);
-  const headers = await renderRecord(w.headers, context, `${path}.headers`);
+  const url = renderCredential(w.url, context, 'text', `${path}.url`, redactor);
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(w.headers ?? {})) headers[k] = renderCredential(v, context, 'text', `${path}.headers.${k}`, redactor);
   const hasHeader = (name: string) => Object.keys(headers).some((k) => k.toLowerCase() === name);
   let body: string | null = null;
   if (w.form) {
@@ -102,7 +141,7 @@ async function renderWebhook(step: CompiledStep, context: TemplateContext): Prom
   const timeout = parseDuration(w.timeout);
   const input: WebhookInput = { method: w.method, url, headers, body, timeoutMs: timeout ? durationToMs(timeout) : 10_000 };
   if (w.signing_secret !== undefined) {
-    const secret = await renderString(w.signing_secret, context, 'text', `${path}.signing_secret`);
+    const secret = renderCredential(w.signing_secret, context, 'text', `${path}.signing_secret`, redactor);
     // Not enumerable: the secret never reaches a delivery log or a preview through JSON.
     Object.defineProperty(input, 'signingSecret', { value: checkSigningSecret(secret, `${path}.signing_secret`), enumerable: false });
   }
@@ -148,28 +187,83 @@ async function renderEmail(
   return input;
 }
 
-/** Renders a channel step's settings; `base` prefixes field paths in template errors. */
-export function createRenderer(context: TemplateContext, base: string): StepRenderer {
+/**
+ * Renders a credential position: `secrets` readable, the result remembered by `redactor` when a
+ * secret was read, and any error message redacted before it travels.
+ */
+function renderCredential(template: string, context: TemplateContext, mode: OutputMode, path: string, redactor: SecretRedactor): string {
+  const secrets = new SecretsDrop(redactor.secrets);
+  let out: string;
+  try {
+    out = renderStringSync(template, { ...context, secrets }, mode, path);
+  } catch (error) {
+    redactor.remember(template, null, secrets);
+    throw redactor.redactError(error);
+  }
+  const kept = out.trim().length;
+  if (secrets.wasRead() && kept > 0 && kept < MIN_REDACTED_LENGTH) {
+    throw new TemplateError(`a value computed from secrets must be empty or at least ${MIN_REDACTED_LENGTH} characters, so it can be redacted`, path);
+  }
+  redactor.remember(template, out, secrets);
+  return out;
+}
+
+/** A JSON-like credential setting: each string rendered as a credential position of its own. */
+function renderCredentialValue(value: unknown, context: TemplateContext, path: string, redactor: SecretRedactor): unknown {
+  if (typeof value === 'string') return renderCredential(value, context, 'text', path, redactor);
+  if (Array.isArray(value)) return value.map((v, i) => renderCredentialValue(v, context, `${path}[${i}]`, redactor));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderCredentialValue(v, context, `${path}.${k}`, redactor)]));
+  }
+  return value;
+}
+
+/**
+ * Renders a channel step's settings; `base` prefixes field paths in template errors. Settings
+ * named in `credentialFields` are credential positions.
+ */
+export function createRenderer(
+  context: TemplateContext,
+  base: string,
+  redactor: SecretRedactor,
+  credentialFields: readonly string[],
+): StepRenderer {
+  const credential = new Set(credentialFields);
+  const text = (mode: OutputMode) => async (t: string | undefined, field: string) => {
+    if (t === undefined) return undefined;
+    const path = `${base}.${field}`;
+    return credential.has(field) ? renderCredential(t, context, mode, path, redactor) : renderString(t, context, mode, path);
+  };
   return {
-    text: async (t, field) => (t === undefined ? undefined : renderString(t, context, 'text', `${base}.${field}`)),
-    html: async (t, field) => (t === undefined ? undefined : renderString(t, context, 'html', `${base}.${field}`)),
-    value: (v, field) => renderValue(v, context, `${base}.${field}`),
+    text: text('text'),
+    html: text('html'),
+    value: async (v, field) =>
+      credential.has(field) ? renderCredentialValue(v, context, `${base}.${field}`, redactor) : renderValue(v, context, `${base}.${field}`),
   };
 }
 
-/** The input a send step would hand its channel, rendered but not sent (preview, test sends, dry-run). */
+/**
+ * The input a send step would hand its channel, rendered but not sent (preview, test sends,
+ * dry-run). The input is not redacted (a test send sends it); an error's message is.
+ */
 export async function renderStepInput(
   ctx: EngineContext,
   step: CompiledStep,
   workspace: Workspace,
   context: TemplateContext,
+  redactor: SecretRedactor,
 ): Promise<{ channel: string; input: unknown }> {
-  if (step.webhook) return { channel: 'webhook', input: await renderWebhook(step, context) };
-  if (step.email) return { channel: 'email', input: await renderEmail(ctx, step, workspace, context) };
-  if (step.send) {
-    const module = ctx.registry.get(step.send.channel);
-    if (!module) throw new Error(`channel ${step.send.channel} is not available in this version of Nudge`);
-    return { channel: module.manifest.id, input: await module.render(step.send.settings, createRenderer(context, `${step.path}.send`)) };
+  try {
+    if (step.webhook) return { channel: 'webhook', input: await renderWebhook(step, context, redactor) };
+    if (step.email) return { channel: 'email', input: await renderEmail(ctx, step, workspace, context) };
+    if (step.send) {
+      const module = ctx.registry.get(step.send.channel);
+      if (!module) throw new Error(`channel ${step.send.channel} is not available in this version of Nudge`);
+      const renderer = createRenderer(context, `${step.path}.send`, redactor, module.manifest.credentialFields ?? []);
+      return { channel: module.manifest.id, input: await module.render(step.send.settings, renderer) };
+    }
+  } catch (error) {
+    throw redactor.redactError(error);
   }
   throw new Error(`step ${step.id} is a ${step.kind} step, not a send step`);
 }

@@ -30,7 +30,8 @@ import { readSecrets, redactSecrets } from './secrets.js';
 import { performSend } from './send-steps.js';
 import type { TimeGate } from './session-start.js';
 import { appointmentZone, buildTemplateContext } from './template-context.js';
-import { renderString, renderValue, type TemplateContext } from './templates.js';
+import { SecretRedactor } from './template-secrets.js';
+import { renderString, renderValue, TemplateError, type TemplateContext } from './templates.js';
 
 /** A timer may fire this early (clock skew between processes) and still count as due. */
 const DUE_TOLERANCE_MS = 5;
@@ -168,10 +169,17 @@ export class SessionRunner {
     const context = await this.context();
     const { attributes, ...fields } = step.updateContact ?? {};
     const rendered: Record<string, string> = {};
-    for (const [k, v] of Object.entries(fields)) {
-      if (typeof v === 'string') rendered[k] = await renderString(v, context, 'text', `${step.path}.update_contact.${k}`);
+    let attrs: Record<string, unknown> | undefined;
+    try {
+      for (const [k, v] of Object.entries(fields)) {
+        if (typeof v === 'string') rendered[k] = await renderString(v, context, 'text', `${step.path}.update_contact.${k}`);
+      }
+      attrs = attributes ? ((await renderValue(attributes, context, `${step.path}.update_contact.attributes`)) as Record<string, unknown>) : undefined;
+    } catch (error) {
+      // A template that fails (over a render limit, a bad filter) fails the same way every time.
+      if (!(error instanceof TemplateError)) throw error;
+      return { type: 'end', status: 'failed', reason: `update_contact ${step.id} failed: ${error.message} (permanent error)`, logs: [] };
     }
-    const attrs = attributes ? ((await renderValue(attributes, context, `${step.path}.update_contact.attributes`)) as Record<string, unknown>) : undefined;
     const now = this.ctx.clock.now();
     return {
       type: 'next',
@@ -220,12 +228,13 @@ export class SessionRunner {
     const attempt = this.session.attempt;
     // Known before sending, so what the channel writes (an outbox message) can point at its delivery.
     this.nextDeliveryId = newId('dl');
-    const result = await performSend(this.ctx, step, this.args.workspace, context, {
+    const channelContext = {
       idempotencyKey: this.idempotencyKey(step),
       workspaceId: this.session.workspace_id,
       sessionId: this.session.id,
       deliveryId: this.nextDeliveryId,
-    });
+    };
+    const result = await performSend(this.ctx, step, this.args.workspace, context, channelContext, new SecretRedactor(this.secrets ?? {}));
     if (result.type === 'rate_limited') {
       const dueAt = now + result.delayMs;
       return {
@@ -525,7 +534,6 @@ export class SessionRunner {
     }
     if (this.args.compiled.usesSecrets) this.secrets ??= await readSecrets(this.ctx.store.db, this.ctx.secretBox, this.session.workspace_id);
     return buildTemplateContext({
-      secrets: this.secrets ?? {},
       workspace: this.args.workspace,
       flow: { id: this.args.flow.id, name: this.args.flow.name, version: this.session.flow_version },
       session: this.session,

@@ -1,5 +1,6 @@
 /**
- * The variables a template sees: `event`, `contact`, `appointment`, `workspace`, `flow`, `session`.
+ * The variables a template sees: `event`, `contact`, `appointment`, `workspace`, `flow`, `session`
+ * (and, in credential positions only, `secrets`).
  * `event.*` carries the Sesami/Klaviyo property names (`event.service_name`, `event.datetime`,
  * `event.customer_management_link`, …) taken from the appointment as it is *now*, so a reminder
  * sent after a reschedule shows the new time; then the event's own `properties` on top.
@@ -9,6 +10,7 @@ import type { AppointmentRow, ContactRow, EventRow, FlowRow, SessionRow, Workspa
 import { APPOINTMENT_PROPERTIES } from '../store/repositories/appointments.js';
 import { contactView } from '../store/repositories/contacts.js';
 import { decodeJson } from '../store/repositories/json.js';
+import { FORBIDDEN_SECRETS } from './template-secrets.js';
 import type { TemplateContext } from './templates.js';
 
 export interface ContextSources {
@@ -18,8 +20,6 @@ export interface ContextSources {
   event?: EventRow | undefined;
   contact?: ContactRow | undefined;
   appointment?: AppointmentRow | undefined;
-  /** Decrypted workspace secrets, as `secrets.NAME`. */
-  secrets?: Readonly<Record<string, string>>;
 }
 
 export function appointmentZone(sources: Pick<ContextSources, 'appointment' | 'contact' | 'workspace'>): string {
@@ -46,7 +46,8 @@ export function buildTemplateContext(sources: ContextSources): TemplateContext {
     workspace: { id: workspace.id, name: workspace.name, timezone: workspace.timezone },
     flow: sources.flow ? { id: sources.flow.id, name: sources.flow.name, version: sources.flow.version } : {},
     session: sources.session ? { id: sources.session.id, key: sources.session.key } : {},
-    secrets: sources.secrets ?? {},
+    // Only credential positions see the workspace's secrets (send-steps.ts); here any use is an error.
+    secrets: FORBIDDEN_SECRETS,
   };
 }
 

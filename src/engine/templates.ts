@@ -6,11 +6,15 @@
  *   whatever quotes, newlines or `{{` a customer's name contains.
  * Object bodies are rendered leaf by leaf and serialized afterwards; a leaf that is exactly one
  * `{{ expression }}` keeps the expression's type (a number stays a number).
+ * Every engine is sandboxed and bounded (core/template-sandbox.ts): no files, limited time,
+ * memory and output.
  */
-import { Context, Liquid, toValueSync, Value, type Template } from 'liquidjs';
+import { Context, Drop, Liquid, toValueSync, Value, type Template } from 'liquidjs';
 import { DateTime } from 'luxon';
 import { isValidZone } from '../core/appointment-timing.js';
 import { NudgeError } from '../core/errors.js';
+import { createSandboxedLiquid, MAX_RENDERED_LENGTH } from '../core/template-sandbox.js';
+import { SecretsDrop } from './template-secrets.js';
 
 export type OutputMode = 'text' | 'html' | 'json';
 
@@ -34,12 +38,21 @@ const escapeJsonString = (v: unknown): string => {
   return JSON.stringify(s).slice(1, -1);
 };
 
+/** Tells a credential position's `secrets` what was printed, so outputs computed from a secret are redacted too. */
+function noteOutput(value: unknown, context: Context): void {
+  const secrets = (context.environments as Record<string, unknown>).secrets;
+  if (secrets instanceof SecretsDrop) secrets.noteOutput(Array.isArray(value) ? value.join('') : value);
+}
+
 function createLiquid(outputEscape?: (v: unknown) => string): Liquid {
-  const liquid = new Liquid({
+  const liquid = createSandboxedLiquid({
     cache: 1000,
     strictFilters: true,
-    ownPropertyOnly: true,
-    ...(outputEscape ? { outputEscape } : {}),
+    output: (value, context) => {
+      const out = outputEscape ? outputEscape(value) : value;
+      noteOutput(out, context);
+      return out;
+    },
   });
   liquid.registerFilter('json', (v: unknown) => JSON.stringify(v ?? null));
   liquid.registerFilter('format_date', function (this: { context: { getSync(path: string[]): unknown } }, value: unknown, ...args: unknown[]) {
@@ -82,7 +95,9 @@ function parsed(engine: Liquid, template: string): Template[] {
  */
 function render(mode: OutputMode, template: string, context: TemplateContext): string {
   const engine = engines[mode];
-  return engine.renderSync(parsed(engine, template), context) as string;
+  const out = engine.renderSync(parsed(engine, template), context) as string;
+  if (out.length > MAX_RENDERED_LENGTH) throw new Error(`renders more than ${MAX_RENDERED_LENGTH} characters`);
+  return out;
 }
 
 const PROPERTY_PATH = /^[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*$/;
@@ -92,14 +107,14 @@ const LIQUID_PROPERTIES = new Set(['size', 'first', 'last']);
 /**
  * `contact.first_name`: a plain path through plain data, read as liquidjs would read it (own
  * properties only; a missing one is undefined), without building a liquidjs context. Anything
- * else (`size`, `first`, `last`, functions, `toLiquid`, stepping into a primitive) is left to
- * liquidjs.
+ * else (`size`, `first`, `last`, functions, `toLiquid`, drops such as `secrets`, stepping into a
+ * primitive) is left to liquidjs.
  */
 function readPath(expression: string, context: TemplateContext): unknown {
   let value: unknown = context;
   for (const key of expression.split('.')) {
     if (value === null || value === undefined) return value;
-    if (typeof value !== 'object' || typeof (value as { toLiquid?: unknown }).toLiquid === 'function') return NOT_SIMPLE;
+    if (typeof value !== 'object' || value instanceof Drop || typeof (value as { toLiquid?: unknown }).toLiquid === 'function') return NOT_SIMPLE;
     if (!Object.prototype.hasOwnProperty.call(value, key)) {
       if (LIQUID_PROPERTIES.has(key)) return NOT_SIMPLE;
       return undefined;

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { parse } from 'yaml';
 import { createKlaviyoChannel } from '../../src/channels/klaviyo/klaviyo-channel.js';
 import { createRenderer } from '../../src/engine/send-steps.js';
+import { SecretRedactor } from '../../src/engine/template-secrets.js';
 import { appointmentEvent, createHarness, T0, type Harness } from '../helpers/harness.js';
 import { testDialects } from '../helpers/test-store.js';
 import { startKlaviyoStandIn, type KlaviyoStandIn } from '../stand-ins/klaviyo.js';
@@ -59,7 +60,8 @@ describe('klaviyo channel module', () => {
       { limit: 350, intervalMs: 1000 },
       { limit: 3500, intervalMs: 60_000 },
     ]);
-    const renderer = createRenderer({ secrets: { KLAVIYO_PRIVATE_API_KEY: KEY }, contact: { email: 'a@example.com' }, event: {} }, 'steps[0].send');
+    const credentials = module.manifest.credentialFields ?? [];
+    const renderer = createRenderer({ contact: { email: 'a@example.com' }, event: {} }, 'steps[0].send', new SecretRedactor({ KLAVIYO_PRIVATE_API_KEY: KEY }), credentials);
     const input = await module.render({ api_key: API_KEY, metric: 'Sesami Appointment Created' }, renderer);
     expect(input.url).toBe('https://a.klaviyo.com/api/events');
     expect(input.revision).toBe('2026-07-15');
@@ -68,7 +70,7 @@ describe('klaviyo channel module', () => {
     expect(destination).not.toContain(KEY);
     const other = await module.render(
       { api_key: 'pk_another_key_000000000000000000000', metric: 'x' },
-      createRenderer({ contact: { email: 'a@example.com' }, event: {} }, 'steps[0].send'),
+      createRenderer({ contact: { email: 'a@example.com' }, event: {} }, 'steps[0].send', new SecretRedactor({}), credentials),
     );
     expect(module.destination(other)).not.toBe(destination);
   });

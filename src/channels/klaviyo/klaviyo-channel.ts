@@ -131,6 +131,7 @@ export function createKlaviyoChannel(options: {
       description:
         'Records an event (a metric such as "Sesami Appointment Created") with the appointment as properties on a Klaviyo profile; Klaviyo flows triggered by the metric send the email or SMS.',
       credentials: ['KLAVIYO_PRIVATE_API_KEY'],
+      credentialFields: ['api_key'],
       rateLimits: [
         { limit: 350, intervalMs: 1000 },
         { limit: 3500, intervalMs: 60_000 },

@@ -112,6 +112,7 @@ export function createOmnisendChannel(options: {
       description:
         'Sends a custom event (such as "appointment created") with the appointment as properties to Omnisend, creating or updating the contact; Omnisend automations triggered by the event send the message.',
       credentials: ['OMNISEND_API_KEY'],
+      credentialFields: ['api_key'],
       rateLimits: [{ limit: 400, intervalMs: 60_000 }],
     },
     settings,

@@ -29,6 +29,7 @@ export function createSlackChannel(options: { now: () => number }): ChannelModul
       name: 'Slack',
       description: 'Posts a message to a Slack channel through an incoming webhook.',
       credentials: ['SLACK_WEBHOOK_URL'],
+      credentialFields: ['webhook_url'],
       rateLimits: [{ limit: 1, intervalMs: 1000 }],
     },
     settings,

@@ -81,6 +81,7 @@ export function createSmsChannel(options: { now: () => number; endpoints: Readon
       name: 'SMS (Twilio)',
       description: 'Sends a text message through the Twilio Messages API.',
       credentials: ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'],
+      credentialFields: ['account_sid', 'api_key_sid', 'auth_token'],
     },
     settings,
     async render(raw, r) {

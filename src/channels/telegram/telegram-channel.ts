@@ -56,6 +56,7 @@ export function createTelegramChannel(options: { now: () => number; endpoints: R
       name: 'Telegram',
       description: 'Sends a message to a Telegram chat, group or channel through a bot.',
       credentials: ['TELEGRAM_BOT_TOKEN'],
+      credentialFields: ['bot_token'],
       // Bot FAQ: about one message per second to a chat, at most 20 per minute to a group.
       // The ~30/s per bot is not declared (limits count per destination); its 429s are retried.
       rateLimits: [

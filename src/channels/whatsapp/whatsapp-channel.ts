@@ -90,6 +90,7 @@ export function createWhatsAppChannel(options: { now: () => number; endpoints: R
       name: 'WhatsApp (Cloud API)',
       description: 'Sends an approved WhatsApp template message through the Meta Cloud API.',
       credentials: ['WHATSAPP_ACCESS_TOKEN'],
+      credentialFields: ['access_token'],
       // Cloud API throughput is 80 messages/s per business phone number by default.
       rateLimits: [{ limit: 80, intervalMs: 1000 }],
     },
