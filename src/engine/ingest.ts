@@ -10,7 +10,7 @@ import type { AppointmentRow, ContactRow, Database, EventRow, Workspace } from '
 import { applyAppointmentChange, type AppointmentApplyResult } from '../store/repositories/appointments.js';
 import { upsertContact } from '../store/repositories/contacts.js';
 import { findEventByKey, insertEvent } from '../store/repositories/events.js';
-import { listActiveFlows } from '../store/repositories/flows.js';
+import { listLiveFlows } from '../store/repositories/flows.js';
 import { newId } from '../store/repositories/ids.js';
 import { readAhead, type IngestLookups } from '../store/repositories/read-ahead.js';
 import { encodeJson, isUniqueViolation } from '../store/repositories/json.js';
@@ -88,8 +88,9 @@ export async function ingestEvents(
 }
 
 /**
- * The workspace's active flows, compiled. Read once per transaction: a group commit of many
- * requests of one workspace reads them once, and nothing in an ingest transaction changes them.
+ * The workspace's active and paused flows, compiled. Read once per transaction: a group commit of
+ * many requests of one workspace reads them once, and nothing in an ingest transaction changes them.
+ * Paused flows start no sessions, but their appointment triggers follow bookings, held until resume.
  */
 const activeFlowsByTransaction = new WeakMap<Kysely<Database>, Map<string, Promise<ActiveFlow[]>>>();
 
@@ -100,7 +101,7 @@ function loadActiveFlows(ctx: EngineContext, db: Kysely<Database>, workspaceId: 
   if (!flows) {
     flows = (async () => {
       const out: ActiveFlow[] = [];
-      for (const row of await listActiveFlows(db, workspaceId)) {
+      for (const row of await listLiveFlows(db, workspaceId)) {
         const loaded = await ctx.flows.get(db, row.id, row.version);
         out.push({ flow: row, version: row.version, compiled: loaded.compiled });
       }
@@ -236,7 +237,7 @@ function matchEventFlows(
   let context: Record<string, unknown> | undefined;
   for (const active of flows) {
     const trigger = active.compiled.trigger;
-    if (trigger.type !== 'event') continue;
+    if (trigger.type !== 'event' || active.flow.status !== 'active') continue;
     if (!trigger.events.includes(event.name) && !trigger.events.includes('*')) continue;
     if (trigger.conditions.length > 0) {
       context ??= buildTemplateContext({ workspace, event, contact, appointment });
