@@ -32,6 +32,13 @@ export function buildOpenApiDocument(): Json {
   const flowAction = (action: string, summary: string): Json => ({
     post: { summary, operationId: `${action}Flow`, parameters: [idParam()], responses: { '200': ok(summary), ...errors, '409': errors['400'] } },
   });
+  const schedule = (whose: string): Json => ({
+    get: {
+      summary: `The schedule of ${whose}: pending and held triggers and steps with their due time, and recorded skips, in due order`,
+      parameters: [idParam(), ...pageParams],
+      responses: { '200': ok('Schedule entries: id, kind (trigger | step), status (pending | held | skipped), flow_id, step_id, session_id, appointment_id, due_at, reason, message'), ...errors },
+    },
+  });
   return {
     openapi: '3.1.0',
     info: {
@@ -89,7 +96,12 @@ export function buildOpenApiDocument(): Json {
           requestBody: jsonBody(ref('Event')),
           responses: { '202': ok('Accepted'), '200': ok('Duplicate: already accepted'), ...errors, '413': errors['400'] },
         },
-        get: { summary: 'List events', operationId: 'listEvents', parameters: [...pageParams, query('name', 'event name'), query('contact_id', 'contact')], responses: { '200': ok('Events'), ...errors } },
+        get: {
+          summary: 'List events',
+          operationId: 'listEvents',
+          parameters: [...pageParams, query('name', 'event name'), query('contact_id', 'contact (Nudge id or external id)'), query('appointment_id', 'appointment (Nudge id or booking-system id)')],
+          responses: { '200': ok('Events'), ...errors },
+        },
       },
       '/v1/events/batch': {
         post: {
@@ -105,8 +117,10 @@ export function buildOpenApiDocument(): Json {
         post: { summary: 'Create or update a contact', requestBody: jsonBody(ref('Contact')), responses: { '200': ok('Contact'), ...errors } },
       },
       '/v1/contacts/{id}': { get: { summary: 'Get a contact (id or external id)', parameters: [idParam()], responses: { '200': ok('Contact'), ...errors } } },
-      '/v1/appointments': { get: { summary: 'List appointments', parameters: [...pageParams, query('status', 'booked, canceled, completed, checked_in, no_show'), query('contact_id', 'contact')], responses: { '200': ok('Appointments'), ...errors } } },
+      '/v1/contacts/{id}/schedule': schedule('a contact (id or external id)'),
+      '/v1/appointments': { get: { summary: 'List appointments', parameters: [...pageParams, query('status', 'booked, canceled, completed, checked_in, no_show'), query('contact_id', 'contact (Nudge id or external id)')], responses: { '200': ok('Appointments'), ...errors } } },
       '/v1/appointments/{id}': { get: { summary: 'Get an appointment (id or booking-system id)', parameters: [idParam()], responses: { '200': ok('Appointment'), ...errors } } },
+      '/v1/appointments/{id}/schedule': schedule('an appointment (id or booking-system id)'),
       '/v1/flows': {
         get: { summary: 'List flows', parameters: [query('status', 'draft, active, paused, archived')], responses: { '200': ok('Flows'), ...errors } },
         post: { summary: 'Create a flow (draft; ?activate=true to activate)', requestBody: jsonBody(ref('Flow')), responses: { '201': ok('Created'), ...errors, '409': errors['400'] } },
@@ -144,11 +158,12 @@ export function buildOpenApiDocument(): Json {
           responses: { '200': ok('Timeline'), ...errors },
         },
       },
+      '/v1/flows/{id}/schedule': schedule('a flow'),
       '/v1/flows/{id}/versions': { get: { summary: 'List versions', parameters: [idParam()], responses: { '200': ok('Versions'), ...errors } } },
       '/v1/sessions': {
         get: {
           summary: 'List sessions',
-          parameters: [...pageParams, query('flow_id', 'flow'), query('contact_id', 'contact'), query('appointment_id', 'appointment'), query('status', 'active, waiting, completed, failed, stopped, canceled'), query('step_id', 'current step')],
+          parameters: [...pageParams, query('flow_id', 'flow'), query('contact_id', 'contact (Nudge id or external id)'), query('appointment_id', 'appointment (Nudge id or booking-system id)'), query('status', 'active, waiting, completed, failed, stopped, canceled'), query('step_id', 'current step')],
           responses: { '200': ok('Sessions'), ...errors },
         },
       },

@@ -2,7 +2,7 @@
  * Skips: a reminder or send that did not happen because its time had passed (a booking made after
  * its reminder's time with `if_past: skip`, a send more than `max_lateness` late after a pause or
  * downtime). Recorded so the appointment's, contact's and flow's schedules and the flow's counts
- * show it, not only a dry run.
+ * show it, not only a dry run. Also an index for listing an appointment's events.
  */
 import type { Migration } from '../../migrator.js';
 
@@ -25,5 +25,7 @@ export const skips: Migration = {
     `create index skips_appointment_id on skips (appointment_id)`,
     `create index skips_contact_id on skips (contact_id)`,
     `create index skips_flow_id on skips (flow_id)`,
+    // GET /v1/events?appointment_id= (one index entry more per stored event).
+    `create index events_appointment_id on events (appointment_id)`,
   ],
 };
