@@ -169,7 +169,7 @@ export function buildOpenApiDocument(): Json {
       },
       '/v1/sessions/{id}': { get: { summary: 'Get a session with its timeline and deliveries', parameters: [idParam()], responses: { '200': ok('Session'), ...errors } } },
       '/v1/sessions/{id}/stop': { post: { summary: 'Stop a session', parameters: [idParam()], responses: { '200': ok('Session'), ...errors, '409': errors['400'] } } },
-      '/v1/deliveries': { get: { summary: 'List delivery attempts', parameters: [...pageParams, query('session_id', 'session'), query('flow_id', 'flow'), query('status', 'succeeded, retrying, failed, skipped')], responses: { '200': ok('Deliveries'), ...errors } } },
+      '/v1/deliveries': { get: { summary: 'List delivery attempts', parameters: [...pageParams, query('session_id', 'session'), query('flow_id', 'flow'), query('status', 'succeeded, retrying, failed, skipped'), query('contact_id', 'contact (Nudge id or external id)'), query('appointment_id', 'appointment (Nudge id or booking-system id)')], responses: { '200': ok('Deliveries'), ...errors } } },
       '/v1/deliveries/{id}': { get: { summary: 'Get a delivery attempt', parameters: [idParam()], responses: { '200': ok('Delivery'), ...errors } } },
       '/v1/outbox': { get: { summary: 'Emails kept locally when no SMTP server is configured', parameters: [...pageParams, query('to', 'recipient')], responses: { '200': ok('Messages'), ...errors } } },
       '/v1/outbox/{id}': { get: { summary: 'Get an outbox message', parameters: [idParam()], responses: { '200': ok('Message'), ...errors } } },

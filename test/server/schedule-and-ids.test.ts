@@ -136,14 +136,18 @@ describe.each(testDialects())('schedules and record ids on %s', (dialect) => {
     expect(bad.body.error.path).toBe('cursor');
   });
 
-  it('filters sessions, events and appointments by the booking system’s ids as well as Nudge’s', async () => {
-    await waitForStart();
+  it('filters sessions, events, deliveries and appointments by the booking system’s ids as well as Nudge’s', async () => {
+    await flow({ name: 'Confirm', trigger: { event: 'appointment.created' }, steps: [{ id: 'confirm', webhook: { url: `${receiver.url}/c` } }] });
     const created = await send(appointmentEvent('appointment.created', 'appt-1', iso(T0 + 30 * H)));
+    await send(appointmentEvent('appointment.created', 'appt-2', iso(T0 + 30 * H)));
+    await h.drain();
     const session = created.sessions_started[0];
     for (const q of ['appointment_id=appt-1', `appointment_id=${created.appointment_id}`, 'contact_id=cust-appt-1', `contact_id=${created.contact_id}`]) {
       expect((await h.api('GET', `/v1/sessions?${q}`)).body.data.map((s: { id: string }) => s.id), q).toEqual([session]);
       expect((await h.api('GET', `/v1/events?${q}`)).body.data.map((e: { id: string }) => e.id), q).toEqual([created.event_id]);
+      expect((await h.api('GET', `/v1/deliveries?${q}`)).body.data.map((d: { session_id: string }) => d.session_id), q).toEqual([session]);
     }
+    expect((await h.api('GET', '/v1/deliveries?contact_id=nobody')).body.data).toEqual([]);
     expect((await h.api('GET', '/v1/appointments?contact_id=cust-appt-1')).body.data.map((a: { id: string }) => a.id)).toEqual([created.appointment_id]);
     expect((await h.api('GET', '/v1/sessions?appointment_id=nobody')).body.data).toEqual([]);
     expect((await h.api('GET', '/v1/events?contact_id=nobody')).body.data).toEqual([]);

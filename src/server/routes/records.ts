@@ -72,12 +72,15 @@ export function recordRoutes(ctx: EngineContext): Hono<AppEnv> {
 
   app.get('/deliveries', async (c) => {
     const page = readPage(c);
-    const rows = await listDeliveries(db, c.get('workspace').id, {
-      ...page,
-      session_id: c.req.query('session_id'),
-      flow_id: c.req.query('flow_id'),
-      status: readEnum(c, 'status', DELIVERY_STATUSES),
+    const status = readEnum(c, 'status', DELIVERY_STATUSES);
+    const refs = await resolveRefFilters(db, c.get('workspace').id, {
+      contact_id: c.req.query('contact_id'),
+      appointment_id: c.req.query('appointment_id'),
     });
+    const rows =
+      refs === null
+        ? []
+        : await listDeliveries(db, c.get('workspace').id, { ...page, session_id: c.req.query('session_id'), flow_id: c.req.query('flow_id'), status, ...refs });
     return c.json(pageOf(rows, page, deliveryView));
   });
   app.get('/deliveries/:id', async (c) => {

@@ -50,18 +50,11 @@ async function listTimers(db: Kysely<Database>, workspaceId: string, scope: Sche
   else if ('flowId' in scope) q = q.where('flow_id', '=', scope.flowId);
   else {
     const contactId = scope.contactId;
+    // A session's timer has the session's id: the second arm reads it by primary key.
     q = q.where((eb) =>
       eb.or([
-        eb('kind', '=', 'trigger').and(
-          'appointment_id',
-          'in',
-          eb.selectFrom('appointments').select('id').where('workspace_id', '=', workspaceId).where('contact_id', '=', contactId),
-        ),
-        eb('kind', '=', 'session').and(
-          'session_id',
-          'in',
-          eb.selectFrom('sessions').select('id').where('workspace_id', '=', workspaceId).where('contact_id', '=', contactId),
-        ),
+        eb('appointment_id', 'in', eb.selectFrom('appointments').select('id').where('workspace_id', '=', workspaceId).where('contact_id', '=', contactId)),
+        eb('id', 'in', eb.selectFrom('sessions').select('id').where('workspace_id', '=', workspaceId).where('contact_id', '=', contactId)),
       ]),
     );
   }
