@@ -83,6 +83,39 @@ describe.each(testDialects())('pause, resume and skips on %s', (dialect) => {
     expect((await h.api('GET', `/v1/flows/${flow}`)).body.data.skipped).toEqual({ too_late: 1 });
   });
 
+  it('a waiting session whose send came due while paused: sent within max_lateness, else skipped and recorded for its contact and flow', async () => {
+    const res = await h.api('POST', '/v1/flows?activate=true', {
+      name: 'follow-up',
+      trigger: { event: 'appointment.created' },
+      steps: [
+        { id: 'pause', wait: { duration: '1h' } },
+        { id: 'send', max_lateness: '30m', webhook: { url: `${receiver.url}/after` } },
+      ],
+    });
+    const flow = res.body.data.id;
+    await send(appointmentEvent('appointment.created', 'e1', iso(T0 + 5 * H)));
+    await h.drain();
+    await pause(flow);
+    await send(appointmentEvent('appointment.created', 'e2', iso(T0 + 5 * H)));
+    await at(T0 + H + 20 * M);
+    await resume(flow);
+    await at(T0 + H + 20 * M);
+    expect(receiver.requests.map((r) => r.path)).toEqual(['/after']);
+
+    await send(appointmentEvent('appointment.created', 'e3', iso(T0 + 5 * H)));
+    await h.drain();
+    await pause(flow);
+    await at(T0 + 3 * H);
+    await resume(flow);
+    await at(T0 + 3 * H);
+    expect(receiver.requests).toHaveLength(1);
+    expect((await h.api('GET', `/v1/flows/${flow}`)).body.data.skipped).toEqual({ too_late: 1 });
+    const [skip] = (await h.api('GET', '/v1/contacts/cust-e3/schedule')).body.data;
+    expect(skip).toMatchObject({ kind: 'step', status: 'skipped', reason: 'too_late', step_id: 'send', due_at: iso(T0 + 2 * H + 20 * M) });
+    // Paused, e2 started no session: only e1 and e3 ran.
+    expect((await h.api('GET', `/v1/sessions?flow_id=${flow}`)).body.data).toHaveLength(2);
+  });
+
   it('a booking made while paused gets its reminder, held until resume and then sent within max_lateness', async () => {
     const flow = await reminderFlow();
     await pause(flow);
