@@ -22,11 +22,13 @@ export interface ActiveFlow {
 }
 
 /**
- * What to do with a trigger whose time has passed under `if_past: skip`: `record` deletes it and
- * records the skip (a booking or reschedule: the user must be able to see why nothing was sent);
- * `drop` deletes it silently (activating or editing a flow: bookings whose moment passed before the
- * flow went live are not its business); `keep` leaves a pending trigger as it is (resuming: a
- * trigger held by the pause fires and the lateness rule decides whether it still sends).
+ * What to do with a trigger whose time has passed. `record`: the flow's `if_past` decides, and a
+ * skip is recorded (a booking, a move, a re-booking: the user must be able to see why nothing was
+ * sent). `drop`: deleted silently (activating or editing a flow: bookings whose moment passed before
+ * the flow went live are not its business). `keep`: whatever is there stays (resuming: a trigger
+ * held by the pause fires and the lateness rule decides whether it still sends; an update that did
+ * not change when the trigger is due: a reminder already sent is not judged again, and one about to
+ * fire is not dropped).
  */
 export type PastTriggerPolicy = 'record' | 'drop' | 'keep';
 
@@ -64,9 +66,9 @@ export async function syncAppointmentTriggers(
     const zone = appointmentZone({ appointment, contact, workspace });
     let due = anchorTime(appointment, trigger.anchor, trigger.offset, zone);
     if (due <= now) {
-      if (trigger.ifPast === 'skip') {
-        const past = args.past ?? 'record';
-        if (past === 'keep') continue;
+      const past = args.past ?? 'record';
+      if (past === 'keep') continue;
+      if (trigger.ifPast === 'skip' || past === 'drop') {
         await deleteTimer(db, id);
         if (past === 'record') await recordPastDue(db, { workspace, active, appointment, due, now });
         continue;

@@ -17,7 +17,7 @@ import { encodeJson, isUniqueViolation } from '../store/repositories/json.js';
 import { endOpenSessions } from '../store/repositories/sessions.js';
 import { deleteTriggerTimersForAppointment } from '../store/repositories/timers.js';
 import { pendingRow } from '../store/repositories/write-behind.js';
-import { moveAnchoredWaits, syncAppointmentTriggers, type ActiveFlow } from './appointment-triggers.js';
+import { moveAnchoredWaits, syncAppointmentTriggers, TRIGGERABLE_STATUSES, type ActiveFlow } from './appointment-triggers.js';
 import type { EngineContext } from './engine-context.js';
 import { APPOINTMENT_EVENTS, idempotencyKeyFor, type EventInput } from './event-input.js';
 import { startSession } from './session-start.js';
@@ -171,7 +171,12 @@ async function ingestOne(
         canceled = await endOpenSessions(trx, { appointment_id: appointment.id }, 'canceled', 'appointment canceled', now);
       } else {
         if (change.moved) keep(await moveAnchoredWaits(trx, { workspace, appointment, contact, now }));
-        keep(await syncAppointmentTriggers(trx, { workspace, appointment, contact, flows, now, created: change.previous === undefined }));
+        // Passed trigger times are judged (if_past) only when this change set them: a booking, a move, a re-booking.
+        const previous = change.previous;
+        const timed = previous === undefined || change.moved || !TRIGGERABLE_STATUSES.has(previous.status);
+        keep(
+          await syncAppointmentTriggers(trx, { workspace, appointment, contact, flows, now, created: previous === undefined, past: timed ? 'record' : 'keep' }),
+        );
       }
     }
   }

@@ -158,9 +158,26 @@ describe.each(testDialects())('pause, resume and skips on %s', (dialect) => {
     await at(T0 + H);
     expect(receiver.requests).toHaveLength(0);
     expect((await h.api('GET', `/v1/flows/${flow}`)).body.data.skipped).toEqual({ past_due: 1 });
-    // The same booking posted again (another idempotency key) records no second skip.
-    await send(appointmentEvent('appointment.updated', 'r6', iso(T0 + 2 * H)));
-    expect((await h.api('GET', `/v1/flows/${flow}`)).body.data.skipped).toEqual({ past_due: 1 });
+    // Moved to another time whose reminder has passed too: a second skip. An update that moves nothing: none.
+    await send(appointmentEvent('appointment.rescheduled', 'r6', iso(T0 + 3 * H)));
+    await send(appointmentEvent('appointment.updated', 'r6', iso(T0 + 3 * H), { appointment: { service_name: 'Consultation' } }));
+    expect((await h.api('GET', `/v1/flows/${flow}`)).body.data.skipped).toEqual({ past_due: 2 });
+    expect(receiver.requests).toHaveLength(0);
+  });
+
+  it('an update that does not move the appointment neither drops a reminder about to fire nor records a sent one as skipped', async () => {
+    const flow = await reminderFlow();
+    await send(appointmentEvent('appointment.created', 'r8', iso(T0 + 30 * H)));
+    // Due at T0 + 6h and not yet run when an update lands a second later.
+    h.clock.set(T0 + 6 * H + 1000);
+    await send(appointmentEvent('appointment.updated', 'r8', iso(T0 + 30 * H), { appointment: { service_name: 'Consultation' } }));
+    await h.drain();
+    expect(receiver.requests).toHaveLength(1);
+    await send(appointmentEvent('appointment.completed', 'r8', iso(T0 + 30 * H)));
+    await at(T0 + 31 * H);
+    expect(receiver.requests).toHaveLength(1);
+    expect((await h.api('GET', `/v1/flows/${flow}`)).body.data.skipped).toEqual({});
+    expect((await h.api('GET', '/v1/appointments/r8/schedule')).body.data).toEqual([]);
   });
 
   it('a moved wait shows the new wake time and a rescheduled entry on its session', async () => {
