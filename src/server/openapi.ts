@@ -127,7 +127,7 @@ export function buildOpenApiDocument(): Json {
       },
       '/v1/flows/validate': { post: { summary: 'Validate a flow definition without saving it', requestBody: jsonBody(ref('Flow')), responses: { '200': ok('{ valid, errors }'), ...errors } } },
       '/v1/flows/{id}': {
-        get: { summary: 'Get a flow with its definition and who is at which step', parameters: [idParam()], responses: { '200': ok('Flow'), ...errors } },
+        get: { summary: 'Get a flow with its definition, who is at which step, and its skipped reminders and sends by reason', parameters: [idParam()], responses: { '200': ok('Flow'), ...errors } },
         put: { summary: 'Edit a flow: stores a new version', parameters: [idParam()], requestBody: jsonBody(ref('Flow')), responses: { '200': ok('Flow'), ...errors, '409': errors['400'] } },
       },
       '/v1/flows/{id}/activate': flowAction('activate', 'Activate (within the plan limit) or resume'),
