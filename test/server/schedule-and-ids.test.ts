@@ -81,7 +81,7 @@ describe.each(testDialects())('schedules and record ids on %s', (dialect) => {
 
     const entries = await schedule('/v1/appointments/b1/schedule');
     expect(brief(entries)).toEqual([
-      ['trigger', 'pending', null, iso(T0 + 6 * H)],
+      ['trigger', 'pending', 'remind', iso(T0 + 6 * H)],
       ['step', 'pending', 'before', iso(T0 + 28 * H)],
     ]);
     expect(entries[0]!.flow_id).toBe(reminderFlow);
@@ -96,12 +96,12 @@ describe.each(testDialects())('schedules and record ids on %s', (dialect) => {
 
     await send(appointmentEvent('appointment.rescheduled', 'b1', iso(T0 + 40 * H)));
     expect(brief(await schedule('/v1/appointments/b1/schedule'))).toEqual([
-      ['trigger', 'pending', null, iso(T0 + 16 * H)],
+      ['trigger', 'pending', 'remind', iso(T0 + 16 * H)],
       ['step', 'pending', 'before', iso(T0 + 38 * H)],
     ]);
 
     await h.api('POST', `/v1/flows/${reminderFlow}/pause`);
-    expect(brief(await schedule(`/v1/flows/${reminderFlow}/schedule`))).toEqual([['trigger', 'held', null, iso(T0 + 16 * H)]]);
+    expect(brief(await schedule(`/v1/flows/${reminderFlow}/schedule`))).toEqual([['trigger', 'held', 'remind', iso(T0 + 16 * H)]]);
   });
 
   it('lists skips with their reason: a booking after its reminder time, and a reminder too late after a pause', async () => {

@@ -8,7 +8,8 @@ import { ValidationError } from '../../core/errors.js';
 import type { EngineContext } from '../../engine/engine-context.js';
 import { getFlow } from '../../store/repositories/flows.js';
 import { getAppointment, getContact } from '../../store/repositories/record-refs.js';
-import { listSchedule, scheduleEntryView, type ScheduleAfter, type ScheduleScope } from '../../store/repositories/schedule.js';
+import { scheduleEntryView, type ScheduleAfter, type ScheduleScope } from '../../store/repositories/schedule.js';
+import { readSchedule } from '../../engine/schedule-service.js';
 import type { AppEnv } from '../app-types.js';
 import { readPage } from '../pagination.js';
 
@@ -18,7 +19,7 @@ export function scheduleRoutes(ctx: EngineContext): Hono<AppEnv> {
 
   const respond = async (c: Context<AppEnv>, scope: ScheduleScope) => {
     const page = readPage(c);
-    const entries = await listSchedule(db, c.get('workspace').id, scope, { limit: page.limit, after: readCursor(page.cursor) });
+    const entries = await readSchedule(ctx, c.get('workspace'), scope, { limit: page.limit, after: readCursor(page.cursor) });
     const last = entries[entries.length - 1];
     return c.json({
       data: entries.map(scheduleEntryView),

@@ -23,6 +23,7 @@ export interface ScheduleEntry {
   /** `pending`; `held` while the flow is paused; `skipped` when its time passed without a send. */
   status: 'pending' | 'held' | 'skipped';
   flow_id: string;
+  /** The step due (for a pending trigger, filled in by the engine: its flow's first step; for a skip, the step skipped). */
   step_id: string | null;
   session_id: string | null;
   appointment_id: string | null;
