@@ -8,25 +8,31 @@ import type { Kysely } from 'kysely';
 import { NotFoundError } from '../../core/errors.js';
 import type { AppointmentRow, ContactRow, Database } from '../schema.js';
 
-type RefTable = 'appointments' | 'contacts';
+/** At most two rows match a reference (one by id, one by external id): Nudge's own id wins. */
+function preferOwnId<T extends { id: string }>(rows: T[], ref: string): T | undefined {
+  return rows.find((r) => r.id === ref) ?? rows[0];
+}
 
-async function findByRef<T extends RefTable>(db: Kysely<Database>, table: T, workspaceId: string, ref: string) {
+export async function findAppointmentByRef(db: Kysely<Database>, workspaceId: string, ref: string): Promise<AppointmentRow | undefined> {
   const rows = await db
-    .selectFrom(table as RefTable)
+    .selectFrom('appointments')
     .selectAll()
     .where('workspace_id', '=', workspaceId)
     .where((eb) => eb.or([eb('id', '=', ref), eb('external_id', '=', ref)]))
     .limit(2)
     .execute();
-  return rows.find((r) => r.id === ref) ?? rows[0];
-}
-
-export async function findAppointmentByRef(db: Kysely<Database>, workspaceId: string, ref: string): Promise<AppointmentRow | undefined> {
-  return (await findByRef(db, 'appointments', workspaceId, ref)) as AppointmentRow | undefined;
+  return preferOwnId(rows, ref);
 }
 
 export async function findContactByRef(db: Kysely<Database>, workspaceId: string, ref: string): Promise<ContactRow | undefined> {
-  return (await findByRef(db, 'contacts', workspaceId, ref)) as ContactRow | undefined;
+  const rows = await db
+    .selectFrom('contacts')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where((eb) => eb.or([eb('id', '=', ref), eb('external_id', '=', ref)]))
+    .limit(2)
+    .execute();
+  return preferOwnId(rows, ref);
 }
 
 export async function getAppointment(db: Kysely<Database>, workspaceId: string, ref: string): Promise<AppointmentRow> {
