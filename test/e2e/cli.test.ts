@@ -23,7 +23,7 @@ describe('nudge CLI', () => {
   it('migrates, then reports the database up to date', async () => {
     const first = await nudgeCommand(['migrate'], env);
     expect(first.code).toBe(0);
-    expect(first.stdout).toBe('applied: 001_initial, 002_secrets, 003_drop_timers_session_index\n');
+    expect(first.stdout).toBe('applied: 001_initial, 002_secrets, 003_drop_timers_session_index, 004_workspace_country, 005_skips\n');
     const second = await nudgeCommand(['migrate'], env);
     expect(second.stdout).toBe('database is up to date\n');
   }, 30_000);
