@@ -61,7 +61,7 @@ export async function ingestEvents(
   const run = () =>
     ctx.commits.run(async (trx) => {
       earliest = null;
-      const flows = await loadActiveFlows(ctx, trx, workspace.id);
+      const flows = await loadLiveFlows(ctx, trx, workspace.id);
       const results: IngestResult[] = [];
       for (const item of accepted) {
         const { result, due } = await ingestOne(ctx, trx, workspace, flows, item);
@@ -92,11 +92,11 @@ export async function ingestEvents(
  * many requests of one workspace reads them once, and nothing in an ingest transaction changes them.
  * Paused flows start no sessions, but their appointment triggers follow bookings, held until resume.
  */
-const activeFlowsByTransaction = new WeakMap<Kysely<Database>, Map<string, Promise<ActiveFlow[]>>>();
+const liveFlowsByTransaction = new WeakMap<Kysely<Database>, Map<string, Promise<ActiveFlow[]>>>();
 
-function loadActiveFlows(ctx: EngineContext, db: Kysely<Database>, workspaceId: string): Promise<ActiveFlow[]> {
-  let byWorkspace = activeFlowsByTransaction.get(db);
-  if (!byWorkspace) activeFlowsByTransaction.set(db, (byWorkspace = new Map()));
+function loadLiveFlows(ctx: EngineContext, db: Kysely<Database>, workspaceId: string): Promise<ActiveFlow[]> {
+  let byWorkspace = liveFlowsByTransaction.get(db);
+  if (!byWorkspace) liveFlowsByTransaction.set(db, (byWorkspace = new Map()));
   let flows = byWorkspace.get(workspaceId);
   if (!flows) {
     flows = (async () => {
