@@ -6,11 +6,12 @@
 import type { Kysely } from 'kysely';
 import { anchorTime } from '../core/appointment-timing.js';
 import type { CompiledFlow } from '../core/flow-compiler.js';
-import type { AppointmentRow, ContactRow, Database, FlowRow, Workspace } from '../store/schema.js';
+import type { AppointmentRow, ContactRow, Database, FlowRow, TimerRow, Workspace } from '../store/schema.js';
 import { listUpcomingAppointments } from '../store/repositories/appointments.js';
 import { getContactById } from '../store/repositories/contacts.js';
 import { listAnchoredTimers, moveTimer, putTriggerTimer, deleteTimer, triggerTimerId } from '../store/repositories/timers.js';
-import { reentryBlocked } from '../store/repositories/sessions.js';
+import { appendSessionLogs, reentryBlocked, setWaitingWakeAt } from '../store/repositories/sessions.js';
+import { recordSkip } from '../store/repositories/skips.js';
 import { appointmentZone } from './template-context.js';
 import { keyedOnCreated, sessionKeyFor, type StartSessionInput } from './session-start.js';
 
@@ -19,6 +20,17 @@ export interface ActiveFlow {
   version: number;
   compiled: CompiledFlow;
 }
+
+/**
+ * What to do with a trigger whose time has passed. `record`: the flow's `if_past` decides, and a
+ * skip is recorded (a booking, a move, a re-booking: the user must be able to see why nothing was
+ * sent). `drop`: deleted silently (activating or editing a flow: bookings whose moment passed before
+ * the flow went live are not its business). `keep`: whatever is there stays (resuming: a trigger
+ * held by the pause fires and the lateness rule decides whether it still sends; an update that did
+ * not change when the trigger is due: a reminder already sent is not judged again, and one about to
+ * fire is not dropped).
+ */
+export type PastTriggerPolicy = 'record' | 'drop' | 'keep';
 
 /** Statuses for which appointment-time triggers still fire. */
 export const TRIGGERABLE_STATUSES = new Set(['booked', 'checked_in', 'completed']);
@@ -37,6 +49,8 @@ export async function syncAppointmentTriggers(
     now: number;
     /** The appointment was created by this transaction: no session can be keyed on it yet. */
     created?: boolean;
+    /** See `PastTriggerPolicy`; default `record`. */
+    past?: PastTriggerPolicy;
   },
 ): Promise<number | null> {
   const { workspace, appointment, contact, now } = args;
@@ -52,8 +66,11 @@ export async function syncAppointmentTriggers(
     const zone = appointmentZone({ appointment, contact, workspace });
     let due = anchorTime(appointment, trigger.anchor, trigger.offset, zone);
     if (due <= now) {
-      if (trigger.ifPast === 'skip') {
+      const past = args.past ?? 'record';
+      if (past === 'keep') continue;
+      if (trigger.ifPast === 'skip' || past === 'drop') {
         await deleteTimer(db, id);
+        if (past === 'record') await recordPastDue(db, { workspace, active, appointment, due, now });
         continue;
       }
       due = now;
@@ -75,20 +92,45 @@ export async function syncAppointmentTriggers(
       await deleteTimer(db, id);
       continue;
     }
+    // A paused flow's trigger follows the booking too, held until the flow is resumed.
+    const held = active.flow.status === 'paused';
     await putTriggerTimer(
       db,
-      { workspaceId: workspace.id, flowId: active.flow.id, appointmentId: appointment.id, dueAt: due, anchor: trigger.anchor, offset: trigger.offset },
+      { workspaceId: workspace.id, flowId: active.flow.id, appointmentId: appointment.id, dueAt: due, anchor: trigger.anchor, offset: trigger.offset, held },
       now,
       args.created === true,
     );
-    earliest = earliest === null ? due : Math.min(earliest, due);
+    if (!held) earliest = earliest === null ? due : Math.min(earliest, due);
   }
   return earliest;
 }
 
+async function recordPastDue(
+  db: Kysely<Database>,
+  args: { workspace: Workspace; active: ActiveFlow; appointment: AppointmentRow; due: number; now: number },
+): Promise<void> {
+  const { active, appointment, due, now } = args;
+  await recordSkip(
+    db,
+    {
+      workspaceId: args.workspace.id,
+      flowId: active.flow.id,
+      appointmentId: appointment.id,
+      contactId: appointment.contact_id,
+      sessionId: null,
+      stepId: null,
+      dueAt: due,
+      reason: 'past_due',
+      message: `not sent: its time (${new Date(due).toISOString()}) had passed when the appointment was ${appointment.revision > 1 ? 'changed' : 'booked'} (if_past: skip)`,
+    },
+    now,
+  );
+}
+
 /**
  * After a reschedule: every running wait relative to the appointment moves to its new time
- * (to now if that time has passed: the wait is over). Returns the earliest due time written.
+ * (to now if that time has passed: the wait is over), and its session shows the new wake time with
+ * a `rescheduled` entry. Returns the earliest due time written.
  */
 export async function moveAnchoredWaits(
   db: Kysely<Database>,
@@ -99,10 +141,29 @@ export async function moveAnchoredWaits(
   for (const timer of await listAnchoredTimers(db, args.appointment.id)) {
     if (timer.kind !== 'session' || !timer.anchor || !timer.anchor_offset) continue;
     const due = Math.max(args.now, anchorTime(args.appointment, timer.anchor as 'start' | 'end', timer.anchor_offset, zone));
+    if (due === timer.scheduled_at) continue;
     await moveTimer(db, timer.id, due);
+    if (timer.session_id) await logMovedWait(db, timer, due, args.now);
     earliest = earliest === null ? due : Math.min(earliest, due);
   }
   return earliest;
+}
+
+async function logMovedWait(db: Kysely<Database>, timer: TimerRow, due: number, now: number): Promise<void> {
+  const from = new Date(timer.scheduled_at).toISOString();
+  const to = new Date(due).toISOString();
+  await setWaitingWakeAt(db, timer.session_id!, due, now);
+  await appendSessionLogs(db, [
+    {
+      workspace_id: timer.workspace_id,
+      session_id: timer.session_id!,
+      at: now,
+      type: 'rescheduled',
+      step_id: timer.step_id,
+      message: `appointment moved: waiting until ${to} instead of ${from}`,
+      data: { from, to },
+    },
+  ]);
 }
 
 /**
@@ -112,9 +173,9 @@ export async function moveAnchoredWaits(
  */
 export async function scheduleFlowTriggers(
   db: Kysely<Database>,
-  args: { workspace: Workspace; active: ActiveFlow; now: number },
+  args: { workspace: Workspace; active: ActiveFlow; now: number; past: Exclude<PastTriggerPolicy, 'record'> },
 ): Promise<{ scheduled: number; earliest: number | null }> {
-  const { workspace, active, now } = args;
+  const { workspace, active, now, past } = args;
   if (active.compiled.trigger.type !== 'appointment') return { scheduled: 0, earliest: null };
   const trigger = { ...active.compiled.trigger, ifPast: 'skip' as const };
   const flows = [{ ...active, compiled: { ...active.compiled, trigger } }];
@@ -126,7 +187,7 @@ export async function scheduleFlowTriggers(
     if (page.length === 0) break;
     for (const appointment of page) {
       const contact = appointment.contact_id ? await getContactById(db, appointment.contact_id) : undefined;
-      const due = await syncAppointmentTriggers(db, { workspace, appointment, contact, flows, now });
+      const due = await syncAppointmentTriggers(db, { workspace, appointment, contact, flows, now, past });
       if (due !== null) {
         scheduled++;
         earliest = earliest === null ? due : Math.min(earliest, due);

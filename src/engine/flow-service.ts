@@ -102,7 +102,7 @@ async function addVersionInTransaction(
   if (row.status === 'active') {
     // The trigger may have changed: pending trigger timers are recomputed from the new version.
     await deleteTriggerTimersForFlow(trx, row.id);
-    ({ earliest } = await scheduleFlowTriggers(trx, { workspace, active: { flow: row, version: row.version, compiled }, now }));
+    ({ earliest } = await scheduleFlowTriggers(trx, { workspace, active: { flow: row, version: row.version, compiled }, now, past: 'drop' }));
   }
   return { row, earliest };
 }
@@ -150,11 +150,15 @@ async function activateInTransaction(
   const row = { ...flow, status: 'active' as FlowStatus, updated_at: now };
   let earliest: number | null = null;
   if (wasPaused) {
+    // Held triggers and waits come due now; the lateness rule decides what still sends.
     await setFlowTimersHeld(trx, flow.id, false);
     await logOpenSessions(trx, flow.id, 'resumed', 'flow resumed', now);
     earliest = now;
   }
-  const scheduled = await scheduleFlowTriggers(trx, { workspace, active: { flow: row, version: row.version, compiled }, now });
+  // On resume, triggers were kept (held) through the pause; this adds those of bookings that
+  // predate that (flows paused before triggers followed bookings while paused).
+  const past = wasPaused ? 'keep' : 'drop';
+  const scheduled = await scheduleFlowTriggers(trx, { workspace, active: { flow: row, version: row.version, compiled }, now, past });
   if (scheduled.earliest !== null) earliest = Math.min(earliest ?? Infinity, scheduled.earliest);
   return { row, earliest };
 }

@@ -10,14 +10,14 @@ import type { AppointmentRow, ContactRow, Database, EventRow, Workspace } from '
 import { applyAppointmentChange, type AppointmentApplyResult } from '../store/repositories/appointments.js';
 import { upsertContact } from '../store/repositories/contacts.js';
 import { findEventByKey, insertEvent } from '../store/repositories/events.js';
-import { listActiveFlows } from '../store/repositories/flows.js';
+import { listLiveFlows } from '../store/repositories/flows.js';
 import { newId } from '../store/repositories/ids.js';
 import { readAhead, type IngestLookups } from '../store/repositories/read-ahead.js';
 import { encodeJson, isUniqueViolation } from '../store/repositories/json.js';
 import { endOpenSessions } from '../store/repositories/sessions.js';
 import { deleteTriggerTimersForAppointment } from '../store/repositories/timers.js';
 import { pendingRow } from '../store/repositories/write-behind.js';
-import { moveAnchoredWaits, syncAppointmentTriggers, type ActiveFlow } from './appointment-triggers.js';
+import { moveAnchoredWaits, syncAppointmentTriggers, TRIGGERABLE_STATUSES, type ActiveFlow } from './appointment-triggers.js';
 import type { EngineContext } from './engine-context.js';
 import { APPOINTMENT_EVENTS, idempotencyKeyFor, type EventInput } from './event-input.js';
 import { startSession } from './session-start.js';
@@ -61,7 +61,7 @@ export async function ingestEvents(
   const run = () =>
     ctx.commits.run(async (trx) => {
       earliest = null;
-      const flows = await loadActiveFlows(ctx, trx, workspace.id);
+      const flows = await loadLiveFlows(ctx, trx, workspace.id);
       const results: IngestResult[] = [];
       for (const item of accepted) {
         const { result, due } = await ingestOne(ctx, trx, workspace, flows, item);
@@ -88,19 +88,20 @@ export async function ingestEvents(
 }
 
 /**
- * The workspace's active flows, compiled. Read once per transaction: a group commit of many
- * requests of one workspace reads them once, and nothing in an ingest transaction changes them.
+ * The workspace's active and paused flows, compiled. Read once per transaction: a group commit of
+ * many requests of one workspace reads them once, and nothing in an ingest transaction changes them.
+ * Paused flows start no sessions, but their appointment triggers follow bookings, held until resume.
  */
-const activeFlowsByTransaction = new WeakMap<Kysely<Database>, Map<string, Promise<ActiveFlow[]>>>();
+const liveFlowsByTransaction = new WeakMap<Kysely<Database>, Map<string, Promise<ActiveFlow[]>>>();
 
-function loadActiveFlows(ctx: EngineContext, db: Kysely<Database>, workspaceId: string): Promise<ActiveFlow[]> {
-  let byWorkspace = activeFlowsByTransaction.get(db);
-  if (!byWorkspace) activeFlowsByTransaction.set(db, (byWorkspace = new Map()));
+function loadLiveFlows(ctx: EngineContext, db: Kysely<Database>, workspaceId: string): Promise<ActiveFlow[]> {
+  let byWorkspace = liveFlowsByTransaction.get(db);
+  if (!byWorkspace) liveFlowsByTransaction.set(db, (byWorkspace = new Map()));
   let flows = byWorkspace.get(workspaceId);
   if (!flows) {
     flows = (async () => {
       const out: ActiveFlow[] = [];
-      for (const row of await listActiveFlows(db, workspaceId)) {
+      for (const row of await listLiveFlows(db, workspaceId)) {
         const loaded = await ctx.flows.get(db, row.id, row.version);
         out.push({ flow: row, version: row.version, compiled: loaded.compiled });
       }
@@ -170,7 +171,12 @@ async function ingestOne(
         canceled = await endOpenSessions(trx, { appointment_id: appointment.id }, 'canceled', 'appointment canceled', now);
       } else {
         if (change.moved) keep(await moveAnchoredWaits(trx, { workspace, appointment, contact, now }));
-        keep(await syncAppointmentTriggers(trx, { workspace, appointment, contact, flows, now, created: change.previous === undefined }));
+        // Passed trigger times are judged (if_past) only when this change set them: a booking, a move, a re-booking.
+        const previous = change.previous;
+        const timed = previous === undefined || change.moved || !TRIGGERABLE_STATUSES.has(previous.status);
+        keep(
+          await syncAppointmentTriggers(trx, { workspace, appointment, contact, flows, now, created: previous === undefined, past: timed ? 'record' : 'keep' }),
+        );
       }
     }
   }
@@ -236,7 +242,7 @@ function matchEventFlows(
   let context: Record<string, unknown> | undefined;
   for (const active of flows) {
     const trigger = active.compiled.trigger;
-    if (trigger.type !== 'event') continue;
+    if (trigger.type !== 'event' || active.flow.status !== 'active') continue;
     if (!trigger.events.includes(event.name) && !trigger.events.includes('*')) continue;
     if (trigger.conditions.length > 0) {
       context ??= buildTemplateContext({ workspace, event, contact, appointment });

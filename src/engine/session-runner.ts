@@ -23,6 +23,7 @@ import { insertDelivery } from '../store/repositories/deliveries.js';
 import { newId } from '../store/repositories/ids.js';
 import { decodeJson, encodeJson } from '../store/repositories/json.js';
 import { appendSessionLogs, insertSessionsUnlessPresent, updateSessionIfAt, type LogEntry } from '../store/repositories/sessions.js';
+import { recordSkip } from '../store/repositories/skips.js';
 import { deleteClaimedTimer, deleteSessionTimer, putSessionTimer } from '../store/repositories/timers.js';
 import type { InFlightStart } from './starts-in-flight.js';
 import type { EngineContext } from './engine-context.js';
@@ -195,10 +196,19 @@ export class SessionRunner {
   private async send(step: CompiledStep, now: number, dueRef: number): Promise<Outcome> {
     const lateness = now - dueRef;
     if (step.maxLatenessMs !== null && lateness > step.maxLatenessMs) {
+      const message = `skipped: ${Math.round(lateness / 1000)} s late, more than max_lateness`;
+      const s = this.session;
       return {
         type: 'next',
-        logs: [{ type: 'skipped', step_id: step.id, message: `skipped: ${Math.round(lateness / 1000)} s late, more than max_lateness` }],
+        logs: [{ type: 'skipped', step_id: step.id, message }],
         delivery: this.delivery(step, step.kind, 'skipped', { request: null, response: null, error: 'late', durationMs: 0 }),
+        // Also on the schedules of the appointment, contact and flow (a late send is rare: one row more).
+        effect: (trx) =>
+          recordSkip(
+            trx,
+            { workspaceId: s.workspace_id, flowId: s.flow_id, appointmentId: s.appointment_id, contactId: s.contact_id, sessionId: s.id, stepId: step.id, dueAt: dueRef, reason: 'too_late', message },
+            now,
+          ),
       };
     }
     // Re-read the appointment just before sending: a cancel or reschedule that raced this run wins.

@@ -15,6 +15,7 @@ import { eventRoutes } from './routes/events.js';
 import { flowTrialRoutes } from './routes/flow-trials.js';
 import { flowRoutes } from './routes/flows.js';
 import { recordRoutes } from './routes/records.js';
+import { scheduleRoutes } from './routes/schedules.js';
 import { presetRoutes } from './routes/presets.js';
 import { secretRoutes } from './routes/secrets.js';
 import { sessionRoutes } from './routes/sessions.js';
@@ -60,6 +61,7 @@ export function createApp(ctx: EngineContext): Hono<AppEnv> {
   v1.route('/sessions', sessionRoutes(ctx));
   v1.route('/secrets', secretRoutes(ctx));
   v1.route('/presets', presetRoutes(ctx));
+  v1.route('/', scheduleRoutes(ctx));
   v1.route('/', recordRoutes(ctx));
   app.route('/v1', v1);
   return app;

@@ -32,6 +32,13 @@ export function buildOpenApiDocument(): Json {
   const flowAction = (action: string, summary: string): Json => ({
     post: { summary, operationId: `${action}Flow`, parameters: [idParam()], responses: { '200': ok(summary), ...errors, '409': errors['400'] } },
   });
+  const schedule = (whose: string): Json => ({
+    get: {
+      summary: `The schedule of ${whose}: pending and held triggers and steps with their due time, and recorded skips, in due order`,
+      parameters: [idParam(), ...pageParams],
+      responses: { '200': ok('Schedule entries: id, kind (trigger | step), status (pending | held | skipped), flow_id, step_id, session_id, appointment_id, due_at, reason, message'), ...errors },
+    },
+  });
   return {
     openapi: '3.1.0',
     info: {
@@ -89,7 +96,12 @@ export function buildOpenApiDocument(): Json {
           requestBody: jsonBody(ref('Event')),
           responses: { '202': ok('Accepted'), '200': ok('Duplicate: already accepted'), ...errors, '413': errors['400'] },
         },
-        get: { summary: 'List events', operationId: 'listEvents', parameters: [...pageParams, query('name', 'event name'), query('contact_id', 'contact')], responses: { '200': ok('Events'), ...errors } },
+        get: {
+          summary: 'List events',
+          operationId: 'listEvents',
+          parameters: [...pageParams, query('name', 'event name'), query('contact_id', 'contact (Nudge id or external id)'), query('appointment_id', 'appointment (Nudge id or booking-system id)')],
+          responses: { '200': ok('Events'), ...errors },
+        },
       },
       '/v1/events/batch': {
         post: {
@@ -105,15 +117,17 @@ export function buildOpenApiDocument(): Json {
         post: { summary: 'Create or update a contact', requestBody: jsonBody(ref('Contact')), responses: { '200': ok('Contact'), ...errors } },
       },
       '/v1/contacts/{id}': { get: { summary: 'Get a contact (id or external id)', parameters: [idParam()], responses: { '200': ok('Contact'), ...errors } } },
-      '/v1/appointments': { get: { summary: 'List appointments', parameters: [...pageParams, query('status', 'booked, canceled, completed, checked_in, no_show'), query('contact_id', 'contact')], responses: { '200': ok('Appointments'), ...errors } } },
+      '/v1/contacts/{id}/schedule': schedule('a contact (id or external id)'),
+      '/v1/appointments': { get: { summary: 'List appointments', parameters: [...pageParams, query('status', 'booked, canceled, completed, checked_in, no_show'), query('contact_id', 'contact (Nudge id or external id)')], responses: { '200': ok('Appointments'), ...errors } } },
       '/v1/appointments/{id}': { get: { summary: 'Get an appointment (id or booking-system id)', parameters: [idParam()], responses: { '200': ok('Appointment'), ...errors } } },
+      '/v1/appointments/{id}/schedule': schedule('an appointment (id or booking-system id)'),
       '/v1/flows': {
         get: { summary: 'List flows', parameters: [query('status', 'draft, active, paused, archived')], responses: { '200': ok('Flows'), ...errors } },
         post: { summary: 'Create a flow (draft; ?activate=true to activate)', requestBody: jsonBody(ref('Flow')), responses: { '201': ok('Created'), ...errors, '409': errors['400'] } },
       },
       '/v1/flows/validate': { post: { summary: 'Validate a flow definition without saving it', requestBody: jsonBody(ref('Flow')), responses: { '200': ok('{ valid, errors }'), ...errors } } },
       '/v1/flows/{id}': {
-        get: { summary: 'Get a flow with its definition and who is at which step', parameters: [idParam()], responses: { '200': ok('Flow'), ...errors } },
+        get: { summary: 'Get a flow with its definition, who is at which step, and its skipped reminders and sends by reason', parameters: [idParam()], responses: { '200': ok('Flow'), ...errors } },
         put: { summary: 'Edit a flow: stores a new version', parameters: [idParam()], requestBody: jsonBody(ref('Flow')), responses: { '200': ok('Flow'), ...errors, '409': errors['400'] } },
       },
       '/v1/flows/{id}/activate': flowAction('activate', 'Activate (within the plan limit) or resume'),
@@ -144,17 +158,18 @@ export function buildOpenApiDocument(): Json {
           responses: { '200': ok('Timeline'), ...errors },
         },
       },
+      '/v1/flows/{id}/schedule': schedule('a flow'),
       '/v1/flows/{id}/versions': { get: { summary: 'List versions', parameters: [idParam()], responses: { '200': ok('Versions'), ...errors } } },
       '/v1/sessions': {
         get: {
           summary: 'List sessions',
-          parameters: [...pageParams, query('flow_id', 'flow'), query('contact_id', 'contact'), query('appointment_id', 'appointment'), query('status', 'active, waiting, completed, failed, stopped, canceled'), query('step_id', 'current step')],
+          parameters: [...pageParams, query('flow_id', 'flow'), query('contact_id', 'contact (Nudge id or external id)'), query('appointment_id', 'appointment (Nudge id or booking-system id)'), query('status', 'active, waiting, completed, failed, stopped, canceled'), query('step_id', 'current step')],
           responses: { '200': ok('Sessions'), ...errors },
         },
       },
       '/v1/sessions/{id}': { get: { summary: 'Get a session with its timeline and deliveries', parameters: [idParam()], responses: { '200': ok('Session'), ...errors } } },
       '/v1/sessions/{id}/stop': { post: { summary: 'Stop a session', parameters: [idParam()], responses: { '200': ok('Session'), ...errors, '409': errors['400'] } } },
-      '/v1/deliveries': { get: { summary: 'List delivery attempts', parameters: [...pageParams, query('session_id', 'session'), query('flow_id', 'flow'), query('status', 'succeeded, retrying, failed, skipped')], responses: { '200': ok('Deliveries'), ...errors } } },
+      '/v1/deliveries': { get: { summary: 'List delivery attempts', parameters: [...pageParams, query('session_id', 'session'), query('flow_id', 'flow'), query('status', 'succeeded, retrying, failed, skipped'), query('contact_id', 'contact (Nudge id or external id)'), query('appointment_id', 'appointment (Nudge id or booking-system id)')], responses: { '200': ok('Deliveries'), ...errors } } },
       '/v1/deliveries/{id}': { get: { summary: 'Get a delivery attempt', parameters: [idParam()], responses: { '200': ok('Delivery'), ...errors } } },
       '/v1/outbox': { get: { summary: 'Emails kept locally when no SMTP server is configured', parameters: [...pageParams, query('to', 'recipient')], responses: { '200': ok('Messages'), ...errors } } },
       '/v1/outbox/{id}': { get: { summary: 'Get an outbox message', parameters: [idParam()], responses: { '200': ok('Message'), ...errors } } },

@@ -233,6 +233,23 @@ export interface SecretsTable {
   updated_at: number;
 }
 
+export interface SkipsTable {
+  id: string;
+  workspace_id: string;
+  flow_id: string;
+  appointment_id: string | null;
+  contact_id: string | null;
+  /** The session whose step was skipped; null for a trigger that started no session. */
+  session_id: string | null;
+  step_id: string | null;
+  /** When the reminder or send was due. */
+  due_at: number;
+  /** `past_due` (if_past: skip at booking or reschedule) | `too_late` (more than max_lateness late) */
+  reason: string;
+  message: string;
+  created_at: number;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   api_keys: ApiKeysTable;
@@ -247,6 +264,7 @@ export interface Database {
   outbox: OutboxTable;
   timers: TimersTable;
   secrets: SecretsTable;
+  skips: SkipsTable;
 }
 
 export type Workspace = Selectable<WorkspacesTable>;
@@ -262,6 +280,7 @@ export type DeliveryRow = Selectable<DeliveriesTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type TimerRow = Selectable<TimersTable>;
 export type SecretRow = Selectable<SecretsTable>;
+export type SkipRow = Selectable<SkipsTable>;
 export type NewTimer = Insertable<TimersTable>;
 export type TimerUpdate = Updateable<TimersTable>;
 export type { Generated };

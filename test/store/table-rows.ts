@@ -121,6 +121,16 @@ export function sampleRows(ws: string): SampleRows {
       full: { workspace_id: ws, name: 'KLAVIYO_PRIVATE_API_KEY', ciphertext: 'AAECAwQFBgcICQoL+/8=', created_at: T0, updated_at: MAX_TIME },
       sparse: { workspace_id: ws, name: 'S', ciphertext: '', created_at: T0, updated_at: T0 },
     },
+    skips: {
+      full: {
+        id: `sk_${ws}_1`, workspace_id: ws, flow_id: `fl_${ws}_1`, appointment_id: `ap_${ws}_1`, contact_id: `ct_${ws}_1`, session_id: `ss_${ws}_1`,
+        step_id: 'remind', due_at: MAX_TIME, reason: 'too_late', message: 'skipped: 7200 s late, "more" than max_lateness ✓', created_at: T0,
+      },
+      sparse: {
+        id: `sk_${ws}_2`, workspace_id: ws, flow_id: `fl_${ws}_1`, appointment_id: null, contact_id: null, session_id: null,
+        step_id: null, due_at: T0, reason: 'past_due', message: '', created_at: T0,
+      },
+    },
   };
 }
 
@@ -128,5 +138,5 @@ export function sampleRows(ws: string): SampleRows {
 export const KEY: { [T in TableName]: readonly string[] } = {
   workspaces: ['id'], api_keys: ['id'], contacts: ['id'], events: ['id'], appointments: ['id'], flows: ['id'],
   flow_versions: ['flow_id', 'version'], sessions: ['id'], session_logs: ['id'], deliveries: ['id'], outbox: ['id'], timers: ['id'],
-  secrets: ['workspace_id', 'name'],
+  secrets: ['workspace_id', 'name'], skips: ['id'],
 };

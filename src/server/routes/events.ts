@@ -4,6 +4,7 @@ import type { EngineContext } from '../../engine/engine-context.js';
 import { parseEventInput, type EventInput } from '../../engine/event-input.js';
 import { ingestEvents } from '../../engine/ingest.js';
 import { eventView, getEvent, listEvents } from '../../store/repositories/events.js';
+import { resolveRefFilters } from '../../store/repositories/record-refs.js';
 import type { AppEnv } from '../app-types.js';
 import { pageOf, readPage } from '../pagination.js';
 import { readJson, requireObject } from '../request-body.js';
@@ -46,11 +47,11 @@ export function eventRoutes(ctx: EngineContext): Hono<AppEnv> {
 
   app.get('/', async (c) => {
     const page = readPage(c);
-    const rows = await listEvents(ctx.store.db, c.get('workspace').id, {
-      ...page,
-      name: c.req.query('name'),
+    const refs = await resolveRefFilters(ctx.store.db, c.get('workspace').id, {
       contact_id: c.req.query('contact_id'),
+      appointment_id: c.req.query('appointment_id'),
     });
+    const rows = refs === null ? [] : await listEvents(ctx.store.db, c.get('workspace').id, { ...page, name: c.req.query('name'), ...refs });
     return c.json(pageOf(rows, page, eventView));
   });
 

@@ -14,6 +14,7 @@ import type { FlowRow } from '../../store/schema.js';
 import { getFlow, getFlowVersion, listFlows, listFlowVersions } from '../../store/repositories/flows.js';
 import { decodeJson } from '../../store/repositories/json.js';
 import { countSessionsByStep } from '../../store/repositories/sessions.js';
+import { countSkipsByReason } from '../../store/repositories/skips.js';
 import type { AppEnv } from '../app-types.js';
 import { readEnum } from '../pagination.js';
 import { readJsonOrYaml } from '../request-body.js';
@@ -74,7 +75,8 @@ export function flowRoutes(ctx: EngineContext): Hono<AppEnv> {
         atStep[step_id] = { ...(atStep[step_id] ?? {}), [status]: count };
       }
     }
-    return c.json({ data: { ...flowView(row, decodeJson(version.definition_json, null)), sessions, sessions_at_step: atStep } });
+    const skipped = await countSkipsByReason(db, row.id);
+    return c.json({ data: { ...flowView(row, decodeJson(version.definition_json, null)), sessions, sessions_at_step: atStep, skipped } });
   });
 
   app.put('/:id', async (c) => {

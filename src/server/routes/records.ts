@@ -4,8 +4,9 @@ import type { EngineContext } from '../../engine/engine-context.js';
 import { contactInputSchema } from '../../engine/event-input.js';
 import { ValidationError } from '../../core/errors.js';
 import { zodIssues } from '../../core/zod-issues.js';
-import { appointmentView, getAppointment, listAppointments } from '../../store/repositories/appointments.js';
-import { contactView, getContact, listContacts, upsertContact } from '../../store/repositories/contacts.js';
+import { appointmentView, listAppointments } from '../../store/repositories/appointments.js';
+import { contactView, listContacts, upsertContact } from '../../store/repositories/contacts.js';
+import { getAppointment, getContact, resolveRefFilters } from '../../store/repositories/record-refs.js';
 import {
   deliveryView,
   getDelivery,
@@ -60,11 +61,9 @@ export function recordRoutes(ctx: EngineContext): Hono<AppEnv> {
 
   app.get('/appointments', async (c) => {
     const page = readPage(c);
-    const rows = await listAppointments(db, c.get('workspace').id, {
-      ...page,
-      status: readEnum(c, 'status', APPOINTMENT_STATUSES),
-      contact_id: c.req.query('contact_id'),
-    });
+    const status = readEnum(c, 'status', APPOINTMENT_STATUSES);
+    const refs = await resolveRefFilters(db, c.get('workspace').id, { contact_id: c.req.query('contact_id') });
+    const rows = refs === null ? [] : await listAppointments(db, c.get('workspace').id, { ...page, status, ...refs });
     return c.json(pageOf(rows, page, appointmentView));
   });
   app.get('/appointments/:id', async (c) => {
@@ -73,12 +72,15 @@ export function recordRoutes(ctx: EngineContext): Hono<AppEnv> {
 
   app.get('/deliveries', async (c) => {
     const page = readPage(c);
-    const rows = await listDeliveries(db, c.get('workspace').id, {
-      ...page,
-      session_id: c.req.query('session_id'),
-      flow_id: c.req.query('flow_id'),
-      status: readEnum(c, 'status', DELIVERY_STATUSES),
+    const status = readEnum(c, 'status', DELIVERY_STATUSES);
+    const refs = await resolveRefFilters(db, c.get('workspace').id, {
+      contact_id: c.req.query('contact_id'),
+      appointment_id: c.req.query('appointment_id'),
     });
+    const rows =
+      refs === null
+        ? []
+        : await listDeliveries(db, c.get('workspace').id, { ...page, session_id: c.req.query('session_id'), flow_id: c.req.query('flow_id'), status, ...refs });
     return c.json(pageOf(rows, page, deliveryView));
   });
   app.get('/deliveries/:id', async (c) => {

@@ -4,6 +4,7 @@ import type { EngineContext } from '../../engine/engine-context.js';
 import { stopSession } from '../../engine/flow-service.js';
 import { deliveryView, listSessionDeliveries } from '../../store/repositories/deliveries.js';
 import { getSession, listSessionLogs, listSessions, sessionLogView, sessionView } from '../../store/repositories/sessions.js';
+import { resolveRefFilters } from '../../store/repositories/record-refs.js';
 import type { AppEnv } from '../app-types.js';
 import { pageOf, readEnum, readPage } from '../pagination.js';
 
@@ -13,14 +14,15 @@ export function sessionRoutes(ctx: EngineContext): Hono<AppEnv> {
 
   app.get('/', async (c) => {
     const page = readPage(c);
-    const rows = await listSessions(db, c.get('workspace').id, {
-      ...page,
-      flow_id: c.req.query('flow_id'),
+    const status = readEnum(c, 'status', SESSION_STATES);
+    const refs = await resolveRefFilters(db, c.get('workspace').id, {
       contact_id: c.req.query('contact_id'),
       appointment_id: c.req.query('appointment_id'),
-      step_id: c.req.query('step_id'),
-      status: readEnum(c, 'status', SESSION_STATES),
     });
+    const rows =
+      refs === null
+        ? []
+        : await listSessions(db, c.get('workspace').id, { ...page, flow_id: c.req.query('flow_id'), step_id: c.req.query('step_id'), status, ...refs });
     return c.json(pageOf(rows, page, sessionView));
   });
 

@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import { NotFoundError } from '../../core/errors.js';
 import type { AppointmentRow, Database } from '../schema.js';
 import { newId } from './ids.js';
 import { decodeJson, encodeJson } from './json.js';
@@ -163,17 +162,6 @@ export async function getAppointmentById(db: Kysely<Database>, id: string): Prom
 }
 
 /** By internal id or the booking system's id, within a workspace. */
-export async function getAppointment(db: Kysely<Database>, workspaceId: string, id: string): Promise<AppointmentRow> {
-  const row = await db
-    .selectFrom('appointments')
-    .selectAll()
-    .where('workspace_id', '=', workspaceId)
-    .where((eb) => eb.or([eb('id', '=', id), eb('external_id', '=', id)]))
-    .executeTakeFirst();
-  if (!row) throw new NotFoundError('appointment', id);
-  return row;
-}
-
 export async function listAppointments(
   db: Kysely<Database>,
   workspaceId: string,

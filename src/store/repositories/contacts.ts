@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { ConflictError, NotFoundError } from '../../core/errors.js';
+import { ConflictError } from '../../core/errors.js';
 import type { ContactRow, Database } from '../schema.js';
 import { newId } from './ids.js';
 import { decodeJson, encodeJson } from './json.js';
@@ -170,17 +170,6 @@ export async function findContactByIdentity(
     if (row) return row;
   }
   return undefined;
-}
-
-export async function getContact(db: Kysely<Database>, workspaceId: string, id: string): Promise<ContactRow> {
-  const row = await db
-    .selectFrom('contacts')
-    .selectAll()
-    .where('workspace_id', '=', workspaceId)
-    .where((eb) => eb.or([eb('id', '=', id), eb('external_id', '=', id)]))
-    .executeTakeFirst();
-  if (!row) throw new NotFoundError('contact', id);
-  return row;
 }
 
 export async function getContactById(db: Kysely<Database>, id: string): Promise<ContactRow | undefined> {

@@ -14,6 +14,9 @@ export interface DeliveryFilters extends ListOptions {
   session_id?: string | undefined;
   flow_id?: string | undefined;
   status?: string | undefined;
+  /** Nudge ids (record-refs.ts resolves the booking system's): deliveries of that contact's or appointment's sessions. */
+  contact_id?: string | undefined;
+  appointment_id?: string | undefined;
 }
 
 export async function listDeliveries(
@@ -25,6 +28,10 @@ export async function listDeliveries(
   if (filters.session_id) q = q.where('session_id', '=', filters.session_id);
   if (filters.flow_id) q = q.where('flow_id', '=', filters.flow_id);
   if (filters.status) q = q.where('status', '=', filters.status);
+  for (const column of ['contact_id', 'appointment_id'] as const) {
+    const id = filters[column];
+    if (id) q = q.where('session_id', 'in', (eb) => eb.selectFrom('sessions').select('id').where('workspace_id', '=', workspaceId).where(column, '=', id));
+  }
   if (filters.cursor) q = q.where('id', '<', filters.cursor);
   return q.orderBy('id', 'desc').limit(filters.limit).execute();
 }

@@ -41,11 +41,12 @@ export async function getEvent(db: Kysely<Database>, workspaceId: string, id: st
 export async function listEvents(
   db: Kysely<Database>,
   workspaceId: string,
-  options: ListOptions & { name?: string | undefined; contact_id?: string | undefined },
+  options: ListOptions & { name?: string | undefined; contact_id?: string | undefined; appointment_id?: string | undefined },
 ): Promise<EventRow[]> {
   let q = db.selectFrom('events').selectAll().where('workspace_id', '=', workspaceId);
   if (options.name) q = q.where('name', '=', options.name);
   if (options.contact_id) q = q.where('contact_id', '=', options.contact_id);
+  if (options.appointment_id) q = q.where('appointment_id', '=', options.appointment_id);
   if (options.cursor) q = q.where('id', '<', options.cursor);
   return q.orderBy('id', 'desc').limit(options.limit).execute();
 }

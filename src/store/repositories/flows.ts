@@ -117,7 +117,11 @@ export async function countLiveFlows(db: Kysely<Database>, workspaceId: string):
   return Number(row.n);
 }
 
-/** The active flows of a workspace (the version each runs is `version`; its definition is read apart, and cached). */
-export async function listActiveFlows(db: Kysely<Database>, workspaceId: string): Promise<FlowRow[]> {
-  return db.selectFrom('flows').selectAll().where('workspace_id', '=', workspaceId).where('status', '=', 'active').execute();
+/**
+ * The active and paused flows of a workspace (the version each runs is `version`; its definition is
+ * read apart, and cached). Paused flows are included because their appointment triggers are kept
+ * (held) while paused.
+ */
+export async function listLiveFlows(db: Kysely<Database>, workspaceId: string): Promise<FlowRow[]> {
+  return db.selectFrom('flows').selectAll().where('workspace_id', '=', workspaceId).where('status', 'in', LIVE_FLOW_STATUSES).execute();
 }

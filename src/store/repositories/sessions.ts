@@ -4,7 +4,7 @@ import type { ReentryPolicy } from '../../core/flow-definition.js';
 import type { Database, SessionLogRow, SessionRow } from '../schema.js';
 import { newId } from './ids.js';
 import { inList } from './in-list.js';
-import { deferInsert, deferNewRow, dropPendingRow, insertChunked, insertChunkedUnlessPresent, pendingRows } from './write-behind.js';
+import { deferInsert, deferNewRow, dropPendingRow, insertChunked, insertChunkedUnlessPresent, pendingRow, pendingRows } from './write-behind.js';
 import { decodeJson, encodeJson } from './json.js';
 import type { ListOptions } from './contacts.js';
 
@@ -198,6 +198,20 @@ export async function appendSessionLogs(db: Kysely<Database>, entries: LogEntry[
   }));
   if (deferInsert(db, 'session_logs', rows)) return;
   await insertChunked(db, 'session_logs', rows);
+}
+
+/**
+ * Shows a waiting session's new wake time after the appointment moved its wait (display only: the
+ * timer is what wakes it). A session written by this transaction is still queued; its queued row
+ * is changed instead.
+ */
+export async function setWaitingWakeAt(db: Kysely<Database>, sessionId: string, wakeAt: number, now: number): Promise<void> {
+  const pending = pendingRow(db, 'sessions', sessionId);
+  if (pending) {
+    if (pending.status === 'waiting') deferNewRow(db, 'sessions', { ...pending, wake_at: wakeAt, updated_at: now });
+    return;
+  }
+  await db.updateTable('sessions').set({ wake_at: wakeAt, updated_at: now }).where('id', '=', sessionId).where('status', '=', 'waiting').execute();
 }
 
 export async function listSessionLogs(db: Kysely<Database>, sessionId: string): Promise<SessionLogRow[]> {

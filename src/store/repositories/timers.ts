@@ -120,7 +120,7 @@ export async function putTriggerTimer(db: Kysely<Database>, spec: TriggerTimerSp
         scheduled_at: values.scheduled_at,
         anchor: values.anchor,
         anchor_offset: values.anchor_offset,
-        held: 0,
+        held: values.held,
         lease_owner: null,
       }),
     )
