@@ -82,7 +82,13 @@ describe.runIf(testDialects().includes('postgres'))('PostgreSQL store when its b
           await sql`select pg_sleep(5)`.execute(trx);
         })
         .then(() => 'finished', () => 'failed');
-      await expect.poll(async () => (await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where application_name = ${name} and query like 'select pg_sleep%'`.execute(store.db)).rows[0]!.n, { timeout: 5_000, interval: 20 }).toBe(1);
+      const sleeping = async () =>
+        (
+          await sql<{ n: number }>`
+            select count(*)::int as n from pg_stat_activity where application_name = ${name} and query like 'select pg_sleep%'
+          `.execute(store.db)
+        ).rows[0]!.n;
+      await expect.poll(sleeping, { timeout: 5_000, interval: 20 }).toBe(1);
       await terminate(name);
       expect(await busy).toBe('failed');
       // The listener is back (it says so with a 0) and the pool answers.
