@@ -110,5 +110,12 @@ describe.each(cases)('SIGTERM on %s to `%s` with sends in flight', (dialect, com
     // Each reminder went out at most twice: cut short by the shutdown, then sent by the successor.
     expect(receiver.requests.length).toBeLessThanOrEqual(count + Number(stopped?.released));
     expect(successor.proc.exitCode).toBeNull();
+    // Every session completed: none written off by a step the shutdown cut short.
+    const apiNow = command === 'serve' ? successor : dialect === 'postgres' ? api : null;
+    if (apiNow) {
+      await expect
+        .poll(async () => (await call(apiNow.url!, key, 'GET', '/v1/sessions?status=completed&limit=200')).body.data.length, { timeout: 10_000, interval: 200 })
+        .toBe(count);
+    }
   }, 90_000);
 });
