@@ -213,8 +213,11 @@ export class Scheduler {
     this.ran++;
     const p: Promise<void> = run
       .catch((error: unknown) => {
+        const fields = { err: error, timer: timer.id, session: timer.session_id };
+        // Cut short by stopping: its timer was given back (or its lease expires), nothing is wrong.
+        if (this.stopped) this.ctx.logger.info(fields, 'timer run abandoned at shutdown');
         // The lease expires and the timer is retried; log so a person can see why.
-        this.ctx.logger.error({ err: error, timer: timer.id, session: timer.session_id }, 'timer run failed');
+        else this.ctx.logger.error(fields, 'timer run failed');
       })
       .finally(() => {
         this.inflight.delete(p);
