@@ -27,9 +27,9 @@ export interface PostgresStoreOptions {
   /** Most connections the pool opens (the LISTEN connection comes on top). Default 10. */
   poolSize?: number;
   /**
-   * Errors nobody awaits: an idle pooled connection that broke, the LISTEN connection dropping or
-   * failing to reconnect, a timer listener that threw. Default: ignored (the pool replaces broken
-   * connections; the listener reconnects).
+   * Errors nobody awaits: a pooled connection the server ended (idle, or checked out between two
+   * statements), the LISTEN connection dropping or failing to reconnect, a timer listener that
+   * threw. Default: ignored (the pool replaces broken connections; the listener reconnects).
    */
   onError?: (error: unknown) => void;
   /**
