@@ -70,7 +70,8 @@ describe.each(cases)('SIGTERM on %s to `%s` with sends in flight', (dialect, com
     const flow = {
       name: 'Reminder',
       trigger: { appointment: { anchor: 'start', before: '24h' } },
-      steps: [{ id: 'ping', webhook: { url: `${receiver.url}/reminder`, body: { appointment: '{{ appointment.id }}' } } }],
+      // A timeout longer than the bound: shutdown must cut requests in flight, not wait them out.
+      steps: [{ id: 'ping', webhook: { url: `${receiver.url}/reminder`, timeout: '60s', body: { appointment: '{{ appointment.id }}' } } }],
     };
     expect((await call(api.url!, key, 'POST', '/v1/flows?activate=true', flow)).status).toBe(201);
     const count = 20;
