@@ -32,6 +32,8 @@ const envSchema = z.object({
   NUDGE_LEASE_MS: int(100).default(30_000),
   /** Longest sleep between checks when nothing is due (a safety net; wake-ups are pushed). */
   NUDGE_MAX_IDLE_MS: int(10).default(30_000),
+  /** On SIGTERM/SIGINT, how long running steps and HTTP requests get to finish before their work is released. */
+  NUDGE_SHUTDOWN_GRACE_MS: int(0).default(10_000),
   NUDGE_RETRY_BASE_MS: int(1).default(10_000),
   NUDGE_RETRY_MAX_MS: int(1).default(3_600_000),
   /** Largest request body accepted, in bytes (batch requests too). */
@@ -85,6 +87,8 @@ export interface Config {
     maxIdleMs: number;
   };
   retry: { baseMs: number; maxMs: number };
+  /** NUDGE_SHUTDOWN_GRACE_MS: how long a stopping process lets running steps and requests finish. */
+  shutdownGraceMs: number;
   maxBodyBytes: number;
   /** Group-commit delay under load, ms; null: the store's default (1 with one writer, else 0). */
   commitDelayMs: number | null;
@@ -119,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       maxIdleMs: e.NUDGE_MAX_IDLE_MS,
     }),
     retry: Object.freeze({ baseMs: e.NUDGE_RETRY_BASE_MS, maxMs: e.NUDGE_RETRY_MAX_MS }),
+    shutdownGraceMs: e.NUDGE_SHUTDOWN_GRACE_MS,
     maxBodyBytes: e.NUDGE_MAX_BODY_BYTES,
     commitDelayMs: e.NUDGE_COMMIT_DELAY_MS ?? null,
     runWorker: e.NUDGE_RUN_WORKER === '1',

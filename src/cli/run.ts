@@ -52,19 +52,40 @@ async function migrate(engine: Engine): Promise<void> {
   if (applied.length > 0) engine.ctx.logger.info({ applied }, 'migrations applied');
 }
 
+/** Beyond the grace period, how long releasing work and closing connections may take before the process exits anyway. */
+const CLOSE_BOUND_MS = 10_000;
+
+/**
+ * SIGTERM or SIGINT: stop claiming and accepting, give running steps and requests
+ * `shutdownGraceMs` to finish, release the timers of those still running (another process takes
+ * them at once), close the store, exit 0. Exits 1 if that fails or outlasts the bound; a second
+ * signal exits 1 at once.
+ */
 function onShutdown(engine: Engine, server: RunningServer | null): void {
+  const { logger, config } = engine.ctx;
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
     stopping = true;
-    engine.ctx.logger.info({ signal }, 'shutting down');
+    const graceMs = config.shutdownGraceMs;
+    logger.info({ signal, graceMs }, 'shutting down');
+    setTimeout(() => {
+      logger.error({ boundMs: graceMs + CLOSE_BOUND_MS }, 'shutdown took too long; exiting');
+      process.exit(1);
+    }, graceMs + CLOSE_BOUND_MS).unref();
     void (async () => {
       try {
-        await server?.close();
+        await Promise.all([server?.close(graceMs), engine.scheduler.stop(graceMs)]);
         await engine.close();
-      } finally {
-        process.exit(0);
+        logger.info('stopped');
+      } catch (error) {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
       }
+      process.exit(0);
     })();
   };
   process.on('SIGINT', () => stop('SIGINT'));

@@ -58,7 +58,8 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
 });
 
 /**
- * Delay in ms before the next attempt, after attempt number `attempt` (1-based) failed.
+ * Delay in ms before the next attempt, after attempt number `attempt` (1-based) failed. The caller
+ * adds it to the time the failure's answer arrived, not to when the attempt began.
  *
  * Without Retry-After: exponential backoff with "equal jitter": `cap = min(maxMs, baseMs ·
  * 2^(attempt-1))`, delay uniformly in `[cap/2, cap)`. Half the cap is kept so a retry never fires

@@ -34,7 +34,10 @@ export interface Engine {
   scheduler: Scheduler;
   /** Starts the worker loop in this process. */
   startWorker(): Promise<void>;
-  /** Stops the worker (letting running steps finish) and closes the store. */
+  /**
+   * Stops the worker (running steps get `config.shutdownGraceMs` to finish, then their timers are
+   * released) and closes the store.
+   */
   close(): Promise<void>;
 }
 
@@ -138,7 +141,7 @@ export async function createEngine(config: Readonly<Config>, options: EngineOpti
     scheduler: theScheduler,
     startWorker: () => theScheduler.start(),
     async close() {
-      await theScheduler.stop();
+      await theScheduler.stop(config.shutdownGraceMs);
       email.close();
       await outbound.close();
       await store.close();

@@ -58,6 +58,9 @@ export class GroupCommitter {
   private flushing = 0;
   /** The last group had more than one unit: units are arriving together, wait `delayMs` for more. */
   private busy = false;
+  private closed = false;
+  /** Waiters of `close()`, called when the last group in flight has committed. */
+  private drained: Array<() => void> = [];
   readonly stats: GroupCommitStats = { transactions: 0, units: 0, fallbacks: 0 };
 
   constructor(
@@ -82,6 +85,7 @@ export class GroupCommitter {
 
   /** Runs `fn` in a transaction, possibly shared with other units; resolves after the commit. */
   run<T, P = never>(fn: (trx: Kysely<Database>) => Promise<T>, before?: GroupRead<P>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('shutting down: no more commits'));
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ fn, resolve: resolve as (value: unknown) => void, reject, before: before as GroupRead<unknown> | undefined });
       if (this.flushing < this.parallel) {
@@ -102,7 +106,19 @@ export class GroupCommitter {
       }
     } finally {
       this.flushing--;
+      if (this.flushing === 0) for (const done of this.drained.splice(0)) done();
     }
+  }
+
+  /**
+   * Refuses units from now on and resolves once those already accepted have committed (or failed).
+   * A worker shutting down closes it before giving its timers back, so that a step still running
+   * cannot write after another worker has taken its timer.
+   */
+  close(): Promise<void> {
+    this.closed = true;
+    if (this.flushing === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drained.push(resolve));
   }
 
   private async alone(unit: Unit): Promise<void> {

@@ -2,12 +2,14 @@
  * The worker loop. It claims due timers in batches under a lease, runs them with bounded
  * concurrency, and then sleeps until the next due time — not a fixed poll. It is woken early
  * when this process writes an earlier timer, and on PostgreSQL by NOTIFY from other processes.
- * A safety re-check every `maxIdleMs` covers a lost notification.
+ * A safety re-check every `maxIdleMs` covers a lost notification. Stopping gives running timers a
+ * grace period, then hands back the timers of those still running (see `stop`).
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { EngineContext } from './engine-context.js';
 import type { TimerRow } from '../store/schema.js';
+import { releaseClaimedTimers } from '../store/repositories/timers.js';
 import { readClaimedRows, runClaimed, type ClaimedRows } from './executor.js';
 
 export interface SchedulerOptions {
@@ -20,7 +22,11 @@ export interface SchedulerOptions {
 export class Scheduler {
   readonly workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private running = false;
-  private inflight = new Set<Promise<void>>();
+  /** Running timers, each with the claim (lease owner) it runs under. */
+  private inflight = new Map<Promise<void>, string>();
+  /** The claim under way, if any: stopping waits for it so nothing it claims is left unreleased. */
+  private ticked: Promise<void> | null = null;
+  private stopped: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private armedAt = Infinity;
   private ticking = false;
@@ -56,15 +62,47 @@ export class Scheduler {
     if (dueAt < this.armedAt) this.arm(Math.max(0, dueAt - this.ctx.clock.now()));
   }
 
-  /** Stops claiming and waits for running timers (up to `graceMs`); unfinished ones are retaken after their lease. */
-  async stop(graceMs = 10_000): Promise<void> {
+  /**
+   * Stops claiming and waits up to `graceMs` for the running timers to finish; the leases of those
+   * still running then are released, so another worker (or this one restarted) takes them at once
+   * rather than after the lease. A step cut short that way may send again, with the same
+   * idempotency key. Calling it again returns the first call's promise.
+   */
+  stop(graceMs = 10_000): Promise<void> {
+    this.stopped ??= this.stopNow(graceMs);
+    return this.stopped;
+  }
+
+  private async stopNow(graceMs: number): Promise<void> {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.unlisten) await this.unlisten().catch(() => undefined);
-    const all = Promise.allSettled([...this.inflight]);
-    await Promise.race([all, new Promise((r) => setTimeout(r, graceMs).unref())]);
-    this.ctx.logger.info({ worker: this.workerId, ran: this.ran }, 'worker stopped');
+    await this.ticked;
+    let grace: NodeJS.Timeout | undefined;
+    const all = Promise.allSettled([...this.inflight.keys()]);
+    await Promise.race([all, new Promise((r) => (grace = setTimeout(r, graceMs)))]);
+    clearTimeout(grace);
+    // Steps still running must not commit after their timers go to another worker: a trigger whose
+    // lease is gone reads as moved, and the session would be written off as canceled.
+    if (this.inflight.size > 0) await this.ctx.commits.close();
+    const released = await this.releaseUnfinished();
+    this.ctx.logger.info({ worker: this.workerId, ran: this.ran, released }, 'worker stopped');
+  }
+
+  /** Releases what the running timers hold; returns how many timers were released. */
+  private async releaseUnfinished(): Promise<number> {
+    const owners = [...new Set(this.inflight.values())];
+    if (owners.length === 0) return 0;
+    try {
+      const now = this.ctx.clock.now();
+      const released = await releaseClaimedTimers(this.ctx.store.db, owners, now);
+      if (this.ctx.store.capabilities.listenNotify) await this.ctx.store.notifyTimers(now);
+      return released;
+    } catch (error) {
+      this.ctx.logger.warn({ err: error, claims: owners.length }, 'releasing unfinished timers failed; they are retaken when their lease expires');
+      return 0;
+    }
   }
 
   /**
@@ -89,7 +127,7 @@ export class Scheduler {
 
   /** Resolves when no timer is running in this worker (tests and benchmarks use it). */
   async idle(): Promise<void> {
-    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight.keys()]);
   }
 
   private arm(delayMs: number): void {
@@ -101,7 +139,11 @@ export class Scheduler {
     this.timer = setTimeout(() => {
       this.timer = null;
       this.armedAt = Infinity;
-      void this.tick();
+      const tick = this.tick();
+      this.ticked = tick;
+      void tick.finally(() => {
+        if (this.ticked === tick) this.ticked = null;
+      });
     }, delay);
   }
 
@@ -126,6 +168,11 @@ export class Scheduler {
           leaseMs: this.options.leaseMs,
           limit,
         });
+        if (!this.running) {
+          // Stopped while claiming: give them back rather than start work the process will not finish.
+          await releaseClaimedTimers(this.ctx.store.db, [...new Set(timers.map((t) => t.lease_owner ?? ''))], this.ctx.clock.now());
+          return;
+        }
         const rows = await this.readRows(timers);
         const runs = runClaimed(this.ctx, timers, rows);
         timers.forEach((t, i) => this.track(t, runs[i]!));
@@ -166,13 +213,16 @@ export class Scheduler {
     this.ran++;
     const p: Promise<void> = run
       .catch((error: unknown) => {
+        const fields = { err: error, timer: timer.id, session: timer.session_id };
+        // Cut short by stopping: its timer was given back (or its lease expires), nothing is wrong.
+        if (this.stopped) this.ctx.logger.info(fields, 'timer run abandoned at shutdown');
         // The lease expires and the timer is retried; log so a person can see why.
-        this.ctx.logger.error({ err: error, timer: timer.id, session: timer.session_id }, 'timer run failed');
+        else this.ctx.logger.error(fields, 'timer run failed');
       })
       .finally(() => {
         this.inflight.delete(p);
         this.wake(this.ctx.clock.now());
       });
-    this.inflight.add(p);
+    this.inflight.set(p, timer.lease_owner ?? '');
   }
 }

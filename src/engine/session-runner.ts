@@ -245,8 +245,11 @@ export class SessionRunner {
       deliveryId: this.nextDeliveryId,
     };
     const result = await performSend(this.ctx, step, this.args.workspace, context, channelContext, new SecretRedactor(this.secrets ?? {}));
+    // Delays count from the answer, not from the step's start: a slow answer must not eat into a
+    // Retry-After or the backoff's floor.
+    const answeredAt = this.ctx.clock.now();
     if (result.type === 'rate_limited') {
-      const dueAt = now + result.delayMs;
+      const dueAt = answeredAt + result.delayMs;
       return {
         type: 'wait',
         dueAt,
@@ -281,7 +284,7 @@ export class SessionRunner {
         this.ctx.random,
       );
       this.ctx.metrics.deliveries.inc({ channel: result.channel, status: 'retrying' });
-      const dueAt = now + delay;
+      const dueAt = answeredAt + delay;
       return {
         type: 'wait',
         dueAt,

@@ -24,6 +24,11 @@ export interface OutboundGuard {
   dispatcher: Dispatcher;
   /** Throws OutboundBlockedError when `url`'s host is an IP literal the policy refuses. */
   checkUrl(url: URL): void;
+  /**
+   * Closes its connections, aborting requests still in flight: the engine closes it once its worker
+   * has stopped, when the steps still sending have been given back (waiting would hold a shutdown
+   * for as long as a step's timeout).
+   */
   close(): Promise<void>;
 }
 
@@ -105,7 +110,7 @@ export function createOutboundGuard(options: { allow?: readonly string[] } = {})
       const blocked = checkAddress(allow, hostname, hostname);
       if (blocked) throw new OutboundBlockedError(hostname, hostname, blocked);
     },
-    close: () => agent.close(),
+    close: () => agent.destroy(),
   };
 }
 

@@ -27,9 +27,9 @@ export interface PostgresStoreOptions {
   /** Most connections the pool opens (the LISTEN connection comes on top). Default 10. */
   poolSize?: number;
   /**
-   * Errors nobody awaits: an idle pooled connection that broke, the LISTEN connection dropping or
-   * failing to reconnect, a timer listener that threw. Default: ignored (the pool replaces broken
-   * connections; the listener reconnects).
+   * Errors nobody awaits: a pooled connection the server ended (idle, or checked out between two
+   * statements), the LISTEN connection dropping or failing to reconnect, a timer listener that
+   * threw. Default: ignored (the pool replaces broken connections; the listener reconnects).
    */
   onError?: (error: unknown) => void;
   /**
@@ -58,8 +58,13 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
   };
   const pool = new pg.Pool({ ...connection, max: poolSize });
-  // Without a handler, an idle connection killed by the server would crash the process.
-  pool.on('error', onError);
+  // A connection the server ends (restart, failover, pg_terminate_backend) emits 'error', and an
+  // 'error' nobody listens to crashes the process. pg-pool listens only while a connection is idle;
+  // this listener covers the time it is checked out, between two statements, where no query is
+  // there to fail. The pool drops the broken connection when it is released and opens a new one.
+  pool.on('connect', (client) => client.on('error', onError));
+  // The idle case, already reported by the listener above.
+  pool.on('error', () => {});
   try {
     if (schema === undefined) await pool.query('select 1');
     else await createSchema(pool, schema);

@@ -186,6 +186,21 @@ export async function rearmClaimedTimer(
   return Number(r.numUpdatedRows) === 1;
 }
 
+/**
+ * Gives back the timers these claims still hold, due at `now`, so another worker takes them at
+ * once instead of after their lease (a worker shutting down with runs unfinished). The claim is
+ * not counted: a run cut short by a shutdown is not a run that crashed (see MAX_CLAIMS).
+ */
+export async function releaseClaimedTimers(db: Kysely<Database>, owners: readonly string[], now: number): Promise<number> {
+  if (owners.length === 0) return 0;
+  const r = await db
+    .updateTable('timers')
+    .set((eb) => ({ due_at: now, lease_owner: null, claims: eb.case().when('claims', '>', 0).then(eb('claims', '-', 1)).else(0).end() }))
+    .where(inList(db, 'lease_owner', [...owners]))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
 /** Timers that follow an appointment's times: pending triggers and appointment-relative waits. */
 export async function listAnchoredTimers(db: Kysely<Database>, appointmentId: string): Promise<TimerRow[]> {
   const rows = await db.selectFrom('timers').selectAll().where('appointment_id', '=', appointmentId).where('anchor', 'is not', null).execute();
