@@ -154,7 +154,7 @@ export async function bootstrapIfEmpty(ctx: EngineContext): Promise<{ workspaceI
   return ctx.store.transaction(async (trx) => {
     if ((await countWorkspaces(trx)) > 0) return null;
     const now = ctx.clock.now();
-    const workspace = await createWorkspace(trx, { name: 'default' }, now);
+    const workspace = await createWorkspace(trx, { name: 'default', flowLimit: ctx.config.firstWorkspaceFlowLimit }, now);
     const { key } = await createApiKey(trx, workspace.id, 'default', now);
     return { workspaceId: workspace.id, apiKey: key };
   });

@@ -18,6 +18,7 @@ import { recordRoutes } from './routes/records.js';
 import { presetRoutes } from './routes/presets.js';
 import { secretRoutes } from './routes/secrets.js';
 import { sessionRoutes } from './routes/sessions.js';
+import { workspaceRoutes } from './routes/workspace.js';
 
 export function createApp(ctx: EngineContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -60,6 +61,7 @@ export function createApp(ctx: EngineContext): Hono<AppEnv> {
   v1.route('/sessions', sessionRoutes(ctx));
   v1.route('/secrets', secretRoutes(ctx));
   v1.route('/presets', presetRoutes(ctx));
+  v1.route('/workspace', workspaceRoutes(ctx));
   v1.route('/', recordRoutes(ctx));
   app.route('/v1', v1);
   return app;

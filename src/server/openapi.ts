@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { contactInputSchema, eventInputSchema } from '../engine/event-input.js';
+import { workspaceChangesSchema } from '../engine/workspace-settings.js';
 
 type Json = Record<string, unknown>;
 
@@ -62,6 +63,7 @@ export function buildOpenApiDocument(): Json {
         },
         Event: toSchema(eventInputSchema),
         Contact: toSchema(contactInputSchema),
+        WorkspaceChanges: toSchema(workspaceChangesSchema),
         Flow: {
           type: 'object',
           description: 'A flow definition (JSON, or YAML with content-type application/yaml). See docs/flows.md.',
@@ -183,7 +185,14 @@ export function buildOpenApiDocument(): Json {
         },
         delete: { summary: 'Delete a secret', parameters: [idParam('name')], responses: { '204': { description: 'Deleted' }, ...errors } },
       },
-      '/v1/workspace': { get: { summary: 'The API key’s workspace', responses: { '200': ok('Workspace'), ...errors } } },
+      '/v1/workspace': {
+        get: { summary: 'The API key’s workspace and its settings', responses: { '200': ok('Workspace'), ...errors } },
+        patch: {
+          summary: 'Change workspace settings (absent fields stay; flow_limit null means no cap)',
+          requestBody: jsonBody(ref('WorkspaceChanges')),
+          responses: { '200': ok('Workspace'), ...errors },
+        },
+      },
     },
   };
 }

@@ -4,5 +4,6 @@ import { initial } from './001-initial.js';
 import { secrets } from './002-secrets.js';
 import { dropTimersSessionIndex } from './003-drop-timers-session-index.js';
 import { workspaceCountry } from './004-workspace-country.js';
+import { workspaceFlowLimitNullable } from './006-workspace-flow-limit-nullable.js';
 
-export const sqliteMigrations: readonly Migration[] = [initial, secrets, dropTimersSessionIndex, workspaceCountry];
+export const sqliteMigrations: readonly Migration[] = [initial, secrets, dropTimersSessionIndex, workspaceCountry, workspaceFlowLimitNullable];
