@@ -8,11 +8,15 @@ import { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { loadConfig, type Config } from '../config.js';
 import { NudgeError } from '../core/errors.js';
+import { describeLimit } from '../core/workspace-plan.js';
 import { createStore } from '../store/create-store.js';
 import type { Store } from '../store/store.js';
 import { createApiKey, createWorkspace, findWorkspace, listApiKeys, listWorkspaces, revokeApiKey } from '../store/repositories/workspaces.js';
 import { callApi } from './api-client.js';
+import { client, clientOptions, print, type ClientFlags } from './client-options.js';
+import { registerWorkspaceCommands } from './workspace-commands.js';
 import { runServe, runWorker } from './run.js';
+import { parseFlowLimit } from './workspace-commands.js';
 
 const program = new Command();
 program
@@ -44,12 +48,12 @@ const workspaces = program.command('workspaces').description('manage workspaces'
 workspaces
   .command('create')
   .requiredOption('--name <name>', 'workspace name')
-  .option('--plan <plan>', 'small (1 flow), pro (6), advanced (9)', 'pro')
-  .option('--flow-limit <n>', 'custom flow limit (overrides the plan)')
+  .option('--plan <plan>', 'unlimited (default), small (1 live flow), pro (6), advanced (9), custom')
+  .option('--flow-limit <n>', 'most live flows (plan becomes custom), or none')
   .option('--timezone <zone>', 'default IANA timezone', 'UTC')
   .option('--sender <email>', 'default sender for emails')
   .description('create a workspace and its first API key')
-  .action(async (o: { name: string; plan: string; flowLimit?: string; timezone: string; sender?: string }) =>
+  .action(async (o: { name: string; plan?: string; flowLimit?: string; timezone: string; sender?: string }) =>
     withStore(loadConfig(), async (store) => {
       await store.migrate();
       const now = Date.now();
@@ -58,8 +62,8 @@ workspaces
           trx,
           {
             name: o.name,
-            plan: o.flowLimit ? undefined : o.plan,
-            flowLimit: o.flowLimit ? Number(o.flowLimit) : undefined,
+            plan: o.plan,
+            flowLimit: parseFlowLimit(o.flowLimit),
             timezone: o.timezone,
             senderEmail: o.sender ?? null,
           },
@@ -68,7 +72,7 @@ workspaces
         const created = await createApiKey(trx, workspace.id, 'default', now);
         return { workspace, key: created.key };
       });
-      print(`workspace ${workspace.id} (${workspace.name}, plan ${workspace.plan}, ${workspace.flow_limit} flows)`);
+      print(`workspace ${workspace.id} (${workspace.name}, plan ${workspace.plan}, ${describeLimit(workspace.flow_limit)})`);
       print(`API key (shown once): ${key}`);
     }),
   );
@@ -78,7 +82,7 @@ workspaces
   .action(async () =>
     withStore(loadConfig(), async (store) => {
       await store.migrate();
-      for (const w of await listWorkspaces(store.db)) print(`${w.id}  ${w.name}  plan=${w.plan}  flows<=${w.flow_limit}  tz=${w.timezone}`);
+      for (const w of await listWorkspaces(store.db)) print(`${w.id}  ${w.name}  plan=${w.plan}  flows<=${w.flow_limit ?? 'any'}  tz=${w.timezone}`);
     }),
   );
 
@@ -123,14 +127,6 @@ keys
       print(`revoked ${row.id} (${row.prefix}…)`);
     }),
   );
-
-interface ClientFlags {
-  url?: string;
-  key?: string;
-}
-const clientOptions = (cmd: Command) =>
-  cmd.option('--url <url>', 'Nudge server (default NUDGE_URL or http://127.0.0.1:3000)').option('--key <key>', 'API key (default NUDGE_API_KEY)');
-const client = (config: Readonly<Config>, o: ClientFlags) => ({ url: o.url ?? config.client.url, apiKey: o.key ?? config.client.apiKey });
 
 const flows = program.command('flows').description('flows as code');
 clientOptions(
@@ -216,6 +212,8 @@ clientOptions(secrets.command('delete <name>').description('delete a secret')).a
   print(`deleted ${name}`);
 });
 
+registerWorkspaceCommands(program);
+
 const events = program.command('events').description('events');
 clientOptions(
   events
@@ -244,10 +242,6 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
-}
-
-function print(line: string): void {
-  process.stdout.write(`${line}\n`);
 }
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -11,6 +11,7 @@ import { apiKeyAuth } from './auth.js';
 import { errorBody, mapError } from './error-mapping.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { refuseNulInUrl } from './request-url.js';
+import { apiKeyRoutes } from './routes/api-keys.js';
 import { eventRoutes } from './routes/events.js';
 import { flowTrialRoutes } from './routes/flow-trials.js';
 import { flowRoutes } from './routes/flows.js';
@@ -62,6 +63,7 @@ export function createApp(ctx: EngineContext): Hono<AppEnv> {
   v1.route('/secrets', secretRoutes(ctx));
   v1.route('/presets', presetRoutes(ctx));
   v1.route('/workspace', workspaceRoutes(ctx));
+  v1.route('/api-keys', apiKeyRoutes(ctx));
   v1.route('/', recordRoutes(ctx));
   app.route('/v1', v1);
   return app;

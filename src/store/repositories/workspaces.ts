@@ -127,18 +127,28 @@ export async function listApiKeys(db: Kysely<Database>, workspaceId?: string): P
   return q.execute();
 }
 
-export async function revokeApiKey(db: Kysely<Database>, idOrPrefix: string, now: number): Promise<ApiKeyRow> {
-  const row = await db
+/**
+ * Revokes a key by id or prefix, within one workspace when `workspaceId` is given (another
+ * workspace's key is then not found). Revoking a revoked key keeps its first revocation time.
+ */
+export async function revokeApiKey(db: Kysely<Database>, idOrPrefix: string, now: number, workspaceId?: string): Promise<ApiKeyRow> {
+  let q = db
     .selectFrom('api_keys')
     .selectAll()
-    .where((eb) => eb.or([eb('id', '=', idOrPrefix), eb('prefix', '=', idOrPrefix)]))
-    .executeTakeFirst();
+    .where((eb) => eb.or([eb('id', '=', idOrPrefix), eb('prefix', '=', idOrPrefix)]));
+  if (workspaceId !== undefined) q = q.where('workspace_id', '=', workspaceId);
+  const row = await q.executeTakeFirst();
   if (!row) throw new NotFoundError('API key', idOrPrefix);
+  if (row.revoked_at !== null) return row;
   await db.updateTable('api_keys').set({ revoked_at: now }).where('id', '=', row.id).execute();
   return { ...row, revoked_at: now };
 }
 
-/** The workspace a live key belongs to, or undefined for an unknown or revoked key. */
+/** Records that the key with this hash was used at `now`. */
+export async function touchApiKey(db: Kysely<Database>, keyHash: string, now: number): Promise<void> {
+  await db.updateTable('api_keys').set({ last_used_at: now }).where('key_hash', '=', keyHash).execute();
+}
+
 /** The workspaces of these key hashes (unrevoked keys only), each row with the hash it was found by. */
 export async function findWorkspacesByKeyHashes(db: Kysely<Database>, hashes: string[]): Promise<Array<Workspace & { key_hash: string }>> {
   return db
