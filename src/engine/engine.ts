@@ -22,6 +22,7 @@ import { FlowCache } from './flow-cache.js';
 import { RateLimiter } from './rate-limiter.js';
 import { createSecretBox, loadSecretKey } from './secrets.js';
 import { createMetrics, registerStateGauges } from './metrics.js';
+import { createActivityLog } from './activity-log.js';
 import { BatchReader } from './batch-reader.js';
 import { inList } from '../store/repositories/in-list.js';
 import { GroupCommitter } from './group-commit.js';
@@ -100,6 +101,7 @@ export async function createEngine(config: Readonly<Config>, options: EngineOpti
     rateLimiter: new RateLimiter(),
     secretBox,
     metrics,
+    activity: createActivityLog(logger),
     channels: { webhook: createWebhookChannel({ now: () => clock.now(), outbound }), email },
     random: options.random ?? Math.random,
     // Two connections stay free for reads and claims (bench:drain, PostgreSQL, pool 10: 170

@@ -3,7 +3,7 @@
  * behaviour is checked to the millisecond by setting the clock and calling `drain()`, which runs
  * exactly the timers due at that moment. Requests go through the real HTTP app (`app.request`).
  */
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { createEngine, type Engine } from '../../src/engine/engine.js';
 import { createApp } from '../../src/server/app.js';
@@ -49,6 +49,7 @@ export async function createHarness(
   dialect: Dialect,
   env: Record<string, string> = {},
   plan: { plan?: string; flowLimit?: number } = {},
+  options: { logger?: Logger } = {},
 ): Promise<Harness> {
   const testStore = await createTestStore(dialect);
   const clock = new ManualClock(T0);
@@ -64,7 +65,7 @@ export async function createHarness(
   const engine = await createEngine(config, {
     store: testStore.store,
     clock,
-    logger: pino({ level: process.env.NUDGE_TEST_LOG ?? 'silent' }),
+    logger: options.logger ?? pino({ level: process.env.NUDGE_TEST_LOG ?? 'silent' }),
     random: () => 0.5,
   });
   const workspace = await createWorkspace(testStore.store.db, { name: 'test', timezone: 'UTC', plan: plan.plan ?? 'advanced', flowLimit: plan.flowLimit }, clock.now());
