@@ -16,6 +16,8 @@ import { callApi } from './api-client.js';
 import { client, clientOptions, print, type ClientFlags } from './client-options.js';
 import { registerWorkspaceCommands } from './workspace-commands.js';
 import { runServe, runWorker } from './run.js';
+import { readSecretValue } from './secret-input.js';
+import { checkSecretName } from '../engine/secrets.js';
 import { parseFlowLimit } from './workspace-commands.js';
 
 const program = new Command();
@@ -188,16 +190,17 @@ clientOptions(
   const d = res.data;
   print(`${d.flow.id} "${d.flow.name}" (${d.flow.status})`);
   if (d.missing_placeholders.length) print(`still to fill: ${d.missing_placeholders.join(', ')}`);
-  if (d.missing_secrets.length) print(`secrets to set: ${d.missing_secrets.join(', ')} (nudge secrets set NAME)`);
+  if (d.missing_secrets.length) print(`secrets to set: ${d.missing_secrets.join(', ')} (./nudge secrets set NAME)`);
 });
 
 const secrets = program.command('secrets').description('workspace secrets (API keys of integrations), encrypted at rest');
 clientOptions(
   secrets
     .command('set <name> [value]')
-    .description('set a secret; without a value it is read from standard input (keeps it out of shell history)'),
+    .description('set a secret; without a value it is asked for without echo on a terminal, or read from standard input (keeps it out of shell history)'),
 ).action(async (name: string, value: string | undefined, o: ClientFlags) => {
-  const secret = value ?? (await readStdin()).replace(/\r?\n$/, '');
+  checkSecretName(name);
+  const secret = value ?? (await readSecretValue(name));
   const res = (await callApi(client(loadConfig(), o), 'PUT', `/v1/secrets/${encodeURIComponent(name)}`, { json: { value: secret } })) as {
     data: { name: string; updated_at: string };
   };
@@ -236,12 +239,6 @@ async function withStore(config: Readonly<Config>, fn: (store: Store) => Promise
   } finally {
     await store.close();
   }
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 program.parseAsync(process.argv).catch((error: unknown) => {
