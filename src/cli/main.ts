@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `nudge`: serve, worker, migrate, workspaces, keys, flows, events.
+ * `nudge`: serve, worker, migrate, workspaces, keys, workspace, api-keys, flows, presets, secrets, events.
  * Commands parse flags, call the library and release what they opened in `finally`.
  */
 import { readFile } from 'node:fs/promises';
@@ -15,6 +15,7 @@ import { createApiKey, createWorkspace, findWorkspace, listApiKeys, listWorkspac
 import { callApi } from './api-client.js';
 import { client, clientOptions, print, type ClientFlags } from './client-options.js';
 import { registerWorkspaceCommands } from './workspace-commands.js';
+import { registerApiKeyCommands } from './api-key-commands.js';
 import { runServe, runWorker } from './run.js';
 import { readSecretValue } from './secret-input.js';
 import { checkSecretName } from '../engine/secrets.js';
@@ -216,6 +217,7 @@ clientOptions(secrets.command('delete <name>').description('delete a secret')).a
 });
 
 registerWorkspaceCommands(program);
+registerApiKeyCommands(program);
 
 const events = program.command('events').description('events');
 clientOptions(

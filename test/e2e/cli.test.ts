@@ -129,6 +129,22 @@ describe('nudge CLI', () => {
       expect(nothing.stderr).toMatch(/^error: give at least one setting/);
     }, 60_000);
 
+    it('creates, lists and revokes the workspace’s API keys through the API', async () => {
+      const created = await nudgeCommand(['api-keys', 'create', '--name', 'ci'], client);
+      expect(created.stderr).toBe('');
+      expect(created.stdout).toMatch(/^key_\w+ {2}nk_\S+… {2}ci\nAPI key \(shown once\): nk_[\w-]{43}\n$/);
+      const newKey = /nk_[\w-]{43}/.exec(created.stdout)![0];
+      const keyId = /^(key_\w+)/.exec(created.stdout)![1]!;
+      const list = await nudgeCommand(['api-keys', 'list'], client);
+      expect(list.stdout).toMatch(new RegExp(`${keyId} {2}nk_\\S+… {2}ci {2}live, last used never`));
+      expect(list.stdout).not.toContain(newKey);
+      const revoked = await nudgeCommand(['api-keys', 'revoke', keyId], { ...client, NUDGE_API_KEY: newKey });
+      expect(revoked.stdout).toBe(`revoked ${keyId} (${newKey.slice(0, 10)}…)\n`);
+      const after = await nudgeCommand(['api-keys', 'list'], { ...client, NUDGE_API_KEY: newKey });
+      expect(after.code).toBe(1);
+      expect(after.stderr).toBe('error: invalid or revoked API key\n');
+    }, 60_000);
+
     it('sets a secret piped on standard input, keeping it out of the output', async () => {
       const res = await nudgeCommand(['secrets', 'set', 'PIPED_TOKEN'], client, { stdin: 'piped-value-1\n' });
       expect(res.stderr).toBe('');
