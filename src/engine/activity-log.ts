@@ -30,13 +30,15 @@ export interface ActivityLog {
   stepRan(session: SessionIds, outcome: { type: string; delivery?: DeliveryRow; dueAt?: number }, dueAt: number, now: number): void;
   /** A session ended by its run (completed, failed) after the commit. */
   sessionEnded(session: SessionIds & Pick<SessionRow, 'status' | 'step_id'>): void;
+  /** Sessions ended from outside their run (canceled by an event, stopped by a request), after the commit. */
+  sessionsEndedBy(workspaceId: string, sessionIds: readonly string[], status: string, cause: { event: string } | { request: 'stop' }): void;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export function createActivityLog(logger: Logger): ActivityLog {
   const log = logger.child({ activity: true });
-  return {
+  const activity: ActivityLog = {
     eventsAccepted(workspaceId, names, results) {
       results.forEach((r, i) => {
         log.info(
@@ -52,8 +54,11 @@ export function createActivityLog(logger: Logger): ActivityLog {
           r.duplicate ? 'event accepted (duplicate, nothing done again)' : 'event accepted',
         );
         for (const session of r.sessions_started) log.info({ workspace: workspaceId, session, event: r.event_id }, 'session started');
-        for (const session of r.sessions_canceled) log.info({ workspace: workspaceId, session, event: r.event_id, status: 'canceled' }, 'session ended');
+        activity.sessionsEndedBy(workspaceId, r.sessions_canceled, 'canceled', { event: r.event_id });
       });
+    },
+    sessionsEndedBy(workspaceId, sessionIds, status, cause) {
+      for (const session of sessionIds) log.info({ workspace: workspaceId, session, status, ...cause }, 'session ended');
     },
     sessionStarted(session, dueAt, now) {
       log.info({ ...sessionFields(session), due_at: iso(dueAt), late_ms: Math.max(0, now - dueAt) }, 'session started');
@@ -80,6 +85,7 @@ export function createActivityLog(logger: Logger): ActivityLog {
       log.info({ ...sessionFields(session), status: session.status, step: session.step_id }, 'session ended');
     },
   };
+  return activity;
 }
 
 const DELIVERY_MESSAGES: Record<string, string> = {

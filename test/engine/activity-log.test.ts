@@ -6,7 +6,7 @@
  */
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHarness, T0, type Harness } from '../helpers/harness.js';
+import { appointmentEvent, createHarness, T0, type Harness } from '../helpers/harness.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { testDialects } from '../helpers/test-store.js';
 
@@ -87,6 +87,23 @@ describe.each(testDialects())('activity log (%s)', (dialect) => {
 
     for (const forbidden of [SECRET, EMAIL, PHONE, NAME, BODY]) expect(raw).not.toContain(forbidden);
     expect(receiver.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${SECRET}`, `Bearer ${SECRET}`]);
+  });
+
+  it('logs sessions canceled by an appointment event and stopped by a request', async () => {
+    await h.api('POST', '/v1/flows?activate=true', { name: 'Wait', trigger: { event: 'appointment.created' }, steps: [{ wait: { duration: '1h' } }, { exit: null }] });
+    const start = new Date(T0 + 48 * 3_600_000).toISOString();
+    const one = (await h.api('POST', '/v1/events', appointmentEvent('appointment.created', 'a1', start, { email: EMAIL }))).body.data;
+    const two = (await h.api('POST', '/v1/events', appointmentEvent('appointment.created', 'a2', start, { email: EMAIL }))).body.data;
+    const canceled = (await h.api('POST', '/v1/events', appointmentEvent('appointment.canceled', 'a1', start, { email: EMAIL }))).body.data;
+    expect(canceled.sessions_canceled).toEqual(one.sessions_started);
+    expect((await h.api('POST', `/v1/sessions/${two.sessions_started[0]}/stop`)).status).toBe(200);
+
+    const ended = activity().filter((l) => l.msg === 'session ended');
+    expect(ended).toEqual([
+      expect.objectContaining({ session: one.sessions_started[0], status: 'canceled', event: canceled.event_id }),
+      expect.objectContaining({ session: two.sessions_started[0], status: 'stopped', request: 'stop' }),
+    ]);
+    expect(raw).not.toContain(EMAIL);
   });
 
   it('logs a duplicate event as such', async () => {
