@@ -8,18 +8,17 @@ import { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { loadConfig, type Config } from '../config.js';
 import { NudgeError } from '../core/errors.js';
+import { checkSecretName } from '../engine/secrets.js';
 import { describeLimit } from '../core/workspace-plan.js';
 import { createStore } from '../store/create-store.js';
 import type { Store } from '../store/store.js';
 import { createApiKey, createWorkspace, findWorkspace, listApiKeys, listWorkspaces, revokeApiKey } from '../store/repositories/workspaces.js';
 import { callApi } from './api-client.js';
 import { client, clientOptions, print, type ClientFlags } from './client-options.js';
-import { registerWorkspaceCommands } from './workspace-commands.js';
+import { parseFlowLimit, registerWorkspaceCommands } from './workspace-commands.js';
 import { registerApiKeyCommands } from './api-key-commands.js';
 import { runServe, runWorker } from './run.js';
 import { readSecretValue } from './secret-input.js';
-import { checkSecretName } from '../engine/secrets.js';
-import { parseFlowLimit } from './workspace-commands.js';
 
 const program = new Command();
 program
