@@ -34,7 +34,7 @@ describe('nudge CLI', () => {
     expect(first.stdout).toBe(`applied: ${sqliteMigrations.map((m) => m.name).join(', ')}\n`);
     const second = await nudgeCommand(['migrate'], env);
     expect(second.stdout).toBe('database is up to date\n');
-  }, 30_000);
+  }, 60_000);
 
   it('creates a workspace with a key, lists and revokes keys', async () => {
     const created = await nudgeCommand(['workspaces', 'create', '--name', 'salon', '--plan', 'small', '--timezone', 'Europe/Paris'], env);
@@ -60,7 +60,7 @@ describe('nudge CLI', () => {
     const unknown = await nudgeCommand(['keys', 'create', '--workspace', 'nope'], env);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toBe('error: workspace nope not found\n');
-  }, 60_000);
+  }, 180_000);
 
   describe('client commands against a server', () => {
     let server: NudgeProcess;
@@ -84,7 +84,7 @@ describe('nudge CLI', () => {
       server = await startNudge('serve', { NUDGE_DATA_DIR: serveDir, NUDGE_SECRET_KEY: SECRET_KEY });
       key = server.apiKey!;
       client = { NUDGE_URL: server.url!, NUDGE_API_KEY: key };
-    }, 30_000);
+    }, 60_000);
     afterAll(async () => {
       await server?.stop();
     });
@@ -99,7 +99,7 @@ describe('nudge CLI', () => {
       expect(JSON.parse(batch.stdout).data).toHaveLength(1);
       const contacts = await call(server.url!, key, 'GET', '/v1/contacts');
       expect(contacts.body.data.map((c: { email: string }) => c.email).sort()).toEqual(['ada@example.com', 'bob@example.com']);
-    }, 30_000);
+    }, 90_000);
 
     it('reports an invalid event with the bad field, and an unreachable server', async () => {
       const bad = await nudgeCommand(['events', 'send', JSON.stringify({ name: 'x', contact: { email: 'not-an-email' } })], client);
@@ -127,7 +127,7 @@ describe('nudge CLI', () => {
       const nothing = await nudgeCommand(['workspace', 'set'], client);
       expect(nothing.code).toBe(1);
       expect(nothing.stderr).toMatch(/^error: give at least one setting/);
-    }, 60_000);
+    }, 150_000);
 
     it('creates, lists and revokes the workspace’s API keys through the API', async () => {
       const created = await nudgeCommand(['api-keys', 'create', '--name', 'ci'], client);
@@ -143,7 +143,7 @@ describe('nudge CLI', () => {
       const after = await nudgeCommand(['api-keys', 'list'], { ...client, NUDGE_API_KEY: newKey });
       expect(after.code).toBe(1);
       expect(after.stderr).toBe('error: invalid or revoked API key\n');
-    }, 60_000);
+    }, 120_000);
 
     it('sets a secret piped on standard input, keeping it out of the output', async () => {
       const res = await nudgeCommand(['secrets', 'set', 'PIPED_TOKEN'], client, { stdin: 'piped-value-1\n' });
@@ -153,7 +153,7 @@ describe('nudge CLI', () => {
       const badName = await nudgeCommand(['secrets', 'set', 'lower'], client, { stdin: 'x' });
       expect(badName.code).toBe(1);
       expect(badName.stderr).toMatch(/^error: name: expected upper-case letters/);
-    }, 30_000);
+    }, 60_000);
 
     it('asks for a secret without echo on a terminal', async () => {
       // `script` gives the command a pseudo-terminal, as a person's shell would.
