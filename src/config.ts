@@ -67,6 +67,11 @@ const envSchema = z.object({
   NUDGE_URL: z.string().url().optional(),
   /** API key for CLI client commands. */
   NUDGE_API_KEY: z.string().optional(),
+  /**
+   * Live-flow cap of the workspace created on the first start (a positive integer). Default: no cap.
+   * Change it later with `PATCH /v1/workspace` or `./nudge workspace set --flow-limit`.
+   */
+  NUDGE_FLOW_LIMIT: int(1).optional(),
   /** Set to 0 to run the API without a worker in this process. */
   NUDGE_RUN_WORKER: z.enum(['0', '1']).default('1'),
 });
@@ -93,6 +98,8 @@ export interface Config {
   /** Group-commit delay under load, ms; null: the store's default (1 with one writer, else 0). */
   commitDelayMs: number | null;
   runWorker: boolean;
+  /** Flow cap of the workspace created on the first start (NUDGE_FLOW_LIMIT); null: no cap. */
+  firstWorkspaceFlowLimit: number | null;
   secretKey: string | null;
   /** NUDGE_OUTBOUND_ALLOW entries: hosts, IPs and CIDRs outbound HTTP may reach despite the SSRF rules. */
   outboundAllow: readonly string[];
@@ -127,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     maxBodyBytes: e.NUDGE_MAX_BODY_BYTES,
     commitDelayMs: e.NUDGE_COMMIT_DELAY_MS ?? null,
     runWorker: e.NUDGE_RUN_WORKER === '1',
+    firstWorkspaceFlowLimit: e.NUDGE_FLOW_LIMIT ?? null,
     secretKey: e.NUDGE_SECRET_KEY || null,
     outboundAllow: Object.freeze(splitList(e.NUDGE_OUTBOUND_ALLOW ?? '')),
     channelEndpoints: Object.freeze(

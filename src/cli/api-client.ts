@@ -29,7 +29,7 @@ export async function callApi(
     response = await fetch(new URL(path, options.url), { method, headers, body: payload ?? null });
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-    throw new NudgeError('unreachable', `cannot reach Nudge at ${options.url} (${cause}); is \`nudge serve\` running?`, { status: 503 });
+    throw new NudgeError('unreachable', `cannot reach Nudge at ${options.url} (${cause}); is \`./nudge serve\` running?`, { status: 503 });
   }
   const text = await response.text();
   const parsed = text ? (JSON.parse(text) as { error?: { code: string; message: string; path?: string } }) : {};

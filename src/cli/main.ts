@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `nudge`: serve, worker, migrate, workspaces, keys, flows, events.
+ * `nudge`: serve, worker, migrate, workspaces, keys, workspace, api-keys, flows, presets, secrets, events.
  * Commands parse flags, call the library and release what they opened in `finally`.
  */
 import { readFile } from 'node:fs/promises';
@@ -8,11 +8,17 @@ import { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { loadConfig, type Config } from '../config.js';
 import { NudgeError } from '../core/errors.js';
+import { checkSecretName } from '../engine/secrets.js';
+import { describeLimit } from '../core/workspace-plan.js';
 import { createStore } from '../store/create-store.js';
 import type { Store } from '../store/store.js';
 import { createApiKey, createWorkspace, findWorkspace, listApiKeys, listWorkspaces, revokeApiKey } from '../store/repositories/workspaces.js';
 import { callApi } from './api-client.js';
+import { client, clientOptions, print, type ClientFlags } from './client-options.js';
+import { parseFlowLimit, registerWorkspaceCommands } from './workspace-commands.js';
+import { registerApiKeyCommands } from './api-key-commands.js';
 import { runServe, runWorker } from './run.js';
+import { readSecretValue } from './secret-input.js';
 
 const program = new Command();
 program
@@ -44,12 +50,12 @@ const workspaces = program.command('workspaces').description('manage workspaces'
 workspaces
   .command('create')
   .requiredOption('--name <name>', 'workspace name')
-  .option('--plan <plan>', 'small (1 flow), pro (6), advanced (9)', 'pro')
-  .option('--flow-limit <n>', 'custom flow limit (overrides the plan)')
+  .option('--plan <plan>', 'unlimited (default), small (1 live flow), pro (6), advanced (9), custom')
+  .option('--flow-limit <n>', 'most live flows (plan becomes custom), or none')
   .option('--timezone <zone>', 'default IANA timezone', 'UTC')
   .option('--sender <email>', 'default sender for emails')
   .description('create a workspace and its first API key')
-  .action(async (o: { name: string; plan: string; flowLimit?: string; timezone: string; sender?: string }) =>
+  .action(async (o: { name: string; plan?: string; flowLimit?: string; timezone: string; sender?: string }) =>
     withStore(loadConfig(), async (store) => {
       await store.migrate();
       const now = Date.now();
@@ -58,8 +64,8 @@ workspaces
           trx,
           {
             name: o.name,
-            plan: o.flowLimit ? undefined : o.plan,
-            flowLimit: o.flowLimit ? Number(o.flowLimit) : undefined,
+            plan: o.plan,
+            flowLimit: parseFlowLimit(o.flowLimit),
             timezone: o.timezone,
             senderEmail: o.sender ?? null,
           },
@@ -68,7 +74,7 @@ workspaces
         const created = await createApiKey(trx, workspace.id, 'default', now);
         return { workspace, key: created.key };
       });
-      print(`workspace ${workspace.id} (${workspace.name}, plan ${workspace.plan}, ${workspace.flow_limit} flows)`);
+      print(`workspace ${workspace.id} (${workspace.name}, plan ${workspace.plan}, ${describeLimit(workspace.flow_limit)})`);
       print(`API key (shown once): ${key}`);
     }),
   );
@@ -78,7 +84,7 @@ workspaces
   .action(async () =>
     withStore(loadConfig(), async (store) => {
       await store.migrate();
-      for (const w of await listWorkspaces(store.db)) print(`${w.id}  ${w.name}  plan=${w.plan}  flows<=${w.flow_limit}  tz=${w.timezone}`);
+      for (const w of await listWorkspaces(store.db)) print(`${w.id}  ${w.name}  plan=${w.plan}  flows<=${w.flow_limit ?? 'any'}  tz=${w.timezone}`);
     }),
   );
 
@@ -123,14 +129,6 @@ keys
       print(`revoked ${row.id} (${row.prefix}…)`);
     }),
   );
-
-interface ClientFlags {
-  url?: string;
-  key?: string;
-}
-const clientOptions = (cmd: Command) =>
-  cmd.option('--url <url>', 'Nudge server (default NUDGE_URL or http://127.0.0.1:3000)').option('--key <key>', 'API key (default NUDGE_API_KEY)');
-const client = (config: Readonly<Config>, o: ClientFlags) => ({ url: o.url ?? config.client.url, apiKey: o.key ?? config.client.apiKey });
 
 const flows = program.command('flows').description('flows as code');
 clientOptions(
@@ -192,16 +190,17 @@ clientOptions(
   const d = res.data;
   print(`${d.flow.id} "${d.flow.name}" (${d.flow.status})`);
   if (d.missing_placeholders.length) print(`still to fill: ${d.missing_placeholders.join(', ')}`);
-  if (d.missing_secrets.length) print(`secrets to set: ${d.missing_secrets.join(', ')} (nudge secrets set NAME)`);
+  if (d.missing_secrets.length) print(`secrets to set: ${d.missing_secrets.join(', ')} (./nudge secrets set NAME)`);
 });
 
 const secrets = program.command('secrets').description('workspace secrets (API keys of integrations), encrypted at rest');
 clientOptions(
   secrets
     .command('set <name> [value]')
-    .description('set a secret; without a value it is read from standard input (keeps it out of shell history)'),
+    .description('set a secret; without a value it is asked for without echo on a terminal, or read from standard input (keeps it out of shell history)'),
 ).action(async (name: string, value: string | undefined, o: ClientFlags) => {
-  const secret = value ?? (await readStdin()).replace(/\r?\n$/, '');
+  checkSecretName(name);
+  const secret = value ?? (await readSecretValue(name));
   const res = (await callApi(client(loadConfig(), o), 'PUT', `/v1/secrets/${encodeURIComponent(name)}`, { json: { value: secret } })) as {
     data: { name: string; updated_at: string };
   };
@@ -215,6 +214,9 @@ clientOptions(secrets.command('delete <name>').description('delete a secret')).a
   await callApi(client(loadConfig(), o), 'DELETE', `/v1/secrets/${encodeURIComponent(name)}`);
   print(`deleted ${name}`);
 });
+
+registerWorkspaceCommands(program);
+registerApiKeyCommands(program);
 
 const events = program.command('events').description('events');
 clientOptions(
@@ -238,16 +240,6 @@ async function withStore(config: Readonly<Config>, fn: (store: Store) => Promise
   } finally {
     await store.close();
   }
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function print(line: string): void {
-  process.stdout.write(`${line}\n`);
 }
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -12,6 +12,7 @@ import type { GroupCommitter } from './group-commit.js';
 import type { SessionEndBatcher } from './session-ends.js';
 import type { StartsInFlight } from './starts-in-flight.js';
 import type { EngineMetrics } from './metrics.js';
+import type { ActivityLog } from './activity-log.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { SecretBox } from './secrets.js';
 
@@ -35,6 +36,8 @@ export interface EngineContext {
   logger: Logger;
   flows: FlowCache;
   metrics: EngineMetrics;
+  /** Info lines of what the engine did (activity-log.ts). */
+  activity: ActivityLog;
   channels: Channels;
   /** Channel modules for `send` steps. */
   registry: ChannelRegistry;

@@ -22,6 +22,7 @@ import { FlowCache } from './flow-cache.js';
 import { RateLimiter } from './rate-limiter.js';
 import { createSecretBox, loadSecretKey } from './secrets.js';
 import { createMetrics, registerStateGauges } from './metrics.js';
+import { createActivityLog } from './activity-log.js';
 import { BatchReader } from './batch-reader.js';
 import { inList } from '../store/repositories/in-list.js';
 import { GroupCommitter } from './group-commit.js';
@@ -103,6 +104,7 @@ export async function createEngine(config: Readonly<Config>, options: EngineOpti
     rateLimiter: new RateLimiter(),
     secretBox,
     metrics,
+    activity: createActivityLog(logger),
     channels: { webhook: createWebhookChannel({ now: () => clock.now(), outbound }), email },
     random: options.random ?? Math.random,
     // Two connections stay free for reads and claims (bench:drain, PostgreSQL, pool 10: 170
@@ -157,7 +159,7 @@ export async function bootstrapIfEmpty(ctx: EngineContext): Promise<{ workspaceI
   return ctx.store.transaction(async (trx) => {
     if ((await countWorkspaces(trx)) > 0) return null;
     const now = ctx.clock.now();
-    const workspace = await createWorkspace(trx, { name: 'default' }, now);
+    const workspace = await createWorkspace(trx, { name: 'default', flowLimit: ctx.config.firstWorkspaceFlowLimit }, now);
     const { key } = await createApiKey(trx, workspace.id, 'default', now);
     return { workspaceId: workspace.id, apiKey: key };
   });

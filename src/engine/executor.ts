@@ -232,6 +232,7 @@ async function runLaunched(ctx: EngineContext, l: Launch | null): Promise<void> 
   if (!l) return;
   ctx.metrics.sessionsStarted.inc();
   const { timer, input } = l.start;
+  ctx.activity.sessionStarted(l.session, timer.scheduled_at, ctx.clock.now());
   // Lateness of the steps run now counts from when the trigger was due (the timer's scheduled_at).
   await new SessionRunner(ctx, {
     timer,

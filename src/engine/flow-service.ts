@@ -7,6 +7,7 @@ import { ConflictError, NudgeError, ValidationError } from '../core/errors.js';
 import type { FlowDefinition } from '../core/flow-definition.js';
 import type { CompiledFlow } from '../core/flow-compiler.js';
 import { validateFlow } from '../core/flow-validation.js';
+import { allowsAnotherFlow, describeLimit } from '../core/workspace-plan.js';
 import type { FlowRow, Workspace } from '../store/schema.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
@@ -127,10 +128,10 @@ async function activateInTransaction(
   if (flow.status === 'archived') throw new ConflictError('flow_archived', `flow ${flowId} is archived and cannot be activated`);
   if (flow.status === 'draft') {
     const live = await countLiveFlows(trx, workspace.id);
-    if (live >= workspace.flow_limit) {
+    if (!allowsAnotherFlow(workspace.flow_limit, live)) {
       throw new NudgeError(
         'plan_limit_reached',
-        `plan "${workspace.plan}" allows ${workspace.flow_limit} live flow${workspace.flow_limit === 1 ? '' : 's'} and ${live} ${live === 1 ? 'is' : 'are'} active or paused; archive one or change plan`,
+        `plan "${workspace.plan}" allows ${describeLimit(workspace.flow_limit)} and ${live} ${live === 1 ? 'is' : 'are'} active or paused; archive one or raise the limit (PATCH /v1/workspace)`,
         { status: 409 },
       );
     }

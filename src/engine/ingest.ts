@@ -83,6 +83,7 @@ export async function ingestEvents(
     ctx.metrics.eventsIngested.inc({ name, result: r.duplicate ? 'duplicate' : 'stored' });
     ctx.metrics.sessionsStarted.inc(r.sessions_started.length);
   });
+  ctx.activity.eventsAccepted(workspace.id, accepted.map((a) => a.input.name), results);
   if (earliest !== null) ctx.wake(earliest);
   return results;
 }

@@ -106,6 +106,7 @@ export class SessionRunner {
       const outcome: Outcome = step
         ? await this.execute(step, now, dueRef)
         : { type: 'end', status: 'failed', reason: `step ${stepId} not found in version ${this.session.flow_version}`, logs: [] };
+      this.ctx.activity.stepRan(this.session, outcome, dueRef, now);
       const goOn = await this.apply(step, outcome, now);
       if (!goOn) return;
     }
@@ -375,6 +376,7 @@ export class SessionRunner {
     }
     if (!committed) return false;
     this.session = { ...s, ...finalPatch };
+    if (end) this.ctx.activity.sessionEnded(this.session);
     if (held) return false;
     if (timer !== 'lease' && timer !== 'delete') this.ctx.wake(timer.dueAt);
     return timer === 'lease';

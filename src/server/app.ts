@@ -11,6 +11,7 @@ import { apiKeyAuth } from './auth.js';
 import { errorBody, mapError } from './error-mapping.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { refuseNulInUrl } from './request-url.js';
+import { apiKeyRoutes } from './routes/api-keys.js';
 import { eventRoutes } from './routes/events.js';
 import { flowTrialRoutes } from './routes/flow-trials.js';
 import { flowRoutes } from './routes/flows.js';
@@ -19,6 +20,7 @@ import { scheduleRoutes } from './routes/schedules.js';
 import { presetRoutes } from './routes/presets.js';
 import { secretRoutes } from './routes/secrets.js';
 import { sessionRoutes } from './routes/sessions.js';
+import { workspaceRoutes } from './routes/workspace.js';
 
 export function createApp(ctx: EngineContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -62,6 +64,8 @@ export function createApp(ctx: EngineContext): Hono<AppEnv> {
   v1.route('/secrets', secretRoutes(ctx));
   v1.route('/presets', presetRoutes(ctx));
   v1.route('/', scheduleRoutes(ctx));
+  v1.route('/workspace', workspaceRoutes(ctx));
+  v1.route('/api-keys', apiKeyRoutes(ctx));
   v1.route('/', recordRoutes(ctx));
   app.route('/v1', v1);
   return app;

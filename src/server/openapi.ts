@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import { contactInputSchema, eventInputSchema } from '../engine/event-input.js';
+import { workspaceChangesSchema } from '../engine/workspace-settings.js';
+import { newApiKeySchema } from './routes/api-keys.js';
 
 type Json = Record<string, unknown>;
 
@@ -69,6 +71,8 @@ export function buildOpenApiDocument(): Json {
         },
         Event: toSchema(eventInputSchema),
         Contact: toSchema(contactInputSchema),
+        WorkspaceChanges: toSchema(workspaceChangesSchema),
+        NewApiKey: toSchema(newApiKeySchema),
         Flow: {
           type: 'object',
           description: 'A flow definition (JSON, or YAML with content-type application/yaml). See docs/flows.md.',
@@ -198,7 +202,25 @@ export function buildOpenApiDocument(): Json {
         },
         delete: { summary: 'Delete a secret', parameters: [idParam('name')], responses: { '204': { description: 'Deleted' }, ...errors } },
       },
-      '/v1/workspace': { get: { summary: 'The API key’s workspace', responses: { '200': ok('Workspace'), ...errors } } },
+      '/v1/api-keys': {
+        get: { summary: 'The workspace’s API keys (id, name, prefix and times; never the key or its hash)', responses: { '200': ok('API keys'), ...errors } },
+        post: {
+          summary: 'Create an API key; the key is in the response only this once',
+          requestBody: jsonBody(ref('NewApiKey')),
+          responses: { '201': ok('The key’s record and `key`'), ...errors },
+        },
+      },
+      '/v1/api-keys/{id}': {
+        delete: { summary: 'Revoke an API key of this workspace (the key in use too: later requests with it get 401)', parameters: [idParam()], responses: { '200': ok('The revoked key’s record'), ...errors } },
+      },
+      '/v1/workspace': {
+        get: { summary: 'The API key’s workspace and its settings', responses: { '200': ok('Workspace'), ...errors } },
+        patch: {
+          summary: 'Change workspace settings (absent fields stay; flow_limit null means no cap)',
+          requestBody: jsonBody(ref('WorkspaceChanges')),
+          responses: { '200': ok('Workspace'), ...errors },
+        },
+      },
     },
   };
 }

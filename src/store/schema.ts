@@ -12,10 +12,10 @@ import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 export interface WorkspacesTable {
   id: string;
   name: string;
-  /** `small` | `pro` | `advanced` | `custom` */
+  /** `small` | `pro` | `advanced` | `custom` | `unlimited` (see core/workspace-plan.ts) */
   plan: string;
-  /** Most flows that may be active or paused at once. */
-  flow_limit: number;
+  /** Most flows that may be active or paused at once; null: no cap. */
+  flow_limit: number | null;
   timezone: string;
   sender_email: string | null;
   /** Default country for phone numbers in national form (ISO 3166-1 alpha-2), or null. */

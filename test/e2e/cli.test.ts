@@ -6,8 +6,15 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import { createSecretBox, readSecrets } from '../../src/engine/secrets.js';
+import { createStore } from '../../src/store/create-store.js';
 import { sqliteMigrations } from '../../src/store/migrations/sqlite/index.js';
-import { call, nudgeCommand, startNudge, type NudgeProcess } from '../helpers/nudge-process.js';
+import { call, NUDGE_SCRIPT, nudgeCommand, startNudge, type NudgeProcess } from '../helpers/nudge-process.js';
+
+const SECRET_KEY = 'ZGV2ZWxvcG1lbnQtb25seS1rZXktMzItYnl0ZXMtISE=';
+const REPO = join(NUDGE_SCRIPT, '..');
 
 describe('nudge CLI', () => {
   let dir: string;
@@ -28,12 +35,12 @@ describe('nudge CLI', () => {
     expect(first.stdout).toMatch(/^applied: 001_initial, 002_secrets, /);
     const second = await nudgeCommand(['migrate'], env);
     expect(second.stdout).toBe('database is up to date\n');
-  }, 30_000);
+  }, 60_000);
 
   it('creates a workspace with a key, lists and revokes keys', async () => {
     const created = await nudgeCommand(['workspaces', 'create', '--name', 'salon', '--plan', 'small', '--timezone', 'Europe/Paris'], env);
     expect(created.stderr).toBe('');
-    expect(created.stdout).toMatch(/^workspace ws_\w+ \(salon, plan small, 1 flows\)\nAPI key \(shown once\): nk_[\w-]{43}\n$/);
+    expect(created.stdout).toMatch(/^workspace ws_\w+ \(salon, plan small, 1 live flow\)\nAPI key \(shown once\): nk_[\w-]{43}\n$/);
     const firstKey = /nk_[\w-]{43}/.exec(created.stdout)![0];
 
     const list = await nudgeCommand(['workspaces', 'list'], env);
@@ -54,19 +61,31 @@ describe('nudge CLI', () => {
     const unknown = await nudgeCommand(['keys', 'create', '--workspace', 'nope'], env);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toBe('error: workspace nope not found\n');
-  }, 60_000);
+  }, 180_000);
 
   describe('client commands against a server', () => {
     let server: NudgeProcess;
     let key: string;
     let client: Record<string, string>;
+    let serveDir: string;
+
+    /** The secrets the server stored for its workspace, decrypted. */
+    async function storedSecrets(): Promise<Record<string, string>> {
+      const workspaceId = (await call(server.url!, key, 'GET', '/v1/workspace')).body.data.id as string;
+      const store = await createStore({ databaseUrl: null, dataDir: serveDir });
+      try {
+        return await readSecrets(store.db, createSecretBox(Buffer.from(SECRET_KEY, 'base64')), workspaceId);
+      } finally {
+        await store.close();
+      }
+    }
 
     beforeAll(async () => {
-      const serveDir = await mkdtemp(join(tmpdir(), 'nudge-cli-serve-'));
-      server = await startNudge('serve', { NUDGE_DATA_DIR: serveDir });
+      serveDir = await mkdtemp(join(tmpdir(), 'nudge-cli-serve-'));
+      server = await startNudge('serve', { NUDGE_DATA_DIR: serveDir, NUDGE_SECRET_KEY: SECRET_KEY });
       key = server.apiKey!;
       client = { NUDGE_URL: server.url!, NUDGE_API_KEY: key };
-    }, 30_000);
+    }, 60_000);
     afterAll(async () => {
       await server?.stop();
     });
@@ -81,7 +100,7 @@ describe('nudge CLI', () => {
       expect(JSON.parse(batch.stdout).data).toHaveLength(1);
       const contacts = await call(server.url!, key, 'GET', '/v1/contacts');
       expect(contacts.body.data.map((c: { email: string }) => c.email).sort()).toEqual(['ada@example.com', 'bob@example.com']);
-    }, 30_000);
+    }, 90_000);
 
     it('reports an invalid event with the bad field, and an unreachable server', async () => {
       const bad = await nudgeCommand(['events', 'send', JSON.stringify({ name: 'x', contact: { email: 'not-an-email' } })], client);
@@ -89,9 +108,74 @@ describe('nudge CLI', () => {
       expect(bad.stderr).toMatch(/^error: contact\.email: .+ \(at contact\.email\)\n$/);
       const down = await nudgeCommand(['flows', 'list'], { NUDGE_URL: 'http://127.0.0.1:1', NUDGE_API_KEY: key });
       expect(down.code).toBe(1);
-      expect(down.stderr).toMatch(/^error: cannot reach Nudge at http:\/\/127\.0\.0\.1:1 .*is `nudge serve` running\?/);
+      expect(down.stderr).toMatch(/^error: cannot reach Nudge at http:\/\/127\.0\.0\.1:1 .*is `\.\/nudge serve` running\?/);
       const noKey = await nudgeCommand(['flows', 'list'], { NUDGE_URL: server.url!, NUDGE_API_KEY: '' });
       expect(noKey.stderr).toBe('error: no API key: pass --key or set NUDGE_API_KEY\n');
+    }, 30_000);
+
+    it('shows and changes the workspace’s settings', async () => {
+      const shown = await nudgeCommand(['workspace', 'show'], client);
+      expect(shown.stderr).toBe('');
+      expect(shown.stdout).toMatch(/^id {8}ws_\w+\nname {6}default\nplan {6}unlimited \(any number of live flows\)\ntimezone {2}UTC\n/);
+      const set = await nudgeCommand(['workspace', 'set', '--timezone', 'Europe/Paris', '--flow-limit', '12', '--country', 'fr', '--sender', 'Salon <hi@example.com>'], client);
+      expect(set.stderr).toBe('');
+      expect(set.stdout).toContain('plan      custom (12 live flows)\ntimezone  Europe/Paris\nsender    Salon <hi@example.com>\ncountry   FR\n');
+      const back = await nudgeCommand(['workspace', 'set', '--flow-limit', 'none', '--sender', 'none'], client);
+      expect(back.stdout).toContain('plan      unlimited (any number of live flows)\ntimezone  Europe/Paris\nsender    (default)\n');
+      const bad = await nudgeCommand(['workspace', 'set', '--timezone', 'Mars/Base'], client);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toBe('error: timezone: unknown IANA timezone (at timezone)\n');
+      const nothing = await nudgeCommand(['workspace', 'set'], client);
+      expect(nothing.code).toBe(1);
+      expect(nothing.stderr).toMatch(/^error: give at least one setting/);
+    }, 150_000);
+
+    it('creates, lists and revokes the workspace’s API keys through the API', async () => {
+      const created = await nudgeCommand(['api-keys', 'create', '--name', 'ci'], client);
+      expect(created.stderr).toBe('');
+      expect(created.stdout).toMatch(/^key_\w+ {2}nk_\S+… {2}ci\nAPI key \(shown once\): nk_[\w-]{43}\n$/);
+      const newKey = /nk_[\w-]{43}/.exec(created.stdout)![0];
+      const keyId = /^(key_\w+)/.exec(created.stdout)![1]!;
+      const list = await nudgeCommand(['api-keys', 'list'], client);
+      expect(list.stdout).toMatch(new RegExp(`${keyId} {2}nk_\\S+… {2}ci {2}live, last used never`));
+      expect(list.stdout).not.toContain(newKey);
+      const revoked = await nudgeCommand(['api-keys', 'revoke', keyId], { ...client, NUDGE_API_KEY: newKey });
+      expect(revoked.stdout).toBe(`revoked ${keyId} (${newKey.slice(0, 10)}…)\n`);
+      const after = await nudgeCommand(['api-keys', 'list'], { ...client, NUDGE_API_KEY: newKey });
+      expect(after.code).toBe(1);
+      expect(after.stderr).toBe('error: invalid or revoked API key\n');
+    }, 120_000);
+
+    it('sets a secret piped on standard input, keeping it out of the output', async () => {
+      const res = await nudgeCommand(['secrets', 'set', 'PIPED_TOKEN'], client, { stdin: 'piped-value-1\n' });
+      expect(res.stderr).toBe('');
+      expect(res.stdout).toMatch(/^set PIPED_TOKEN \(\d{4}-/);
+      expect((await storedSecrets()).PIPED_TOKEN).toBe('piped-value-1');
+      const badName = await nudgeCommand(['secrets', 'set', 'lower'], client, { stdin: 'x' });
+      expect(badName.code).toBe(1);
+      expect(badName.stderr).toMatch(/^error: name: expected upper-case letters/);
+    }, 60_000);
+
+    it('asks for a secret without echo on a terminal', async () => {
+      // `script` gives the command a pseudo-terminal, as a person's shell would.
+      const proc = spawn('script', ['-qec', `${NUDGE_SCRIPT} secrets set TTY_TOKEN`, '/dev/null'], {
+        cwd: REPO,
+        env: { ...process.env, ...client, NUDGE_LOG_LEVEL: 'warn' },
+      });
+      let out = '';
+      let typed = false;
+      proc.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (!typed && out.includes('Value of TTY_TOKEN')) {
+          typed = true;
+          proc.stdin.write('typed-value-2\r');
+        }
+      });
+      const code = await new Promise<number | null>((resolve) => proc.on('exit', resolve));
+      expect(code, out).toBe(0);
+      expect(out).toMatch(/set TTY_TOKEN \(\d{4}-/);
+      expect(out).not.toContain('typed-value-2');
+      expect((await storedSecrets()).TTY_TOKEN).toBe('typed-value-2');
     }, 30_000);
 
     it('rejects an invalid flow file naming the file and the field', async () => {
@@ -102,4 +186,44 @@ describe('nudge CLI', () => {
       expect(res.stderr).toBe(`error: ${file}: steps[0].wait.until: unknown anchor "begin"\n`);
     }, 30_000);
   });
+
+  describe('the documented command form', () => {
+    it('runs as ./nudge from any directory, paths and ./data relative to where it is run', async () => {
+      const elsewhere = await mkdtemp(join(tmpdir(), 'nudge-cwd-'));
+      try {
+        const res = await nudgeCommand(['migrate'], {}, { cwd: elsewhere });
+        expect(res.stderr).toBe('');
+        expect(res.stdout).toMatch(/^applied: 001_initial/);
+        expect(await readdir(join(elsewhere, 'data'))).toContain('nudge.db');
+      } finally {
+        await rm(elsewhere, { recursive: true, force: true });
+      }
+    }, 30_000);
+
+    it('every `./nudge` command in README and docs exists, and none is written another way', async () => {
+      const files = ['README.md', ...(await mdFiles(join(REPO, 'docs'))).map((f) => f.slice(REPO.length + 1))];
+      const commands = new Set<string>();
+      for (const file of files) {
+        const text = await readFile(join(REPO, file), 'utf8');
+        expect(text, `${file} should write the CLI as ./nudge`).not.toMatch(/npm run nudge|(^|[^./\w-])nudge (serve|worker|migrate|workspaces?|keys|flows|presets|secrets|events)\b/m);
+        for (const m of text.matchAll(/\.\/nudge((?: [a-z][a-z-]*){0,2})/g)) commands.add(m[1]!.trim());
+      }
+      expect(commands.size).toBeGreaterThan(5);
+      for (const command of commands) {
+        const res = await nudgeCommand([...command.split(' ').filter(Boolean), '--help'], {});
+        expect(res.code, `./nudge ${command} --help: ${res.stderr}`).toBe(0);
+        expect(res.stderr, `./nudge ${command}`).toBe('');
+      }
+    }, 300_000);
+  });
 });
+
+async function mdFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await mdFiles(path)));
+    else if (entry.name.endsWith('.md')) out.push(path);
+  }
+  return out;
+}

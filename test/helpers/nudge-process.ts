@@ -23,10 +23,21 @@ export interface NudgeProcess {
   exited: Promise<number | null>;
 }
 
-export function nudgeCommand(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** The CLI as the docs write it: the repository's `./nudge` script (README, docs/operations.md). */
+export const NUDGE_SCRIPT = `${ROOT}nudge`;
+
+/**
+ * Runs `./nudge …` to completion. `cwd` defaults to the repository (where the docs run it);
+ * `stdin` is piped in and closed (absent: an empty stdin that is not a terminal).
+ */
+export function nudgeCommand(
+  args: string[],
+  env: Record<string, string>,
+  options: { cwd?: string; stdin?: string } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
-      cwd: ROOT,
+    const proc = spawn(NUDGE_SCRIPT, args, {
+      cwd: options.cwd ?? ROOT,
       env: { ...process.env, NUDGE_LOG_LEVEL: 'warn', NUDGE_OUTBOUND_ALLOW: LOCAL_RECEIVERS, ...env },
     });
     let stdout = '';
@@ -34,6 +45,7 @@ export function nudgeCommand(args: string[], env: Record<string, string>): Promi
     proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     proc.on('exit', (code) => resolve({ code, stdout, stderr }));
+    proc.stdin.end(options.stdin ?? '');
   });
 }
 

@@ -418,7 +418,7 @@ describe.each(testDialects())('HTTP API bad input on %s', (dialect) => {
       const id = second.body.data.id as string;
 
       const error = expectError(await rejected('POST', `/v1/flows/${id}/activate`, undefined, undefined, extra), 409, 'plan_limit_reached');
-      expect(error.message).toBe('plan "small" allows 1 live flow and 1 is active or paused; archive one or change plan');
+      expect(error.message).toBe('plan "small" allows 1 live flow and 1 is active or paused; archive one or raise the limit (PATCH /v1/workspace)');
       expect((await extra.api('GET', `/v1/flows/${id}`)).body.data.status).toBe('draft');
     });
 

@@ -19,7 +19,7 @@ export function sampleRows(ws: string): SampleRows {
   return {
     workspaces: {
       full: { id: `${ws}`, name: 'Zoë’s Salon', plan: 'pro', flow_limit: 6, timezone: 'Europe/Zurich', sender_email: 'hi@example.com', country: 'CH', created_at: T0 },
-      sparse: { id: `${ws}_2`, name: 'Bare', plan: 'small', flow_limit: 1, timezone: 'UTC', sender_email: null, country: null, created_at: T0 + 1 },
+      sparse: { id: `${ws}_2`, name: 'Bare', plan: 'unlimited', flow_limit: null, timezone: 'UTC', sender_email: null, country: null, created_at: T0 + 1 },
     },
     api_keys: {
       full: { id: `key_${ws}_1`, workspace_id: ws, name: 'ci', prefix: 'nk_ab', key_hash: `hash_${ws}_1`, created_at: T0, revoked_at: MAX_TIME, last_used_at: T0 + 5 },

@@ -1,4 +1,4 @@
-/** Read-mostly resources: contacts, appointments, deliveries, outbox, the workspace. */
+/** Read-mostly resources: contacts, appointments, deliveries, outbox. */
 import { Hono } from 'hono';
 import type { EngineContext } from '../../engine/engine-context.js';
 import { contactInputSchema } from '../../engine/event-input.js';
@@ -25,13 +25,6 @@ const DELIVERY_STATUSES = ['succeeded', 'retrying', 'failed', 'skipped'] as cons
 export function recordRoutes(ctx: EngineContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const db = ctx.store.db;
-
-  app.get('/workspace', (c) => {
-    const w = c.get('workspace');
-    return c.json({
-      data: { id: w.id, name: w.name, plan: w.plan, flow_limit: w.flow_limit, timezone: w.timezone, sender_email: w.sender_email },
-    });
-  });
 
   /** The channel modules `send` steps can use, with their settings as JSON Schema. */
   app.get('/channels', (c) => c.json({ data: ctx.registry.describe() }));

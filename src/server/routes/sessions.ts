@@ -42,6 +42,7 @@ export function sessionRoutes(ctx: EngineContext): Hono<AppEnv> {
   app.post('/:id/stop', async (c) => {
     const ws = c.get('workspace');
     await stopSession(ctx, ws, c.req.param('id'));
+    ctx.activity.sessionsEndedBy(ws.id, [c.req.param('id')], 'stopped', { request: 'stop' });
     return c.json({ data: sessionView(await getSession(db, ws.id, c.req.param('id'))) });
   });
 

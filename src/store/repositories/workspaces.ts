@@ -1,19 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { NudgeError, NotFoundError } from '../../core/errors.js';
+import { NotFoundError } from '../../core/errors.js';
+import { resolvePlan, type Plan } from '../../core/workspace-plan.js';
 import type { ApiKeyRow, Database, Workspace } from '../schema.js';
 import { newId } from './ids.js';
 import { inList } from './in-list.js';
 
-/** Flow limits per plan, from Sesami's plans (Small 1, Pro 6, Advanced 9). */
-export const PLAN_FLOW_LIMITS: Record<string, number> = { small: 1, pro: 6, advanced: 9 };
-
 export interface NewWorkspace {
   name: string;
-  /** Default `pro`. */
+  /** A plan of core/workspace-plan.ts; default `unlimited`, or `custom` when only a limit is given. */
   plan?: string;
-  /** Overrides the plan's limit (plan becomes `custom` when no plan is named). */
-  flowLimit?: number;
+  /** A positive integer, or null for no cap; default the plan's. */
+  flowLimit?: number | null;
   /** Default `UTC`. */
   timezone?: string;
   senderEmail?: string | null;
@@ -22,19 +20,12 @@ export interface NewWorkspace {
 }
 
 export async function createWorkspace(db: Kysely<Database>, input: NewWorkspace, now: number): Promise<Workspace> {
-  const plan = input.plan ?? (input.flowLimit !== undefined ? 'custom' : 'pro');
-  const limit = input.flowLimit ?? PLAN_FLOW_LIMITS[plan];
-  if (limit === undefined) {
-    throw new NudgeError('invalid_plan', `unknown plan "${plan}" (small, pro, advanced, or give a flow limit)`, {
-      status: 400,
-      path: 'plan',
-    });
-  }
+  const { plan, flowLimit } = resolvePlan({ plan: input.plan, flowLimit: input.flowLimit });
   const row: Workspace = {
     id: newId('ws'),
     name: input.name,
     plan,
-    flow_limit: limit,
+    flow_limit: flowLimit,
     timezone: input.timezone ?? 'UTC',
     sender_email: input.senderEmail ?? null,
     country: input.country ?? null,
@@ -42,6 +33,37 @@ export async function createWorkspace(db: Kysely<Database>, input: NewWorkspace,
   };
   await db.insertInto('workspaces').values(row).execute();
   return row;
+}
+
+/** Settings a workspace's own API key may change; absent fields stay as they are. */
+export interface WorkspaceChanges {
+  name?: string;
+  timezone?: string;
+  senderEmail?: string | null;
+  country?: string | null;
+  plan?: string;
+  flowLimit?: number | null;
+}
+
+/** Applies `changes` (plan and limit through `resolvePlan`) and returns the updated row. */
+export async function updateWorkspace(db: Kysely<Database>, id: string, changes: WorkspaceChanges): Promise<Workspace> {
+  const current = await getWorkspace(db, id);
+  const { plan, flowLimit } = resolvePlan(
+    { plan: changes.plan, flowLimit: changes.flowLimit },
+    { plan: current.plan as Plan, flowLimit: current.flow_limit },
+  );
+  const next: Workspace = {
+    ...current,
+    name: changes.name ?? current.name,
+    timezone: changes.timezone ?? current.timezone,
+    sender_email: changes.senderEmail === undefined ? current.sender_email : changes.senderEmail,
+    country: changes.country === undefined ? current.country : changes.country,
+    plan,
+    flow_limit: flowLimit,
+  };
+  const { id: _id, created_at: _created, ...values } = next;
+  await db.updateTable('workspaces').set(values).where('id', '=', id).execute();
+  return next;
 }
 
 export async function getWorkspace(db: Kysely<Database>, id: string): Promise<Workspace> {
@@ -105,18 +127,28 @@ export async function listApiKeys(db: Kysely<Database>, workspaceId?: string): P
   return q.execute();
 }
 
-export async function revokeApiKey(db: Kysely<Database>, idOrPrefix: string, now: number): Promise<ApiKeyRow> {
-  const row = await db
+/**
+ * Revokes a key by id or prefix, within one workspace when `workspaceId` is given (another
+ * workspace's key is then not found). Revoking a revoked key keeps its first revocation time.
+ */
+export async function revokeApiKey(db: Kysely<Database>, idOrPrefix: string, now: number, workspaceId?: string): Promise<ApiKeyRow> {
+  let q = db
     .selectFrom('api_keys')
     .selectAll()
-    .where((eb) => eb.or([eb('id', '=', idOrPrefix), eb('prefix', '=', idOrPrefix)]))
-    .executeTakeFirst();
+    .where((eb) => eb.or([eb('id', '=', idOrPrefix), eb('prefix', '=', idOrPrefix)]));
+  if (workspaceId !== undefined) q = q.where('workspace_id', '=', workspaceId);
+  const row = await q.executeTakeFirst();
   if (!row) throw new NotFoundError('API key', idOrPrefix);
+  if (row.revoked_at !== null) return row;
   await db.updateTable('api_keys').set({ revoked_at: now }).where('id', '=', row.id).execute();
   return { ...row, revoked_at: now };
 }
 
-/** The workspace a live key belongs to, or undefined for an unknown or revoked key. */
+/** Records that the key with this hash was used at `now`. */
+export async function touchApiKey(db: Kysely<Database>, keyHash: string, now: number): Promise<void> {
+  await db.updateTable('api_keys').set({ last_used_at: now }).where('key_hash', '=', keyHash).execute();
+}
+
 /** The workspaces of these key hashes (unrevoked keys only), each row with the hash it was found by. */
 export async function findWorkspacesByKeyHashes(db: Kysely<Database>, hashes: string[]): Promise<Array<Workspace & { key_hash: string }>> {
   return db

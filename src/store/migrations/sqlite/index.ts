@@ -5,5 +5,6 @@ import { secrets } from './002-secrets.js';
 import { dropTimersSessionIndex } from './003-drop-timers-session-index.js';
 import { workspaceCountry } from './004-workspace-country.js';
 import { skips } from './005-skips.js';
+import { workspaceFlowLimitNullable } from './006-workspace-flow-limit-nullable.js';
 
-export const sqliteMigrations: readonly Migration[] = [initial, secrets, dropTimersSessionIndex, workspaceCountry, skips];
+export const sqliteMigrations: readonly Migration[] = [initial, secrets, dropTimersSessionIndex, workspaceCountry, skips, workspaceFlowLimitNullable];
