@@ -47,7 +47,7 @@ describe.each(testDialects())('activity log (%s)', (dialect) => {
       name: 'Welcome',
       trigger: { event: 'signup' },
       steps: [
-        { id: 'mail', email: { to: '{{ contact.email }}', subject: `Hi {{ contact.first_name }} {{ secrets.API_TOKEN }}`, text: `${BODY} {{ contact.phone }}` } },
+        { id: 'mail', email: { to: '{{ contact.email }}', subject: `Hi {{ contact.first_name }}`, text: `${BODY} {{ contact.phone }}` } },
         {
           id: 'hook',
           retry: { max_attempts: 2 },
