@@ -40,7 +40,7 @@ export async function performSend(
     if (step.send) {
       const module = ctx.registry.get(step.send.channel);
       if (!module) throw new Error(`channel ${step.send.channel} is not available in this version of Nudge`);
-      const input: unknown = await module.render(step.send.settings, createRenderer(context, `${step.path}.send`));
+      const input: unknown = await module.render(step.send.settings, createRenderer(context, `${step.path}.send`, workspace.country));
       request = input;
       const limits = module.manifest.rateLimits ?? [];
       if (limits.length > 0) {
@@ -148,12 +148,17 @@ async function renderEmail(
   return input;
 }
 
-/** Renders a channel step's settings; `base` prefixes field paths in template errors. */
-export function createRenderer(context: TemplateContext, base: string): StepRenderer {
+/**
+ * Renders a channel step's settings; `base` prefixes field paths in template errors. `country` is
+ * the workspace's default country for phone numbers written without a country code.
+ */
+export function createRenderer(context: TemplateContext, base: string, country: string | null = null): StepRenderer {
   return {
     text: async (t, field) => (t === undefined ? undefined : renderString(t, context, 'text', `${base}.${field}`)),
     html: async (t, field) => (t === undefined ? undefined : renderString(t, context, 'html', `${base}.${field}`)),
+    escaped: async (t, field, escape) => (t === undefined ? undefined : renderString(t, context, escape, `${base}.${field}`)),
     value: (v, field) => renderValue(v, context, `${base}.${field}`),
+    country,
   };
 }
 
@@ -169,7 +174,7 @@ export async function renderStepInput(
   if (step.send) {
     const module = ctx.registry.get(step.send.channel);
     if (!module) throw new Error(`channel ${step.send.channel} is not available in this version of Nudge`);
-    return { channel: module.manifest.id, input: await module.render(step.send.settings, createRenderer(context, `${step.path}.send`)) };
+    return { channel: module.manifest.id, input: await module.render(step.send.settings, createRenderer(context, `${step.path}.send`, workspace.country)) };
   }
   throw new Error(`step ${step.id} is a ${step.kind} step, not a send step`);
 }

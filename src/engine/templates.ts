@@ -14,6 +14,13 @@ import { NudgeError } from '../core/errors.js';
 
 export type OutputMode = 'text' | 'html' | 'json';
 
+/**
+ * A channel's own escaping of `{{ }}` outputs (Slack mrkdwn, Telegram MarkdownV2), passed in place
+ * of an OutputMode: the template's literal text is the author's markup, each output a value. Pass
+ * a function defined once (a module constant): each one gets its own engine, kept for good.
+ */
+export type OutputEscape = (value: unknown) => string;
+
 export class TemplateError extends NudgeError {
   constructor(message: string, path: string, cause?: unknown) {
     super('template_error', `${path}: ${message}`, { status: 400, path, cause });
@@ -54,6 +61,19 @@ const engines: Record<OutputMode, Liquid> = {
   json: createLiquid(escapeJsonString),
 };
 
+const escapeEngines = new Map<OutputEscape, Liquid>();
+
+function engineFor(mode: OutputMode | OutputEscape): Liquid {
+  if (typeof mode === 'string') return engines[mode];
+  let engine = escapeEngines.get(mode);
+  if (!engine) {
+    engine = createLiquid(mode);
+    escapeEngines.set(mode, engine);
+    parsedTemplates.set(engine, new Map());
+  }
+  return engine;
+}
+
 const SINGLE_OUTPUT = /^\s*\{\{-?\s*([^{}]+?)\s*-?\}\}\s*$/;
 
 export type TemplateContext = Record<string, unknown>;
@@ -80,8 +100,8 @@ function parsed(engine: Liquid, template: string): Template[] {
  * Rendering is synchronous (every filter Nudge registers is): liquidjs's asynchronous mode costs a
  * promise per node, which was a fifth of a reminder's CPU.
  */
-function render(mode: OutputMode, template: string, context: TemplateContext): string {
-  const engine = engines[mode];
+function render(mode: OutputMode | OutputEscape, template: string, context: TemplateContext): string {
+  const engine = engineFor(mode);
   return engine.renderSync(parsed(engine, template), context) as string;
 }
 
@@ -127,13 +147,13 @@ function evalExpression(expression: string, context: TemplateContext): unknown {
 export async function renderString(
   template: string,
   context: TemplateContext,
-  mode: OutputMode,
+  mode: OutputMode | OutputEscape,
   path: string,
 ): Promise<string> {
   return renderStringSync(template, context, mode, path);
 }
 
-export function renderStringSync(template: string, context: TemplateContext, mode: OutputMode, path: string): string {
+export function renderStringSync(template: string, context: TemplateContext, mode: OutputMode | OutputEscape, path: string): string {
   if (!template.includes('{')) return template;
   try {
     return render(mode, template, context);

@@ -1,6 +1,6 @@
 /**
  * What the marketing-event channels (Klaviyo, Omnisend) share: the Sesami appointment property
- * set as default event properties, the event time, phone numbers in E.164, and a rate-limit
+ * set as default event properties, the event time, profile phone numbers, and a rate-limit
  * destination that names an API key without containing it.
  *
  * It lives beside Klaviyo because the property names are those of Sesami's Klaviyo table
@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { SESAMI_PROPERTY_NAMES } from '../../core/appointment-properties.js';
 import { ChannelError, type StepRenderer } from '../channel.js';
+import { readPhoneNumber } from '../phone-number.js';
 
 /** The properties Sesami sends to Klaviyo, in the order of its table. */
 export { SESAMI_PROPERTY_NAMES };
@@ -68,12 +69,17 @@ export function eventTime(rendered: string | undefined, now: number): string {
 }
 
 /**
- * A phone number in E.164 (`+14155550123`) with the separators people type removed
- * (`+1 (415) 555-0123`); null when it is not one. `maxDigits` is 15 in E.164; Omnisend allows 14.
+ * A profile's phone number in E.164 (read by phone-number.ts, national numbers in the workspace's
+ * country), or why it is left out: the services refuse the whole event for a number they cannot
+ * read, and the profile can still be reached by its other identifiers. `maxDigits`: 15 in E.164;
+ * Omnisend allows 14.
  */
-export function e164(phone: string, maxDigits = 15): string | null {
-  const compact = phone.replace(/[\s().-]/g, '');
-  return new RegExp(`^\\+[1-9]\\d{5,${maxDigits - 1}}$`).test(compact) ? compact : null;
+export function profilePhone(raw: string, country: string | null, maxDigits = 15): { e164: string } | { reason: string } {
+  const reading = readPhoneNumber(raw, country);
+  if (reading.kind === 'invalid') return { reason: reading.reason };
+  if (reading.kind === 'empty') return { reason: 'the phone number is empty' };
+  if (reading.e164.length - 1 > maxDigits) return { reason: `"${raw.trim()}" has more than ${maxDigits} digits` };
+  return { e164: reading.e164 };
 }
 
 /**

@@ -18,8 +18,8 @@ import {
   apiKeyDestination,
   compact,
   DEFAULT_EVENT_TIME,
-  e164,
   eventTime,
+  profilePhone,
   propertiesSchema,
   renderProperties,
   SESAMI_PROPERTIES,
@@ -189,20 +189,16 @@ async function renderProfile(r: StepRenderer, overrides: z.infer<typeof profileS
     if (value) attributes[key] = value;
   }
   const phone = attributes.phone_number as string | undefined;
-  if (phone !== undefined) {
-    // Klaviyo rejects the whole event for a phone number that is not E.164; without it the event
-    // still reaches the profile by its other identifiers.
-    const normalized = e164(phone);
-    if (normalized) attributes.phone_number = normalized;
-    else delete attributes.phone_number;
-  }
+  const reading = phone === undefined ? undefined : profilePhone(phone, r.country);
+  if (reading && 'e164' in reading) attributes.phone_number = reading.e164;
+  else delete attributes.phone_number;
   if (location) {
     const rendered = compact((await r.value(location, 'profile.location')) as Record<string, unknown>);
     if (Object.keys(rendered).length > 0) attributes.location = rendered;
   }
   if (properties) attributes.properties = await r.value(properties, 'profile.properties');
   if (!IDENTIFIERS.some((id) => attributes[id] !== undefined)) {
-    const why = phone !== undefined ? ` (phone "${phone}" is not in E.164 form such as +14155550123)` : '';
+    const why = reading && 'reason' in reading ? ` (phone left out: ${reading.reason})` : '';
     throw new ChannelError(`profile: no identifier: Klaviyo needs an email, phone_number or external_id${why}`, { retryable: false });
   }
   return attributes;

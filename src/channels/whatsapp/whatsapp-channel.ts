@@ -16,6 +16,7 @@ import { isTemplated } from '../../core/validation-support.js';
 import { ChannelError, type ChannelContext, type ChannelModule, type ChannelResult } from '../channel.js';
 import { sendHttpRequest, type HttpRequest } from '../http/http-request.js';
 import { unansweredError, withLoggedHeaders } from '../http/unanswered-request.js';
+import { sendablePhoneNumber } from '../phone-number.js';
 
 export const GRAPH_BASE_URL = 'https://graph.facebook.com';
 /** v24.0 was released on 2025-10-08; Graph versions live about two years. */
@@ -50,7 +51,7 @@ const settings = z
       .string()
       .regex(/^v?\d+\.\d+$/, { message: 'expected a Graph API version such as v24.0' })
       .default(DEFAULT_GRAPH_VERSION),
-    /** Recipient's number with country code; `+`, spaces, dots, dashes and brackets are removed. */
+    /** Recipient's number, sent as the digits of its E.164 form (see phone-number.ts). */
     to: z.string().min(1).default('{{ contact.phone }}'),
     /** The approved template's name. */
     template: literalOr(/^[a-z0-9_]+$/, 'expected a template name (lower-case letters, digits and _), or a template'),
@@ -116,7 +117,7 @@ export function createWhatsAppChannel(options: { now: () => number; endpoints: R
         body: {
           messaging_product: 'whatsapp',
           recipient_type: 'individual',
-          to: normalizeWhatsAppNumber((await r.text(s.to, 'to')) ?? ''),
+          to: sendablePhoneNumber((await r.text(s.to, 'to')) ?? '', r.country, 'to').replace(/^\+/, ''),
           type: 'template',
           template,
         },
@@ -155,12 +156,6 @@ export function cleanParameter(value: string): string {
     .replace(/[\r\n\t]+/g, ' ')
     .replace(/ {5,}/g, '    ')
     .trim();
-}
-
-/** `+49 151 1234-5678` → `4915112345678`; anything that is not a phone number is left for Meta to refuse. */
-export function normalizeWhatsAppNumber(value: string): string {
-  const trimmed = value.trim();
-  return /^\+?[\d\s().-]+$/.test(trimmed) ? trimmed.replace(/[+\s().-]/g, '') : trimmed;
 }
 
 async function sendWhatsApp(context: ChannelContext, input: WhatsAppInput, now: () => number): Promise<ChannelResult> {
