@@ -195,7 +195,7 @@ export async function testSend(
     if (!target.to) throw new ValidationError('invalid_request', [{ path: 'to', message: 'give the address to send the test email to' }]);
     sendInput = { ...sendInput, to: target.to, cc: undefined, bcc: undefined };
   } else if (step.webhook) {
-    if (target.url) sendInput = { ...sendInput, url: target.url };
+    if (target.url) sendInput = withUrl(sendInput, target.url);
   } else if (target.to || target.url) {
     throw new ValidationError('invalid_request', [{ path: target.to ? 'to' : 'url', message: `${channel} steps send to the destination in their settings` }]);
   }
@@ -210,6 +210,14 @@ export async function testSend(
     if (!(error instanceof ChannelError)) throw error;
     return { step_id: step.id, channel, ok: false, request: redact(error.request ?? sendInput), response: redact(error.response), error: error.message };
   }
+}
+
+/**
+ * The webhook input aimed at `url`, keeping its non-enumerable signing secret (a spread would drop
+ * it, and the test request would go out unsigned where the live one is signed).
+ */
+function withUrl(input: Record<string, unknown>, url: string): Record<string, unknown> {
+  return Object.defineProperties({}, { ...Object.getOwnPropertyDescriptors(input), url: { value: url, enumerable: true, writable: true, configurable: true } });
 }
 
 export interface TimelineEntry {
