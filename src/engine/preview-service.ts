@@ -61,6 +61,22 @@ export function sampleEvent(now: number): EventInput {
   };
 }
 
+/**
+ * The step rendered for a preview, test send or dry-run. A channel refusing what a setting rendered
+ * to (a Klaviyo `value` of "€49,90", a phone number that is none) is a fault of the flow or the
+ * booking, not of the server: a 400 naming the setting, as the live send fails the step with it.
+ */
+async function renderForTrial(ctx: EngineContext, step: CompiledStep, workspace: Workspace, context: Record<string, unknown>) {
+  try {
+    return await renderStepInput(ctx, step, workspace, context);
+  } catch (error) {
+    if (!(error instanceof ChannelError)) throw error;
+    const path = `${step.path}.${step.kind}${error.field ? `.${error.field}` : ''}`;
+    const message = error.field && error.message.startsWith(`${error.field}: `) ? error.message.slice(error.field.length + 2) : error.message;
+    throw new ValidationError('invalid_step_input', [{ path, message }], error);
+  }
+}
+
 /** Row-shaped data for an event that is not stored (previews and dry-runs write nothing). */
 function rowsFromInput(workspace: Workspace, input: EventInput, now: number): Rows {
   const c = input.contact;
@@ -168,7 +184,7 @@ export async function previewStep(ctx: EngineContext, workspace: Workspace, flow
   const step = sendStep(compiled, stepId);
   const rows = await loadRows(ctx, workspace, source);
   const { context, redact } = await contextFor(ctx, workspace, flow, rows);
-  const { channel, input } = await renderStepInput(ctx, step, workspace, context);
+  const { channel, input } = await renderForTrial(ctx, step, workspace, context);
   return { step_id: step.id, channel, request: redact(input) };
 }
 
@@ -188,7 +204,7 @@ export async function testSend(
   const step = sendStep(compiled, stepId);
   const rows = await loadRows(ctx, workspace, source);
   const { context, redact } = await contextFor(ctx, workspace, flow, rows);
-  const { channel, input } = await renderStepInput(ctx, step, workspace, context);
+  const { channel, input } = await renderForTrial(ctx, step, workspace, context);
   const channelContext = { idempotencyKey: `test.${flow.id}.${step.id}.${ctx.clock.now()}`, workspaceId: workspace.id, sessionId: 'test' };
   let sendInput = input as Record<string, unknown>;
   if (step.email) {
@@ -276,7 +292,7 @@ export async function dryRun(ctx: EngineContext, workspace: Workspace, flowId: s
       timeline.push({ at: at(t), step_id: step.id, action: 'branch', detail: { took: branch ? (branch.name ?? `branch ${chosen + 1}`) : 'otherwise' } });
       next = branch ? (branch.first ?? step.next) : (step.otherwise ?? step.next);
     } else if (step.webhook || step.email || step.send) {
-      const { channel, input } = await renderStepInput(ctx, step, workspace, context);
+      const { channel, input } = await renderForTrial(ctx, step, workspace, context);
       timeline.push({ at: at(t), step_id: step.id, action: 'send', detail: { channel, request: redact(input) } });
     } else if (step.updateContact) {
       timeline.push({ at: at(t), step_id: step.id, action: 'update_contact', detail: { fields: Object.keys(step.updateContact) } });

@@ -5,12 +5,14 @@
  * - `json`: every output is escaped for a JSON string, so a template body stays valid JSON
  *   whatever quotes, newlines or `{{` a customer's name contains.
  * Object bodies are rendered leaf by leaf and serialized afterwards; a leaf that is exactly one
- * `{{ expression }}` keeps the expression's type (a number stays a number).
+ * `{{ expression }}` (filters included) keeps the expression's type (a number stays a number;
+ * `{{ event.service_price | number }}` makes a price text a number).
  */
 import { Context, Liquid, toValueSync, Value, type Template } from 'liquidjs';
 import { DateTime } from 'luxon';
 import { isValidZone } from '../core/appointment-timing.js';
 import { NudgeError } from '../core/errors.js';
+import { exactNumber } from '../core/exact-number.js';
 
 export type OutputMode = 'text' | 'html' | 'json';
 
@@ -49,6 +51,7 @@ function createLiquid(outputEscape?: (v: unknown) => string): Liquid {
     ...(outputEscape ? { outputEscape } : {}),
   });
   liquid.registerFilter('json', (v: unknown) => JSON.stringify(v ?? null));
+  liquid.registerFilter('number', toNumber);
   liquid.registerFilter('format_date', function (this: { context: { getSync(path: string[]): unknown } }, value: unknown, ...args: unknown[]) {
     return formatDate(value, args, (path) => this.context.getSync(path));
   });
@@ -72,6 +75,18 @@ function engineFor(mode: OutputMode | OutputEscape): Liquid {
     parsedTemplates.set(engine, new Map());
   }
   return engine;
+}
+
+/**
+ * `{{ event.service_price | number }}`: the value as a JSON number when it is exactly one
+ * (`"49.90"` → 49.9); an error naming the value otherwise (`"€49,90"`), rather than a guess. Empty
+ * stays empty, so a missing price is left out as before.
+ */
+function toNumber(value: unknown): unknown {
+  if (value === null || value === undefined || value === '') return value;
+  const n = exactNumber(typeof value === 'string' ? value.trim() : value);
+  if (n === undefined) throw new Error(`number: ${JSON.stringify(value)} is not a number`);
+  return n;
 }
 
 const SINGLE_OUTPUT = /^\s*\{\{-?\s*([^{}]+?)\s*-?\}\}\s*$/;
@@ -170,7 +185,7 @@ export async function renderValue(value: unknown, context: TemplateContext, path
 function renderValueSync(value: unknown, context: TemplateContext, path: string): unknown {
   if (typeof value === 'string') {
     const single = SINGLE_OUTPUT.exec(value);
-    if (single?.[1] && !single[1].includes('|')) {
+    if (single?.[1]) {
       try {
         const v = evalExpression(single[1], context);
         return v === undefined ? null : v;

@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { SESAMI_PROPERTY_NAMES } from '../../core/appointment-properties.js';
+import { exactNumber } from '../../core/exact-number.js';
 import { ChannelError, type StepRenderer } from '../channel.js';
 import { readPhoneNumber } from '../phone-number.js';
 
@@ -27,6 +28,13 @@ export const SESAMI_PROPERTIES: Readonly<Record<string, string>> = Object.freeze
 export const propertiesSchema = z.record(z.string().min(1), z.unknown());
 
 /**
+ * Sesami's properties that are numbers in its table (`order_id` 4447608111157, `service_price`
+ * 149) but are kept as text by the store: sent as JSON numbers when the text is exactly one
+ * (core/exact-number.ts), as text otherwise (`"€49,90"` is still worth showing in an email).
+ */
+const NUMERIC_PROPERTIES: ReadonlySet<string> = new Set(['order_id', 'quantity', 'service_duration', 'service_price']);
+
+/**
  * Renders `properties` (default: the Sesami set) with `extra` on top. A property whose value
  * renders to null (the appointment has no team member, say) is left out rather than sent as
  * null, so the service's own templates fall back to their defaults.
@@ -41,7 +49,10 @@ export async function renderProperties(
     ...(extra ? ((await r.value(extra, 'extra_properties')) as Record<string, unknown>) : {}),
   };
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(rendered)) if (value !== null && value !== undefined) out[key] = value;
+  for (const [key, value] of Object.entries(rendered)) {
+    if (value === null || value === undefined) continue;
+    out[key] = NUMERIC_PROPERTIES.has(key) && typeof value === 'string' ? (exactNumber(value) ?? value) : value;
+  }
   return out;
 }
 
@@ -63,6 +74,7 @@ export function eventTime(rendered: string | undefined, now: number): string {
   if (Number.isNaN(ms)) {
     throw new ChannelError(`time: expected an ISO 8601 date-time such as 2026-11-23T09:00:00Z, got "${text.slice(0, 60)}"`, {
       retryable: false,
+      field: 'time',
     });
   }
   return new Date(ms).toISOString();

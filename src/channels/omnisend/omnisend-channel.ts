@@ -118,9 +118,9 @@ export function createOmnisendChannel(options: {
     async render(raw, r) {
       const s = settings.parse(raw);
       const apiKey = ((await r.text(s.api_key, 'api_key')) ?? '').trim();
-      if (apiKey === '') throw new ChannelError('api_key rendered empty: is the secret set?', { retryable: false });
+      if (apiKey === '') throw new ChannelError('api_key rendered empty: is the secret set?', { retryable: false, field: 'api_key' });
       const eventName = ((await r.text(s.event_name, 'event_name')) ?? '').trim();
-      if (eventName === '') throw new ChannelError('event_name rendered empty', { retryable: false });
+      if (eventName === '') throw new ChannelError('event_name rendered empty', { retryable: false, field: 'event_name' });
       const event: OmnisendInput['event'] = {
         eventName,
         origin: s.origin,
@@ -177,7 +177,7 @@ async function renderContact(r: StepRenderer, overrides: z.infer<typeof contactS
   if (customProperties) contact.customProperties = await r.value(customProperties, 'contact.customProperties');
   if (contact.email === undefined && contact.phone === undefined && contact.id === undefined) {
     const why = reading && 'reason' in reading ? ` (phone left out: ${reading.reason})` : '';
-    throw new ChannelError(`contact: no identifier: Omnisend needs an email, phone or id${why}`, { retryable: false });
+    throw new ChannelError(`contact: no identifier: Omnisend needs an email, phone or id${why}`, { retryable: false, field: 'contact' });
   }
   return contact;
 }
