@@ -77,4 +77,18 @@ describe.each(testDialects())('numbers and trials on %s', (dialect) => {
     expect(w.body.error).toMatchObject({ path: 'steps[1].webhook.body.price' });
     expect(w.body.error.message).toContain('"€49,90" is not a number');
   });
+
+  it('answers 400 with the path, not 500, for a webhook signing secret or an email unsubscribe URL that render to something unusable', async () => {
+    h = await createHarness(dialect);
+    const id = await flow([
+      { id: 'signed', webhook: { url: 'https://example.com/hook', signing_secret: '{{ secrets.UNSET_SECRET }}' } },
+      { id: 'mail', email: { to: '{{ contact.email }}', subject: 'Hi', text: 'Hi', marketing: true, unsubscribe_url: '{{ contact.attributes.unsubscribe }}' } },
+    ]);
+    const signed = await h.api('POST', `/v1/flows/${id}/preview`, { step_id: 'signed' });
+    expect(signed.status, JSON.stringify(signed.body)).toBe(400);
+    expect(signed.body.error).toMatchObject({ code: 'invalid_step_input', path: 'steps[0].webhook.signing_secret' });
+    const mail = await h.api('POST', `/v1/flows/${id}/preview`, { step_id: 'mail', event: { ...event('1'), contact: { email: 'a@example.com', attributes: { unsubscribe: 'http://x.example/u' } } } });
+    expect(mail.status, JSON.stringify(mail.body)).toBe(400);
+    expect(mail.body.error).toMatchObject({ code: 'invalid_step_input', path: 'steps[1].email.unsubscribe_url', message: 'steps[1].email.unsubscribe_url: expected an https URL, got "http://x.example/u"' });
+  });
 });
