@@ -110,6 +110,23 @@ describe('every channel that sends a phone number reads it the same way', () => 
     expect(twilio.messages[0]!.params.From).toBe('+14155550100');
   });
 
+  it("keeps Twilio's whatsapp: prefix and an alphanumeric sender ID", async () => {
+    const sms = settings.sms!;
+    try {
+      settings.sms = { ...sms, from: 'whatsapp:+1 (415) 555-0100' };
+      await send('sms', 'whatsapp:+44 (0)20 7946 0958', null);
+      settings.sms = { ...sms, from: 'Studio' };
+      await send('sms', '+44 (0)20 7946 0958', null);
+    } finally {
+      settings.sms = sms;
+    }
+    expect(twilio.rejected).toEqual([]);
+    expect(twilio.messages.map((m) => [m.params.To, m.params.From])).toEqual([
+      ['whatsapp:+442079460958', 'whatsapp:+14155550100'],
+      ['+442079460958', 'Studio'],
+    ]);
+  });
+
   it('fails an SMS or WhatsApp step permanently for a number that is not valid, naming the field; leaves it out of a profile', async () => {
     for (const channel of ['sms', 'whatsapp']) {
       const error = await send(channel, '020 7946 0958', 'US').then(
