@@ -42,6 +42,8 @@ export class ChannelError extends Error {
   readonly noRecipient: boolean;
   readonly request: unknown;
   readonly response: unknown;
+  /** The step setting at fault (`to`, `value`), when the error is about one: previews answer 400 with its path. */
+  readonly field: string | undefined;
 
   constructor(
     message: string,
@@ -51,6 +53,7 @@ export class ChannelError extends Error {
       noRecipient?: boolean;
       request?: unknown;
       response?: unknown;
+      field?: string;
       cause?: unknown;
     },
   ) {
@@ -61,6 +64,7 @@ export class ChannelError extends Error {
     this.noRecipient = options.noRecipient ?? false;
     this.request = options.request ?? null;
     this.response = options.response ?? null;
+    this.field = options.field;
   }
 }
 
@@ -81,8 +85,12 @@ export interface StepRenderer {
   text(template: string | undefined, field: string): Promise<string | undefined>;
   /** HTML: every `{{ }}` output is HTML-escaped. */
   html(template: string | undefined, field: string): Promise<string | undefined>;
+  /** Every `{{ }}` output passed through `escape` (a module constant): a channel's own markup, such as Slack mrkdwn. */
+  escaped(template: string | undefined, field: string, escape: (value: unknown) => string): Promise<string | undefined>;
   /** Every string inside a JSON-like value; a lone `{{ expression }}` keeps its type. */
   value(value: unknown, field: string): Promise<unknown>;
+  /** The workspace's default country (ISO 3166-1 alpha-2) for phone numbers written without a country code, or null. */
+  readonly country: string | null;
 }
 
 /**

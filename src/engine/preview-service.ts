@@ -62,6 +62,22 @@ export function sampleEvent(now: number): EventInput {
   };
 }
 
+/**
+ * The step rendered for a preview, test send or dry-run. A channel refusing what a setting rendered
+ * to (a Klaviyo `value` of "€49,90", a phone number that is none) is a fault of the flow or the
+ * booking, not of the server: a 400 naming the setting, as the live send fails the step with it.
+ */
+async function renderForTrial(ctx: EngineContext, step: CompiledStep, workspace: Workspace, context: Record<string, unknown>, redactor: SecretRedactor) {
+  try {
+    return await renderStepInput(ctx, step, workspace, context, redactor);
+  } catch (error) {
+    if (!(error instanceof ChannelError)) throw error;
+    const path = `${step.path}.${step.kind}${error.field ? `.${error.field}` : ''}`;
+    const message = error.field && error.message.startsWith(`${error.field}: `) ? error.message.slice(error.field.length + 2) : error.message;
+    throw new ValidationError('invalid_step_input', [{ path, message }], error);
+  }
+}
+
 /** Row-shaped data for an event that is not stored (previews and dry-runs write nothing). */
 function rowsFromInput(workspace: Workspace, input: EventInput, now: number): Rows {
   const c = input.contact;
@@ -169,7 +185,7 @@ export async function previewStep(ctx: EngineContext, workspace: Workspace, flow
   const step = sendStep(compiled, stepId);
   const rows = await loadRows(ctx, workspace, source);
   const { context, redactor, redact } = await contextFor(ctx, workspace, flow, rows);
-  const { channel, input } = await renderStepInput(ctx, step, workspace, context, redactor);
+  const { channel, input } = await renderForTrial(ctx, step, workspace, context, redactor);
   return { step_id: step.id, channel, request: redact(input) };
 }
 
@@ -189,14 +205,14 @@ export async function testSend(
   const step = sendStep(compiled, stepId);
   const rows = await loadRows(ctx, workspace, source);
   const { context, redactor, redact } = await contextFor(ctx, workspace, flow, rows);
-  const { channel, input } = await renderStepInput(ctx, step, workspace, context, redactor);
+  const { channel, input } = await renderForTrial(ctx, step, workspace, context, redactor);
   const channelContext = { idempotencyKey: `test.${flow.id}.${step.id}.${ctx.clock.now()}`, workspaceId: workspace.id, sessionId: 'test' };
   let sendInput = input as Record<string, unknown>;
   if (step.email) {
     if (!target.to) throw new ValidationError('invalid_request', [{ path: 'to', message: 'give the address to send the test email to' }]);
     sendInput = { ...sendInput, to: target.to, cc: undefined, bcc: undefined };
   } else if (step.webhook) {
-    if (target.url) sendInput = { ...sendInput, url: target.url };
+    if (target.url) sendInput = withUrl(sendInput, target.url);
   } else if (target.to || target.url) {
     throw new ValidationError('invalid_request', [{ path: target.to ? 'to' : 'url', message: `${channel} steps send to the destination in their settings` }]);
   }
@@ -211,6 +227,14 @@ export async function testSend(
     if (!(error instanceof ChannelError)) throw redactor.redactError(error);
     return { step_id: step.id, channel, ok: false, request: redact(error.request ?? sendInput), response: redact(error.response), error: redactor.redact(error.message) };
   }
+}
+
+/**
+ * The webhook input aimed at `url`, keeping its non-enumerable signing secret (a spread would drop
+ * it, and the test request would go out unsigned where the live one is signed).
+ */
+function withUrl(input: Record<string, unknown>, url: string): Record<string, unknown> {
+  return Object.defineProperties({}, { ...Object.getOwnPropertyDescriptors(input), url: { value: url, enumerable: true, writable: true, configurable: true } });
 }
 
 export interface TimelineEntry {
@@ -269,7 +293,7 @@ export async function dryRun(ctx: EngineContext, workspace: Workspace, flowId: s
       timeline.push({ at: at(t), step_id: step.id, action: 'branch', detail: { took: branch ? (branch.name ?? `branch ${chosen + 1}`) : 'otherwise' } });
       next = branch ? (branch.first ?? step.next) : (step.otherwise ?? step.next);
     } else if (step.webhook || step.email || step.send) {
-      const { channel, input } = await renderStepInput(ctx, step, workspace, context, redactor);
+      const { channel, input } = await renderForTrial(ctx, step, workspace, context, redactor);
       timeline.push({ at: at(t), step_id: step.id, action: 'send', detail: { channel, request: redact(input) } });
     } else if (step.updateContact) {
       timeline.push({ at: at(t), step_id: step.id, action: 'update_contact', detail: { fields: Object.keys(step.updateContact) } });

@@ -16,8 +16,8 @@ import type { StepRenderer } from '../channels/channel.js';
 import type { Workspace } from '../store/schema.js';
 import type { EngineContext } from './engine-context.js';
 import { MIN_REDACTED_LENGTH } from './secrets.js';
-import { SecretsDrop, type SecretRedactor } from './template-secrets.js';
-import { renderRecord, renderString, renderStringSync, renderValue, TemplateError, type OutputMode, type TemplateContext } from './templates.js';
+import { SecretRedactor, SecretsDrop } from './template-secrets.js';
+import { renderRecord, renderString, renderStringSync, renderValue, TemplateError, type OutputEscape, type OutputMode, type TemplateContext } from './templates.js';
 
 export type SendAttempt =
   | { type: 'sent'; channel: string; result: ChannelResult; durationMs: number }
@@ -77,7 +77,7 @@ async function attemptSend(
     if (step.send) {
       const module = ctx.registry.get(step.send.channel);
       if (!module) throw new Error(`channel ${step.send.channel} is not available in this version of Nudge`);
-      const renderer = createRenderer(context, `${step.path}.send`, redactor, module.manifest.credentialFields ?? []);
+      const renderer = createRenderer(context, `${step.path}.send`, { redactor, credentialFields: module.manifest.credentialFields ?? [], country: workspace.country });
       const input: unknown = await module.render(step.send.settings, renderer);
       request = input;
       const limits = module.manifest.rateLimits ?? [];
@@ -191,7 +191,7 @@ async function renderEmail(
  * Renders a credential position: `secrets` readable, the result remembered by `redactor` when a
  * secret was read, and any error message redacted before it travels.
  */
-function renderCredential(template: string, context: TemplateContext, mode: OutputMode, path: string, redactor: SecretRedactor): string {
+function renderCredential(template: string, context: TemplateContext, mode: OutputMode | OutputEscape, path: string, redactor: SecretRedactor): string {
   const secrets = new SecretsDrop(redactor.secrets);
   let out: string;
   try {
@@ -220,16 +220,22 @@ function renderCredentialValue(value: unknown, context: TemplateContext, path: s
 
 /**
  * Renders a channel step's settings; `base` prefixes field paths in template errors. Settings
- * named in `credentialFields` are credential positions.
+ * named in `credentialFields` are credential positions. `country` is the workspace's default
+ * country for phone numbers written without a country code.
  */
-export function createRenderer(
-  context: TemplateContext,
-  base: string,
-  redactor: SecretRedactor,
-  credentialFields: readonly string[],
-): StepRenderer {
+export interface RendererOptions {
+  /** Remembers credential positions that read a secret; default: a workspace without secrets. */
+  redactor?: SecretRedactor;
+  /** The channel's credential settings (its manifest's `credentialFields`); default none. */
+  credentialFields?: readonly string[];
+  /** The workspace's default country (ISO 3166-1 alpha-2); default none. */
+  country?: string | null;
+}
+
+export function createRenderer(context: TemplateContext, base: string, options: RendererOptions = {}): StepRenderer {
+  const { redactor = new SecretRedactor({}), credentialFields = [], country = null } = options;
   const credential = new Set(credentialFields);
-  const text = (mode: OutputMode) => async (t: string | undefined, field: string) => {
+  const text = (mode: OutputMode | OutputEscape) => async (t: string | undefined, field: string) => {
     if (t === undefined) return undefined;
     const path = `${base}.${field}`;
     return credential.has(field) ? renderCredential(t, context, mode, path, redactor) : renderString(t, context, mode, path);
@@ -237,8 +243,10 @@ export function createRenderer(
   return {
     text: text('text'),
     html: text('html'),
+    escaped: async (t, field, escape) => text(escape)(t, field),
     value: async (v, field) =>
       credential.has(field) ? renderCredentialValue(v, context, `${base}.${field}`, redactor) : renderValue(v, context, `${base}.${field}`),
+    country,
   };
 }
 
@@ -259,7 +267,7 @@ export async function renderStepInput(
     if (step.send) {
       const module = ctx.registry.get(step.send.channel);
       if (!module) throw new Error(`channel ${step.send.channel} is not available in this version of Nudge`);
-      const renderer = createRenderer(context, `${step.path}.send`, redactor, module.manifest.credentialFields ?? []);
+      const renderer = createRenderer(context, `${step.path}.send`, { redactor, credentialFields: module.manifest.credentialFields ?? [], country: workspace.country });
       return { channel: module.manifest.id, input: await module.render(step.send.settings, renderer) };
     }
   } catch (error) {

@@ -5,7 +5,8 @@
  * - `json`: every output is escaped for a JSON string, so a template body stays valid JSON
  *   whatever quotes, newlines or `{{` a customer's name contains.
  * Object bodies are rendered leaf by leaf and serialized afterwards; a leaf that is exactly one
- * `{{ expression }}` keeps the expression's type (a number stays a number).
+ * `{{ expression }}` (filters included) keeps the expression's type (a number stays a number;
+ * `{{ event.service_price | number }}` makes a price text a number).
  * Every engine is sandboxed and bounded (core/template-sandbox.ts): no files, limited time,
  * memory and output.
  */
@@ -15,8 +16,16 @@ import { isValidZone } from '../core/appointment-timing.js';
 import { NudgeError } from '../core/errors.js';
 import { createSandboxedLiquid, MAX_RENDERED_LENGTH } from '../core/template-sandbox.js';
 import { SecretsDrop } from './template-secrets.js';
+import { exactNumber } from '../core/exact-number.js';
 
 export type OutputMode = 'text' | 'html' | 'json';
+
+/**
+ * A channel's own escaping of `{{ }}` outputs (Slack mrkdwn, Telegram MarkdownV2), passed in place
+ * of an OutputMode: the template's literal text is the author's markup, each output a value. Pass
+ * a function defined once (a module constant): each one gets its own engine, kept for good.
+ */
+export type OutputEscape = (value: unknown) => string;
 
 export class TemplateError extends NudgeError {
   constructor(message: string, path: string, cause?: unknown) {
@@ -55,6 +64,7 @@ function createLiquid(outputEscape?: (v: unknown) => string): Liquid {
     },
   });
   liquid.registerFilter('json', (v: unknown) => JSON.stringify(v ?? null));
+  liquid.registerFilter('number', toNumber);
   liquid.registerFilter('format_date', function (this: { context: { getSync(path: string[]): unknown } }, value: unknown, ...args: unknown[]) {
     return formatDate(value, args, (path) => this.context.getSync(path));
   });
@@ -66,6 +76,31 @@ const engines: Record<OutputMode, Liquid> = {
   html: createLiquid(escapeHtml),
   json: createLiquid(escapeJsonString),
 };
+
+const escapeEngines = new Map<OutputEscape, Liquid>();
+
+function engineFor(mode: OutputMode | OutputEscape): Liquid {
+  if (typeof mode === 'string') return engines[mode];
+  let engine = escapeEngines.get(mode);
+  if (!engine) {
+    engine = createLiquid(mode);
+    escapeEngines.set(mode, engine);
+    parsedTemplates.set(engine, new Map());
+  }
+  return engine;
+}
+
+/**
+ * `{{ event.service_price | number }}`: the value as a JSON number when it is exactly one
+ * (`"49.90"` → 49.9); an error naming the value otherwise (`"€49,90"`), rather than a guess. Empty
+ * stays empty, so a missing price is left out as before.
+ */
+function toNumber(value: unknown): unknown {
+  if (value === null || value === undefined || value === '') return value;
+  const n = exactNumber(typeof value === 'string' ? value.trim() : value);
+  if (n === undefined) throw new Error(`number: ${JSON.stringify(value)} is not a number`);
+  return n;
+}
 
 const SINGLE_OUTPUT = /^\s*\{\{-?\s*([^{}]+?)\s*-?\}\}\s*$/;
 
@@ -93,8 +128,8 @@ function parsed(engine: Liquid, template: string): Template[] {
  * Rendering is synchronous (every filter Nudge registers is): liquidjs's asynchronous mode costs a
  * promise per node, which was a fifth of a reminder's CPU.
  */
-function render(mode: OutputMode, template: string, context: TemplateContext): string {
-  const engine = engines[mode];
+function render(mode: OutputMode | OutputEscape, template: string, context: TemplateContext): string {
+  const engine = engineFor(mode);
   const out = engine.renderSync(parsed(engine, template), context) as string;
   if (out.length > MAX_RENDERED_LENGTH) throw new Error(`renders more than ${MAX_RENDERED_LENGTH} characters`);
   return out;
@@ -142,13 +177,13 @@ function evalExpression(expression: string, context: TemplateContext): unknown {
 export async function renderString(
   template: string,
   context: TemplateContext,
-  mode: OutputMode,
+  mode: OutputMode | OutputEscape,
   path: string,
 ): Promise<string> {
   return renderStringSync(template, context, mode, path);
 }
 
-export function renderStringSync(template: string, context: TemplateContext, mode: OutputMode, path: string): string {
+export function renderStringSync(template: string, context: TemplateContext, mode: OutputMode | OutputEscape, path: string): string {
   if (!template.includes('{')) return template;
   try {
     return render(mode, template, context);
@@ -165,7 +200,7 @@ export async function renderValue(value: unknown, context: TemplateContext, path
 function renderValueSync(value: unknown, context: TemplateContext, path: string): unknown {
   if (typeof value === 'string') {
     const single = SINGLE_OUTPUT.exec(value);
-    if (single?.[1] && !single[1].includes('|')) {
+    if (single?.[1]) {
       try {
         const v = evalExpression(single[1], context);
         return v === undefined ? null : v;

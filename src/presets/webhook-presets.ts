@@ -41,12 +41,17 @@ export const slackNewBooking: Preset = {
   },
 };
 
+/**
+ * What a payment endpoint receives. The price is a JSON number (`| number`: exactly the booked
+ * price, and the step fails rather than charge a guess when the price is not a plain number such as
+ * "€49,90"); the order id stays text, as ids do.
+ */
 const paymentBody = {
   appointment_id: '{{ appointment.id }}',
   order_id: '{{ event.order_id }}',
   customer: { email: '{{ contact.email }}', external_id: '{{ contact.external_id }}', name: '{{ contact.name }}' },
   service_name: '{{ event.service_name }}',
-  service_price: '{{ event.service_price }}',
+  service_price: '{{ event.service_price | number }}',
   start_at: '{{ appointment.start_at }}',
 };
 

@@ -35,12 +35,12 @@ function sesamiProperties(id: string, datetime: string) {
   return {
     appointment_id: id,
     datetime,
-    order_id: '4447608111157',
+    order_id: 4447608111157, // numbers in Sesami's table, text in the store: sent as numbers
     quantity: 1,
     service_name: 'Tattoo Removal',
     service_description: 'Please arrive 15 minutes early',
     service_duration: 30,
-    service_price: '149',
+    service_price: 149,
     service_location: '100 Beverly Hills, LA',
     service_image_url: 'https://cdn.shopify.com/s/files/1/tattoo.png',
     team_member: 'David',
@@ -61,7 +61,7 @@ describe('klaviyo channel module', () => {
       { limit: 3500, intervalMs: 60_000 },
     ]);
     const credentials = module.manifest.credentialFields ?? [];
-    const renderer = createRenderer({ contact: { email: 'a@example.com' }, event: {} }, 'steps[0].send', new SecretRedactor({ KLAVIYO_PRIVATE_API_KEY: KEY }), credentials);
+    const renderer = createRenderer({ contact: { email: 'a@example.com' }, event: {} }, 'steps[0].send', { redactor: new SecretRedactor({ KLAVIYO_PRIVATE_API_KEY: KEY }), credentialFields: credentials });
     const input = await module.render({ api_key: API_KEY, metric: 'Sesami Appointment Created' }, renderer);
     expect(input.url).toBe('https://a.klaviyo.com/api/events');
     expect(input.revision).toBe('2026-07-15');
@@ -70,7 +70,7 @@ describe('klaviyo channel module', () => {
     expect(destination).not.toContain(KEY);
     const other = await module.render(
       { api_key: 'pk_another_key_000000000000000000000', metric: 'x' },
-      createRenderer({ contact: { email: 'a@example.com' }, event: {} }, 'steps[0].send', new SecretRedactor({}), credentials),
+      createRenderer({ contact: { email: 'a@example.com' }, event: {} }, 'steps[0].send', { credentialFields: credentials }),
     );
     expect(module.destination(other)).not.toBe(destination);
   });

@@ -31,12 +31,12 @@ const FULL_APPOINTMENT = {
 const SESAMI_PROPERTIES = {
   appointment_id: 'o1',
   datetime: 'November 23, 2026 at 06:00 AM',
-  order_id: '4447608111157',
+  order_id: 4447608111157, // numbers in Sesami's table, text in the store: sent as numbers
   quantity: 1,
   service_name: 'Tattoo Removal',
   service_description: 'Please arrive 15 minutes early',
   service_duration: 30,
-  service_price: '149',
+  service_price: 149,
   service_location: '100 Beverly Hills, LA',
   service_image_url: 'https://cdn.shopify.com/s/files/1/tattoo.png',
   team_member: 'David',

@@ -119,7 +119,7 @@ describe('outbound requests', () => {
   });
 
   it('checks every redirect hop: an allowed receiver cannot bounce a request to the metadata address', async () => {
-    receiver.respondWith({ status: 302, headers: { location: 'http://169.254.169.254/latest/meta-data/iam/' } });
+    receiver.respondWith({ status: 307, headers: { location: 'http://169.254.169.254/latest/meta-data/iam/' } });
     const error = await failure(sendHttpRequest({ ...context, outbound: guard(['127.0.0.1']) }, post(`${receiver.url}/hook`), Date.now));
     expect(error.retryable).toBe(false);
     expect(error.message).toMatch(/^blocked: 169\.254\.169\.254 is a cloud metadata address/);
@@ -128,7 +128,7 @@ describe('outbound requests', () => {
 
   it('checks a redirect from an allowed name to an address the allow-list does not cover', async () => {
     const port = new URL(receiver.url).port;
-    receiver.respondWith({ status: 301, headers: { location: `${other.url}/moved` } });
+    receiver.respondWith({ status: 308, headers: { location: `${other.url}/moved` } });
     const error = await failure(sendHttpRequest({ ...context, outbound: guard(['localhost']) }, post(`http://localhost:${port}/a`), Date.now));
     expect(error.message).toMatch(/^blocked: 127\.0\.0\.1 is a loopback address/);
     expect(receiver.requests).toHaveLength(1);
@@ -148,15 +148,31 @@ describe('outbound requests', () => {
     expect(moved.headers['idempotency-key']).toBe('ss_1.hook.1');
   });
 
-  it('turns a POST into a GET without a body on 303', async () => {
-    receiver.respondWith({ status: 303, headers: { location: '/see-other' } });
-    await sendHttpRequest({ ...context, outbound: guard(['127.0.0.1']) }, post(`${receiver.url}/a`), Date.now);
-    expect(receiver.requests.map((r) => `${r.method} ${r.path} ${r.body}`)).toEqual(['POST /a {"a":1}', 'GET /see-other ']);
-    expect(receiver.requests[1]!.headers['content-type']).toBeUndefined();
+  it('never turns a POST into a GET: a 301, 302 or 303 is a permanent failure naming the Location, and nothing more is sent', async () => {
+    for (const status of [301, 302, 303]) {
+      receiver.respondWith({ status, headers: { location: '/moved' } });
+      const error = await failure(sendHttpRequest({ ...context, outbound: guard(['127.0.0.1']) }, post(`${receiver.url}/a`), Date.now));
+      expect(error.retryable).toBe(false);
+      expect(error.message).toBe(
+        `HTTP ${status} redirect to ${receiver.url}/moved not followed: it would resend the POST as a GET without its body (only 307 and 308 keep them); point the step at the new URL`,
+      );
+      expect(error.response).toMatchObject({ status, redirects: [`${receiver.url}/moved`] });
+    }
+    expect(receiver.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /a', 'POST /a', 'POST /a']);
+  });
+
+  it('follows any redirect for a GET, checking the new address', async () => {
+    receiver.respondWith({ status: 302, headers: { location: `${other.url}/moved` } });
+    const result = await sendHttpRequest({ ...context, outbound: guard(['127.0.0.1']) }, post(`${receiver.url}/a`, { method: 'GET', body: null }), Date.now);
+    expect(result.response).toMatchObject({ status: 200, redirects: [`${other.url}/moved`] });
+    expect(other.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /moved']);
+    receiver.respondWith({ status: 302, headers: { location: 'http://169.254.169.254/latest/meta-data/' } });
+    const error = await failure(sendHttpRequest({ ...context, outbound: guard(['127.0.0.1']) }, post(`${receiver.url}/a`, { method: 'GET', body: null }), Date.now));
+    expect(error.message).toMatch(/^blocked: 169\.254\.169\.254 is a cloud metadata address/);
   });
 
   it('gives up after 5 redirects', async () => {
-    receiver.respondWith(...Array.from({ length: 6 }, (_, i) => ({ status: 302, headers: { location: `/r${i + 1}` } })));
+    receiver.respondWith(...Array.from({ length: 6 }, (_, i) => ({ status: 307, headers: { location: `/r${i + 1}` } })));
     const error = await failure(sendHttpRequest({ ...context, outbound: guard(['127.0.0.1']) }, post(`${receiver.url}/r0`), Date.now));
     expect(error.message).toBe('too many redirects (more than 5)');
     expect(error.retryable).toBe(false);

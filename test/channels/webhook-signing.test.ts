@@ -72,6 +72,16 @@ describe.each(testDialects())('signed webhook steps on %s', (dialect) => {
     });
   }
 
+  it('signs a test send to an override URL (POST /v1/flows/{id}/test) as the live send would be signed', async () => {
+    const res = await setup({ body: { name: '{{ contact.first_name }}' } });
+    expect(res.status).toBe(201);
+    const test = await h.api('POST', `/v1/flows/${res.body.data.id}/test`, { step_id: 'hook', url: `${receiver.url}/elsewhere` });
+    expect(test.status, JSON.stringify(test.body)).toBe(200);
+    expect(receiver.requests.map((r) => r.path)).toEqual(['/elsewhere']);
+    expect(verify(receiver.requests[0]!)).toEqual({ name: 'Ada' });
+    expect(JSON.stringify(test.body)).not.toContain('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
+  });
+
   it('signs every attempt: the same webhook-id, a fresh timestamp from the engine clock, a valid signature', async () => {
     expect((await setup({ body: { type: 'appointment.created', name: '{{ contact.first_name }}' } })).status).toBe(201);
     receiver.respondWith({ status: 503 });

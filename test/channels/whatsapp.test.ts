@@ -5,9 +5,24 @@ import { parse as parseYaml } from 'yaml';
 import { appointmentEvent, createHarness, T0, type Harness } from '../helpers/harness.js';
 import { testDialects } from '../helpers/test-store.js';
 import { startWhatsAppStandIn, type WhatsAppStandIn } from '../stand-ins/whatsapp.js';
+import { metaLanguageCode } from '../../src/channels/whatsapp/template-language.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const H = 3_600_000;
+
+describe('template language codes', () => {
+  it.each([
+    ['pt-BR', 'pt_BR'],
+    [' pt_br ', 'pt_BR'],
+    ['EN-us', 'en_US'],
+    ['de', 'de'],
+    ['fil', 'fil'],
+    ['prs-af', 'prs_AF'],
+    ['English', 'English'],
+  ])('%s is sent as %s', (given, sent) => {
+    expect(metaLanguageCode(given)).toBe(sent);
+  });
+});
 
 describe.each(testDialects())('whatsapp channel on %s', (dialect) => {
   let h: Harness;
@@ -196,6 +211,24 @@ describe.each(testDialects())('whatsapp channel on %s', (dialect) => {
       'send notify failed: HTTP 401: WhatsApp error 190: Error validating access token: Session has expired on Sunday, 22-Nov-26 00:00:00 PST. (permanent error)',
     );
     expect(wa.messages).toHaveLength(0);
+  });
+
+  it("sends a contact's BCP 47 language (en-us, as booking systems write it) as Meta's code en_US; an empty one fails without calling Meta", async () => {
+    await setup({ language: '{{ contact.language }}' });
+    await book('w9', { phone: '+49 151 1234-5678', language: 'en-us' });
+    await h.drain();
+    expect(wa.rejected).toEqual([]);
+    expect(wa.messages.map((m) => m.body.template.language)).toEqual([{ code: 'en_US' }]);
+    await h.close();
+
+    await setup({ language: '{{ contact.language }}' });
+    await book('w10', { phone: '+49 151 1234-5678' });
+    await h.drain();
+    const s = await onlySession();
+    expect(s.end_reason).toBe(
+      'send notify failed: language is empty once rendered (does the contact have a language?): expected a code such as en_US, pt_BR or de (permanent error)',
+    );
+    expect(wa.messages).toHaveLength(1);
   });
 
   it('fails without calling Meta when a parameter renders empty; skips a contact with no phone', async () => {

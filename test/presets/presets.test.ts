@@ -158,7 +158,7 @@ const SCENARIOS: Record<string, Scenario> = {
     async check(h, { receiver }) {
       expect(receiver.requests.map((r) => r.path)).toEqual(['/no-show']);
       expect(receiver.requests[0]!.headers.authorization).toBe('Bearer tok_live_123456');
-      expect(JSON.parse(receiver.requests[0]!.body)).toMatchObject({ appointment_id: 'p-1', order_id: '4447608111157', reason: 'no_show', service_price: '149' });
+      expect(JSON.parse(receiver.requests[0]!.body)).toMatchObject({ appointment_id: 'p-1', order_id: '4447608111157', reason: 'no_show', service_price: 149 });
       const logged = JSON.stringify((await h.api('GET', '/v1/deliveries')).body.data);
       expect(logged).not.toContain('tok_live_123456');
     },
@@ -172,7 +172,7 @@ const SCENARIOS: Record<string, Scenario> = {
     },
     async check(_h, { receiver }) {
       expect(receiver.requests.map((r) => r.path)).toEqual(['/check-in']);
-      expect(JSON.parse(receiver.requests[0]!.body)).toMatchObject({ appointment_id: 'p-1', reason: 'check_in' });
+      expect(JSON.parse(receiver.requests[0]!.body)).toMatchObject({ appointment_id: 'p-1', reason: 'check_in', service_price: 149 });
     },
   },
 };
@@ -185,7 +185,7 @@ for (const moment of MOMENTS) {
       expect(klaviyo.rejected).toEqual([]);
       expect(klaviyo.events.map((e) => e.metric)).toEqual([KLAVIYO_METRICS[moment]]);
       const props = klaviyo.events[0]!.attributes.properties;
-      expect(props).toMatchObject({ appointment_id: 'p-1', service_name: 'Tattoo Removal', order_id: '4447608111157', customer_management_link: 'https://book.example.com/m/1' });
+      expect(props).toMatchObject({ appointment_id: 'p-1', service_name: 'Tattoo Removal', order_id: 4447608111157, service_price: 149, customer_management_link: 'https://book.example.com/m/1' });
       expect(klaviyo.events[0]!.profile).toMatchObject({ email: 'ada@example.com' });
       expect(JSON.stringify((await h.api('GET', '/v1/deliveries')).body.data)).not.toContain(KLAVIYO_KEY);
     },
@@ -195,7 +195,7 @@ for (const moment of MOMENTS) {
     run: marketingRun(moment),
     async check(_h, { omnisend }) {
       expect(omnisend.events.map((e: { eventName: string }) => e.eventName)).toEqual([OMNISEND_EVENTS[moment]]);
-      expect(omnisend.events[0].properties).toMatchObject({ appointment_id: 'p-1', service_name: 'Tattoo Removal' });
+      expect(omnisend.events[0].properties).toMatchObject({ appointment_id: 'p-1', service_name: 'Tattoo Removal', order_id: 4447608111157, service_price: 149 });
       expect(omnisend.events[0].contact).toMatchObject({ email: 'ada@example.com' });
     },
   };

@@ -2,12 +2,22 @@
  * A stand-in for Slack incoming webhooks that checks the documented wire format: POST, JSON body
  * with a non-empty `text` (blocks optional, an array), answering 200 `ok` as text/html; scripted
  * failures answer like Slack does (plain-text codes, 429 with Retry-After).
+ *
+ * It reads mrkdwn (`text` and every `mrkdwn` text object in `blocks`) as Slack does: `<…>` is a
+ * control sequence (`<!channel>` notifies the channel, `<https://…|label>` is a link, `<@U…>` a
+ * mention) and `&amp;`, `&lt;`, `&gt;` show as `&`, `<`, `>`. Each message records the control
+ * sequences it contains and the text Slack would show, so tests can check that customer data
+ * planted none.
  */
 import { createServer } from 'node:http';
 
 export interface SlackMessage {
   path: string;
   body: { text: string; blocks?: unknown[]; [k: string]: unknown };
+  /** Every control sequence in the message's mrkdwn, as sent (`<!channel>`, `<https://…|Pay>`). */
+  controls: string[];
+  /** `text` as Slack shows it. */
+  shown: string;
   at: number;
 }
 
@@ -51,7 +61,8 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
       if (scripted) {
         return reply(scripted.status, scripted.body, scripted.retryAfter ? { 'retry-after': String(scripted.retryAfter) } : {});
       }
-      messages.push({ path: req.url ?? '', body, at: Date.now() });
+      const mrkdwn = [body.text, ...mrkdwnTexts(body.blocks)];
+      messages.push({ path: req.url ?? '', body, controls: mrkdwn.flatMap((t) => readMrkdwn(t).controls), shown: readMrkdwn(body.text).shown, at: Date.now() });
       reply(200, 'ok');
     });
   });
@@ -74,4 +85,29 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
         server.closeAllConnections();
       }),
   };
+}
+
+/** The `text` of every `{ type: 'mrkdwn' }` object inside `blocks`. */
+function mrkdwnTexts(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(mrkdwnTexts);
+  if (value === null || typeof value !== 'object') return [];
+  const node = value as Record<string, unknown>;
+  if (node.type === 'mrkdwn' && typeof node.text === 'string') return [node.text];
+  return Object.values(node).flatMap(mrkdwnTexts);
+}
+
+const decode = (text: string) => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
+/** Slack's reading of mrkdwn: its control sequences, and the text it shows (`<!here>` as `@here`, a link as its label). */
+export function readMrkdwn(text: string): { controls: string[]; shown: string } {
+  const controls: string[] = [];
+  let shown = '';
+  let last = 0;
+  for (const m of text.matchAll(/<([^<>]*)>/g)) {
+    controls.push(m[0]);
+    const [target = '', label] = m[1]!.split('|');
+    shown += decode(text.slice(last, m.index)) + (target.startsWith('!') ? `@${target.slice(1).split('^')[0]}` : decode(label ?? target));
+    last = m.index + m[0].length;
+  }
+  return { controls, shown: shown + decode(text.slice(last)) };
 }

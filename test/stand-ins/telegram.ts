@@ -2,7 +2,9 @@
  * A stand-in for the Telegram Bot API's sendMessage that checks the wire format Nudge uses:
  * `POST /bot<token>/sendMessage` (method name case-insensitive) with a JSON body, `chat_id` an
  * integer or `@channelusername` of a known chat, `text` of 1–4096 characters, `parse_mode` one of
- * `HTML`, `MarkdownV2`, `Markdown` (HTML is parsed: only Telegram's tags and entities are accepted),
+ * `HTML`, `MarkdownV2`, `Markdown`, each parsed as Telegram does (HTML: only its tags and entities;
+ * MarkdownV2: every reserved character outside an entity escaped with `\`; Markdown: entities
+ * closed), refusing what Telegram refuses with `can't parse entities`,
  * and the optional flags with the right types. It answers `{ok: true, result: Message}`; errors are
  * `{ok: false, error_code, description, parameters?}` with the HTTP status mirroring `error_code`.
  * Scripted failures answer the same way (429 with `parameters.retry_after`), or hang up.
@@ -21,6 +23,8 @@ export interface TelegramMessage {
   method: string;
   headers: IncomingMessage['headers'];
   body: Record<string, any>;
+  /** The text as Telegram shows it, markup parsed. */
+  text: string;
   messageId: number;
   at: number;
 }
@@ -87,8 +91,9 @@ export async function startTelegramStandIn(chats: TelegramChat[]): Promise<Teleg
         return refuse(400, `Bad Request: unsupported parse_mode "${String(body.parse_mode)}"`);
       }
       let text: string = body.text;
-      if (body.parse_mode === 'HTML') {
-        const parsed = parseHtml(body.text);
+      const parser = body.parse_mode === undefined ? null : PARSERS[body.parse_mode as string]!;
+      if (parser) {
+        const parsed = parser(body.text);
         if (typeof parsed !== 'string') return refuse(400, `Bad Request: can't parse entities: ${parsed.error}`);
         text = parsed;
       }
@@ -118,7 +123,7 @@ export async function startTelegramStandIn(chats: TelegramChat[]): Promise<Teleg
         });
       }
       const messageId = nextMessageId++;
-      messages.push({ method: path[2]!, headers: req.headers, body, messageId, at: Date.now() });
+      messages.push({ method: path[2]!, headers: req.headers, body, text, messageId, at: Date.now() });
       reply(res, 200, {
         ok: true,
         result: {
@@ -198,3 +203,113 @@ export function parseHtml(html: string): string | { error: string } {
   if (open.length > 0) return { error: `Can't find end tag corresponding to start tag "${open[open.length - 1]}"` };
   return out;
 }
+
+/** Characters MarkdownV2 reserves outside entities (Bot API, "MarkdownV2 style"). */
+const V2_RESERVED = new Set('_*[]()~`>#+-=|{}.!');
+
+/**
+ * Telegram's MarkdownV2, strictly enough for tests: `\` escapes any character of code 1–126;
+ * `*bold*`, `_italic_`, `__underline__`, `~strike~`, `||spoiler||` must close; `` `code` `` and
+ * ```` ```pre``` ```` take `\` escapes; `[text](url)` links; `>` starts a quote at a line start;
+ * any other reserved character is refused. Returns the plain text, or Telegram's error.
+ */
+export function parseMarkdownV2(source: string): string | { error: string } {
+  const open: string[] = [];
+  let out = '';
+  const at = (i: number) => Buffer.byteLength(source.slice(0, i));
+  for (let i = 0; i < source.length; ) {
+    const ch = source[i]!;
+    if (ch === '\\') {
+      const next = source[i + 1];
+      if (next === undefined || next.charCodeAt(0) > 126) return { error: `Character '\\' is reserved and must be escaped with the preceding '\\'` };
+      out += next;
+      i += 2;
+      continue;
+    }
+    if (ch === '`') {
+      const fence = source.startsWith('```', i) ? '```' : '`';
+      let j = i + fence.length;
+      let inner = '';
+      while (j < source.length && !source.startsWith(fence, j)) {
+        if (source[j] === '\\') {
+          inner += source[j + 1] ?? '';
+          j += 2;
+        } else {
+          inner += source[j];
+          j++;
+        }
+      }
+      if (j >= source.length) return { error: `Can't find end of Pre/Code entity at byte offset ${at(i)}` };
+      out += inner;
+      i = j + fence.length;
+      continue;
+    }
+    if (ch === '*' || ch === '_' || ch === '~' || (ch === '|' && source[i + 1] === '|')) {
+      const marker = ch === '_' && source[i + 1] === '_' ? '__' : ch === '|' ? '||' : ch;
+      if (open[open.length - 1] === marker) open.pop();
+      else open.push(marker);
+      i += marker.length;
+      continue;
+    }
+    if (ch === '[') {
+      open.push('[');
+      i++;
+      continue;
+    }
+    if (ch === ']' && open[open.length - 1] === '[') {
+      open.pop();
+      if (source[i + 1] !== '(') return { error: `Character ']' is reserved and must be escaped with the preceding '\\'` };
+      let j = i + 2;
+      while (j < source.length && source[j] !== ')') j += source[j] === '\\' ? 2 : 1;
+      if (j >= source.length) return { error: `Can't find end of a URL at byte offset ${at(i + 2)}` };
+      i = j + 1;
+      continue;
+    }
+    if (ch === '>' && (i === 0 || source[i - 1] === '\n')) {
+      i++;
+      continue;
+    }
+    if (V2_RESERVED.has(ch)) return { error: `Character '${ch}' is reserved and must be escaped with the preceding '\\'` };
+    out += ch;
+    i++;
+  }
+  if (open.length > 0) return { error: `Can't find end of ${open[open.length - 1]} entity` };
+  return out;
+}
+
+/**
+ * Telegram's legacy Markdown: `*bold*`, `_italic_`, `` `code` ``, ```` ```pre``` ```` and
+ * `[text](url)` must close; outside them `\` escapes `_ * ` [`. Inside an entity nothing is
+ * escaped (the text runs to the closing character). Returns the plain text, or Telegram's error.
+ */
+export function parseLegacyMarkdown(source: string): string | { error: string } {
+  let out = '';
+  const at = (i: number) => Buffer.byteLength(source.slice(0, i));
+  for (let i = 0; i < source.length; ) {
+    const ch = source[i]!;
+    if (ch === '\\' && '_*`['.includes(source[i + 1] ?? ' ')) {
+      out += source[i + 1];
+      i += 2;
+      continue;
+    }
+    if (ch === '*' || ch === '_' || ch === '`' || ch === '[') {
+      const close = ch === '[' ? '](' : ch === '`' && source.startsWith('```', i) ? '```' : ch;
+      const start = i + (close === '```' ? 3 : 1);
+      const end = source.indexOf(close, start);
+      const urlEnd = ch === '[' && end >= 0 ? source.indexOf(')', end) : end;
+      if (end < 0 || urlEnd < 0) return { error: `Can't find end of the entity starting at byte offset ${at(i)}` };
+      out += source.slice(start, end);
+      i = ch === '[' ? urlEnd + 1 : end + close.length;
+      continue;
+    }
+    out += ch;
+    i++;
+  }
+  return out;
+}
+
+const PARSERS: Record<string, (text: string) => string | { error: string }> = {
+  HTML: parseHtml,
+  MarkdownV2: parseMarkdownV2,
+  Markdown: parseLegacyMarkdown,
+};

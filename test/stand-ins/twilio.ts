@@ -81,9 +81,14 @@ export async function startTwilioStandIn(): Promise<TwilioStandIn> {
       const params = new URLSearchParams(form ? Buffer.concat(chunks).toString('utf8') : '');
       const p = Object.fromEntries(params);
       if (!p.To) return refuse(400, 21604, "A 'To' phone number is required.");
-      if (!E164.test(p.To)) return refuse(400, 21211, `The 'To' number ${p.To} is not a valid phone number.`);
+      // WhatsApp through Twilio: `whatsapp:` and an E.164 number, on both To and From.
+      const whatsapp = p.To.startsWith('whatsapp:');
+      if (!E164.test(whatsapp ? p.To.slice('whatsapp:'.length) : p.To)) return refuse(400, 21211, `The 'To' number ${p.To} is not a valid phone number.`);
+      if (whatsapp && p.From !== undefined && !(p.From.startsWith('whatsapp:') && E164.test(p.From.slice('whatsapp:'.length)))) {
+        return refuse(400, 63007, `Twilio could not find a Channel with the specified From address: ${p.From}`);
+      }
       if (!p.From && !p.MessagingServiceSid) return refuse(400, 21603, "A 'From' phone number is required.");
-      if (p.From !== undefined && !E164.test(p.From) && !SENDER_ID.test(p.From)) {
+      if (!whatsapp && p.From !== undefined && !E164.test(p.From) && !SENDER_ID.test(p.From)) {
         return refuse(400, 21212, `The 'From' number ${p.From} is not a valid phone number, shortcode, or alphanumeric sender ID.`);
       }
       if (p.MessagingServiceSid !== undefined && !/^MG[0-9a-fA-F]{32}$/.test(p.MessagingServiceSid)) {

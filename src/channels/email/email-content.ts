@@ -6,6 +6,7 @@
  */
 import type { EmailStep } from '../../core/flow-definition.js';
 import { appointmentUid, parseMailbox, writeInvite, type CalendarMethod, type Mailbox } from './icalendar.js';
+import { ValidationError } from '../../core/errors.js';
 
 /** A template and the field (under the step's `email.` path) its errors are reported at. */
 export interface ContentField {
@@ -65,7 +66,7 @@ export function unsubscribeHeaders(url: string, field = 'unsubscribe_url'): Reco
   } catch {
     parsed = null;
   }
-  if (parsed?.protocol !== 'https:') throw new Error(`${field}: expected an https URL, got "${url}"`);
+  if (parsed?.protocol !== 'https:') throw new ValidationError('invalid_step_input', [{ path: field, message: `expected an https URL, got "${url}"` }]);
   return { 'List-Unsubscribe': `<${parsed.href}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
 }
 
@@ -115,9 +116,9 @@ export function appointmentCalendar(
   const end = Date.parse(String(a.end_at ?? ''));
   if (id === undefined || !Number.isFinite(start)) return null;
   const organizer = parseMailbox(from);
-  if (!organizer) throw new Error(`${field}: no sender address in "${from}" to use as the organizer`);
+  if (!organizer) throw new ValidationError('invalid_step_input', [{ path: field, message: `no sender address in "${from}" to use as the organizer` }]);
   const attendee = contactMailbox(vars.contact) ?? parseMailbox(to);
-  if (!attendee) throw new Error(`${field}: no attendee address (contact email or "${to}")`);
+  if (!attendee) throw new ValidationError('invalid_step_input', [{ path: field, message: `no attendee address (contact email or "${to}")` }]);
   const method: CalendarMethod = a.status === 'canceled' ? 'CANCEL' : 'REQUEST';
   const uid = appointmentUid(String(vars.workspace.id ?? ''), id);
   const sequence = typeof a.revision === 'number' ? a.revision : 0;

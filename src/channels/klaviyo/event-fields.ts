@@ -1,6 +1,6 @@
 /**
  * What the marketing-event channels (Klaviyo, Omnisend) share: the Sesami appointment property
- * set as default event properties, the event time, phone numbers in E.164, and a rate-limit
+ * set as default event properties, the event time, profile phone numbers, and a rate-limit
  * destination that names an API key without containing it.
  *
  * It lives beside Klaviyo because the property names are those of Sesami's Klaviyo table
@@ -9,7 +9,9 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { SESAMI_PROPERTY_NAMES } from '../../core/appointment-properties.js';
+import { exactNumber } from '../../core/exact-number.js';
 import { ChannelError, type StepRenderer } from '../channel.js';
+import { readPhoneNumber } from '../phone-number.js';
 
 /** The properties Sesami sends to Klaviyo, in the order of its table. */
 export { SESAMI_PROPERTY_NAMES };
@@ -26,6 +28,13 @@ export const SESAMI_PROPERTIES: Readonly<Record<string, string>> = Object.freeze
 export const propertiesSchema = z.record(z.string().min(1), z.unknown());
 
 /**
+ * Sesami's properties that are numbers in its table (`order_id` 4447608111157, `service_price`
+ * 149) but are kept as text by the store: sent as JSON numbers when the text is exactly one
+ * (core/exact-number.ts), as text otherwise (`"€49,90"` is still worth showing in an email).
+ */
+const NUMERIC_PROPERTIES: ReadonlySet<string> = new Set(['order_id', 'quantity', 'service_duration', 'service_price']);
+
+/**
  * Renders `properties` (default: the Sesami set) with `extra` on top. A property whose value
  * renders to null (the appointment has no team member, say) is left out rather than sent as
  * null, so the service's own templates fall back to their defaults.
@@ -40,7 +49,10 @@ export async function renderProperties(
     ...(extra ? ((await r.value(extra, 'extra_properties')) as Record<string, unknown>) : {}),
   };
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(rendered)) if (value !== null && value !== undefined) out[key] = value;
+  for (const [key, value] of Object.entries(rendered)) {
+    if (value === null || value === undefined) continue;
+    out[key] = NUMERIC_PROPERTIES.has(key) && typeof value === 'string' ? (exactNumber(value) ?? value) : value;
+  }
   return out;
 }
 
@@ -62,18 +74,24 @@ export function eventTime(rendered: string | undefined, now: number): string {
   if (Number.isNaN(ms)) {
     throw new ChannelError(`time: expected an ISO 8601 date-time such as 2026-11-23T09:00:00Z, got "${text.slice(0, 60)}"`, {
       retryable: false,
+      field: 'time',
     });
   }
   return new Date(ms).toISOString();
 }
 
 /**
- * A phone number in E.164 (`+14155550123`) with the separators people type removed
- * (`+1 (415) 555-0123`); null when it is not one. `maxDigits` is 15 in E.164; Omnisend allows 14.
+ * A profile's phone number in E.164 (read by phone-number.ts, national numbers in the workspace's
+ * country), or why it is left out: the services refuse the whole event for a number they cannot
+ * read, and the profile can still be reached by its other identifiers. `maxDigits`: 15 in E.164;
+ * Omnisend allows 14.
  */
-export function e164(phone: string, maxDigits = 15): string | null {
-  const compact = phone.replace(/[\s().-]/g, '');
-  return new RegExp(`^\\+[1-9]\\d{5,${maxDigits - 1}}$`).test(compact) ? compact : null;
+export function profilePhone(raw: string, country: string | null, maxDigits = 15): { e164: string } | { reason: string } {
+  const reading = readPhoneNumber(raw, country);
+  if (reading.kind === 'invalid') return { reason: reading.reason };
+  if (reading.kind === 'empty') return { reason: 'the phone number is empty' };
+  if (reading.e164.length - 1 > maxDigits) return { reason: `"${raw.trim()}" has more than ${maxDigits} digits` };
+  return { e164: reading.e164 };
 }
 
 /**

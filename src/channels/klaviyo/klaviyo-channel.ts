@@ -11,6 +11,7 @@
  * Limits (Create Event, per account): 350/s burst and 3500/min steady.
  */
 import { z } from 'zod';
+import { exactNumber } from '../../core/exact-number.js';
 import { isTemplated } from '../../core/validation-support.js';
 import { ChannelError, type ChannelModule, type StepRenderer } from '../channel.js';
 import { sendHttpRequest } from '../http/http-request.js';
@@ -18,8 +19,8 @@ import {
   apiKeyDestination,
   compact,
   DEFAULT_EVENT_TIME,
-  e164,
   eventTime,
+  profilePhone,
   propertiesSchema,
   renderProperties,
   SESAMI_PROPERTIES,
@@ -141,10 +142,10 @@ export function createKlaviyoChannel(options: {
     async render(raw, r) {
       const s = settings.parse(raw);
       const apiKey = ((await r.text(s.api_key, 'api_key')) ?? '').trim();
-      if (apiKey === '') throw new ChannelError('api_key rendered empty: is the secret set?', { retryable: false });
+      if (apiKey === '') throw new ChannelError('api_key rendered empty: is the secret set?', { retryable: false, field: 'api_key' });
       const name = ((await r.text(s.metric, 'metric')) ?? '').trim();
       if (name === '' || name.length > MAX_METRIC_NAME) {
-        throw new ChannelError(`metric: the name must be 1 to ${MAX_METRIC_NAME} characters, got ${name.length}`, { retryable: false });
+        throw new ChannelError(`metric: the name must be 1 to ${MAX_METRIC_NAME} characters, got ${name.length}`, { retryable: false, field: 'metric' });
       }
       const attributes: KlaviyoInput['attributes'] = {
         properties: await renderProperties(r, s.properties, s.extra_properties),
@@ -190,21 +191,17 @@ async function renderProfile(r: StepRenderer, overrides: z.infer<typeof profileS
     if (value) attributes[key] = value;
   }
   const phone = attributes.phone_number as string | undefined;
-  if (phone !== undefined) {
-    // Klaviyo rejects the whole event for a phone number that is not E.164; without it the event
-    // still reaches the profile by its other identifiers.
-    const normalized = e164(phone);
-    if (normalized) attributes.phone_number = normalized;
-    else delete attributes.phone_number;
-  }
+  const reading = phone === undefined ? undefined : profilePhone(phone, r.country);
+  if (reading && 'e164' in reading) attributes.phone_number = reading.e164;
+  else delete attributes.phone_number;
   if (location) {
     const rendered = compact((await r.value(location, 'profile.location')) as Record<string, unknown>);
     if (Object.keys(rendered).length > 0) attributes.location = rendered;
   }
   if (properties) attributes.properties = await r.value(properties, 'profile.properties');
   if (!IDENTIFIERS.some((id) => attributes[id] !== undefined)) {
-    const why = phone !== undefined ? ` (phone "${phone}" is not in E.164 form such as +14155550123)` : '';
-    throw new ChannelError(`profile: no identifier: Klaviyo needs an email, phone_number or external_id${why}`, { retryable: false });
+    const why = reading && 'reason' in reading ? ` (phone left out: ${reading.reason})` : '';
+    throw new ChannelError(`profile: no identifier: Klaviyo needs an email, phone_number or external_id${why}`, { retryable: false, field: 'profile' });
   }
   return attributes;
 }
@@ -213,8 +210,8 @@ async function renderValue(r: StepRenderer, value: number | string | undefined):
   if (value === undefined) return undefined;
   const rendered = await r.value(value, 'value');
   if (rendered === null || rendered === '') return undefined;
-  const n = typeof rendered === 'number' ? rendered : typeof rendered === 'string' ? Number(rendered.trim()) : Number.NaN;
-  if (!Number.isFinite(n)) throw new ChannelError(`value: expected a number, got ${JSON.stringify(rendered)}`, { retryable: false });
+  const n = exactNumber(typeof rendered === 'string' ? rendered.trim() : rendered);
+  if (n === undefined) throw new ChannelError(`value: expected a number such as 49.90, got ${JSON.stringify(rendered)}`, { retryable: false, field: 'value' });
   return n;
 }
 

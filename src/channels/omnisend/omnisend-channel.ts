@@ -20,8 +20,8 @@ import { sendHttpRequest } from '../http/http-request.js';
 import {
   apiKeyDestination,
   DEFAULT_EVENT_TIME,
-  e164,
   eventTime,
+  profilePhone,
   propertiesSchema,
   renderProperties,
   SESAMI_PROPERTIES,
@@ -119,9 +119,9 @@ export function createOmnisendChannel(options: {
     async render(raw, r) {
       const s = settings.parse(raw);
       const apiKey = ((await r.text(s.api_key, 'api_key')) ?? '').trim();
-      if (apiKey === '') throw new ChannelError('api_key rendered empty: is the secret set?', { retryable: false });
+      if (apiKey === '') throw new ChannelError('api_key rendered empty: is the secret set?', { retryable: false, field: 'api_key' });
       const eventName = ((await r.text(s.event_name, 'event_name')) ?? '').trim();
-      if (eventName === '') throw new ChannelError('event_name rendered empty', { retryable: false });
+      if (eventName === '') throw new ChannelError('event_name rendered empty', { retryable: false, field: 'event_name' });
       const event: OmnisendInput['event'] = {
         eventName,
         origin: s.origin,
@@ -168,19 +168,17 @@ async function renderContact(r: StepRenderer, overrides: z.infer<typeof contactS
     if (typeof contact[key] === 'string') contact[key] = [...(contact[key] as string)].slice(0, MAX_NAME).join('');
   }
   const phone = contact.phone as string | undefined;
-  if (phone !== undefined) {
-    const normalized = e164(phone, MAX_PHONE_DIGITS);
-    if (normalized) contact.phone = normalized;
-    else delete contact.phone;
-  }
+  const reading = phone === undefined ? undefined : profilePhone(phone, r.country, MAX_PHONE_DIGITS);
+  if (reading && 'e164' in reading) contact.phone = reading.e164;
+  else delete contact.phone;
   if (tags) {
     const rendered = (await Promise.all(tags.map((t, i) => r.text(t, `contact.tags[${i}]`)))).map((t) => t?.trim()).filter(Boolean);
     if (rendered.length > 0) contact.tags = rendered;
   }
   if (customProperties) contact.customProperties = await r.value(customProperties, 'contact.customProperties');
   if (contact.email === undefined && contact.phone === undefined && contact.id === undefined) {
-    const why = phone !== undefined ? ` (phone "${phone}" is not in E.164 form such as +14155550123)` : '';
-    throw new ChannelError(`contact: no identifier: Omnisend needs an email, phone or id${why}`, { retryable: false });
+    const why = reading && 'reason' in reading ? ` (phone left out: ${reading.reason})` : '';
+    throw new ChannelError(`contact: no identifier: Omnisend needs an email, phone or id${why}`, { retryable: false, field: 'contact' });
   }
   return contact;
 }

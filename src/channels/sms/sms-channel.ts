@@ -20,6 +20,7 @@ import { isTemplated } from '../../core/validation-support.js';
 import { ChannelError, type ChannelContext, type ChannelModule, type ChannelResult } from '../channel.js';
 import { sendHttpRequest, type HttpRequest } from '../http/http-request.js';
 import { unansweredError, withLoggedHeaders } from '../http/unanswered-request.js';
+import { readPhoneNumber, sendablePhoneNumber } from '../phone-number.js';
 
 export const TWILIO_BASE_URL = 'https://api.twilio.com';
 const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
@@ -41,9 +42,9 @@ const settings = z
     auth_token: z.string().min(1),
     /** Authenticate with an API key (`SK…`) instead of the account's auth token. */
     api_key_sid: sidOrTemplate(API_KEY_SID, 'SK').optional(),
-    /** Recipient in E.164; spaces, dots, dashes and brackets are removed. */
+    /** Recipient, sent in E.164 (see phone-number.ts); `whatsapp:` before the number is kept. */
     to: z.string().min(1).default('{{ contact.phone }}'),
-    /** A Twilio number (E.164) or alphanumeric sender ID. Exactly one of `from` / `messaging_service_sid`. */
+    /** A Twilio number (sent in E.164) or alphanumeric sender ID. Exactly one of `from` / `messaging_service_sid`. */
     from: z.string().min(1).optional(),
     /** A Messaging Service (`MG…`) that picks the sender. */
     messaging_service_sid: sidOrTemplate(MESSAGING_SERVICE_SID, 'MG').optional(),
@@ -88,8 +89,8 @@ export function createSmsChannel(options: { now: () => number; endpoints: Readon
       const s = settings.parse(raw);
       const accountSid = (await r.text(s.account_sid, 'account_sid')) ?? '';
       const apiKeySid = await r.text(s.api_key_sid, 'api_key_sid');
-      const form: Record<string, string> = { To: normalizePhone((await r.text(s.to, 'to')) ?? '') };
-      if (s.from !== undefined) form.From = normalizePhone((await r.text(s.from, 'from')) ?? '');
+      const form: Record<string, string> = { To: twilioAddress((await r.text(s.to, 'to')) ?? '', r.country, 'to') };
+      if (s.from !== undefined) form.From = sender((await r.text(s.from, 'from')) ?? '', r.country);
       if (s.messaging_service_sid !== undefined) form.MessagingServiceSid = (await r.text(s.messaging_service_sid, 'messaging_service_sid')) ?? '';
       form.Body = (await r.text(s.body, 'body')) ?? '';
       if (s.status_callback !== undefined) form.StatusCallback = (await r.text(s.status_callback, 'status_callback')) ?? '';
@@ -144,10 +145,18 @@ async function sendSms(context: ChannelContext, input: SmsInput, now: () => numb
   }
 }
 
-/** `+49 (151) 123-45.678` → `+4915112345678`; anything else (`whatsapp:+…`, a sender ID) unchanged. */
-export function normalizePhone(value: string): string {
-  const trimmed = value.trim();
-  return /^\+?[\d\s().-]+$/.test(trimmed) ? trimmed.replace(/[\s().-]/g, '') : trimmed;
+/** A recipient in E.164 (`+44 (0)20 7946 0958` → `+442079460958`), keeping a `whatsapp:` channel prefix. */
+function twilioAddress(value: string, country: string | null, field: string): string {
+  const prefix = /^\s*whatsapp:/i.exec(value)?.[0] ?? '';
+  const number = sendablePhoneNumber(value.slice(prefix.length), country, field);
+  return number === '' ? '' : `${prefix.trim()}${number}`;
+}
+
+/** A sender number in E.164; anything that is not a phone number (an alphanumeric sender ID) as written. */
+function sender(value: string, country: string | null): string {
+  const prefix = /^\s*whatsapp:/i.exec(value)?.[0] ?? '';
+  const reading = readPhoneNumber(value.slice(prefix.length), country);
+  return reading.kind === 'valid' ? `${prefix.trim()}${reading.e164}` : value.trim();
 }
 
 function parseTwilioError(body: string): { code: number; message: string } | null {

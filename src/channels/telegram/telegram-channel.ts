@@ -14,9 +14,10 @@
  */
 import { z } from 'zod';
 import { isTemplated } from '../../core/validation-support.js';
-import { ChannelError, type ChannelContext, type ChannelModule, type ChannelResult } from '../channel.js';
+import { ChannelError, type ChannelContext, type ChannelModule, type ChannelResult, type StepRenderer } from '../channel.js';
 import { sendHttpRequest, type HttpRequest } from '../http/http-request.js';
 import { unansweredError } from '../http/unanswered-request.js';
+import { escapeLegacyMarkdown, escapeMarkdownV2 } from './telegram-markup.js';
 
 export const TELEGRAM_BASE_URL = 'https://api.telegram.org';
 const BOT_TOKEN = /^\d+:[A-Za-z0-9_-]{20,}$/;
@@ -31,7 +32,7 @@ const settings = z.strictObject({
   chat_id: z.union([z.string().min(1), z.number().int()]),
   /** 1–4096 characters once rendered. */
   text: z.string().min(1),
-  /** `HTML` escapes every `{{ }}` output; with `MarkdownV2` or `Markdown` outputs are not escaped. */
+  /** Every `{{ }}` output is escaped for the parse mode (telegram-markup.ts); without one the text is plain. */
   parse_mode: z.enum(['HTML', 'MarkdownV2', 'Markdown']).optional(),
   /** Sent as `link_preview_options: { is_disabled: true }` (the Bot API's replacement for this flag). */
   disable_web_page_preview: z.boolean().optional(),
@@ -67,7 +68,7 @@ export function createTelegramChannel(options: { now: () => number; endpoints: R
     settings,
     async render(s, r) {
       const chat = typeof s.chat_id === 'number' ? s.chat_id : ((await r.text(s.chat_id, 'chat_id')) ?? '').trim();
-      const text = s.parse_mode === 'HTML' ? await r.html(s.text, 'text') : await r.text(s.text, 'text');
+      const text = await renderText(s.text, s.parse_mode, r);
       const body: TelegramInput['body'] = { chat_id: toChatId(chat), text: text ?? '' };
       if (s.parse_mode) body.parse_mode = s.parse_mode;
       if (s.disable_web_page_preview !== undefined) body.link_preview_options = { is_disabled: s.disable_web_page_preview };
@@ -81,6 +82,13 @@ export function createTelegramChannel(options: { now: () => number; endpoints: R
     destination: (input) => `${input.botToken.split(':')[0]}:${input.body.chat_id}`,
     send: (context, input) => sendTelegram(context, input, base, options.now),
   };
+}
+
+function renderText(template: string, mode: TelegramSettings['parse_mode'], r: StepRenderer): Promise<string | undefined> {
+  if (mode === 'HTML') return r.html(template, 'text');
+  if (mode === 'MarkdownV2') return r.escaped(template, 'text', escapeMarkdownV2);
+  if (mode === 'Markdown') return r.escaped(template, 'text', escapeLegacyMarkdown);
+  return r.text(template, 'text');
 }
 
 /** `"-100123"` → -100123 (Telegram takes integers); `@channel` stays a string. */

@@ -10,15 +10,16 @@
  * one-to-one and the id still reads as the key.
  */
 import { createHmac } from 'node:crypto';
+import { ValidationError } from '../../core/errors.js';
 import { signingSecretError } from '../../core/step-validation.js';
 
 /**
- * `secret` trimmed, or an Error naming `field` and what is wrong (an empty secret usually means the
+ * `secret` trimmed, or a ValidationError at `field` and what is wrong (an empty secret usually means the
  * workspace secret it refers to is not set). The message never contains the secret.
  */
 export function checkSigningSecret(secret: string, field: string): string {
   const problem = secret.trim() === '' ? 'rendered empty (is the workspace secret set?)' : signingSecretError(secret);
-  if (problem) throw new Error(`${field}: ${problem}`);
+  if (problem) throw new ValidationError('invalid_step_input', [{ path: field, message: problem }]);
   return secret.trim();
 }
 

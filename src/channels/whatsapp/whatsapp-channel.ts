@@ -16,6 +16,8 @@ import { isTemplated } from '../../core/validation-support.js';
 import { ChannelError, type ChannelContext, type ChannelModule, type ChannelResult } from '../channel.js';
 import { sendHttpRequest, type HttpRequest } from '../http/http-request.js';
 import { unansweredError, withLoggedHeaders } from '../http/unanswered-request.js';
+import { sendablePhoneNumber } from '../phone-number.js';
+import { META_LANGUAGE_CODE, metaLanguageCode } from './template-language.js';
 
 export const GRAPH_BASE_URL = 'https://graph.facebook.com';
 /** v24.0 was released on 2025-10-08; Graph versions live about two years. */
@@ -50,12 +52,12 @@ const settings = z
       .string()
       .regex(/^v?\d+\.\d+$/, { message: 'expected a Graph API version such as v24.0' })
       .default(DEFAULT_GRAPH_VERSION),
-    /** Recipient's number with country code; `+`, spaces, dots, dashes and brackets are removed. */
+    /** Recipient's number, sent as the digits of its E.164 form (see phone-number.ts). */
     to: z.string().min(1).default('{{ contact.phone }}'),
     /** The approved template's name. */
     template: literalOr(/^[a-z0-9_]+$/, 'expected a template name (lower-case letters, digits and _), or a template'),
-    /** The template's language code: `en_US`, `de`, `pt_BR`, … (may be a template, e.g. from the contact). */
-    language: literalOr(/^[a-z]{2,3}(_[A-Za-z]{2,4})?$/, 'expected a language code such as en_US or de, or a template'),
+    /** The template's language code: `en_US`, `de`, `pt_BR`, … (may be a template, e.g. from the contact); `pt-BR` is sent as `pt_BR`. */
+    language: literalOr(/^[A-Za-z]{2,3}([-_][A-Za-z]{2})?$/, 'expected a language code such as en_US or de, or a template'),
     /** Body variables: a list for {{1}}, {{2}} …, or an object for named variables. */
     parameters: z.union([z.array(z.string()), z.record(parameterName, z.string())]).optional(),
     /** Text variables of the header, same forms. */
@@ -108,7 +110,7 @@ export function createWhatsAppChannel(options: { now: () => number; endpoints: R
       }
       const template: Record<string, unknown> = {
         name: ((await r.text(s.template, 'template')) ?? '').trim(),
-        language: { code: ((await r.text(s.language, 'language')) ?? '').trim() },
+        language: { code: metaLanguageCode((await r.text(s.language, 'language')) ?? '') },
       };
       if (components.length > 0) template.components = components;
       const input: Omit<WhatsAppInput, 'accessToken'> = {
@@ -117,7 +119,7 @@ export function createWhatsAppChannel(options: { now: () => number; endpoints: R
         body: {
           messaging_product: 'whatsapp',
           recipient_type: 'individual',
-          to: normalizeWhatsAppNumber((await r.text(s.to, 'to')) ?? ''),
+          to: sendablePhoneNumber((await r.text(s.to, 'to')) ?? '', r.country, 'to').replace(/^\+/, ''),
           type: 'template',
           template,
         },
@@ -158,12 +160,6 @@ export function cleanParameter(value: string): string {
     .trim();
 }
 
-/** `+49 151 1234-5678` → `4915112345678`; anything that is not a phone number is left for Meta to refuse. */
-export function normalizeWhatsAppNumber(value: string): string {
-  const trimmed = value.trim();
-  return /^\+?[\d\s().-]+$/.test(trimmed) ? trimmed.replace(/[+\s().-]/g, '') : trimmed;
-}
-
 async function sendWhatsApp(context: ChannelContext, input: WhatsAppInput, now: () => number): Promise<ChannelResult> {
   const http: HttpRequest = {
     method: 'POST',
@@ -179,6 +175,11 @@ async function sendWhatsApp(context: ChannelContext, input: WhatsAppInput, now: 
   }
   if (!input.body.to) {
     throw new ChannelError('no recipient: `to` is empty (the contact has no phone number)', { retryable: false, noRecipient: true, request: logged });
+  }
+  const language = (input.body.template as { language: { code: string } }).language.code;
+  if (!META_LANGUAGE_CODE.test(language)) {
+    const why = language === '' ? 'is empty once rendered (does the contact have a language?)' : `"${language}" is not a language code`;
+    throw new ChannelError(`language ${why}: expected a code such as en_US, pt_BR or de`, { retryable: false, request: logged });
   }
   const empty = emptyParameter(input.body.template);
   if (empty) throw new ChannelError(`${empty} is empty once rendered; WhatsApp rejects empty template parameters`, { retryable: false, request: logged });
