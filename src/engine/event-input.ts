@@ -7,8 +7,8 @@ import { z } from 'zod';
 import { ValidationError } from '../core/errors.js';
 import { zodIssues } from '../core/zod-issues.js';
 import { isValidZone } from '../core/appointment-timing.js';
-
-const isoTime = z.iso.datetime({ offset: true, local: false });
+import { countSchema, durationMinutesSchema, isoTimeSchema as isoTime } from '../core/input-ranges.js';
+import { checkEventName } from './event-names.js';
 const shortText = z.string().max(1000);
 const zone = z.string().refine(isValidZone, { message: 'unknown IANA timezone' });
 
@@ -39,11 +39,11 @@ export const appointmentInputSchema = z.strictObject({
   end_at: isoTime.optional(),
   timezone: zone.optional(),
   order_id: stringOrNumber.optional(),
-  quantity: z.number().int().min(0).optional(),
+  quantity: countSchema.optional(),
   service_name: shortText.optional(),
   service_description: z.string().max(10_000).optional(),
   /** Minutes. */
-  service_duration: z.number().min(0).optional(),
+  service_duration: durationMinutesSchema.optional(),
   service_price: stringOrNumber.optional(),
   service_location: shortText.optional(),
   service_image_url: z.string().max(2000).optional(),
@@ -101,10 +101,14 @@ export type EventInput = z.infer<typeof eventInputSchema>;
 export type ContactInput = z.infer<typeof contactInputSchema>;
 export type AppointmentInput = z.infer<typeof appointmentInputSchema>;
 
-/** Validates an event; throws a ValidationError (code `invalid_event`) naming the bad field. */
+/**
+ * Validates an event; throws a ValidationError (code `invalid_event`, 400) naming the bad field,
+ * or a 422 `unknown_event` for an `appointment.*` name the engine does not know.
+ */
 export function parseEventInput(input: unknown, pathPrefix: ReadonlyArray<PropertyKey> = []): EventInput {
   const result = eventInputSchema.safeParse(input);
   if (!result.success) throw new ValidationError('invalid_event', zodIssues(result.error, pathPrefix));
+  checkEventName(result.data.name, Object.keys(APPOINTMENT_EVENTS), [...pathPrefix, 'name']);
   return result.data;
 }
 
