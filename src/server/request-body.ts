@@ -1,6 +1,7 @@
 /**
  * Reading request bodies: JSON (or YAML for flow definitions), with clear 4xx errors for an
- * empty, malformed or wrongly typed body. Size is limited before this by the body-limit middleware.
+ * empty, malformed or wrongly typed body. Size is limited before this by request-size.ts, which
+ * has read the whole body already.
  */
 import type { Context } from 'hono';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
