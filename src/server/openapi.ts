@@ -4,6 +4,11 @@
  */
 import { z } from 'zod';
 import { contactInputSchema, eventInputSchema } from '../engine/event-input.js';
+import { queryParameters } from './query-params.js';
+import { EVENT_LIST_QUERY } from './routes/events.js';
+import { FLOW_APPLY_QUERY, FLOW_CREATE_QUERY, FLOW_LIST_QUERY } from './routes/flows.js';
+import { APPOINTMENT_LIST_QUERY, CONTACT_LIST_QUERY, DELIVERY_LIST_QUERY, OUTBOX_LIST_QUERY } from './routes/records.js';
+import { SESSION_LIST_QUERY } from './routes/sessions.js';
 
 type Json = Record<string, unknown>;
 
@@ -19,8 +24,6 @@ const errors = {
   '404': { description: 'Not found (or another workspace’s)', content: { 'application/json': { schema: ref('Error') } } },
 };
 const idParam = (name = 'id'): Json => ({ name, in: 'path', required: true, schema: { type: 'string' } });
-const query = (name: string, description: string): Json => ({ name, in: 'query', required: false, description, schema: { type: 'string' } });
-const pageParams = [query('limit', '1–200, default 50'), query('cursor', 'next_cursor of the previous page')];
 
 function toSchema(schema: z.ZodType): Json {
   const out = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json;
@@ -79,6 +82,7 @@ export function buildOpenApiDocument(): Json {
     },
     paths: {
       '/health': { get: { summary: 'Liveness and database check', security: [], responses: { '200': ok('Healthy'), '503': ok('Database unreachable') } } },
+      '/v1/openapi.json': { get: { summary: 'This document', security: [], responses: { '200': ok('OpenAPI 3.1') } } },
       '/metrics': { get: { summary: 'Prometheus metrics', security: [], responses: { '200': { description: 'Prometheus text format' } } } },
       '/v1/events': {
         post: {
@@ -89,7 +93,7 @@ export function buildOpenApiDocument(): Json {
           requestBody: jsonBody(ref('Event')),
           responses: { '202': ok('Accepted'), '200': ok('Duplicate: already accepted'), ...errors, '413': errors['400'] },
         },
-        get: { summary: 'List events', operationId: 'listEvents', parameters: [...pageParams, query('name', 'event name'), query('contact_id', 'contact')], responses: { '200': ok('Events'), ...errors } },
+        get: { summary: 'List events', operationId: 'listEvents', parameters: queryParameters(EVENT_LIST_QUERY), responses: { '200': ok('Events'), ...errors } },
       },
       '/v1/events/batch': {
         post: {
@@ -101,15 +105,24 @@ export function buildOpenApiDocument(): Json {
       },
       '/v1/events/{id}': { get: { summary: 'Get an event', parameters: [idParam()], responses: { '200': ok('Event'), ...errors } } },
       '/v1/contacts': {
-        get: { summary: 'List contacts', parameters: [...pageParams, query('email', 'exact email'), query('external_id', 'exact external id')], responses: { '200': ok('Contacts'), ...errors } },
+        get: { summary: 'List contacts', parameters: queryParameters(CONTACT_LIST_QUERY), responses: { '200': ok('Contacts'), ...errors } },
         post: { summary: 'Create or update a contact', requestBody: jsonBody(ref('Contact')), responses: { '200': ok('Contact'), ...errors } },
       },
       '/v1/contacts/{id}': { get: { summary: 'Get a contact (id or external id)', parameters: [idParam()], responses: { '200': ok('Contact'), ...errors } } },
-      '/v1/appointments': { get: { summary: 'List appointments', parameters: [...pageParams, query('status', 'booked, canceled, completed, checked_in, no_show'), query('contact_id', 'contact')], responses: { '200': ok('Appointments'), ...errors } } },
+      '/v1/appointments': { get: { summary: 'List appointments', parameters: queryParameters(APPOINTMENT_LIST_QUERY), responses: { '200': ok('Appointments'), ...errors } } },
       '/v1/appointments/{id}': { get: { summary: 'Get an appointment (id or booking-system id)', parameters: [idParam()], responses: { '200': ok('Appointment'), ...errors } } },
       '/v1/flows': {
-        get: { summary: 'List flows', parameters: [query('status', 'draft, active, paused, archived')], responses: { '200': ok('Flows'), ...errors } },
-        post: { summary: 'Create a flow (draft; ?activate=true to activate)', requestBody: jsonBody(ref('Flow')), responses: { '201': ok('Created'), ...errors, '409': errors['400'] } },
+        get: { summary: 'List flows', parameters: queryParameters(FLOW_LIST_QUERY), responses: { '200': ok('Flows'), ...errors } },
+        post: { summary: 'Create a flow (draft; ?activate=true to activate)', parameters: queryParameters(FLOW_CREATE_QUERY), requestBody: jsonBody(ref('Flow')), responses: { '201': ok('Created'), ...errors, '409': errors['400'] } },
+      },
+      '/v1/flows/apply': {
+        post: {
+          summary: 'Flows as code: create or update the flow with this name, then activate it (unless ?activate=false)',
+          operationId: 'applyFlow',
+          parameters: queryParameters(FLOW_APPLY_QUERY),
+          requestBody: jsonBody(ref('Flow')),
+          responses: { '200': ok('{ action: created | updated | unchanged, flow }'), ...errors, '409': errors['400'] },
+        },
       },
       '/v1/flows/validate': { post: { summary: 'Validate a flow definition without saving it', requestBody: jsonBody(ref('Flow')), responses: { '200': ok('{ valid, errors }'), ...errors } } },
       '/v1/flows/{id}': {
@@ -148,15 +161,15 @@ export function buildOpenApiDocument(): Json {
       '/v1/sessions': {
         get: {
           summary: 'List sessions',
-          parameters: [...pageParams, query('flow_id', 'flow'), query('contact_id', 'contact'), query('appointment_id', 'appointment'), query('status', 'active, waiting, completed, failed, stopped, canceled'), query('step_id', 'current step')],
+          parameters: queryParameters(SESSION_LIST_QUERY),
           responses: { '200': ok('Sessions'), ...errors },
         },
       },
       '/v1/sessions/{id}': { get: { summary: 'Get a session with its timeline and deliveries', parameters: [idParam()], responses: { '200': ok('Session'), ...errors } } },
       '/v1/sessions/{id}/stop': { post: { summary: 'Stop a session', parameters: [idParam()], responses: { '200': ok('Session'), ...errors, '409': errors['400'] } } },
-      '/v1/deliveries': { get: { summary: 'List delivery attempts', parameters: [...pageParams, query('session_id', 'session'), query('flow_id', 'flow'), query('status', 'succeeded, retrying, failed, skipped')], responses: { '200': ok('Deliveries'), ...errors } } },
+      '/v1/deliveries': { get: { summary: 'List delivery attempts', parameters: queryParameters(DELIVERY_LIST_QUERY), responses: { '200': ok('Deliveries'), ...errors } } },
       '/v1/deliveries/{id}': { get: { summary: 'Get a delivery attempt', parameters: [idParam()], responses: { '200': ok('Delivery'), ...errors } } },
-      '/v1/outbox': { get: { summary: 'Emails kept locally when no SMTP server is configured', parameters: [...pageParams, query('to', 'recipient')], responses: { '200': ok('Messages'), ...errors } } },
+      '/v1/outbox': { get: { summary: 'Emails kept locally when no SMTP server is configured', parameters: queryParameters(OUTBOX_LIST_QUERY), responses: { '200': ok('Messages'), ...errors } } },
       '/v1/outbox/{id}': { get: { summary: 'Get an outbox message', parameters: [idParam()], responses: { '200': ok('Message'), ...errors } } },
       '/v1/presets': { get: { summary: 'Ready flows with placeholders', responses: { '200': ok('Presets'), ...errors } } },
       '/v1/presets/{id}': { get: { summary: 'A preset with its flow and placeholders', parameters: [idParam()], responses: { '200': ok('Preset'), ...errors } } },

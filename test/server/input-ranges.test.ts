@@ -92,6 +92,31 @@ describe.each(testDialects())('input ranges on %s', (dialect) => {
     expect(events.body.data[0].occurred_at).toBeNull();
   });
 
+  describe('query parameters', () => {
+    it.each<[string, string, string, string]>([
+      ['GET', '/v1/events?limit=1&limit=2', 'limit', 'given more than once'],
+      ['GET', '/v1/sessions?status=active&status=waiting', 'status', 'given more than once'],
+      ['GET', '/v1/events?limit=99999999999999999999', 'limit', 'expected an integer from 1 to 200'],
+      ['GET', '/v1/events?limit=1e2', 'limit', 'expected an integer from 1 to 200'],
+      ['GET', `/v1/contacts?email=${'a'.repeat(1001)}`, 'email', 'expected at most 1000 characters'],
+      ['POST', '/v1/flows?activate=yes', 'activate', 'expected true or false'],
+      ['POST', '/v1/flows/apply?activate=0', 'activate', 'expected true or false'],
+    ])('refuses %s %s', async (method, url, path, message) => {
+      const flow = { name: 'Welcome', trigger: { event: 'signup' }, steps: [{ exit: null }] };
+      const error = expectError(await h.api(method, url, method === 'POST' ? flow : undefined), 400, 'invalid_query', path);
+      expect(error.message).toBe(`${path}: ${message}`);
+      expect((await h.api('GET', '/v1/flows')).body.data).toEqual([]);
+    });
+
+    it('reads activate=true and activate=false on create and apply', async () => {
+      const flow = (name: string) => ({ name, trigger: { event: 'signup' }, steps: [{ exit: null }] });
+      expect((await h.api('POST', '/v1/flows?activate=true', flow('A'))).body.data.status).toBe('active');
+      expect((await h.api('POST', '/v1/flows?activate=false', flow('B'))).body.data.status).toBe('draft');
+      expect((await h.api('POST', '/v1/flows/apply?activate=false', flow('C'))).body.data.flow.status).toBe('draft');
+      expect((await h.api('POST', '/v1/flows/apply', flow('D'))).body.data.flow.status).toBe('active');
+    });
+  });
+
   describe('dry-run', () => {
     let flowId: string;
     beforeEach(async () => {

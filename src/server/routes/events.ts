@@ -5,8 +5,11 @@ import { parseEventInput, type EventInput } from '../../engine/event-input.js';
 import { ingestEvents } from '../../engine/ingest.js';
 import { eventView, getEvent, listEvents } from '../../store/repositories/events.js';
 import type { AppEnv } from '../app-types.js';
-import { pageOf, readPage } from '../pagination.js';
+import { PAGE_PARAMS, pageFrom, pageOf } from '../pagination.js';
+import { defineQuery, textParam } from '../query-params.js';
 import { readJson, requireObject } from '../request-body.js';
+
+export const EVENT_LIST_QUERY = defineQuery({ ...PAGE_PARAMS, name: textParam('event name'), contact_id: textParam('contact') });
 
 /** Most events accepted in one batch request. */
 export const MAX_BATCH_EVENTS = 1000;
@@ -44,13 +47,10 @@ export function eventRoutes(ctx: EngineContext): Hono<AppEnv> {
     return c.json({ data: results }, 202);
   });
 
-  app.get('/', async (c) => {
-    const page = readPage(c);
-    const rows = await listEvents(ctx.store.db, c.get('workspace').id, {
-      ...page,
-      name: c.req.query('name'),
-      contact_id: c.req.query('contact_id'),
-    });
+  app.get('/', EVENT_LIST_QUERY.check, async (c) => {
+    const query = EVENT_LIST_QUERY.read(c);
+    const page = pageFrom(query);
+    const rows = await listEvents(ctx.store.db, c.get('workspace').id, { ...page, name: query.name, contact_id: query.contact_id });
     return c.json(pageOf(rows, page, eventView));
   });
 

@@ -5,22 +5,26 @@ import { stopSession } from '../../engine/flow-service.js';
 import { deliveryView, listSessionDeliveries } from '../../store/repositories/deliveries.js';
 import { getSession, listSessionLogs, listSessions, sessionLogView, sessionView } from '../../store/repositories/sessions.js';
 import type { AppEnv } from '../app-types.js';
-import { pageOf, readEnum, readPage } from '../pagination.js';
+import { PAGE_PARAMS, pageFrom, pageOf } from '../pagination.js';
+import { defineQuery, enumParam, textParam } from '../query-params.js';
+
+export const SESSION_LIST_QUERY = defineQuery({
+  ...PAGE_PARAMS,
+  flow_id: textParam('flow'),
+  contact_id: textParam('contact'),
+  appointment_id: textParam('appointment'),
+  step_id: textParam('current step'),
+  status: enumParam(SESSION_STATES, 'session status'),
+});
 
 export function sessionRoutes(ctx: EngineContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const db = ctx.store.db;
 
-  app.get('/', async (c) => {
-    const page = readPage(c);
-    const rows = await listSessions(db, c.get('workspace').id, {
-      ...page,
-      flow_id: c.req.query('flow_id'),
-      contact_id: c.req.query('contact_id'),
-      appointment_id: c.req.query('appointment_id'),
-      step_id: c.req.query('step_id'),
-      status: readEnum(c, 'status', SESSION_STATES),
-    });
+  app.get('/', SESSION_LIST_QUERY.check, async (c) => {
+    const { limit, cursor, ...filters } = SESSION_LIST_QUERY.read(c);
+    const page = pageFrom({ limit, cursor });
+    const rows = await listSessions(db, c.get('workspace').id, { ...page, ...filters });
     return c.json(pageOf(rows, page, sessionView));
   });
 
