@@ -25,6 +25,32 @@ const errors = {
 };
 const idParam = (name = 'id'): Json => ({ name, in: 'path', required: true, schema: { type: 'string' } });
 
+/** Documented examples; the API fuzz test starts from them, so they must stay valid requests. */
+export const EVENT_EXAMPLE = {
+  name: 'appointment.created',
+  idempotency_key: 'booking-62e1-created',
+  occurred_at: '2026-11-22T10:00:00Z',
+  contact: { external_id: 'cust-1', email: 'ada@example.com', phone: '+14155550123', first_name: 'Ada', language: 'en', timezone: 'America/Los_Angeles' },
+  appointment: { id: '62e144124a6d0b9ed42ffb55', start_at: '2026-11-24T16:30:00Z', timezone: 'America/Los_Angeles', quantity: 1, service_name: 'Tattoo Removal', service_duration: 30, service_price: '149' },
+  properties: { source: 'booking-widget' },
+};
+export const CONTACT_EXAMPLE = { external_id: 'cust-1', email: 'ada@example.com', first_name: 'Ada', language: 'en', attributes: { vip: true } };
+export const FLOW_EXAMPLE = {
+  name: 'Reminder 24h before',
+  trigger: { appointment: { anchor: 'start', before: '24h' } },
+  steps: [
+    {
+      id: 'language',
+      branch: {
+        branches: [{ name: 'french', when: [{ field: 'contact.language', op: 'equals', value: 'fr' }], steps: [{ wait: { duration: '5m' } }] }],
+        otherwise: [],
+      },
+    },
+    { id: 'remind', email: { to: '{{ contact.email }}', subject: 'See you {{ appointment.start_at | format_date }}', html: '<p>Hi {{ contact.first_name }}</p>' } },
+    { id: 'notify', webhook: { url: 'https://example.com/hooks/{{ appointment.id }}', body: { appointment: '{{ appointment.id }}' } } },
+  ],
+};
+
 function toSchema(schema: z.ZodType): Json {
   const out = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json;
   delete out.$schema;
@@ -63,12 +89,13 @@ export function buildOpenApiDocument(): Json {
             },
           },
         },
-        Event: toSchema(eventInputSchema),
-        Contact: toSchema(contactInputSchema),
+        Event: { ...toSchema(eventInputSchema), example: EVENT_EXAMPLE },
+        Contact: { ...toSchema(contactInputSchema), example: CONTACT_EXAMPLE },
         Flow: {
           type: 'object',
           description: 'A flow definition (JSON, or YAML with content-type application/yaml). See docs/flows.md.',
           required: ['name', 'trigger', 'steps'],
+          example: FLOW_EXAMPLE,
           properties: {
             name: { type: 'string' },
             description: { type: 'string' },
