@@ -20,6 +20,13 @@ export const MAX_COUNT = 2_147_483_647;
 export const MAX_DURATION_MINUTES = 527_040;
 
 /**
+ * Longest duration a flow may write (waits, trigger offsets, webhook timeouts): about ten years.
+ * Any accepted time (years 0000–9999) plus or minus this stays far inside the JS date range, so a
+ * timer always has a time.
+ */
+export const MAX_FLOW_DURATION_DAYS = 3660;
+
+/**
  * An instant as ISO 8601 with a `Z` or an offset (`2026-12-01T10:00:00+01:00`). Four-digit years
  * only, so every accepted time lies in years 0000–9999: a safe integer of epoch milliseconds that
  * BIGINT columns, `Date` and offsets of any valid duration can all hold. A time without an offset

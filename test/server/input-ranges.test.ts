@@ -4,7 +4,7 @@
  * time still reads and lists; and misspelled appointment event names are refused, not ignored.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MAX_COUNT, MAX_DURATION_MINUTES } from '../../src/core/input-ranges.js';
+import { MAX_COUNT, MAX_DURATION_MINUTES, MAX_FLOW_DURATION_DAYS } from '../../src/core/input-ranges.js';
 import { appointmentEvent, createHarness, T0, type ApiResponse, type Harness } from '../helpers/harness.js';
 import { testDialects } from '../helpers/test-store.js';
 
@@ -90,6 +90,49 @@ describe.each(testDialects())('input ranges on %s', (dialect) => {
     expect(got.body.data).toMatchObject({ start_at: null, end_at: null });
     const events = await h.api('GET', '/v1/events');
     expect(events.body.data[0].occurred_at).toBeNull();
+  });
+
+  describe('flow durations', () => {
+    const signupFlow = (name: string, duration: string) => ({ name, trigger: { event: 'signup' }, steps: [{ wait: { duration } }, { exit: null }] });
+    const reminderFlow = (name: string, key: 'before' | 'after', duration: string) => ({
+      name,
+      trigger: { appointment: { anchor: 'start', [key]: duration } },
+      steps: [{ webhook: { url: 'https://example.com/hook' } }],
+    });
+
+    it.each<[string, unknown, string]>([
+      ['a wait of 9999999999 days', signupFlow('a', '9999999999d'), 'steps[0].wait.duration'],
+      ['a wait of 2^53 - 1 ms', signupFlow('b', '9007199254740991ms'), 'steps[0].wait.duration'],
+      ['an ISO wait of 99999999999 days', signupFlow('c', 'P99999999999D'), 'steps[0].wait.duration'],
+      ['a wait one day over the limit', signupFlow('d', `${MAX_FLOW_DURATION_DAYS + 1}d`), 'steps[0].wait.duration'],
+      ['a trigger 9999999999 days before', reminderFlow('e', 'before', '9999999999d'), 'trigger.appointment.before'],
+      ['a trigger 99999999 weeks after', reminderFlow('f', 'after', '99999999w'), 'trigger.appointment.after'],
+    ])('refuses %s with a 400 naming the field', async (_label, flow, path) => {
+      const error = expectError(await h.api('POST', '/v1/flows', flow), 400, 'invalid_flow', path);
+      expect(error.message).toContain(`longer than ${MAX_FLOW_DURATION_DAYS} days`);
+    });
+
+    it('runs flows with the longest durations on appointments at the ends of the accepted years', async () => {
+      for (const flow of [
+        signupFlow('wait', `${MAX_FLOW_DURATION_DAYS}d`),
+        reminderFlow('before', 'before', `${MAX_FLOW_DURATION_DAYS}d`),
+        reminderFlow('after', 'after', `${MAX_FLOW_DURATION_DAYS}d`),
+      ]) {
+        const res = await h.api('POST', '/v1/flows?activate=true', flow);
+        expect(res.status, JSON.stringify(res.body)).toBe(201);
+        const event = { name: 'appointment.created', contact: { email: 'a@example.com' }, appointment: { id: 'z', start_at: '9999-12-31T00:00:00Z' } };
+        const dry = await h.api('POST', `/v1/flows/${res.body.data.id}/dry-run`, { event });
+        expect(dry.status, JSON.stringify(dry.body)).toBe(200);
+      }
+      for (const [id, start] of [['late', '9999-12-31T23:59:59.999Z'], ['early', '0000-01-01T00:00:00Z']] as const) {
+        const res = await h.api('POST', '/v1/events', appointmentEvent('appointment.created', id, start, { appointment: { service_duration: MAX_DURATION_MINUTES } }));
+        expect(res.status, JSON.stringify(res.body)).toBe(202);
+      }
+      expect((await h.api('POST', '/v1/events', { name: 'signup', contact: { email: 'b@example.com' } })).status).toBe(202);
+      h.clock.set(Date.parse('9999-12-31T00:00:00Z'));
+      await h.drain();
+      await expectListingsHealthy(['/v1/appointments', '/v1/events', '/v1/sessions', '/v1/deliveries']);
+    });
   });
 
   describe('query parameters', () => {
