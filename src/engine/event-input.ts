@@ -69,12 +69,14 @@ export const APPOINTMENT_EVENTS = {
 
 export type AppointmentEventName = keyof typeof APPOINTMENT_EVENTS;
 
+const idempotencyKeySchema = z.string().min(1).max(200);
+
 export const eventInputSchema = z
   .strictObject({
     name: z
       .string()
       .regex(/^[A-Za-z0-9_.:-]{1,100}$/, { message: 'expected 1-100 letters, digits, _ . : -' }),
-    idempotency_key: z.string().min(1).max(200).optional(),
+    idempotency_key: idempotencyKeySchema.optional(),
     occurred_at: isoTime.optional(),
     contact: contactInputSchema,
     appointment: appointmentInputSchema.optional(),
@@ -109,6 +111,14 @@ export function parseEventInput(input: unknown, pathPrefix: ReadonlyArray<Proper
   const result = eventInputSchema.safeParse(input);
   if (!result.success) throw new ValidationError('invalid_event', zodIssues(result.error, pathPrefix));
   checkEventName(result.data.name, Object.keys(APPOINTMENT_EVENTS), [...pathPrefix, 'name']);
+  return result.data;
+}
+
+/** The `Idempotency-Key` header, held to the same 1–200 characters as the body's `idempotency_key`. */
+export function parseIdempotencyHeader(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  const result = idempotencyKeySchema.safeParse(value);
+  if (!result.success) throw new ValidationError('invalid_request', zodIssues(result.error, ['Idempotency-Key']));
   return result.data;
 }
 

@@ -116,7 +116,7 @@ export function buildOpenApiDocument(): Json {
           summary: 'Send an event',
           operationId: 'sendEvent',
           description: 'Stored once per idempotency key (body field, Idempotency-Key header, or a hash of the body).',
-          parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string' } }],
+          parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', minLength: 1, maxLength: 200 } }],
           requestBody: jsonBody(ref('Event')),
           responses: { '202': ok('Accepted'), '200': ok('Duplicate: already accepted'), ...errors, '413': errors['400'] },
         },

@@ -76,6 +76,14 @@ describe.each(testDialects())('input ranges on %s', (dialect) => {
     await expectListingsHealthy();
   });
 
+  it('holds the Idempotency-Key header to the body field’s 1–200 characters', async () => {
+    const signup = { name: 'signup', contact: { email: 'a@example.com' } };
+    const error = expectError(await h.api('POST', '/v1/events', signup, { 'idempotency-key': 'k'.repeat(201) }), 400, 'invalid_request', 'Idempotency-Key');
+    expect(error.message).toMatch(/200/);
+    expect((await h.api('POST', '/v1/events', signup, { 'idempotency-key': 'k'.repeat(200) })).status).toBe(202);
+    expect((await h.api('POST', '/v1/events', signup, { 'idempotency-key': 'k'.repeat(200) })).status).toBe(200);
+  });
+
   it('refuses a time with an expanded year', async () => {
     expectError(await h.api('POST', '/v1/events', booking({ start_at: '+275760-09-13T00:00:00.000Z' })), 400, 'invalid_event', 'appointment.start_at');
   });

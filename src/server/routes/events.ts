@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { ValidationError, type FieldIssue } from '../../core/errors.js';
 import type { EngineContext } from '../../engine/engine-context.js';
-import { parseEventInput, type EventInput } from '../../engine/event-input.js';
+import { parseEventInput, parseIdempotencyHeader, type EventInput } from '../../engine/event-input.js';
 import { ingestEvents } from '../../engine/ingest.js';
 import { eventView, getEvent, listEvents } from '../../store/repositories/events.js';
 import type { AppEnv } from '../app-types.js';
@@ -19,7 +19,8 @@ export function eventRoutes(ctx: EngineContext): Hono<AppEnv> {
 
   app.post('/', async (c) => {
     const input = parseEventInput(await readJson(c));
-    const [result] = await ingestEvents(ctx, c.get('workspace'), [input], c.req.header('idempotency-key'));
+    const headerKey = parseIdempotencyHeader(c.req.header('idempotency-key'));
+    const [result] = await ingestEvents(ctx, c.get('workspace'), [input], headerKey);
     return c.json({ data: result }, result!.duplicate ? 200 : 202);
   });
 
