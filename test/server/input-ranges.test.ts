@@ -84,6 +84,17 @@ describe.each(testDialects())('input ranges on %s', (dialect) => {
     expect((await h.api('POST', '/v1/events', signup, { 'idempotency-key': 'k'.repeat(200) })).status).toBe(200);
   });
 
+  it('refuses lone surrogates in strings and keys, which both stores would turn into U+FFFD', async () => {
+    const raw = (first: string) => `{"name":"signup","contact":{"email":"a@example.com","first_name":"${first}"}}`;
+    expectError(await h.api('POST', '/v1/events', raw('A\\ud800')), 400, 'invalid_request', 'contact.first_name');
+    expectError(await h.api('POST', '/v1/events', raw('\\udfffA')), 400, 'invalid_request', 'contact.first_name');
+    const key = '{"name":"signup","contact":{"email":"a@example.com"},"properties":{"k\\ud800":1}}';
+    expectError(await h.api('POST', '/v1/events', key), 400, 'invalid_request', 'properties.k\ud800');
+    const ok = await h.api('POST', '/v1/events', raw('Ada \\ud83d\\ude00'));
+    expect(ok.status, JSON.stringify(ok.body)).toBe(202);
+    expect((await h.api('GET', '/v1/contacts')).body.data[0].first_name).toBe('Ada 😀');
+  });
+
   it('refuses a time with an expanded year', async () => {
     expectError(await h.api('POST', '/v1/events', booking({ start_at: '+275760-09-13T00:00:00.000Z' })), 400, 'invalid_event', 'appointment.start_at');
   });
