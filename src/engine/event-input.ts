@@ -4,11 +4,11 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { ValidationError } from '../core/errors.js';
+import { formatPath, NudgeError, ValidationError } from '../core/errors.js';
+import { unknownEventName, type AppointmentEventName } from '../core/event-names.js';
 import { zodIssues } from '../core/zod-issues.js';
 import { isValidZone } from '../core/appointment-timing.js';
 import { countSchema, durationMinutesSchema, isoTimeSchema as isoTime } from '../core/input-ranges.js';
-import { checkEventName } from './event-names.js';
 const shortText = z.string().max(1000);
 const zone = z.string().refine(isValidZone, { message: 'unknown IANA timezone' });
 
@@ -65,9 +65,9 @@ export const APPOINTMENT_EVENTS = {
   'appointment.completed': 'completed',
   'appointment.checked_in': 'checked_in',
   'appointment.no_show': 'no_show',
-} as const satisfies Record<string, string>;
+} as const satisfies Record<AppointmentEventName, string>;
 
-export type AppointmentEventName = keyof typeof APPOINTMENT_EVENTS;
+export type { AppointmentEventName };
 
 const idempotencyKeySchema = z.string().min(1).max(200);
 
@@ -110,7 +110,8 @@ export type AppointmentInput = z.infer<typeof appointmentInputSchema>;
 export function parseEventInput(input: unknown, pathPrefix: ReadonlyArray<PropertyKey> = []): EventInput {
   const result = eventInputSchema.safeParse(input);
   if (!result.success) throw new ValidationError('invalid_event', zodIssues(result.error, pathPrefix));
-  checkEventName(result.data.name, Object.keys(APPOINTMENT_EVENTS), [...pathPrefix, 'name']);
+  const unknown = unknownEventName(result.data.name);
+  if (unknown) throw new NudgeError('unknown_event', unknown, { status: 422, path: formatPath([...pathPrefix, 'name']) });
   return result.data;
 }
 

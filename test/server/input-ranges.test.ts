@@ -241,6 +241,14 @@ describe.each(testDialects())('input ranges on %s', (dialect) => {
       expect((await h.api('GET', '/v1/appointments/ap-1')).body.data.status).toBe('canceled');
     });
 
+    it('refuses a flow triggered by an unknown appointment event, which could never start', async () => {
+      const flow = { name: 'Sorry', trigger: { event: ['signup', 'appointment.cancelled'] }, steps: [{ exit: null }] };
+      const error = expectError(await h.api('POST', '/v1/flows', flow), 400, 'invalid_flow', 'trigger.event[1]');
+      expect(error.message).toContain('did you mean appointment.canceled?');
+      const ok = await h.api('POST', '/v1/flows', { ...flow, trigger: { event: ['signup', 'appointment.canceled'] } });
+      expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+    });
+
     it('still accepts other names, including ones that merely start like appointment', async () => {
       for (const name of ['appointments.synced', 'appointment_reminder', 'order.paid']) {
         const res = await h.api('POST', '/v1/events', { name, contact: { email: 'a@example.com' } });
