@@ -6,6 +6,7 @@
  */
 
 import { Duration as LuxonDuration } from 'luxon';
+import { MAX_FLOW_DURATION_DAYS } from './input-ranges.js';
 
 /** A parsed duration: `ms` is the exact part (ms, s, m, h), `days` the calendar part (d, w = 7d). */
 export interface Duration {
@@ -35,9 +36,16 @@ const COMPACT_PART = /(\d+)\s*(ms|s|m|h|d|w)/y;
  * Parses a non-negative duration: compact (`30s`, `15m`, `2h`, `1h30m`, `90m`, `1d`, `2w`,
  * `1d 2h`; units ms, s, m, h, d, w, each at most once) or ISO 8601 (`PT24H`, `P1D`, `P1DT2H`,
  * `P2W`). ISO months and years are refused: their length is ambiguous. `0s` is a valid (zero)
- * duration. Returns null for empty or invalid text and for negative values.
+ * duration. Returns null for empty or invalid text, for negative values and for durations longer
+ * than MAX_FLOW_DURATION_DAYS (a longer wait or offset could leave the date range and store a
+ * timer without a time).
  */
 export function parseDuration(text: string): Duration | null {
+  const parsed = parseAnyDuration(text);
+  return parsed && durationToMs(parsed) <= MAX_FLOW_DURATION_DAYS * DAY_MS ? parsed : null;
+}
+
+function parseAnyDuration(text: string): Duration | null {
   if (typeof text !== 'string') return null;
   const trimmed = text.trim();
   if (trimmed === '') return null;
@@ -142,5 +150,6 @@ export function durationToMs(duration: Duration): number {
 
 /** The message every duration field uses, so authors see one wording. */
 export function invalidDurationMessage(text: string): string {
+  if (parseAnyDuration(text)) return `duration "${text}" is longer than ${MAX_FLOW_DURATION_DAYS} days`;
   return `invalid duration "${text}" (use 30s, 15m, 2h, 1d or ISO 8601)`;
 }

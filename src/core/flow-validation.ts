@@ -5,6 +5,7 @@
  */
 
 import { z } from 'zod';
+import { unknownEventName } from './event-names.js';
 import { validateConditions } from './condition-validation.js';
 import type { FieldIssue } from './errors.js';
 import { compileFlow, placeSteps, type CompiledFlow } from './flow-compiler.js';
@@ -129,8 +130,9 @@ function checkEventNames(event: unknown, issues: FieldIssue[]): void {
   } else {
     names.forEach((name, i) => {
       const path = Array.isArray(event) ? `trigger.event[${i}]` : 'trigger.event';
-      if (typeof name !== 'string') issues.push({ path, message: 'expected a string or a list of strings' });
-      else if (name.trim() === '') issues.push({ path, message: 'must not be empty' });
+      const problem =
+        typeof name !== 'string' ? 'expected a string or a list of strings' : name.trim() === '' ? 'must not be empty' : unknownEventName(name);
+      if (problem) issues.push({ path, message: problem });
     });
   }
 }

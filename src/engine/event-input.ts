@@ -4,11 +4,11 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { ValidationError } from '../core/errors.js';
+import { formatPath, NudgeError, ValidationError } from '../core/errors.js';
+import { unknownEventName, type AppointmentEventName } from '../core/event-names.js';
 import { zodIssues } from '../core/zod-issues.js';
 import { isValidZone } from '../core/appointment-timing.js';
-
-const isoTime = z.iso.datetime({ offset: true, local: false });
+import { countSchema, durationMinutesSchema, isoTimeSchema as isoTime } from '../core/input-ranges.js';
 const shortText = z.string().max(1000);
 const zone = z.string().refine(isValidZone, { message: 'unknown IANA timezone' });
 
@@ -39,11 +39,11 @@ export const appointmentInputSchema = z.strictObject({
   end_at: isoTime.optional(),
   timezone: zone.optional(),
   order_id: stringOrNumber.optional(),
-  quantity: z.number().int().min(0).optional(),
+  quantity: countSchema.optional(),
   service_name: shortText.optional(),
   service_description: z.string().max(10_000).optional(),
   /** Minutes. */
-  service_duration: z.number().min(0).optional(),
+  service_duration: durationMinutesSchema.optional(),
   service_price: stringOrNumber.optional(),
   service_location: shortText.optional(),
   service_image_url: z.string().max(2000).optional(),
@@ -65,16 +65,18 @@ export const APPOINTMENT_EVENTS = {
   'appointment.completed': 'completed',
   'appointment.checked_in': 'checked_in',
   'appointment.no_show': 'no_show',
-} as const satisfies Record<string, string>;
+} as const satisfies Record<AppointmentEventName, string>;
 
-export type AppointmentEventName = keyof typeof APPOINTMENT_EVENTS;
+export type { AppointmentEventName };
+
+const idempotencyKeySchema = z.string().min(1).max(200);
 
 export const eventInputSchema = z
   .strictObject({
     name: z
       .string()
       .regex(/^[A-Za-z0-9_.:-]{1,100}$/, { message: 'expected 1-100 letters, digits, _ . : -' }),
-    idempotency_key: z.string().min(1).max(200).optional(),
+    idempotency_key: idempotencyKeySchema.optional(),
     occurred_at: isoTime.optional(),
     contact: contactInputSchema,
     appointment: appointmentInputSchema.optional(),
@@ -101,10 +103,23 @@ export type EventInput = z.infer<typeof eventInputSchema>;
 export type ContactInput = z.infer<typeof contactInputSchema>;
 export type AppointmentInput = z.infer<typeof appointmentInputSchema>;
 
-/** Validates an event; throws a ValidationError (code `invalid_event`) naming the bad field. */
+/**
+ * Validates an event; throws a ValidationError (code `invalid_event`, 400) naming the bad field,
+ * or a 422 `unknown_event` for an `appointment.*` name the engine does not know.
+ */
 export function parseEventInput(input: unknown, pathPrefix: ReadonlyArray<PropertyKey> = []): EventInput {
   const result = eventInputSchema.safeParse(input);
   if (!result.success) throw new ValidationError('invalid_event', zodIssues(result.error, pathPrefix));
+  const unknown = unknownEventName(result.data.name);
+  if (unknown) throw new NudgeError('unknown_event', unknown, { status: 422, path: formatPath([...pathPrefix, 'name']) });
+  return result.data;
+}
+
+/** The `Idempotency-Key` header, held to the same 1–200 characters as the body's `idempotency_key`. */
+export function parseIdempotencyHeader(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  const result = idempotencyKeySchema.safeParse(value);
+  if (!result.success) throw new ValidationError('invalid_request', zodIssues(result.error, ['Idempotency-Key']));
   return result.data;
 }
 

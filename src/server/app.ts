@@ -3,13 +3,13 @@
  * Tests call `app.request()` without opening a port.
  */
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { NudgeError } from '../core/errors.js';
 import type { EngineContext } from '../engine/engine-context.js';
 import type { AppEnv } from './app-types.js';
 import { apiKeyAuth } from './auth.js';
 import { errorBody, mapError } from './error-mapping.js';
 import { buildOpenApiDocument } from './openapi.js';
+import { readWholeBody } from './request-size.js';
 import { refuseNulInUrl } from './request-url.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { eventRoutes } from './routes/events.js';
@@ -30,6 +30,7 @@ export function createApp(ctx: EngineContext): Hono<AppEnv> {
   app.notFound((c) =>
     c.json(errorBody(new NudgeError('not_found', `no route for ${c.req.method} ${c.req.path}`, { status: 404 })), 404),
   );
+  app.use('*', readWholeBody(limit));
   app.use('*', refuseNulInUrl);
 
   app.get('/health', async (c) => {
@@ -48,14 +49,6 @@ export function createApp(ctx: EngineContext): Hono<AppEnv> {
   app.get('/v1/openapi.json', (c) => c.json(openapi));
 
   const v1 = new Hono<AppEnv>();
-  v1.use(
-    '*',
-    bodyLimit({
-      maxSize: limit,
-      onError: (c) =>
-        c.json(errorBody(new NudgeError('payload_too_large', `request body is larger than ${limit} bytes`, { status: 413 })), 413),
-    }),
-  );
   v1.use('*', apiKeyAuth(ctx));
   v1.route('/events', eventRoutes(ctx));
   v1.route('/flows', flowRoutes(ctx));

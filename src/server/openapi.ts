@@ -6,6 +6,12 @@ import { z } from 'zod';
 import { contactInputSchema, eventInputSchema } from '../engine/event-input.js';
 import { workspaceChangesSchema } from '../engine/workspace-settings.js';
 import { newApiKeySchema } from './routes/api-keys.js';
+import { queryParameters } from './query-params.js';
+import { EVENT_LIST_QUERY } from './routes/events.js';
+import { FLOW_APPLY_QUERY, FLOW_CREATE_QUERY, FLOW_LIST_QUERY } from './routes/flows.js';
+import { APPOINTMENT_LIST_QUERY, CONTACT_LIST_QUERY, DELIVERY_LIST_QUERY, OUTBOX_LIST_QUERY } from './routes/records.js';
+import { SCHEDULE_QUERY } from './routes/schedules.js';
+import { SESSION_LIST_QUERY } from './routes/sessions.js';
 
 type Json = Record<string, unknown>;
 
@@ -21,8 +27,32 @@ const errors = {
   '404': { description: 'Not found (or another workspace’s)', content: { 'application/json': { schema: ref('Error') } } },
 };
 const idParam = (name = 'id'): Json => ({ name, in: 'path', required: true, schema: { type: 'string' } });
-const query = (name: string, description: string): Json => ({ name, in: 'query', required: false, description, schema: { type: 'string' } });
-const pageParams = [query('limit', '1–200, default 50'), query('cursor', 'next_cursor of the previous page')];
+
+/** Documented examples; the API fuzz test starts from them, so they must stay valid requests. */
+export const EVENT_EXAMPLE = {
+  name: 'appointment.created',
+  idempotency_key: 'booking-62e1-created',
+  occurred_at: '2026-11-22T10:00:00Z',
+  contact: { external_id: 'cust-1', email: 'ada@example.com', phone: '+14155550123', first_name: 'Ada', language: 'en', timezone: 'America/Los_Angeles' },
+  appointment: { id: '62e144124a6d0b9ed42ffb55', start_at: '2026-11-24T16:30:00Z', timezone: 'America/Los_Angeles', quantity: 1, service_name: 'Tattoo Removal', service_duration: 30, service_price: '149' },
+  properties: { source: 'booking-widget' },
+};
+export const CONTACT_EXAMPLE = { external_id: 'cust-1', email: 'ada@example.com', first_name: 'Ada', language: 'en', attributes: { vip: true } };
+export const FLOW_EXAMPLE = {
+  name: 'Reminder 24h before',
+  trigger: { appointment: { anchor: 'start', before: '24h' } },
+  steps: [
+    {
+      id: 'language',
+      branch: {
+        branches: [{ name: 'french', when: [{ field: 'contact.language', op: 'equals', value: 'fr' }], steps: [{ wait: { duration: '5m' } }] }],
+        otherwise: [],
+      },
+    },
+    { id: 'remind', email: { to: '{{ contact.email }}', subject: 'See you {{ appointment.start_at | format_date }}', html: '<p>Hi {{ contact.first_name }}</p>' } },
+    { id: 'notify', webhook: { url: 'https://example.com/hooks/{{ appointment.id }}', body: { appointment: '{{ appointment.id }}' } } },
+  ],
+};
 
 function toSchema(schema: z.ZodType): Json {
   const out = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json;
@@ -37,7 +67,7 @@ export function buildOpenApiDocument(): Json {
   const schedule = (whose: string): Json => ({
     get: {
       summary: `The schedule of ${whose}: pending and held triggers and steps with their due time, and recorded skips, in due order`,
-      parameters: [idParam(), ...pageParams],
+      parameters: [idParam(), ...queryParameters(SCHEDULE_QUERY)],
       responses: { '200': ok('Schedule entries: id, kind (trigger | step), status (pending | held | skipped), flow_id, step_id, session_id, appointment_id, due_at, reason, message'), ...errors },
     },
   });
@@ -69,14 +99,15 @@ export function buildOpenApiDocument(): Json {
             },
           },
         },
-        Event: toSchema(eventInputSchema),
-        Contact: toSchema(contactInputSchema),
+        Event: { ...toSchema(eventInputSchema), example: EVENT_EXAMPLE },
+        Contact: { ...toSchema(contactInputSchema), example: CONTACT_EXAMPLE },
         WorkspaceChanges: toSchema(workspaceChangesSchema),
         NewApiKey: toSchema(newApiKeySchema),
         Flow: {
           type: 'object',
           description: 'A flow definition (JSON, or YAML with content-type application/yaml). See docs/flows.md.',
           required: ['name', 'trigger', 'steps'],
+          example: FLOW_EXAMPLE,
           properties: {
             name: { type: 'string' },
             description: { type: 'string' },
@@ -90,44 +121,49 @@ export function buildOpenApiDocument(): Json {
     },
     paths: {
       '/health': { get: { summary: 'Liveness and database check', security: [], responses: { '200': ok('Healthy'), '503': ok('Database unreachable') } } },
+      '/v1/openapi.json': { get: { summary: 'This document', security: [], responses: { '200': ok('OpenAPI 3.1') } } },
       '/metrics': { get: { summary: 'Prometheus metrics', security: [], responses: { '200': { description: 'Prometheus text format' } } } },
       '/v1/events': {
         post: {
           summary: 'Send an event',
           operationId: 'sendEvent',
           description: 'Stored once per idempotency key (body field, Idempotency-Key header, or a hash of the body).',
-          parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string' } }],
+          parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', minLength: 1, maxLength: 200 } }],
           requestBody: jsonBody(ref('Event')),
-          responses: { '202': ok('Accepted'), '200': ok('Duplicate: already accepted'), ...errors, '413': errors['400'] },
+          responses: { '202': ok('Accepted'), '200': ok('Duplicate: already accepted'), ...errors, '413': errors['400'], '422': errors['400'] },
         },
-        get: {
-          summary: 'List events',
-          operationId: 'listEvents',
-          parameters: [...pageParams, query('name', 'event name'), query('contact_id', 'contact (Nudge id or external id)'), query('appointment_id', 'appointment (Nudge id or booking-system id)')],
-          responses: { '200': ok('Events'), ...errors },
-        },
+        get: { summary: 'List events', operationId: 'listEvents', parameters: queryParameters(EVENT_LIST_QUERY), responses: { '200': ok('Events'), ...errors } },
       },
       '/v1/events/batch': {
         post: {
           summary: 'Send up to 1000 events in one transaction',
           operationId: 'sendEvents',
           requestBody: jsonBody({ type: 'object', required: ['events'], properties: { events: { type: 'array', items: ref('Event'), maxItems: 1000 } } }),
-          responses: { '202': ok('Accepted'), ...errors },
+          responses: { '202': ok('Accepted'), ...errors, '413': errors['400'], '422': errors['400'] },
         },
       },
       '/v1/events/{id}': { get: { summary: 'Get an event', parameters: [idParam()], responses: { '200': ok('Event'), ...errors } } },
       '/v1/contacts': {
-        get: { summary: 'List contacts', parameters: [...pageParams, query('email', 'exact email'), query('external_id', 'exact external id')], responses: { '200': ok('Contacts'), ...errors } },
+        get: { summary: 'List contacts', parameters: queryParameters(CONTACT_LIST_QUERY), responses: { '200': ok('Contacts'), ...errors } },
         post: { summary: 'Create or update a contact', requestBody: jsonBody(ref('Contact')), responses: { '200': ok('Contact'), ...errors } },
       },
       '/v1/contacts/{id}': { get: { summary: 'Get a contact (id or external id)', parameters: [idParam()], responses: { '200': ok('Contact'), ...errors } } },
       '/v1/contacts/{id}/schedule': schedule('a contact (id or external id)'),
-      '/v1/appointments': { get: { summary: 'List appointments', parameters: [...pageParams, query('status', 'booked, canceled, completed, checked_in, no_show'), query('contact_id', 'contact (Nudge id or external id)')], responses: { '200': ok('Appointments'), ...errors } } },
+      '/v1/appointments': { get: { summary: 'List appointments', parameters: queryParameters(APPOINTMENT_LIST_QUERY), responses: { '200': ok('Appointments'), ...errors } } },
       '/v1/appointments/{id}': { get: { summary: 'Get an appointment (id or booking-system id)', parameters: [idParam()], responses: { '200': ok('Appointment'), ...errors } } },
       '/v1/appointments/{id}/schedule': schedule('an appointment (id or booking-system id)'),
       '/v1/flows': {
-        get: { summary: 'List flows', parameters: [query('status', 'draft, active, paused, archived')], responses: { '200': ok('Flows'), ...errors } },
-        post: { summary: 'Create a flow (draft; ?activate=true to activate)', requestBody: jsonBody(ref('Flow')), responses: { '201': ok('Created'), ...errors, '409': errors['400'] } },
+        get: { summary: 'List flows', parameters: queryParameters(FLOW_LIST_QUERY), responses: { '200': ok('Flows'), ...errors } },
+        post: { summary: 'Create a flow (draft; ?activate=true to activate)', parameters: queryParameters(FLOW_CREATE_QUERY), requestBody: jsonBody(ref('Flow')), responses: { '201': ok('Created'), ...errors, '409': errors['400'] } },
+      },
+      '/v1/flows/apply': {
+        post: {
+          summary: 'Flows as code: create or update the flow with this name, then activate it (unless ?activate=false)',
+          operationId: 'applyFlow',
+          parameters: queryParameters(FLOW_APPLY_QUERY),
+          requestBody: jsonBody(ref('Flow')),
+          responses: { '200': ok('{ action: created | updated | unchanged, flow }'), ...errors, '409': errors['400'] },
+        },
       },
       '/v1/flows/validate': { post: { summary: 'Validate a flow definition without saving it', requestBody: jsonBody(ref('Flow')), responses: { '200': ok('{ valid, errors }'), ...errors } } },
       '/v1/flows/{id}': {
@@ -167,15 +203,15 @@ export function buildOpenApiDocument(): Json {
       '/v1/sessions': {
         get: {
           summary: 'List sessions',
-          parameters: [...pageParams, query('flow_id', 'flow'), query('contact_id', 'contact (Nudge id or external id)'), query('appointment_id', 'appointment (Nudge id or booking-system id)'), query('status', 'active, waiting, completed, failed, stopped, canceled'), query('step_id', 'current step')],
+          parameters: queryParameters(SESSION_LIST_QUERY),
           responses: { '200': ok('Sessions'), ...errors },
         },
       },
       '/v1/sessions/{id}': { get: { summary: 'Get a session with its timeline and deliveries', parameters: [idParam()], responses: { '200': ok('Session'), ...errors } } },
       '/v1/sessions/{id}/stop': { post: { summary: 'Stop a session', parameters: [idParam()], responses: { '200': ok('Session'), ...errors, '409': errors['400'] } } },
-      '/v1/deliveries': { get: { summary: 'List delivery attempts', parameters: [...pageParams, query('session_id', 'session'), query('flow_id', 'flow'), query('status', 'succeeded, retrying, failed, skipped'), query('contact_id', 'contact (Nudge id or external id)'), query('appointment_id', 'appointment (Nudge id or booking-system id)')], responses: { '200': ok('Deliveries'), ...errors } } },
+      '/v1/deliveries': { get: { summary: 'List delivery attempts', parameters: queryParameters(DELIVERY_LIST_QUERY), responses: { '200': ok('Deliveries'), ...errors } } },
       '/v1/deliveries/{id}': { get: { summary: 'Get a delivery attempt', parameters: [idParam()], responses: { '200': ok('Delivery'), ...errors } } },
-      '/v1/outbox': { get: { summary: 'Emails kept locally when no SMTP server is configured', parameters: [...pageParams, query('to', 'recipient')], responses: { '200': ok('Messages'), ...errors } } },
+      '/v1/outbox': { get: { summary: 'Emails kept locally when no SMTP server is configured', parameters: queryParameters(OUTBOX_LIST_QUERY), responses: { '200': ok('Messages'), ...errors } } },
       '/v1/outbox/{id}': { get: { summary: 'Get an outbox message', parameters: [idParam()], responses: { '200': ok('Message'), ...errors } } },
       '/v1/presets': { get: { summary: 'Ready flows with placeholders', responses: { '200': ok('Presets'), ...errors } } },
       '/v1/presets/{id}': { get: { summary: 'A preset with its flow and placeholders', parameters: [idParam()], responses: { '200': ok('Preset'), ...errors } } },

@@ -1,22 +1,19 @@
-import type { Context } from 'hono';
-import { ValidationError } from '../core/errors.js';
+import { integerParam, textParam } from './query-params.js';
 
 export interface Page {
   limit: number;
   cursor: string | undefined;
 }
 
-/** `?limit=` (1–200, default 50) and `?cursor=` (the `next_cursor` of the previous page). */
-export function readPage(c: Context): Page {
-  const raw = c.req.query('limit');
-  let limit = 50;
-  if (raw !== undefined) {
-    limit = Number(raw);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 200) {
-      throw new ValidationError('invalid_query', [{ path: 'limit', message: 'expected an integer from 1 to 200' }]);
-    }
-  }
-  return { limit, cursor: c.req.query('cursor') || undefined };
+/** The query parameters of every list: spread them into a route's `defineQuery`. */
+export const PAGE_PARAMS = {
+  limit: integerParam(1, 200, '1–200, default 50'),
+  cursor: textParam('next_cursor of the previous page'),
+};
+
+/** The page a list route's parsed `limit` and `cursor` ask for. */
+export function pageFrom(values: { limit?: number | undefined; cursor?: string | undefined }): Page {
+  return { limit: values.limit ?? 50, cursor: values.cursor };
 }
 
 /** A list response; `next_cursor` is null on the last page. */
@@ -25,14 +22,4 @@ export function pageOf<T extends { id: string }, V>(rows: T[], page: Page, view:
     data: rows.map(view),
     next_cursor: rows.length === page.limit ? (rows[rows.length - 1]?.id ?? null) : null,
   };
-}
-
-/** A query parameter restricted to known values. */
-export function readEnum(c: Context, name: string, allowed: readonly string[]): string | undefined {
-  const value = c.req.query(name);
-  if (value === undefined || value === '') return undefined;
-  if (!allowed.includes(value)) {
-    throw new ValidationError('invalid_query', [{ path: name, message: `expected one of: ${allowed.join(', ')}` }]);
-  }
-  return value;
 }

@@ -1,6 +1,7 @@
 /**
  * Reading request bodies: JSON (or YAML for flow definitions), with clear 4xx errors for an
- * empty, malformed or wrongly typed body. Size is limited before this by the body-limit middleware.
+ * empty, malformed or wrongly typed body. Size is limited before this by request-size.ts, which
+ * has read the whole body already.
  */
 import type { Context } from 'hono';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
@@ -52,17 +53,23 @@ export function requireObject(value: unknown, path = ''): Record<string, unknown
   return value as Record<string, unknown>;
 }
 
+/** A lone UTF-16 surrogate (`"\ud800"` in JSON): not a character, so no UTF-8 column can hold it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /**
  * Refuses, with the path of the first offender, what no layer after this can store or walk safely:
- * nesting deeper than MAX_BODY_DEPTH (also stops YAML anchors that refer to themselves) and the NUL
+ * nesting deeper than MAX_BODY_DEPTH (also stops YAML anchors that refer to themselves), the NUL
  * character in a string or key (PostgreSQL text cannot hold U+0000; SQLite could, so refusing it
- * here keeps both dialects answering the same 400 instead of one of them a 500).
+ * here keeps both dialects answering the same 400 instead of one of them a 500), and lone
+ * surrogates, which both drivers would silently store as U+FFFD, so the value read back would
+ * differ from the one accepted.
  */
 function checkBodyValue(value: unknown): unknown {
   const path: PropertyKey[] = [];
   const visit = (node: unknown): void => {
     if (typeof node === 'string') {
       if (node.includes('\u0000')) fail('must not contain the NUL character (\\u0000)');
+      if (LONE_SURROGATE.test(node)) fail('must be well-formed Unicode (a lone surrogate such as \\ud800 is not a character)');
       return;
     }
     if (node === null || typeof node !== 'object') return;
@@ -73,6 +80,7 @@ function checkBodyValue(value: unknown): unknown {
     for (const [key, item] of entries) {
       path.push(key);
       if (typeof key === 'string' && key.includes('\u0000')) fail('field names must not contain the NUL character (\\u0000)');
+      if (typeof key === 'string' && LONE_SURROGATE.test(key)) fail('field names must be well-formed Unicode (no lone surrogates)');
       visit(item);
       path.pop();
     }

@@ -1,13 +1,21 @@
 import { Hono } from 'hono';
 import { ValidationError, type FieldIssue } from '../../core/errors.js';
 import type { EngineContext } from '../../engine/engine-context.js';
-import { parseEventInput, type EventInput } from '../../engine/event-input.js';
+import { parseEventInput, parseIdempotencyHeader, type EventInput } from '../../engine/event-input.js';
 import { ingestEvents } from '../../engine/ingest.js';
 import { eventView, getEvent, listEvents } from '../../store/repositories/events.js';
 import { resolveRefFilters } from '../../store/repositories/record-refs.js';
 import type { AppEnv } from '../app-types.js';
-import { pageOf, readPage } from '../pagination.js';
+import { PAGE_PARAMS, pageFrom, pageOf } from '../pagination.js';
+import { defineQuery, textParam } from '../query-params.js';
 import { readJson, requireObject } from '../request-body.js';
+
+export const EVENT_LIST_QUERY = defineQuery({
+  ...PAGE_PARAMS,
+  name: textParam('event name'),
+  contact_id: textParam("contact: Nudge's id (ct_…) or the booking system's external id"),
+  appointment_id: textParam("appointment: Nudge's id (ap_…) or the booking system's id"),
+});
 
 /** Most events accepted in one batch request. */
 export const MAX_BATCH_EVENTS = 1000;
@@ -17,7 +25,8 @@ export function eventRoutes(ctx: EngineContext): Hono<AppEnv> {
 
   app.post('/', async (c) => {
     const input = parseEventInput(await readJson(c));
-    const [result] = await ingestEvents(ctx, c.get('workspace'), [input], c.req.header('idempotency-key'));
+    const headerKey = parseIdempotencyHeader(c.req.header('idempotency-key'));
+    const [result] = await ingestEvents(ctx, c.get('workspace'), [input], headerKey);
     return c.json({ data: result }, result!.duplicate ? 200 : 202);
   });
 
@@ -45,13 +54,11 @@ export function eventRoutes(ctx: EngineContext): Hono<AppEnv> {
     return c.json({ data: results }, 202);
   });
 
-  app.get('/', async (c) => {
-    const page = readPage(c);
-    const refs = await resolveRefFilters(ctx.store.db, c.get('workspace').id, {
-      contact_id: c.req.query('contact_id'),
-      appointment_id: c.req.query('appointment_id'),
-    });
-    const rows = refs === null ? [] : await listEvents(ctx.store.db, c.get('workspace').id, { ...page, name: c.req.query('name'), ...refs });
+  app.get('/', EVENT_LIST_QUERY.check, async (c) => {
+    const { limit, cursor, contact_id, appointment_id, ...filters } = EVENT_LIST_QUERY.read(c);
+    const page = pageFrom({ limit, cursor });
+    const refs = await resolveRefFilters(ctx.store.db, c.get('workspace').id, { contact_id, appointment_id });
+    const rows = refs === null ? [] : await listEvents(ctx.store.db, c.get('workspace').id, { ...page, ...filters, ...refs });
     return c.json(pageOf(rows, page, eventView));
   });
 

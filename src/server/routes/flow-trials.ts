@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { ValidationError, type FieldIssue } from '../../core/errors.js';
 import type { EngineContext } from '../../engine/engine-context.js';
+import { parseIsoTime } from '../../core/input-ranges.js';
 import { dryRun, previewStep, testSend } from '../../engine/preview-service.js';
 import type { AppEnv } from '../app-types.js';
 import { readJson, requireObject } from '../request-body.js';
@@ -46,8 +47,8 @@ export function flowTrialRoutes(ctx: EngineContext): Hono<AppEnv> {
     fields(body, { event_id: 'string', event: 'object', now: 'string' });
     let now: number | undefined;
     if (typeof body.now === 'string') {
-      now = Date.parse(body.now);
-      if (Number.isNaN(now)) throw new ValidationError('invalid_request', [{ path: 'now', message: 'expected an ISO time' }]);
+      now = parseIsoTime(body.now) ?? undefined;
+      if (now === undefined) throw new ValidationError('invalid_request', [{ path: 'now', message: 'expected an ISO 8601 time with Z or an offset, years 0000–9999' }]);
     }
     return c.json({ data: await dryRun(ctx, c.get('workspace'), c.req.param('id'), body, now) });
   });

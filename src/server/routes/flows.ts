@@ -16,10 +16,14 @@ import { decodeJson } from '../../store/repositories/json.js';
 import { countSessionsByStep } from '../../store/repositories/sessions.js';
 import { countSkipsByReason } from '../../store/repositories/skips.js';
 import type { AppEnv } from '../app-types.js';
-import { readEnum } from '../pagination.js';
+import { booleanParam, defineQuery, enumParam } from '../query-params.js';
 import { readJsonOrYaml } from '../request-body.js';
 
 const FLOW_STATUSES = ['draft', 'active', 'paused', 'archived'] as const;
+
+export const FLOW_LIST_QUERY = defineQuery({ status: enumParam(FLOW_STATUSES, 'flow status') });
+export const FLOW_CREATE_QUERY = defineQuery({ activate: booleanParam('activate the new flow (default false: a draft)') });
+export const FLOW_APPLY_QUERY = defineQuery({ activate: booleanParam('activate the flow after saving it (default true)') });
 
 function flowView(row: FlowRow, definition?: unknown): Record<string, unknown> {
   return {
@@ -37,8 +41,8 @@ export function flowRoutes(ctx: EngineContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const db = ctx.store.db;
 
-  app.get('/', async (c) => {
-    const rows = await listFlows(db, c.get('workspace').id, readEnum(c, 'status', FLOW_STATUSES));
+  app.get('/', FLOW_LIST_QUERY.check, async (c) => {
+    const rows = await listFlows(db, c.get('workspace').id, FLOW_LIST_QUERY.read(c).status);
     return c.json({ data: rows.map((r) => flowView(r)) });
   });
 
@@ -49,16 +53,17 @@ export function flowRoutes(ctx: EngineContext): Hono<AppEnv> {
   });
 
   /** Flows as code: create or update the flow with this name, then activate it (unless ?activate=false). */
-  app.post('/apply', async (c) => {
+  app.post('/apply', FLOW_APPLY_QUERY.check, async (c) => {
     const result = await applyFlow(ctx, c.get('workspace'), await readJsonOrYaml(c), {
-      activate: c.req.query('activate') !== 'false',
+      activate: FLOW_APPLY_QUERY.read(c).activate ?? true,
     });
     return c.json({ data: { action: result.action, flow: flowView(result.flow) } });
   });
 
-  app.post('/', async (c) => {
+  app.post('/', FLOW_CREATE_QUERY.check, async (c) => {
     const ws = c.get('workspace');
-    const row = await createFlow(ctx, ws, await readJsonOrYaml(c), { activate: c.req.query('activate') === 'true' });
+    const activate = FLOW_CREATE_QUERY.read(c).activate ?? false;
+    const row = await createFlow(ctx, ws, await readJsonOrYaml(c), { activate });
     const version = await getFlowVersion(db, row.id, row.version);
     return c.json({ data: flowView(row, decodeJson(version.definition_json, null)) }, 201);
   });

@@ -16,11 +16,28 @@ import {
   outboxView,
 } from '../../store/repositories/deliveries.js';
 import type { AppEnv } from '../app-types.js';
-import { pageOf, readEnum, readPage } from '../pagination.js';
+import { PAGE_PARAMS, pageFrom, pageOf } from '../pagination.js';
+import { defineQuery, enumParam, textParam } from '../query-params.js';
 import { readJson } from '../request-body.js';
 
 const APPOINTMENT_STATUSES = ['booked', 'canceled', 'completed', 'checked_in', 'no_show'] as const;
 const DELIVERY_STATUSES = ['succeeded', 'retrying', 'failed', 'skipped'] as const;
+
+export const CONTACT_LIST_QUERY = defineQuery({ ...PAGE_PARAMS, email: textParam('exact email'), external_id: textParam('exact external id') });
+export const APPOINTMENT_LIST_QUERY = defineQuery({
+  ...PAGE_PARAMS,
+  status: enumParam(APPOINTMENT_STATUSES, 'appointment status'),
+  contact_id: textParam("contact: Nudge's id (ct_…) or the booking system's external id"),
+});
+export const DELIVERY_LIST_QUERY = defineQuery({
+  ...PAGE_PARAMS,
+  session_id: textParam('session'),
+  flow_id: textParam('flow'),
+  status: enumParam(DELIVERY_STATUSES, 'delivery status'),
+  contact_id: textParam("contact: Nudge's id (ct_…) or the booking system's external id"),
+  appointment_id: textParam("appointment: Nudge's id (ap_…) or the booking system's id"),
+});
+export const OUTBOX_LIST_QUERY = defineQuery({ ...PAGE_PARAMS, to: textParam('recipient') });
 
 export function recordRoutes(ctx: EngineContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -29,13 +46,10 @@ export function recordRoutes(ctx: EngineContext): Hono<AppEnv> {
   /** The channel modules `send` steps can use, with their settings as JSON Schema. */
   app.get('/channels', (c) => c.json({ data: ctx.registry.describe() }));
 
-  app.get('/contacts', async (c) => {
-    const page = readPage(c);
-    const rows = await listContacts(db, c.get('workspace').id, {
-      ...page,
-      email: c.req.query('email'),
-      external_id: c.req.query('external_id'),
-    });
+  app.get('/contacts', CONTACT_LIST_QUERY.check, async (c) => {
+    const { limit, cursor, ...filters } = CONTACT_LIST_QUERY.read(c);
+    const page = pageFrom({ limit, cursor });
+    const rows = await listContacts(db, c.get('workspace').id, { ...page, ...filters });
     return c.json(pageOf(rows, page, contactView));
   });
   app.post('/contacts', async (c) => {
@@ -52,37 +66,32 @@ export function recordRoutes(ctx: EngineContext): Hono<AppEnv> {
     return c.json({ data: contactView(await getContact(db, c.get('workspace').id, c.req.param('id'))) });
   });
 
-  app.get('/appointments', async (c) => {
-    const page = readPage(c);
-    const status = readEnum(c, 'status', APPOINTMENT_STATUSES);
-    const refs = await resolveRefFilters(db, c.get('workspace').id, { contact_id: c.req.query('contact_id') });
-    const rows = refs === null ? [] : await listAppointments(db, c.get('workspace').id, { ...page, status, ...refs });
+  app.get('/appointments', APPOINTMENT_LIST_QUERY.check, async (c) => {
+    const { limit, cursor, contact_id, ...filters } = APPOINTMENT_LIST_QUERY.read(c);
+    const page = pageFrom({ limit, cursor });
+    const refs = await resolveRefFilters(db, c.get('workspace').id, { contact_id });
+    const rows = refs === null ? [] : await listAppointments(db, c.get('workspace').id, { ...page, ...filters, ...refs });
     return c.json(pageOf(rows, page, appointmentView));
   });
   app.get('/appointments/:id', async (c) => {
     return c.json({ data: appointmentView(await getAppointment(db, c.get('workspace').id, c.req.param('id'))) });
   });
 
-  app.get('/deliveries', async (c) => {
-    const page = readPage(c);
-    const status = readEnum(c, 'status', DELIVERY_STATUSES);
-    const refs = await resolveRefFilters(db, c.get('workspace').id, {
-      contact_id: c.req.query('contact_id'),
-      appointment_id: c.req.query('appointment_id'),
-    });
-    const rows =
-      refs === null
-        ? []
-        : await listDeliveries(db, c.get('workspace').id, { ...page, session_id: c.req.query('session_id'), flow_id: c.req.query('flow_id'), status, ...refs });
+  app.get('/deliveries', DELIVERY_LIST_QUERY.check, async (c) => {
+    const { limit, cursor, contact_id, appointment_id, ...filters } = DELIVERY_LIST_QUERY.read(c);
+    const page = pageFrom({ limit, cursor });
+    const refs = await resolveRefFilters(db, c.get('workspace').id, { contact_id, appointment_id });
+    const rows = refs === null ? [] : await listDeliveries(db, c.get('workspace').id, { ...page, ...filters, ...refs });
     return c.json(pageOf(rows, page, deliveryView));
   });
   app.get('/deliveries/:id', async (c) => {
     return c.json({ data: deliveryView(await getDelivery(db, c.get('workspace').id, c.req.param('id'))) });
   });
 
-  app.get('/outbox', async (c) => {
-    const page = readPage(c);
-    const rows = await listOutbox(db, c.get('workspace').id, { ...page, to: c.req.query('to') });
+  app.get('/outbox', OUTBOX_LIST_QUERY.check, async (c) => {
+    const { limit, cursor, to } = OUTBOX_LIST_QUERY.read(c);
+    const page = pageFrom({ limit, cursor });
+    const rows = await listOutbox(db, c.get('workspace').id, { ...page, to });
     return c.json(pageOf(rows, page, outboxView));
   });
   app.get('/outbox/:id', async (c) => {

@@ -11,14 +11,17 @@ import { getAppointment, getContact } from '../../store/repositories/record-refs
 import { scheduleEntryView, type ScheduleAfter, type ScheduleScope } from '../../store/repositories/schedule.js';
 import { readSchedule } from '../../engine/schedule-service.js';
 import type { AppEnv } from '../app-types.js';
-import { readPage } from '../pagination.js';
+import { PAGE_PARAMS, pageFrom } from '../pagination.js';
+import { defineQuery } from '../query-params.js';
+
+export const SCHEDULE_QUERY = defineQuery({ ...PAGE_PARAMS });
 
 export function scheduleRoutes(ctx: EngineContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const db = ctx.store.db;
 
   const respond = async (c: Context<AppEnv>, scope: ScheduleScope) => {
-    const page = readPage(c);
+    const page = pageFrom(SCHEDULE_QUERY.read(c));
     const entries = await readSchedule(ctx, c.get('workspace'), scope, { limit: page.limit, after: readCursor(page.cursor) });
     const last = entries[entries.length - 1];
     return c.json({
@@ -27,15 +30,15 @@ export function scheduleRoutes(ctx: EngineContext): Hono<AppEnv> {
     });
   };
 
-  app.get('/appointments/:id/schedule', async (c) => {
+  app.get('/appointments/:id/schedule', SCHEDULE_QUERY.check, async (c) => {
     const appointment = await getAppointment(db, c.get('workspace').id, c.req.param('id'));
     return respond(c, { appointmentId: appointment.id });
   });
-  app.get('/contacts/:id/schedule', async (c) => {
+  app.get('/contacts/:id/schedule', SCHEDULE_QUERY.check, async (c) => {
     const contact = await getContact(db, c.get('workspace').id, c.req.param('id'));
     return respond(c, { contactId: contact.id });
   });
-  app.get('/flows/:id/schedule', async (c) => {
+  app.get('/flows/:id/schedule', SCHEDULE_QUERY.check, async (c) => {
     const flow = await getFlow(db, c.get('workspace').id, c.req.param('id'));
     return respond(c, { flowId: flow.id });
   });

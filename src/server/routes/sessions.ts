@@ -6,23 +6,27 @@ import { deliveryView, listSessionDeliveries } from '../../store/repositories/de
 import { getSession, listSessionLogs, listSessions, sessionLogView, sessionView } from '../../store/repositories/sessions.js';
 import { resolveRefFilters } from '../../store/repositories/record-refs.js';
 import type { AppEnv } from '../app-types.js';
-import { pageOf, readEnum, readPage } from '../pagination.js';
+import { PAGE_PARAMS, pageFrom, pageOf } from '../pagination.js';
+import { defineQuery, enumParam, textParam } from '../query-params.js';
+
+export const SESSION_LIST_QUERY = defineQuery({
+  ...PAGE_PARAMS,
+  flow_id: textParam('flow'),
+  contact_id: textParam("contact: Nudge's id (ct_…) or the booking system's external id"),
+  appointment_id: textParam("appointment: Nudge's id (ap_…) or the booking system's id"),
+  step_id: textParam('current step'),
+  status: enumParam(SESSION_STATES, 'session status'),
+});
 
 export function sessionRoutes(ctx: EngineContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const db = ctx.store.db;
 
-  app.get('/', async (c) => {
-    const page = readPage(c);
-    const status = readEnum(c, 'status', SESSION_STATES);
-    const refs = await resolveRefFilters(db, c.get('workspace').id, {
-      contact_id: c.req.query('contact_id'),
-      appointment_id: c.req.query('appointment_id'),
-    });
-    const rows =
-      refs === null
-        ? []
-        : await listSessions(db, c.get('workspace').id, { ...page, flow_id: c.req.query('flow_id'), step_id: c.req.query('step_id'), status, ...refs });
+  app.get('/', SESSION_LIST_QUERY.check, async (c) => {
+    const { limit, cursor, contact_id, appointment_id, ...filters } = SESSION_LIST_QUERY.read(c);
+    const page = pageFrom({ limit, cursor });
+    const refs = await resolveRefFilters(db, c.get('workspace').id, { contact_id, appointment_id });
+    const rows = refs === null ? [] : await listSessions(db, c.get('workspace').id, { ...page, ...filters, ...refs });
     return c.json(pageOf(rows, page, sessionView));
   });
 

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { formatStoredTime } from '../../core/input-ranges.js';
 import type { AppointmentRow, Database } from '../schema.js';
 import { newId } from './ids.js';
 import { decodeJson, encodeJson } from './json.js';
@@ -197,8 +198,9 @@ export interface AppointmentView {
   external_id: string;
   contact_id: string | null;
   status: string;
-  start_at: string;
-  end_at: string;
+  /** Null only for a stored value outside the JS date range (see formatStoredTime). */
+  start_at: string | null;
+  end_at: string | null;
   timezone: string | null;
   revision: number;
   [property: string]: unknown;
@@ -210,8 +212,8 @@ export function appointmentView(row: AppointmentRow): AppointmentView {
     external_id: row.external_id,
     contact_id: row.contact_id,
     status: row.status,
-    start_at: new Date(row.start_at).toISOString(),
-    end_at: new Date(row.end_at).toISOString(),
+    start_at: formatStoredTime(row.start_at),
+    end_at: formatStoredTime(row.end_at),
     timezone: row.timezone,
     revision: row.revision,
   };

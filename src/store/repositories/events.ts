@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { formatStoredTime } from '../../core/input-ranges.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { Database, EventRow } from '../schema.js';
 import type { ListOptions } from './contacts.js';
@@ -58,8 +59,8 @@ export function eventView(row: EventRow): Record<string, unknown> {
     idempotency_key: row.idempotency_key,
     contact_id: row.contact_id,
     appointment_id: row.appointment_id,
-    occurred_at: new Date(row.occurred_at).toISOString(),
-    received_at: new Date(row.received_at).toISOString(),
+    occurred_at: formatStoredTime(row.occurred_at),
+    received_at: formatStoredTime(row.received_at),
     payload: decodeJson(row.payload_json, {}),
   };
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { formatStoredTime } from '../../core/input-ranges.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { ReentryPolicy } from '../../core/flow-definition.js';
 import type { Database, SessionLogRow, SessionRow } from '../schema.js';
@@ -284,7 +285,7 @@ export interface SessionView {
   end_reason: string | null;
 }
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+const iso = formatStoredTime;
 
 export function sessionView(row: SessionRow): SessionView {
   return {

@@ -1,0 +1,115 @@
+/**
+ * Query parameters are declared per route, once: the same declaration parses the request
+ * (`spec.read(c)`), validates it before the handler runs (`spec.check`, a middleware) and describes
+ * the parameters in the OpenAPI document (`queryParameters(spec)`), so the document lists exactly
+ * what routes read. A declared parameter given twice (`?status=a&status=b`) is refused rather than
+ * one value silently winning; an empty value means "not given", except for integers.
+ */
+import type { Context, MiddlewareHandler } from 'hono';
+import { ValidationError, type FieldIssue } from '../core/errors.js';
+
+type Json = Record<string, unknown>;
+
+export interface QueryParam<T> {
+  description: string;
+  /** JSON Schema of the value, for the OpenAPI document. */
+  schema: Json;
+  /** The value, or a message saying what was expected. */
+  parse(raw: string): { value: T | undefined } | { error: string };
+}
+
+export type QueryParams = Record<string, QueryParam<unknown>>;
+export type QueryValues<P extends QueryParams> = { [K in keyof P]: P[K] extends QueryParam<infer T> ? T | undefined : never };
+
+export interface QuerySpec<P extends QueryParams> {
+  params: P;
+  read(c: Context): QueryValues<P>;
+  /** Refuses bad parameters before the handler runs, so a handler that exits early still checks them. */
+  check: MiddlewareHandler;
+}
+
+const specs = new WeakMap<MiddlewareHandler, QuerySpec<QueryParams>>();
+
+/** The spec a route's `check` middleware belongs to (for the OpenAPI coverage test). */
+export function querySpecOf(handler: unknown): QuerySpec<QueryParams> | undefined {
+  return typeof handler === 'function' ? specs.get(handler as MiddlewareHandler) : undefined;
+}
+
+export function defineQuery<P extends QueryParams>(params: P): QuerySpec<P> {
+  const read = (c: Context): QueryValues<P> => {
+    const values: Record<string, unknown> = {};
+    const issues: FieldIssue[] = [];
+    for (const [name, param] of Object.entries(params)) {
+      const given = c.req.queries(name) ?? [];
+      if (given.length > 1) {
+        issues.push({ path: name, message: 'given more than once' });
+        continue;
+      }
+      const raw = given[0];
+      if (raw === undefined) continue;
+      const result = param.parse(raw);
+      if ('error' in result) issues.push({ path: name, message: result.error });
+      else values[name] = result.value;
+    }
+    if (issues.length > 0) throw new ValidationError('invalid_query', issues);
+    return values as QueryValues<P>;
+  };
+  const check: MiddlewareHandler = async (c, next) => {
+    read(c);
+    await next();
+  };
+  const spec: QuerySpec<P> = { params, read, check };
+  specs.set(check, spec as unknown as QuerySpec<QueryParams>);
+  return spec;
+}
+
+/** An exact-match filter; empty means no filter. */
+export function textParam(description: string): QueryParam<string> {
+  return {
+    description,
+    schema: { type: 'string', maxLength: 1000 },
+    parse: (raw) => (raw === '' ? { value: undefined } : raw.length > 1000 ? { error: 'expected at most 1000 characters' } : { value: raw }),
+  };
+}
+
+/** One of a fixed list; empty means no filter. */
+export function enumParam<T extends string>(values: readonly T[], description: string): QueryParam<T> {
+  return {
+    description,
+    schema: { type: 'string', enum: [...values] },
+    parse: (raw) =>
+      raw === '' ? { value: undefined } : values.includes(raw as T) ? { value: raw as T } : { error: `expected one of: ${values.join(', ')}` },
+  };
+}
+
+/** A whole number in [min, max] written in decimal digits. */
+export function integerParam(min: number, max: number, description: string): QueryParam<number> {
+  return {
+    description,
+    schema: { type: 'integer', minimum: min, maximum: max },
+    parse: (raw) => {
+      const value = /^[0-9]{1,16}$/.test(raw) ? Number(raw) : Number.NaN;
+      return Number.isSafeInteger(value) && value >= min && value <= max ? { value } : { error: `expected an integer from ${min} to ${max}` };
+    },
+  };
+}
+
+/** `true` or `false`. */
+export function booleanParam(description: string): QueryParam<boolean> {
+  return {
+    description,
+    schema: { type: 'boolean' },
+    parse: (raw) => (raw === 'true' ? { value: true } : raw === 'false' ? { value: false } : { error: 'expected true or false' }),
+  };
+}
+
+/** The OpenAPI `parameters` entries of a spec. */
+export function queryParameters(spec: QuerySpec<QueryParams>): Json[] {
+  return Object.entries(spec.params).map(([name, param]) => ({
+    name,
+    in: 'query',
+    required: false,
+    description: param.description,
+    schema: param.schema,
+  }));
+}
