@@ -160,7 +160,7 @@ describe.each(testDialects())('pause, resume and skips on %s', (dialect) => {
     expect((await h.api('GET', `/v1/flows/${flow}`)).body.data.skipped).toEqual({ past_due: 1 });
     // Moved to another time whose reminder has passed too: a second skip. An update that moves nothing: none.
     await send(appointmentEvent('appointment.rescheduled', 'r6', iso(T0 + 3 * H)));
-    await send(appointmentEvent('appointment.updated', 'r6', iso(T0 + 3 * H), { appointment: { service_name: 'Consultation' } }));
+    await send(appointmentEvent('appointment.rescheduled', 'r6', iso(T0 + 3 * H), { appointment: { service_name: 'Consultation' } }));
     expect((await h.api('GET', `/v1/flows/${flow}`)).body.data.skipped).toEqual({ past_due: 2 });
     expect(receiver.requests).toHaveLength(0);
   });
@@ -170,7 +170,7 @@ describe.each(testDialects())('pause, resume and skips on %s', (dialect) => {
     await send(appointmentEvent('appointment.created', 'r8', iso(T0 + 30 * H)));
     // Due at T0 + 6h and not yet run when an update lands a second later.
     h.clock.set(T0 + 6 * H + 1000);
-    await send(appointmentEvent('appointment.updated', 'r8', iso(T0 + 30 * H), { appointment: { service_name: 'Consultation' } }));
+    await send(appointmentEvent('appointment.rescheduled', 'r8', iso(T0 + 30 * H), { appointment: { service_name: 'Consultation' } }));
     await h.drain();
     expect(receiver.requests).toHaveLength(1);
     await send(appointmentEvent('appointment.completed', 'r8', iso(T0 + 30 * H)));
