@@ -1,10 +1,16 @@
 /**
  * The one place errors become HTTP responses: `{ "error": { "code", "message", "path"?, "details"? } }`.
- * Known errors keep their status; anything else is a 500 with its detail kept in the log only.
+ * Known errors keep their status; a database that cannot be reached is a 503 (`database_unavailable`,
+ * with Retry-After) so clients and load balancers retry; anything else is a 500 with its detail
+ * kept in the log only.
  */
 import type { Context } from 'hono';
 import type { Logger } from 'pino';
 import { NudgeError } from '../core/errors.js';
+import { isDatabaseUnavailable } from '../store/db-errors.js';
+
+/** Seconds a client is told to wait before trying again while the database is unreachable. */
+const UNAVAILABLE_RETRY_AFTER_S = 1;
 
 export interface ErrorBody {
   error: { code: string; message: string; path?: string; details?: Array<{ path: string; message: string }> };
@@ -20,6 +26,11 @@ export function errorBody(error: NudgeError): ErrorBody {
 export function mapError(error: unknown, c: Context, logger: Logger): Response {
   if (error instanceof NudgeError && error.status < 500) {
     return c.json(errorBody(error), error.status as 400);
+  }
+  if (isDatabaseUnavailable(error)) {
+    logger.warn({ err: error, method: c.req.method, path: c.req.path }, 'request failed: database unavailable');
+    const body: ErrorBody = { error: { code: 'database_unavailable', message: 'the database cannot be reached; try again shortly' } };
+    return c.json(body, 503, { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_S) });
   }
   logger.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed');
   const body: ErrorBody = { error: { code: 'internal_error', message: 'internal error; see the server log' } };
