@@ -118,6 +118,18 @@ describe.each(testDialects())('telegram channel on %s', (dialect) => {
     expect(tg.messages.map((m) => m.body.chat_id)).toEqual([CUSTOMER_CHAT, '@nudge_news']);
   });
 
+  it('fails the step, calling nothing, when the bot token secret is not a bot token (a setup error, not a missing recipient)', async () => {
+    await setup({}, 'not-a-bot-token');
+    await book('t9');
+    await h.drain();
+    expect(tg.messages).toEqual([]);
+    const session = await onlySession();
+    expect(session.status).toBe('failed');
+    const [delivery] = (await h.api('GET', '/v1/deliveries')).body.data;
+    expect(delivery).toMatchObject({ status: 'failed', error: expect.stringContaining('bot_token is not a Telegram bot token') });
+    expect(JSON.stringify(session)).not.toContain('not-a-bot-token');
+  });
+
   it('retries 429 after parameters.retry_after and 5xx with backoff', async () => {
     await setup();
     tg.failNext(

@@ -109,7 +109,7 @@ async function sendTelegram(context: ChannelContext, input: TelegramInput, base:
   const loggedUrl = `${base}/bot[redacted]/sendMessage`;
   const logged = { ...http, url: loggedUrl };
   if (input.body.chat_id === '') throw new ChannelError('no recipient: `chat_id` is empty', { retryable: false, noRecipient: true, request: logged });
-  if (!BOT_TOKEN.test(input.botToken)) throw new ChannelError('bot_token is not a Telegram bot token (123456:ABC-DEF…)', { retryable: false, noRecipient: true, request: logged });
+  if (!BOT_TOKEN.test(input.botToken)) throw new ChannelError('bot_token is not a Telegram bot token (123456:ABC-DEF…)', { retryable: false, request: logged });
   let result: ChannelResult;
   try {
     result = await sendHttpRequest(context, http, now);
