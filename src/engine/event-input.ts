@@ -1,5 +1,5 @@
 /**
- * The shape of an event as clients post it (`POST /v1/events`, `nudge events send`).
+ * The shape of an event as clients post it (`POST /v1/events`).
  * Strict: an unknown field is an error with its path, so a typo never silently drops data.
  */
 import { createHash } from 'node:crypto';

@@ -198,7 +198,7 @@ async function checkSecretsSet(trx: Kysely<Database>, workspace: Workspace, defi
   if (missing.length > 0) {
     throw new NudgeError(
       'missing_secret',
-      `the flow uses ${missing.map((n) => `secrets.${n}`).join(', ')}, not set in this workspace; set ${missing.length === 1 ? 'it' : 'them'} with PUT /v1/secrets/{name} or \`nudge secrets set\``,
+      `the flow uses ${missing.map((n) => `secrets.${n}`).join(', ')}, not set in this workspace; set ${missing.length === 1 ? 'it' : 'them'} with PUT /v1/secrets/{name} or \`./nudge secrets set\``,
       { status: 409 },
     );
   }
