@@ -13,7 +13,7 @@ import { listAnchoredTimers, moveTimer, putTriggerTimer, deleteTimer, triggerTim
 import { appendSessionLogs, reentryBlocked, setWaitingWakeAt } from '../store/repositories/sessions.js';
 import { recordSkip } from '../store/repositories/skips.js';
 import { appointmentZone } from './template-context.js';
-import { keyedOnCreated, sessionKeyFor, type StartSessionInput } from './session-start.js';
+import { keyedOnCreated, sessionKeyOf, type StartSessionInput } from './session-start.js';
 
 export interface ActiveFlow {
   flow: FlowRow;
@@ -87,8 +87,9 @@ export async function syncAppointmentTriggers(
       // Whether the contact is new is not known here: a `once_per_contact` flow reads the table.
       created: { appointment: args.created === true, contact: false },
     };
-    const key = await sessionKeyFor(input);
-    if (!keyedOnCreated(input) && (await reentryBlocked(db, active.flow.id, active.compiled.reentry, key, contact?.id ?? null))) {
+    // A key that fails to render is not judged here: the trigger fires and records the failure then.
+    const { key } = await sessionKeyOf(input);
+    if (key !== undefined && !keyedOnCreated(input) && (await reentryBlocked(db, active.flow.id, active.compiled.reentry, key, contact?.id ?? null))) {
       await deleteTimer(db, id);
       continue;
     }

@@ -19,7 +19,7 @@ import { getWorkspace } from '../store/repositories/workspaces.js';
 import { TRIGGERABLE_STATUSES } from './appointment-triggers.js';
 import type { EngineContext } from './engine-context.js';
 import { SessionRunner } from './session-runner.js';
-import { buildSessionStart, sessionKeyFor, type StartSessionInput } from './session-start.js';
+import { buildSessionStart, recordKeyFailure, sessionKeyOf, type StartSessionInput } from './session-start.js';
 import type { InFlightStart } from './starts-in-flight.js';
 import { appointmentZone, buildTemplateContext } from './template-context.js';
 
@@ -202,7 +202,10 @@ async function launch(ctx: EngineContext, starts: readonly TriggerStart[]): Prom
   const db = ctx.store.db;
   const runnable: Array<{ start: TriggerStart; key: string; i: number }> = [];
   for (const [i, start] of starts.entries()) {
-    if (start.input.compiled.first !== null) runnable.push({ start, key: await sessionKeyFor(start.input), i });
+    if (start.input.compiled.first === null) continue;
+    const { key, error } = await sessionKeyOf(start.input);
+    if (error) await recordKeyFailure(db, start.input, error, start.timer.scheduled_at);
+    else runnable.push({ start, key, i });
   }
   const checks = runnable.map(({ start, key }) => ({ flowId: start.input.flow.id, policy: start.input.compiled.reentry, key, contactId: start.input.contact?.id ?? null }));
   const built = runnable.map(({ start, key }) => {

@@ -11,10 +11,11 @@ import type { AppointmentRow, ContactRow, Database, EventRow, FlowRow, SessionRo
 import { newId } from '../store/repositories/ids.js';
 import { encodeJson } from '../store/repositories/json.js';
 import { appendSessionLogs, reentryBlockedMany, type LogEntry } from '../store/repositories/sessions.js';
+import { recordSkip } from '../store/repositories/skips.js';
 import { sessionTimerRow } from '../store/repositories/timers.js';
 import { deferNewRows, insertChunked } from '../store/repositories/write-behind.js';
 import { buildTemplateContext } from './template-context.js';
-import { renderString } from './templates.js';
+import { renderString, TemplateError } from './templates.js';
 
 /** The appointment-relative time a session is gated on; a reschedule moves it. */
 export interface TimeGate {
@@ -52,6 +53,42 @@ export async function sessionKeyFor(input: StartSessionInput): Promise<string> {
     return appointment.external_id;
   }
   return contact?.id ?? input.event?.id ?? 'none';
+}
+
+/** A session's key, or why its `session.key` template could not give one. */
+export type SessionKey = { key: string; error?: undefined } | { key?: undefined; error: TemplateError };
+
+/**
+ * `sessionKeyFor`, with a template that fails at run time (a limit, `| number` on text) returned as
+ * the error rather than thrown: it stops that flow's session only (see `recordKeyFailure`), never
+ * the event's other flows nor a worker's batch of fired triggers.
+ */
+export async function sessionKeyOf(input: StartSessionInput): Promise<SessionKey> {
+  try {
+    return { key: await sessionKeyFor(input) };
+  } catch (error) {
+    if (error instanceof TemplateError) return { error };
+    throw error;
+  }
+}
+
+/** Records that a flow started no session because its key failed: on the schedules and the flow's counts. */
+export async function recordKeyFailure(db: Kysely<Database>, input: StartSessionInput, error: TemplateError, dueAt: number): Promise<void> {
+  await recordSkip(
+    db,
+    {
+      workspaceId: input.workspace.id,
+      flowId: input.flow.id,
+      appointmentId: input.appointment?.id ?? null,
+      contactId: input.contact?.id ?? null,
+      sessionId: null,
+      stepId: null,
+      dueAt,
+      reason: 'session_key_failed',
+      message: `no session started: ${error.message}`,
+    },
+    input.now,
+  );
 }
 
 /**
@@ -93,7 +130,10 @@ export interface StartOptions {
 export async function startSessions(db: Kysely<Database>, inputs: readonly StartSessionInput[], options: StartOptions = {}): Promise<Array<SessionRow | null>> {
   const candidates: Array<{ input: StartSessionInput; key: string; i: number }> = [];
   for (const [i, input] of inputs.entries()) {
-    if (input.compiled.first !== null) candidates.push({ input, key: await sessionKeyFor(input), i });
+    if (input.compiled.first === null) continue;
+    const { key, error } = await sessionKeyOf(input);
+    if (error) await recordKeyFailure(db, input, error, input.now);
+    else candidates.push({ input, key, i });
   }
   const blocked = await reentryBlockedMany(
     db,

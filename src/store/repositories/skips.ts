@@ -7,7 +7,12 @@ import type { Kysely } from 'kysely';
 import type { Database, SkipRow } from '../schema.js';
 import { derivedId } from './ids.js';
 
-export type SkipReason = 'past_due' | 'too_late';
+/**
+ * `past_due`: its time had passed when the booking was made or moved (`if_past: skip`);
+ * `too_late`: a send more than `max_lateness` late; `session_key_failed`: the flow's `session.key`
+ * template failed, so it started no session.
+ */
+export type SkipReason = 'past_due' | 'too_late' | 'session_key_failed';
 
 export interface SkipSpec {
   workspaceId: string;
