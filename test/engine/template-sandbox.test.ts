@@ -3,12 +3,11 @@
  * template fails cleanly: 400 in preview, test and dry-run, a permanent step failure when live.
  */
 import { rmSync, writeFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandboxedLiquid, MAX_TEMPLATE_LENGTH } from '../../src/core/template-sandbox.js';
 import { validateFlow } from '../../src/core/flow-validation.js';
 import { renderString } from '../../src/engine/templates.js';
-import { appointmentEvent, createHarness, T0, type Harness } from '../helpers/harness.js';
-import { startReceiver, type Receiver } from '../helpers/receiver.js';
+import { appointmentEvent, T0, useHarnessAndReceiver } from '../helpers/harness.js';
 import { testDialects } from '../helpers/test-store.js';
 
 // A file in the working directory, where liquidjs's default `root` would find it.
@@ -77,57 +76,42 @@ describe('the template sandbox', () => {
 });
 
 describe.each(testDialects())('runaway templates on %s', (dialect) => {
-  let h: Harness;
-  let receiver: Receiver;
-
-  beforeAll(async () => {
-    receiver = await startReceiver();
-  });
-  afterAll(async () => {
-    await receiver.close();
-  });
-  beforeEach(async () => {
-    receiver.requests.length = 0;
-    h = await createHarness(dialect);
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+  const s = useHarnessAndReceiver(dialect);
 
   it('answers 400 in preview, test and dry-run, and fails the step for good when live', async () => {
-    const created = await h.api('POST', '/v1/flows', {
+    const created = await s.h.api('POST', '/v1/flows', {
       name: 'bomb',
       trigger: { event: 'appointment.created' },
-      steps: [{ id: 'hook', webhook: { url: `${receiver.url}/hook`, body: BOMBS['a huge range'] } }, { id: 'after', webhook: { url: `${receiver.url}/after` } }],
+      steps: [{ id: 'hook', webhook: { url: `${s.receiver.url}/hook`, body: BOMBS['a huge range'] } }, { id: 'after', webhook: { url: `${s.receiver.url}/after` } }],
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const flowId = created.body.data.id;
     for (const [route, body] of [['preview', { step_id: 'hook' }], ['test', { step_id: 'hook' }], ['dry-run', {}]] as const) {
-      const res = await h.api('POST', `/v1/flows/${flowId}/${route}`, body);
+      const res = await s.h.api('POST', `/v1/flows/${flowId}/${route}`, body);
       expect(res.status, route).toBe(400);
       expect(res.body.error).toMatchObject({ code: 'template_error', path: 'steps[0].webhook.body' });
       expect(res.body.error.message).toMatch(/limit exceeded/);
     }
-    await h.api('POST', `/v1/flows/${flowId}/activate`);
-    await h.api('POST', '/v1/events', appointmentEvent('appointment.created', 'bomb1', new Date(T0 + 30 * 3_600_000).toISOString()));
-    await h.drain();
-    const sessions = (await h.api('GET', '/v1/sessions')).body.data;
+    await s.h.api('POST', `/v1/flows/${flowId}/activate`);
+    await s.h.api('POST', '/v1/events', appointmentEvent('appointment.created', 'bomb1', new Date(T0 + 30 * 3_600_000).toISOString()));
+    await s.h.drain();
+    const sessions = (await s.h.api('GET', '/v1/sessions')).body.data;
     expect(sessions).toHaveLength(1);
     expect(sessions[0]).toMatchObject({ status: 'failed' });
     expect(sessions[0].end_reason).toMatch(/webhook hook failed: steps\[0\]\.webhook\.body: .*limit exceeded.*\(permanent error\)/);
-    expect(receiver.requests).toHaveLength(0);
+    expect(s.receiver.requests).toHaveLength(0);
   });
 
   it('fails an update_contact step over a limit for good, in one run', async () => {
-    const created = await h.api('POST', '/v1/flows', {
+    const created = await s.h.api('POST', '/v1/flows', {
       name: 'bomb in update_contact',
       trigger: { event: 'appointment.created' },
       steps: [{ id: 'note', update_contact: { attributes: { note: BOMBS['doubling by assign'] } } }],
     });
-    await h.api('POST', `/v1/flows/${created.body.data.id}/activate`);
-    await h.api('POST', '/v1/events', appointmentEvent('appointment.created', 'bomb2', new Date(T0 + 30 * 3_600_000).toISOString()));
-    await h.drain();
-    const sessions = (await h.api('GET', '/v1/sessions')).body.data;
+    await s.h.api('POST', `/v1/flows/${created.body.data.id}/activate`);
+    await s.h.api('POST', '/v1/events', appointmentEvent('appointment.created', 'bomb2', new Date(T0 + 30 * 3_600_000).toISOString()));
+    await s.h.drain();
+    const sessions = (await s.h.api('GET', '/v1/sessions')).body.data;
     expect(sessions[0]).toMatchObject({ status: 'failed' });
     expect(sessions[0].end_reason).toMatch(/^update_contact note failed: steps\[0\]\.update_contact\.attributes\.note: memory alloc limit exceeded.*\(permanent error\)$/);
   });

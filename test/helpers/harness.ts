@@ -4,11 +4,13 @@
  * exactly the timers due at that moment. Requests go through the real HTTP app (`app.request`).
  */
 import { pino, type Logger } from 'pino';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createEngine, type Engine } from '../../src/engine/engine.js';
 import { createApp } from '../../src/server/app.js';
 import type { Dialect } from '../../src/store/store.js';
 import { createApiKey, createWorkspace } from '../../src/store/repositories/workspaces.js';
+import { startReceiver, type Receiver } from './receiver.js';
 import { createTestStore, type TestStore } from './test-store.js';
 
 export class ManualClock {
@@ -128,4 +130,41 @@ export function appointmentEvent(
       ...(extra.appointment ?? {}),
     },
   };
+}
+
+/**
+ * For a suite on one dialect: a fresh harness for each test and one HTTP receiver for the suite
+ * (its requests cleared before each test). Registers the hooks; read `h` and `receiver` inside tests.
+ */
+export function useHarnessAndReceiver(dialect: Dialect): { readonly h: Harness; readonly receiver: Receiver } {
+  let h: Harness | undefined;
+  let receiver: Receiver | undefined;
+  beforeAll(async () => {
+    receiver = await startReceiver();
+  });
+  afterAll(async () => {
+    await receiver?.close();
+  });
+  beforeEach(async () => {
+    receiver!.requests.length = 0;
+    h = await createHarness(dialect);
+  });
+  afterEach(async () => {
+    await h?.close();
+  });
+  return {
+    get h() {
+      return h!;
+    },
+    get receiver() {
+      return receiver!;
+    },
+  };
+}
+
+/** Creates and activates a flow; returns its id. */
+export async function activeFlow(h: Harness, definition: unknown): Promise<string> {
+  const res = await h.api('POST', '/v1/flows?activate=true', definition);
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body.data.id as string;
 }
