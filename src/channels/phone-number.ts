@@ -3,7 +3,7 @@
  * Omnisend profiles): libphonenumber-js parses what people type (`+44 (0)20 7946 0958`,
  * `0044 20 7946 0958`, `(415) 555-0123`) into E.164 (`+442079460958`), reading a number written
  * without its country code in the workspace's default country, and refuses what is not a valid
- * number for its country. Stripping separators by hand sent `+4402079460958`: a wrong number.
+ * number for its country. Stripping separators by hand would send `+4402079460958`: a wrong number.
  *
  * Contacts keep their phone as received (the workspace's country may be set or changed later, and
  * the raw value is what the booking system sent); it is read here, at send time.

@@ -14,14 +14,14 @@ import { Liquid, Tag, type Context, type FS, type TagToken, type TopLevelToken }
 /** Longest template text in one field: a large HTML email is ~100 kB (Gmail clips at 102 kB). */
 export const MAX_TEMPLATE_LENGTH = 200_000;
 /** Longest rendering: a real template renders in well under a millisecond; a runaway loop stops here. */
-export const RENDER_TIME_LIMIT_MS = 500;
+const RENDER_TIME_LIMIT_MS = 500;
 /** Characters (and range items) one rendering may allocate: ten times the longest result. */
-export const RENDER_MEMORY_LIMIT = 10_000_000;
+const RENDER_MEMORY_LIMIT = 10_000_000;
 /** Longest rendered field. */
 export const MAX_RENDERED_LENGTH = 1_000_000;
 
 /** Tags that read other templates from the file system. */
-export const FILE_TAGS = ['include', 'render', 'layout'] as const;
+const FILE_TAGS = ['include', 'render', 'layout'] as const;
 
 class FileTagRefused extends Error {}
 
@@ -51,7 +51,7 @@ const NO_FILES: FS = {
 };
 
 /** What becomes of each `{{ }}` output: escaping, and a look at it (see the engine's secrets). */
-export type OutputHook = (value: unknown, context: Context) => unknown;
+type OutputHook = (value: unknown, context: Context) => unknown;
 
 /**
  * A Liquid engine with the sandbox's options. `output`, when given, transforms every `{{ }}`

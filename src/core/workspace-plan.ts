@@ -11,7 +11,7 @@ export const PLANS = ['small', 'pro', 'advanced', 'custom', 'unlimited'] as cons
 export type Plan = (typeof PLANS)[number];
 
 /** Flow limits of the plans that fix one. */
-export const PLAN_FLOW_LIMITS: Readonly<Record<'small' | 'pro' | 'advanced', number>> = { small: 1, pro: 6, advanced: 9 };
+const PLAN_FLOW_LIMITS: Readonly<Record<'small' | 'pro' | 'advanced', number>> = { small: 1, pro: 6, advanced: 9 };
 
 export interface PlanChoice {
   plan?: string;

@@ -10,16 +10,11 @@
  */
 import type { Logger } from 'pino';
 import type { DeliveryRow, SessionRow } from '../store/schema.js';
+import type { IngestResult } from './ingest.js';
 
 type SessionIds = Pick<SessionRow, 'id' | 'workspace_id' | 'flow_id' | 'flow_version'>;
 
-export interface IngestOutcome {
-  event_id: string;
-  duplicate: boolean;
-  applied: boolean;
-  sessions_started: readonly string[];
-  sessions_canceled: readonly string[];
-}
+type IngestOutcome = Pick<IngestResult, 'event_id' | 'duplicate' | 'applied' | 'sessions_started' | 'sessions_canceled'>;
 
 export interface ActivityLog {
   /** Events of one request, after their commit; `names[i]` is the name of `results[i]`'s event. */

@@ -53,7 +53,7 @@ export async function syncAppointmentTriggers(
     past?: PastTriggerPolicy;
   },
 ): Promise<number | null> {
-  const { workspace, appointment, contact, now } = args;
+  const { workspace, appointment, contact, now, past = 'record' } = args;
   let earliest: number | null = null;
   for (const active of args.flows) {
     const trigger = active.compiled.trigger;
@@ -66,7 +66,6 @@ export async function syncAppointmentTriggers(
     const zone = appointmentZone({ appointment, contact, workspace });
     let due = anchorTime(appointment, trigger.anchor, trigger.offset, zone);
     if (due <= now) {
-      const past = args.past ?? 'record';
       if (past === 'keep') continue;
       if (trigger.ifPast === 'skip' || past === 'drop') {
         await deleteTimer(db, id);

@@ -67,8 +67,6 @@ export const APPOINTMENT_EVENTS = {
   'appointment.no_show': 'no_show',
 } as const satisfies Record<AppointmentEventName, string>;
 
-export type { AppointmentEventName };
-
 const idempotencyKeySchema = z.string().min(1).max(200);
 
 export const eventInputSchema = z

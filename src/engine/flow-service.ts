@@ -156,8 +156,8 @@ async function activateInTransaction(
     await logOpenSessions(trx, flow.id, 'resumed', 'flow resumed', now);
     earliest = now;
   }
-  // On resume, triggers were kept (held) through the pause; this adds those of bookings that
-  // predate that (flows paused before triggers followed bookings while paused).
+  // On resume, the triggers held through the pause stay as they are (`keep`); a booking without a
+  // trigger gets one for its times still ahead.
   const past = wasPaused ? 'keep' : 'drop';
   const scheduled = await scheduleFlowTriggers(trx, { workspace, active: { flow: row, version: row.version, compiled }, now, past });
   if (scheduled.earliest !== null) earliest = Math.min(earliest ?? Infinity, scheduled.earliest);
@@ -286,4 +286,5 @@ export async function stopSession(ctx: EngineContext, workspace: Workspace, sess
     }
     await endOpenSessions(trx, { session_id: sessionId }, 'stopped', 'stopped by request', now);
   });
+  ctx.activity.sessionsEndedBy(workspace.id, [sessionId], 'stopped', { request: 'stop' });
 }

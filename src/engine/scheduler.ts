@@ -162,15 +162,11 @@ export class Scheduler {
       if (free > 0) {
         const limit = Math.min(this.options.batchSize, free);
         const now = this.ctx.clock.now();
-        const timers = await this.ctx.store.claimTimers({
-          owner: `${this.workerId}:${++this.claimCount}`,
-          now,
-          leaseMs: this.options.leaseMs,
-          limit,
-        });
+        const owner = `${this.workerId}:${++this.claimCount}`;
+        const timers = await this.ctx.store.claimTimers({ owner, now, leaseMs: this.options.leaseMs, limit });
         if (!this.running) {
           // Stopped while claiming: give them back rather than start work the process will not finish.
-          await releaseClaimedTimers(this.ctx.store.db, [...new Set(timers.map((t) => t.lease_owner ?? ''))], this.ctx.clock.now());
+          if (timers.length > 0) await releaseClaimedTimers(this.ctx.store.db, [owner], this.ctx.clock.now());
           return;
         }
         const rows = await this.readRows(timers);

@@ -12,7 +12,7 @@ import type { EmailInput } from '../channels/email/email-channel.js';
 import { appointmentCalendar, chooseContent, unsubscribeHeaders, type InviteVariables } from '../channels/email/email-content.js';
 import type { WebhookInput } from '../channels/webhook/webhook-channel.js';
 import { checkSigningSecret } from '../channels/webhook/webhook-signature.js';
-import type { StepRenderer } from '../channels/channel.js';
+import type { ChannelModule, StepRenderer } from '../channels/channel.js';
 import type { Workspace } from '../store/schema.js';
 import type { EngineContext } from './engine-context.js';
 import { MIN_REDACTED_LENGTH } from './secrets.js';
@@ -75,10 +75,7 @@ async function attemptSend(
       return { type: 'sent', channel, result, durationMs: Math.round(performance.now() - started) };
     }
     if (step.send) {
-      const module = ctx.registry.get(step.send.channel);
-      if (!module) throw new Error(`channel ${step.send.channel} is not available in this version of Nudge`);
-      const renderer = createRenderer(context, `${step.path}.send`, { redactor, credentialFields: module.manifest.credentialFields ?? [], country: workspace.country });
-      const input: unknown = await module.render(step.send.settings, renderer);
+      const { module, input } = await renderChannelStep(ctx, step, workspace, context, redactor);
       request = input;
       const limits = module.manifest.rateLimits ?? [];
       if (limits.length > 0) {
@@ -218,11 +215,6 @@ function renderCredentialValue(value: unknown, context: TemplateContext, path: s
   return value;
 }
 
-/**
- * Renders a channel step's settings; `base` prefixes field paths in template errors. Settings
- * named in `credentialFields` are credential positions. `country` is the workspace's default
- * country for phone numbers written without a country code.
- */
 export interface RendererOptions {
   /** Remembers credential positions that read a secret; default: a workspace without secrets. */
   redactor?: SecretRedactor;
@@ -232,6 +224,11 @@ export interface RendererOptions {
   country?: string | null;
 }
 
+/**
+ * Renders a channel step's settings; `base` prefixes field paths in template errors. Settings
+ * named in `credentialFields` are credential positions. `country` is the workspace's default
+ * country for phone numbers written without a country code.
+ */
 export function createRenderer(context: TemplateContext, base: string, options: RendererOptions = {}): StepRenderer {
   const { redactor = new SecretRedactor({}), credentialFields = [], country = null } = options;
   const credential = new Set(credentialFields);
@@ -250,6 +247,21 @@ export function createRenderer(context: TemplateContext, base: string, options: 
   };
 }
 
+/** A channel step's module and its settings rendered, with the channel's credential settings as such. */
+async function renderChannelStep(
+  ctx: EngineContext,
+  step: CompiledStep,
+  workspace: Workspace,
+  context: TemplateContext,
+  redactor: SecretRedactor,
+): Promise<{ module: ChannelModule; input: unknown }> {
+  const send = step.send!;
+  const module = ctx.registry.get(send.channel);
+  if (!module) throw new Error(`channel ${send.channel} is not available in this version of Nudge`);
+  const renderer = createRenderer(context, `${step.path}.send`, { redactor, credentialFields: module.manifest.credentialFields ?? [], country: workspace.country });
+  return { module, input: await module.render(send.settings, renderer) };
+}
+
 /**
  * The input a send step would hand its channel, rendered but not sent (preview, test sends,
  * dry-run). The input is not redacted (a test send sends it); an error's message is.
@@ -265,10 +277,8 @@ export async function renderStepInput(
     if (step.webhook) return { channel: 'webhook', input: await renderWebhook(step, context, redactor) };
     if (step.email) return { channel: 'email', input: await renderEmail(ctx, step, workspace, context) };
     if (step.send) {
-      const module = ctx.registry.get(step.send.channel);
-      if (!module) throw new Error(`channel ${step.send.channel} is not available in this version of Nudge`);
-      const renderer = createRenderer(context, `${step.path}.send`, { redactor, credentialFields: module.manifest.credentialFields ?? [], country: workspace.country });
-      return { channel: module.manifest.id, input: await module.render(step.send.settings, renderer) };
+      const { module, input } = await renderChannelStep(ctx, step, workspace, context, redactor);
+      return { channel: module.manifest.id, input };
     }
   } catch (error) {
     throw redactor.redactError(error);

@@ -42,7 +42,7 @@ export interface StartSessionInput {
  * appointment id plus its start time (a moved appointment gets its reminder again, for the new
  * time, but never twice for the same time); else the appointment id, else the contact id.
  */
-export async function sessionKeyFor(input: StartSessionInput): Promise<string> {
+async function sessionKeyFor(input: StartSessionInput): Promise<string> {
   const { compiled, appointment, contact } = input;
   if (compiled.sessionKey) {
     const context = buildTemplateContext(input);

@@ -53,7 +53,7 @@ export class SecretsDrop extends Drop {
 }
 
 /** `secrets` everywhere but credential positions: any use fails the rendering. */
-export class ForbiddenSecretsDrop extends Drop {
+class ForbiddenSecretsDrop extends Drop {
   override liquidMethodMissing(): never {
     throw new Error(SECRETS_ONLY_IN_CREDENTIALS);
   }
@@ -79,8 +79,10 @@ function literalPrefix(template: string, rendered: string): string {
  * output computed after reading one, and every secret value, by its placeholder.
  */
 export class SecretRedactor {
-  /** Rendered text → what is shown instead; longest first when applied. */
+  /** Rendered text → what is shown instead. */
   private readonly replacements = new Map<string, string>();
+  /** `replacements`, longest first: sorted once per new entry, not per redacted string. */
+  private sorted: [string, string][] | null = null;
 
   constructor(readonly secrets: Readonly<Record<string, string>>) {}
 
@@ -105,13 +107,17 @@ export class SecretRedactor {
   /** Replaces `text`, trimmed or not, as is, JSON-escaped or URL-encoded; the first placeholder set wins. */
   private add(text: string, shown: string): void {
     for (const form of [...textForms(text), ...textForms(text.trim())]) {
-      if (form.length >= MIN_REDACTED_LENGTH && !this.replacements.has(form)) this.replacements.set(form, shown);
+      if (form.length >= MIN_REDACTED_LENGTH && !this.replacements.has(form)) {
+        this.replacements.set(form, shown);
+        this.sorted = null;
+      }
     }
   }
+
   redact(text: string): string {
     let out = text;
-    const entries = [...this.replacements].sort((a, b) => b[0].length - a[0].length);
-    for (const [form, shown] of entries) out = out.split(form).join(shown);
+    this.sorted ??= [...this.replacements].sort((a, b) => b[0].length - a[0].length);
+    for (const [form, shown] of this.sorted) out = out.split(form).join(shown);
     return redactSecrets(out, this.secrets);
   }
 

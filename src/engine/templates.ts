@@ -93,7 +93,7 @@ function engineFor(mode: OutputMode | OutputEscape): Liquid {
 /**
  * `{{ event.service_price | number }}`: the value as a JSON number when it is exactly one
  * (`"49.90"` → 49.9); an error naming the value otherwise (`"€49,90"`), rather than a guess. Empty
- * stays empty, so a missing price is left out as before.
+ * stays empty, so a missing price is left out, as it is without the filter.
  */
 function toNumber(value: unknown): unknown {
   if (value === null || value === undefined || value === '') return value;

@@ -36,8 +36,6 @@ export const workspaceChangesSchema = z
   .partial()
   .strict();
 
-export type WorkspaceChangesInput = z.input<typeof workspaceChangesSchema>;
-
 export function workspaceView(w: Workspace) {
   return {
     id: w.id,

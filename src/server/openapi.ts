@@ -28,8 +28,8 @@ const errors = {
 };
 const idParam = (name = 'id'): Json => ({ name, in: 'path', required: true, schema: { type: 'string' } });
 
-/** Documented examples; the API fuzz test starts from them, so they must stay valid requests. */
-export const EVENT_EXAMPLE = {
+/** Documented examples; the API fuzz test starts from them (read from the document), so they must stay valid requests. */
+const EVENT_EXAMPLE = {
   name: 'appointment.created',
   idempotency_key: 'booking-62e1-created',
   occurred_at: '2026-11-22T10:00:00Z',
@@ -37,8 +37,8 @@ export const EVENT_EXAMPLE = {
   appointment: { id: '62e144124a6d0b9ed42ffb55', start_at: '2026-11-24T16:30:00Z', timezone: 'America/Los_Angeles', quantity: 1, service_name: 'Tattoo Removal', service_duration: 30, service_price: '149' },
   properties: { source: 'booking-widget' },
 };
-export const CONTACT_EXAMPLE = { external_id: 'cust-1', email: 'ada@example.com', first_name: 'Ada', language: 'en', attributes: { vip: true } };
-export const FLOW_EXAMPLE = {
+const CONTACT_EXAMPLE = { external_id: 'cust-1', email: 'ada@example.com', first_name: 'Ada', language: 'en', attributes: { vip: true } };
+const FLOW_EXAMPLE = {
   name: 'Reminder 24h before',
   trigger: { appointment: { anchor: 'start', before: '24h' } },
   steps: [

@@ -82,6 +82,12 @@ export function enumParam<T extends string>(values: readonly T[], description: s
   };
 }
 
+/** A contact filter, resolved by `resolveRefFilters`. */
+export const CONTACT_REF_PARAM = textParam("contact: Nudge's id (ct_…) or the booking system's external id");
+
+/** An appointment filter, resolved by `resolveRefFilters`. */
+export const APPOINTMENT_REF_PARAM = textParam("appointment: Nudge's id (ap_…) or the booking system's id");
+
 /** A whole number in [min, max] written in decimal digits. */
 export function integerParam(min: number, max: number, description: string): QueryParam<number> {
   return {

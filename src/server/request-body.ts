@@ -53,8 +53,12 @@ export function requireObject(value: unknown, path = ''): Record<string, unknown
   return value as Record<string, unknown>;
 }
 
-/** A lone UTF-16 surrogate (`"\ud800"` in JSON): not a character, so no UTF-8 column can hold it. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/**
+ * False for text with a lone UTF-16 surrogate (`"\ud800"` in JSON): not a character, so no UTF-8
+ * column can hold it. `String.prototype.isWellFormed` exists since Node 20; TypeScript's ES2023 lib
+ * does not declare it.
+ */
+const isWellFormed = (text: string): boolean => (text as string & { isWellFormed(): boolean }).isWellFormed();
 
 /**
  * Refuses, with the path of the first offender, what no layer after this can store or walk safely:
@@ -69,7 +73,7 @@ function checkBodyValue(value: unknown): unknown {
   const visit = (node: unknown): void => {
     if (typeof node === 'string') {
       if (node.includes('\u0000')) fail('must not contain the NUL character (\\u0000)');
-      if (LONE_SURROGATE.test(node)) fail('must be well-formed Unicode (a lone surrogate such as \\ud800 is not a character)');
+      if (!isWellFormed(node)) fail('must be well-formed Unicode (a lone surrogate such as \\ud800 is not a character)');
       return;
     }
     if (node === null || typeof node !== 'object') return;
@@ -80,7 +84,7 @@ function checkBodyValue(value: unknown): unknown {
     for (const [key, item] of entries) {
       path.push(key);
       if (typeof key === 'string' && key.includes('\u0000')) fail('field names must not contain the NUL character (\\u0000)');
-      if (typeof key === 'string' && LONE_SURROGATE.test(key)) fail('field names must be well-formed Unicode (no lone surrogates)');
+      if (typeof key === 'string' && !isWellFormed(key)) fail('field names must be well-formed Unicode (no lone surrogates)');
       visit(item);
       path.pop();
     }

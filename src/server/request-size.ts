@@ -1,9 +1,9 @@
 /**
  * Reads every request body in full before routing, so no answer leaves part of a body unread on a
- * keep-alive connection. An unread body used to be drained by @hono/node-server for at most 500 ms
- * after the answer and the socket then dropped, so a client that reused the connection (as keep-
- * alive clients do) got a reset on its next request: after a 413, and after any answer that never
- * needed the body (a 401, a 404, a 409 from pausing a draft flow).
+ * keep-alive connection. @hono/node-server drains an unread body for at most 500 ms after the
+ * answer and then drops the socket, so a client that reuses the connection (as keep-alive clients
+ * do) would get a reset on its next request: after a 413, and after any answer that never needs
+ * the body (a 401, a 404, a 409 from pausing a draft flow).
  *
  * A body over the limit is read on and discarded up to MAX_DISCARD_BYTES more, then answered 413 on
  * a connection that stays usable; a body larger still is answered 413 with `Connection: close`

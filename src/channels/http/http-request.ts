@@ -77,18 +77,17 @@ export async function sendHttpRequest(context: OutboundContext, input: HttpReque
     const location = REDIRECT_STATUSES.has(response.statusCode) ? headerValue(response.headers, 'location') : null;
     if (location === null) break;
     discard(response.body);
-    const target = parseHttpUrl(resolveLocation(location, url), request).href;
+    const next = parseHttpUrl(resolveLocation(location, url), request);
     if (!keepsMethod(hop.method, response.statusCode)) {
       throw new ChannelError(
-        `HTTP ${response.statusCode} redirect to ${target} not followed: it would resend the ${hop.method} as a GET without its body ` +
+        `HTTP ${response.statusCode} redirect to ${next.href} not followed: it would resend the ${hop.method} as a GET without its body ` +
           `(only 307 and 308 keep them); point the step at the new URL`,
-        { retryable: false, request, response: { status: response.statusCode, headers: loggedHeaders(response.headers), redirects: [...redirects, target] } },
+        { retryable: false, request, response: { status: response.statusCode, headers: loggedHeaders(response.headers), redirects: [...redirects, next.href] } },
       );
     }
     if (redirects.length >= MAX_REDIRECTS) {
       throw new ChannelError(`too many redirects (more than ${MAX_REDIRECTS})`, { retryable: false, request, response: { status: response.statusCode, redirects } });
     }
-    const next = new URL(target);
     hop = redirectedHop(hop, url, next);
     redirects.push(next.href);
     url = next;

@@ -1,7 +1,7 @@
 /**
  * Values in Telegram's parse modes (Bot API, "Formatting options"). Telegram refuses a message
  * whose markup it cannot parse with a 400 that is never worth retrying, so an unescaped `-` in
- * `Mary-Jane` or `.` in `St. John` lost the message. Every `{{ }}` output is escaped for the step's
+ * `Mary-Jane` or `.` in `St. John` would lose the message. Every `{{ }}` output is escaped for the step's
  * parse mode; the template's own text is the flow author's markup and is sent as written.
  *
  * - `MarkdownV2`: `_ * [ ] ( ) ~ ` > # + - = | { } . !` and `\` are preceded by `\`.

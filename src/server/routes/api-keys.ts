@@ -5,6 +5,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { ValidationError } from '../../core/errors.js';
+import { formatStoredTime as iso } from '../../core/input-ranges.js';
 import { zodIssues } from '../../core/zod-issues.js';
 import type { EngineContext } from '../../engine/engine-context.js';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../store/repositories/workspaces.js';
@@ -14,9 +15,7 @@ import { readJson } from '../request-body.js';
 
 export const newApiKeySchema = z.object({ name: z.string().trim().min(1).max(100) }).strict();
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-export const apiKeyView = (row: ApiKeyRow) => ({
+const apiKeyView = (row: ApiKeyRow) => ({
   id: row.id,
   name: row.name,
   prefix: row.prefix,

@@ -7,14 +7,14 @@ import { eventView, getEvent, listEvents } from '../../store/repositories/events
 import { resolveRefFilters } from '../../store/repositories/record-refs.js';
 import type { AppEnv } from '../app-types.js';
 import { PAGE_PARAMS, pageFrom, pageOf } from '../pagination.js';
-import { defineQuery, textParam } from '../query-params.js';
+import { APPOINTMENT_REF_PARAM, CONTACT_REF_PARAM, defineQuery, textParam } from '../query-params.js';
 import { readJson, requireObject } from '../request-body.js';
 
 export const EVENT_LIST_QUERY = defineQuery({
   ...PAGE_PARAMS,
   name: textParam('event name'),
-  contact_id: textParam("contact: Nudge's id (ct_…) or the booking system's external id"),
-  appointment_id: textParam("appointment: Nudge's id (ap_…) or the booking system's id"),
+  contact_id: CONTACT_REF_PARAM,
+  appointment_id: APPOINTMENT_REF_PARAM,
 });
 
 /** Most events accepted in one batch request. */

@@ -17,7 +17,7 @@ import {
 } from '../../store/repositories/deliveries.js';
 import type { AppEnv } from '../app-types.js';
 import { PAGE_PARAMS, pageFrom, pageOf } from '../pagination.js';
-import { defineQuery, enumParam, textParam } from '../query-params.js';
+import { APPOINTMENT_REF_PARAM, CONTACT_REF_PARAM, defineQuery, enumParam, textParam } from '../query-params.js';
 import { readJson } from '../request-body.js';
 
 const APPOINTMENT_STATUSES = ['booked', 'canceled', 'completed', 'checked_in', 'no_show'] as const;
@@ -27,15 +27,15 @@ export const CONTACT_LIST_QUERY = defineQuery({ ...PAGE_PARAMS, email: textParam
 export const APPOINTMENT_LIST_QUERY = defineQuery({
   ...PAGE_PARAMS,
   status: enumParam(APPOINTMENT_STATUSES, 'appointment status'),
-  contact_id: textParam("contact: Nudge's id (ct_…) or the booking system's external id"),
+  contact_id: CONTACT_REF_PARAM,
 });
 export const DELIVERY_LIST_QUERY = defineQuery({
   ...PAGE_PARAMS,
   session_id: textParam('session'),
   flow_id: textParam('flow'),
   status: enumParam(DELIVERY_STATUSES, 'delivery status'),
-  contact_id: textParam("contact: Nudge's id (ct_…) or the booking system's external id"),
-  appointment_id: textParam("appointment: Nudge's id (ap_…) or the booking system's id"),
+  contact_id: CONTACT_REF_PARAM,
+  appointment_id: APPOINTMENT_REF_PARAM,
 });
 export const OUTBOX_LIST_QUERY = defineQuery({ ...PAGE_PARAMS, to: textParam('recipient') });
 

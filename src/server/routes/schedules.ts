@@ -14,7 +14,7 @@ import type { AppEnv } from '../app-types.js';
 import { PAGE_PARAMS, pageFrom } from '../pagination.js';
 import { defineQuery } from '../query-params.js';
 
-export const SCHEDULE_QUERY = defineQuery({ ...PAGE_PARAMS });
+export const SCHEDULE_QUERY = defineQuery(PAGE_PARAMS);
 
 export function scheduleRoutes(ctx: EngineContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();

@@ -7,13 +7,13 @@ import { getSession, listSessionLogs, listSessions, sessionLogView, sessionView 
 import { resolveRefFilters } from '../../store/repositories/record-refs.js';
 import type { AppEnv } from '../app-types.js';
 import { PAGE_PARAMS, pageFrom, pageOf } from '../pagination.js';
-import { defineQuery, enumParam, textParam } from '../query-params.js';
+import { APPOINTMENT_REF_PARAM, CONTACT_REF_PARAM, defineQuery, enumParam, textParam } from '../query-params.js';
 
 export const SESSION_LIST_QUERY = defineQuery({
   ...PAGE_PARAMS,
   flow_id: textParam('flow'),
-  contact_id: textParam("contact: Nudge's id (ct_…) or the booking system's external id"),
-  appointment_id: textParam("appointment: Nudge's id (ap_…) or the booking system's id"),
+  contact_id: CONTACT_REF_PARAM,
+  appointment_id: APPOINTMENT_REF_PARAM,
   step_id: textParam('current step'),
   status: enumParam(SESSION_STATES, 'session status'),
 });
@@ -46,7 +46,6 @@ export function sessionRoutes(ctx: EngineContext): Hono<AppEnv> {
   app.post('/:id/stop', async (c) => {
     const ws = c.get('workspace');
     await stopSession(ctx, ws, c.req.param('id'));
-    ctx.activity.sessionsEndedBy(ws.id, [c.req.param('id')], 'stopped', { request: 'stop' });
     return c.json({ data: sessionView(await getSession(db, ws.id, c.req.param('id'))) });
   });
 

@@ -13,7 +13,7 @@ function preferOwnId<T extends { id: string }>(rows: T[], ref: string): T | unde
   return rows.find((r) => r.id === ref) ?? rows[0];
 }
 
-export async function findAppointmentByRef(db: Kysely<Database>, workspaceId: string, ref: string): Promise<AppointmentRow | undefined> {
+async function findAppointmentByRef(db: Kysely<Database>, workspaceId: string, ref: string): Promise<AppointmentRow | undefined> {
   const rows = await db
     .selectFrom('appointments')
     .selectAll()
@@ -24,7 +24,7 @@ export async function findAppointmentByRef(db: Kysely<Database>, workspaceId: st
   return preferOwnId(rows, ref);
 }
 
-export async function findContactByRef(db: Kysely<Database>, workspaceId: string, ref: string): Promise<ContactRow | undefined> {
+async function findContactByRef(db: Kysely<Database>, workspaceId: string, ref: string): Promise<ContactRow | undefined> {
   const rows = await db
     .selectFrom('contacts')
     .selectAll()

@@ -28,7 +28,7 @@ export interface ScheduleEntry {
   session_id: string | null;
   appointment_id: string | null;
   due_at: number;
-  /** For skips: `past_due` | `too_late`, and what happened. */
+  /** For skips: a `SkipReason` (skips.ts), and what happened. */
   reason: string | null;
   message: string | null;
 }
