@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import './app.css';
-import { initI18n } from './i18n';
+import { initI18n } from './i18n/index';
 
 initI18n();
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pickLanguage } from './i18n';
+import { pickLanguage } from './index';
 
 const catalogs = import.meta.glob<{ default: Record<string, unknown> }>('./locales/*/*.json', { eager: true });
 
