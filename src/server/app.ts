@@ -21,6 +21,7 @@ import { presetRoutes } from './routes/presets.js';
 import { secretRoutes } from './routes/secrets.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { workspaceRoutes } from './routes/workspace.js';
+import { webAssetRoutes } from './web-assets.js';
 
 export function createApp(ctx: EngineContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -61,5 +62,6 @@ export function createApp(ctx: EngineContext): Hono<AppEnv> {
   v1.route('/api-keys', apiKeyRoutes(ctx));
   v1.route('/', recordRoutes(ctx));
   app.route('/v1', v1);
+  app.route('/', webAssetRoutes());
   return app;
 }
