@@ -6,6 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { Secret, TOTP } from 'otpauth';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -119,6 +120,36 @@ describe('web app in a browser', () => {
     await page.screenshot({ path: `${SHOTS}contact.en.png`, fullPage: true });
   }, 60_000);
 
+  it('creates a flow from a preset, an API key shown once, and a secret through the forms', async () => {
+    await shell.goTo(server.url, '/flows/presets');
+    await page.getByRole('button', { name: 'Use this preset: Reminder email 24 hours before' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Flow name').fill('Reminder from the preset');
+    await dialog.getByRole('button', { name: 'Create as draft' }).click();
+    await dialog.getByText('Created “Reminder from the preset”.').waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await shell.goTo(server.url, '/flows');
+    await page.getByRole('link', { name: 'Reminder from the preset' }).waitFor();
+
+    // Keys with a role come with the auth API.
+    if (server.setupPath) {
+      await shell.goTo(server.url, '/settings/api-keys');
+      await page.getByLabel('Name').fill('Booking system');
+      await page.getByRole('button', { name: 'Create key' }).click();
+      await expect(page.locator('[role="status"] code').textContent()).resolves.toMatch(/^nk_/);
+      await page.getByRole('cell', { name: 'Booking system' }).waitFor();
+    }
+
+    await shell.goTo(server.url, '/settings/secrets');
+    await page.getByRole('button', { name: 'Add secret' }).click();
+    await page.getByRole('dialog').getByLabel('Name').fill('klaviyo_api_key');
+    await page.getByRole('dialog').getByLabel('Value').fill('pk_live_123');
+    await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('cell', { name: 'KLAVIYO_API_KEY' }).waitFor();
+    await expect(page.getByText('pk_live_123').count()).resolves.toBe(0);
+  }, 60_000);
+
   it('switches to Traditional and then Simplified Chinese, and remembers the choice', async () => {
     await shell.goTo(server.url, '/');
     await shell.chooseLanguage('繁體中文');
@@ -165,6 +196,28 @@ describe('web app in a browser', () => {
     await new SignInScreen(page).signIn(OWNER.email, OWNER.password);
     await page.waitForURL(`${server.url}/`);
   }, 60_000);
+
+  it('turns on two-factor sign-in, after which signing in asks for the code', async (ctx) => {
+    if (!server.setupPath) ctx.skip();
+    await shell.goTo(server.url, '/settings/security');
+    await page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
+    await page.getByRole('img', { name: 'QR code for your authenticator app' }).waitFor();
+    const secret = (await page.locator('code').first().textContent())!.trim();
+    const totp = new TOTP({ secret: Secret.fromBase32(secret) });
+    await page.getByLabel('6-digit code').fill(totp.generate());
+    await page.getByRole('button', { name: 'Confirm and turn on' }).click();
+    await page.getByRole('button', { name: 'Turn off' }).waitFor();
+
+    await shell.signOut();
+    await page.waitForURL(/\/sign-in/);
+    await new SignInScreen(page).signIn(OWNER.email, OWNER.password);
+    await page.getByRole('heading', { name: 'Enter your code' }).waitFor();
+    // The code that turned it on may not be used twice: wait for the next one.
+    await new Promise((r) => setTimeout(r, 30_000 - (Date.now() % 30_000) + 500));
+    await page.getByLabel('6-digit code').fill(totp.generate());
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.waitForURL(`${server.url}/`);
+  }, 90_000);
 });
 
 /**

@@ -47,6 +47,7 @@ export const queryKeys = {
     all: () => ['events'] as const,
     list: (filters: Filters) => ['events', 'list', filters] as const,
   },
+  channels: () => ['channels'] as const,
   workspace: () => ['workspace'] as const,
   users: () => ['users'] as const,
   invites: () => ['invites'] as const,

@@ -47,7 +47,12 @@ export function useMe(): Me {
 
 const RANK: Record<Role, number> = { staff: 0, admin: 1, owner: 2 };
 
+/** True when `role` may do what `needed` may (owner ⊃ admin ⊃ staff). */
+export function hasRole(role: Role, needed: Role): boolean {
+  return RANK[role] >= RANK[needed];
+}
+
 /** True when the signed-in user's role is at least `role`. */
 export function useCan(role: Role): boolean {
-  return RANK[useMe().user.role] >= RANK[role];
+  return hasRole(useMe().user.role, role);
 }

@@ -30,7 +30,7 @@ export function DeliveriesPage() {
     queryFn: async () => (await api<{ data: Array<{ id: string; name: string }> }>('/v1/flows')).data,
   });
   const channels = useQuery({
-    queryKey: ['channels'],
+    queryKey: queryKeys.channels(),
     queryFn: async () => (await api<{ data: Array<{ kind: string; name: string }> }>('/v1/channels')).data,
     staleTime: Infinity,
   });
