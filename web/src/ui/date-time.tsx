@@ -38,7 +38,7 @@ export function DateTime({ value, style = 'datetime' }: { value: string | null |
   const settings = useFormat();
   if (!value) return <span>—</span>;
   return (
-    <time dateTime={value} title={value}>
+    <time dateTime={value} title={value} className="whitespace-nowrap">
       {formatDateTime(value, settings, style)}
     </time>
   );

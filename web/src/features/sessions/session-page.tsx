@@ -43,7 +43,7 @@ export function SessionPage() {
           <ErrorState error={stop.error} title={t('stop_failed')} />
         </div>
       )}
-      <div className="grid gap-6 lg:grid-cols-[1fr_2fr]">
+      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,2fr)]">
         <Card title={t('summary')}>
           <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
             <dt className="text-slate-600">{t('col_status')}</dt>
