@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
-import { Badge, statusTone } from '../../ui/badge';
+import { StatusBadge } from '../../ui/status-badge';
 import { Card } from '../../ui/card';
 import { DateTime } from '../../ui/date-time';
 import { ErrorState } from '../../ui/error-state';
@@ -33,7 +33,7 @@ export function AppointmentPage() {
           <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
             <dt className="text-slate-600">{t('col_status')}</dt>
             <dd>
-              <Badge tone={statusTone(a.status)}>{a.status}</Badge>
+              <StatusBadge status={a.status} />
             </dd>
             <dt className="text-slate-600">{t('col_start')}</dt>
             <dd>

@@ -2,7 +2,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Badge, statusTone } from '../../ui/badge';
+import { StatusBadge, useStatusLabel } from '../../ui/status-badge';
 import { Button } from '../../ui/button';
 import { DateTime } from '../../ui/date-time';
 import { EmptyState } from '../../ui/empty-state';
@@ -20,6 +20,7 @@ export function AppointmentsPage() {
   const { t } = useTranslation('contacts');
   const search = useSearch({ strict: false }) as { status?: string; contact_id?: string };
   const navigate = useNavigate();
+  const statusLabel = useStatusLabel();
   const [status, setStatus] = useState(search.status ?? '');
   const [contact, setContact] = useState(search.contact_id ?? '');
   const [open, setOpen] = useState('');
@@ -42,7 +43,7 @@ export function AppointmentsPage() {
               <option value="">{t('any')}</option>
               {STATUSES.map((s) => (
                 <option key={s} value={s}>
-                  {s}
+                  {statusLabel(s)}
                 </option>
               ))}
             </Select>
@@ -97,7 +98,7 @@ export function AppointmentsPage() {
                     </Link>
                   </Td>
                   <Td>
-                    <Badge tone={statusTone(a.status)}>{a.status}</Badge>
+                    <StatusBadge status={a.status} />
                   </Td>
                   <Td className="font-mono text-xs">{a.external_id}</Td>
                   <Td className="font-mono text-xs">

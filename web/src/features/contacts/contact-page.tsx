@@ -1,7 +1,7 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { Link, useParams } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
-import { Badge, statusTone } from '../../ui/badge';
+import { StatusBadge } from '../../ui/status-badge';
 import { Card } from '../../ui/card';
 import { DateTime } from '../../ui/date-time';
 import { EmptyState } from '../../ui/empty-state';
@@ -91,7 +91,7 @@ function ContactAppointments({ contactId }: { contactId: string }) {
               </Link>
             </Td>
             <Td>
-              <Badge tone={statusTone(a.status)}>{a.status}</Badge>
+              <StatusBadge status={a.status} />
             </Td>
             <Td className="font-mono text-xs">{a.external_id}</Td>
           </Tr>

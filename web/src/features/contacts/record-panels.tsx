@@ -3,7 +3,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { queryKeys } from '../../api/query-keys';
-import { Badge, statusTone } from '../../ui/badge';
+import { Badge } from '../../ui/badge';
+import { StatusBadge } from '../../ui/status-badge';
 import { Button } from '../../ui/button';
 import { DateTime } from '../../ui/date-time';
 import { EmptyState } from '../../ui/empty-state';
@@ -51,7 +52,7 @@ export function SchedulePanel({ query }: { query: QueryState<ScheduleEntry[]> })
                 </Td>
                 <Td className="font-mono text-xs">{e.step_id ?? '—'}</Td>
                 <Td>
-                  <Badge tone={statusTone(e.status)}>{e.status}</Badge>
+                  <StatusBadge status={e.status} />
                 </Td>
                 <Td className="text-slate-700">{e.message ?? e.reason ?? ''}</Td>
               </Tr>
@@ -96,7 +97,7 @@ export function SessionsPanel({ filters }: { filters: { contact_id?: string; app
                   </Td>
                   <Td className="font-mono text-xs">{s.flow_id}</Td>
                   <Td>
-                    <Badge tone={statusTone(s.status)}>{s.status}</Badge>
+                    <StatusBadge status={s.status} />
                   </Td>
                   <Td className="font-mono text-xs">{s.step_id ?? '—'}</Td>
                   <Td>
@@ -146,7 +147,7 @@ export function DeliveriesPanel({ filters }: { filters: { contact_id?: string; a
                 <Td>{d.channel}</Td>
                 <Td className="font-mono text-xs">{d.step_id}</Td>
                 <Td>
-                  <Badge tone={statusTone(d.status)}>{d.status}</Badge>
+                  <StatusBadge status={d.status} />
                 </Td>
                 <Td className="text-red-700">{d.error ?? ''}</Td>
               </Tr>

@@ -4,7 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { queryKeys } from '../../api/query-keys';
-import { Badge, statusTone } from '../../ui/badge';
+import { StatusBadge, useStatusLabel } from '../../ui/status-badge';
 import { Button } from '../../ui/button';
 import { DateTime } from '../../ui/date-time';
 import { EmptyState } from '../../ui/empty-state';
@@ -23,6 +23,7 @@ export function DeliveriesPage() {
   const { t } = useTranslation('deliveries');
   const search = useSearch({ strict: false }) as Filters;
   const navigate = useNavigate();
+  const statusLabel = useStatusLabel();
   const current: Filters = Object.fromEntries(KEYS.filter((k) => search[k]).map((k) => [k, search[k]]));
   const [draft, setDraft] = useState<Filters>(current);
   const flows = useQuery({
@@ -80,7 +81,7 @@ export function DeliveriesPage() {
             <option value="">{t('any')}</option>
             {DELIVERY_STATUSES.map((s) => (
               <option key={s} value={s}>
-                {s}
+                {statusLabel(s)}
               </option>
             ))}
           </Select>
@@ -126,7 +127,7 @@ export function DeliveriesPage() {
                 <Td className="font-mono text-xs">{d.step_id}</Td>
                 <Td>{d.channel}</Td>
                 <Td>
-                  <Badge tone={statusTone(d.status)}>{d.status}</Badge>
+                  <StatusBadge status={d.status} />
                 </Td>
                 <Td>{d.attempt}</Td>
                 <Td className="max-w-xs truncate text-red-700" title={d.error ?? undefined}>

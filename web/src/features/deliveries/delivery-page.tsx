@@ -3,7 +3,7 @@ import { Link, useParams } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { queryKeys } from '../../api/query-keys';
 import { useCan } from '../../api/session';
-import { Badge, statusTone } from '../../ui/badge';
+import { StatusBadge } from '../../ui/status-badge';
 import { Button } from '../../ui/button';
 import { Card } from '../../ui/card';
 import { DateTime } from '../../ui/date-time';
@@ -56,7 +56,7 @@ export function DeliveryPage() {
           <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm sm:grid-cols-[auto_1fr_auto_1fr]">
             <dt className="text-slate-600">{t('col_status')}</dt>
             <dd>
-              <Badge tone={statusTone(d.status)}>{d.status}</Badge>
+              <StatusBadge status={d.status} />
             </dd>
             <dt className="text-slate-600">{t('col_time')}</dt>
             <dd>

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Badge, statusTone } from '../../ui/badge';
 import { DateTime } from '../../ui/date-time';
+import { StatusBadge } from '../../ui/status-badge';
 import { JsonView } from '../../ui/json-view';
 import type { Delivery, TimelineEntry } from './sessions-api';
 
@@ -25,7 +26,7 @@ export function SessionTimeline({ timeline, deliveries }: { timeline: TimelineEn
             </span>
             {item.kind === 'log' ? (
               <>
-                <Badge tone={statusTone(item.entry.type)}>{item.entry.type}</Badge>
+                <StatusBadge status={item.entry.type} />
                 {item.entry.step_id && <code className="text-xs text-slate-700">{item.entry.step_id}</code>}
               </>
             ) : (
