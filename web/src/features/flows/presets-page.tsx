@@ -13,6 +13,7 @@ import { Field } from '../../ui/field';
 import { Input } from '../../ui/input';
 import { PageHeader } from '../../ui/page-header';
 import { LoadingRows } from '../../ui/skeleton';
+import { PRESET_CATEGORY_LABEL } from './flow-labels';
 import { createFromPreset, presetsQuery, type Preset } from './flows-api';
 
 export function PresetsPage() {
@@ -34,7 +35,7 @@ export function PresetsPage() {
             <li key={p.id} className="flex flex-col rounded-lg border border-slate-200 bg-white p-4">
               <div className="flex items-start justify-between gap-2">
                 <h2 className="font-semibold text-slate-900">{p.name}</h2>
-                <Badge>{p.category}</Badge>
+                <Badge>{PRESET_CATEGORY_LABEL[p.category] ? t(PRESET_CATEGORY_LABEL[p.category]!) : p.category}</Badge>
               </div>
               <p className="mt-2 flex-1 text-sm text-slate-700">{p.description}</p>
               <Button className="mt-4 self-start" onClick={() => setChosen(p)} aria-label={`${t('use_preset')}: ${p.name}`}>
