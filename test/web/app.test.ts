@@ -138,7 +138,7 @@ describe('web app in a browser', () => {
       await page.getByLabel('Name').fill('Booking system');
       await page.getByRole('button', { name: 'Create key' }).click();
       await expect(page.locator('[role="status"] code').textContent()).resolves.toMatch(/^nk_/);
-      await page.getByRole('cell', { name: 'Booking system' }).waitFor();
+      await page.getByRole('cell', { name: 'Booking system', exact: true }).waitFor();
     }
 
     await shell.goTo(server.url, '/settings/secrets');
@@ -146,7 +146,7 @@ describe('web app in a browser', () => {
     await page.getByRole('dialog').getByLabel('Name').fill('klaviyo_api_key');
     await page.getByRole('dialog').getByLabel('Value').fill('pk_live_123');
     await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
-    await page.getByRole('cell', { name: 'KLAVIYO_API_KEY' }).waitFor();
+    await page.getByRole('cell', { name: 'KLAVIYO_API_KEY', exact: true }).waitFor();
     await expect(page.getByText('pk_live_123').count()).resolves.toBe(0);
   }, 60_000);
 
