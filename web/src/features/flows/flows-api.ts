@@ -1,6 +1,7 @@
 import { queryOptions } from '@tanstack/react-query';
 import { api } from '../../api/client';
 import { queryKeys } from '../../api/query-keys';
+import type { TriggerDefinition } from '../../../../src/core/flow-definition';
 
 export type FlowStatus = 'draft' | 'active' | 'paused' | 'archived';
 
@@ -12,7 +13,7 @@ export interface FlowSummary {
   created_at: string;
   updated_at: string;
   /** Present when the server includes the definition or session counts in the list. */
-  definition?: { trigger?: Record<string, unknown> };
+  definition?: { trigger?: TriggerDefinition };
   sessions?: Record<string, number>;
 }
 
@@ -28,6 +29,18 @@ export const flowsQuery = queryOptions({
   queryKey: queryKeys.flows.list(),
   queryFn: async () => (await api<{ data: FlowSummary[] }>('/v1/flows')).data,
 });
+
+export interface FlowDetail extends FlowSummary {
+  definition: { trigger?: TriggerDefinition };
+  sessions: Record<string, number>;
+}
+
+/** One flow with its definition and session counts by status (`GET /v1/flows/:id`). */
+export const flowQuery = (id: string) =>
+  queryOptions({
+    queryKey: queryKeys.flows.detail(id),
+    queryFn: async () => (await api<{ data: FlowDetail }>(`/v1/flows/${encodeURIComponent(id)}`)).data,
+  });
 
 export const presetsQuery = queryOptions({
   queryKey: queryKeys.presets.all(),
@@ -60,10 +73,16 @@ export function actionsFor(status: FlowStatus): FlowAction[] {
   }
 }
 
-/** A short description of a flow's trigger: the event name, or the appointment time it is relative to. */
-export function triggerSummary(trigger: Record<string, unknown> | undefined): string | null {
+/** What starts a flow, as catalog key (namespace `flows`) and values: the event names, or the time relative to the appointment. */
+export function triggerSummary(
+  trigger: TriggerDefinition | undefined,
+):
+  | { key: 'trigger_event'; values: { event: string } }
+  | { key: 'trigger_before_start' | 'trigger_before_end' | 'trigger_after_start' | 'trigger_after_end'; values: { duration: string } }
+  | null {
   if (!trigger) return null;
-  if (typeof trigger.event === 'string') return trigger.event;
-  if (typeof trigger.appointment === 'object' && trigger.appointment) return JSON.stringify(trigger.appointment);
-  return JSON.stringify(trigger);
+  if ('event' in trigger) return { key: 'trigger_event', values: { event: Array.isArray(trigger.event) ? trigger.event.join(', ') : trigger.event } };
+  const { anchor, before, after } = trigger.appointment;
+  if (before) return { key: anchor === 'end' ? 'trigger_before_end' : 'trigger_before_start', values: { duration: before } };
+  return { key: anchor === 'end' ? 'trigger_after_end' : 'trigger_after_start', values: { duration: after ?? '0m' } };
 }

@@ -10,9 +10,9 @@ import { DateTime } from '../../ui/date-time';
 import { EmptyState } from '../../ui/empty-state';
 import { errorMessage, ErrorState } from '../../ui/error-state';
 import { PageHeader } from '../../ui/page-header';
-import { LoadingRows } from '../../ui/skeleton';
+import { LoadingRows, Skeleton } from '../../ui/skeleton';
 import { Table, Td, Th, Tr } from '../../ui/table';
-import { actionsFor, flowsQuery, runFlowAction, triggerSummary, type FlowAction, type FlowStatus } from './flows-api';
+import { actionsFor, flowQuery, flowsQuery, runFlowAction, triggerSummary, type FlowAction, type FlowStatus } from './flows-api';
 import { FLOW_STATUS_LABEL } from './flow-labels';
 
 const ACTION_LABEL = { activate: 'action_activate', pause: 'action_pause', resume: 'action_resume', archive: 'action_archive' } as const;
@@ -68,9 +68,9 @@ export function FlowsPage() {
             <tr>
               <Th>{t('col_name')}</Th>
               <Th>{t('col_trigger')}</Th>
+              <Th>{t('col_sessions')}</Th>
               <Th>{t('col_status')}</Th>
               <Th>{t('col_version')}</Th>
-              <Th>{t('col_sessions')}</Th>
               <Th>{t('col_updated')}</Th>
               {canEdit && <Th><span className="sr-only">{t('col_actions')}</span></Th>}
             </tr>
@@ -83,16 +83,11 @@ export function FlowsPage() {
                     {flow.name}
                   </Link>
                 </Td>
-                <Td className="font-mono text-xs">{triggerSummary(flow.definition?.trigger) ?? '—'}</Td>
+                <FlowFacts id={flow.id} />
                 <Td>
                   <Badge tone={statusTone(flow.status)}>{t(FLOW_STATUS_LABEL[flow.status as FlowStatus])}</Badge>
                 </Td>
                 <Td>{flow.version}</Td>
-                <Td className="text-xs">
-                  {flow.sessions
-                    ? t('sessions_counts', { active: (flow.sessions.active ?? 0) + (flow.sessions.waiting ?? 0), completed: flow.sessions.completed ?? 0, failed: flow.sessions.failed ?? 0 })
-                    : '—'}
-                </Td>
                 <Td>
                   <DateTime value={flow.updated_at} />
                 </Td>
@@ -123,5 +118,40 @@ export function FlowsPage() {
       )}
       {action.isError && <p className="sr-only" role="status">{errorMessage(action.error, t('action_failed'))}</p>}
     </div>
+  );
+}
+
+/** A row's trigger and session counts, which the list does not carry: read from the flow itself. */
+function FlowFacts({ id }: { id: string }) {
+  const { t } = useTranslation('flows');
+  const flow = useQuery(flowQuery(id));
+  if (flow.isPending) {
+    return (
+      <>
+        <Td>
+          <Skeleton className="h-4 w-24" />
+        </Td>
+        <Td>
+          <Skeleton className="h-4 w-32" />
+        </Td>
+      </>
+    );
+  }
+  if (flow.isError) {
+    return (
+      <Td colSpan={2} className="text-xs text-red-700">
+        {errorMessage(flow.error, t('details_failed'))}
+      </Td>
+    );
+  }
+  const sessions = flow.data.sessions;
+  const trigger = triggerSummary(flow.data.definition?.trigger);
+  return (
+    <>
+      <Td className="text-xs">{trigger ? t(trigger.key, trigger.values) : '—'}</Td>
+      <Td className="text-xs whitespace-nowrap">
+        {t('sessions_counts', { active: (sessions.active ?? 0) + (sessions.waiting ?? 0), completed: sessions.completed ?? 0, failed: sessions.failed ?? 0 })}
+      </Td>
+    </>
   );
 }
