@@ -84,7 +84,7 @@ export function OutboxPage() {
   );
 }
 
-function MessageDialog({ message, onClose }: { message: OutboxMessage; onClose: () => void }) {
+export function MessageDialog({ message, onClose }: { message: OutboxMessage; onClose: () => void }) {
   const { t } = useTranslation('deliveries');
   const delivery = useQuery({ ...deliveryQuery(message.delivery_id ?? ''), enabled: message.delivery_id !== null });
   const calendar = delivery.data ? calendarOf(delivery.data.request) : null;
