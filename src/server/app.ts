@@ -6,7 +6,11 @@ import { Hono } from 'hono';
 import { NudgeError } from '../core/errors.js';
 import type { EngineContext } from '../engine/engine-context.js';
 import type { AppEnv } from './app-types.js';
-import { apiKeyAuth } from './auth.js';
+import { authorize } from './access.js';
+import { authenticate } from './auth.js';
+import { SignInLimiter } from '../engine/accounts/sign-in-limiter.js';
+import { authRoutes } from './routes/auth.js';
+import { userRoutes } from './routes/users.js';
 import { errorBody, mapError } from './error-mapping.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { readWholeBody } from './request-size.js';
@@ -49,7 +53,9 @@ export function createApp(ctx: EngineContext): Hono<AppEnv> {
   app.get('/v1/openapi.json', (c) => c.json(openapi));
 
   const v1 = new Hono<AppEnv>();
-  v1.use('*', apiKeyAuth(ctx));
+  v1.use('*', authenticate(ctx));
+  v1.use('*', authorize(ctx));
+  v1.route('/auth', authRoutes(ctx, new SignInLimiter()));
   v1.route('/events', eventRoutes(ctx));
   v1.route('/flows', flowRoutes(ctx));
   v1.route('/flows', flowTrialRoutes(ctx));
@@ -60,6 +66,7 @@ export function createApp(ctx: EngineContext): Hono<AppEnv> {
   v1.route('/workspace', workspaceRoutes(ctx));
   v1.route('/api-keys', apiKeyRoutes(ctx));
   v1.route('/', recordRoutes(ctx));
+  v1.route('/', userRoutes(ctx));
   app.route('/v1', v1);
   return app;
 }

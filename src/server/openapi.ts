@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { contactInputSchema, eventInputSchema } from '../engine/event-input.js';
 import { workspaceChangesSchema } from '../engine/workspace-settings.js';
 import { newApiKeySchema } from './routes/api-keys.js';
+import { accessPaths } from './openapi-access.js';
 import { queryParameters } from './query-params.js';
 import { EVENT_LIST_QUERY } from './routes/events.js';
 import { FLOW_APPLY_QUERY, FLOW_CREATE_QUERY, FLOW_LIST_QUERY } from './routes/flows.js';
@@ -24,6 +25,7 @@ const ok = (description: string, schema: Json = { type: 'object' }): Json => ({
 const errors = {
   '400': { description: 'Invalid input', content: { 'application/json': { schema: ref('Error') } } },
   '401': { description: 'Missing or invalid API key', content: { 'application/json': { schema: ref('Error') } } },
+  '403': { description: 'The caller’s role may not do this', content: { 'application/json': { schema: ref('Error') } } },
   '404': { description: 'Not found (or another workspace’s)', content: { 'application/json': { schema: ref('Error') } } },
 };
 const idParam = (name = 'id'): Json => ({ name, in: 'path', required: true, schema: { type: 'string' } });
@@ -76,12 +78,15 @@ export function buildOpenApiDocument(): Json {
     info: {
       title: 'Nudge API',
       version: '1',
-      description: 'Events in, flows decide, Nudge sends on time. Authenticate with `Authorization: Bearer <API key>`.',
+      description: 'Events in, flows decide, Nudge sends on time. Authenticate with `Authorization: Bearer <API key>`, or as a signed-in user with the `nudge_session` cookie (writes then also send `X-CSRF-Token`). Each key and user has a role (owner, admin, staff) that limits what it may do.',
     },
     servers: [{ url: '/' }],
-    security: [{ apiKey: [] }],
+    security: [{ apiKey: [] }, { session: [] }],
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } },
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer' },
+        session: { type: 'apiKey', in: 'cookie', name: 'nudge_session', description: 'The web app’s session; writes also need the X-CSRF-Token header' },
+      },
       schemas: {
         Error: {
           type: 'object',
@@ -257,6 +262,7 @@ export function buildOpenApiDocument(): Json {
           responses: { '200': ok('Workspace'), ...errors },
         },
       },
+      ...accessPaths,
     },
   };
 }

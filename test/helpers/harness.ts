@@ -38,6 +38,8 @@ export interface Harness {
   workspaceId: string;
   apiKey: string;
   api<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>>;
+  /** A request to the app as given: no API key added (for cookie sessions and public routes). */
+  raw(path: string, init?: RequestInit): Promise<Response>;
   /** Runs every timer due now; returns how many ran. */
   drain(): Promise<number>;
   /** Creates a workspace with its own key (for cross-workspace checks). */
@@ -96,6 +98,7 @@ export async function createHarness(
     workspaceId: workspace.id,
     apiKey: key,
     api: (method, path, body, headers) => request(key, method, path, body, headers),
+    raw: async (path, init) => app.request(path, init),
     drain: () => engine.scheduler.drain(),
     async otherWorkspace() {
       const ws = await createWorkspace(testStore.store.db, { name: 'other' }, clock.now());
