@@ -1,0 +1,180 @@
+/**
+ * GET /v1/stream and the change feed behind it: one poll for all clients, events only when a
+ * workspace's marks move, heartbeats, clean ends on client abort and on server shutdown. The end
+ * to end part runs a real listening server on SQLite and PostgreSQL and reads the stream with fetch.
+ */
+import { Hono } from 'hono';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/server/app.js';
+import type { AppEnv } from '../../src/server/app-types.js';
+import { ChangeFeed, type ChangeKind } from '../../src/server/change-feed.js';
+import { listen, type RunningServer } from '../../src/server/http-server.js';
+import { streamRoutes } from '../../src/server/routes/stream.js';
+import type { ChangeMarks } from '../../src/store/repositories/activity-counts.js';
+import type { Workspace } from '../../src/store/schema.js';
+import { createHarness, type Harness } from '../helpers/harness.js';
+import { testDialects } from '../helpers/test-store.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const logger = pino({ level: 'silent' });
+const NOW = 1_000_000_000;
+
+/** A feed over marks the test sets, counting its reads. */
+function fakeFeed(intervalMs = 20) {
+  const marks = new Map<string, ChangeMarks>();
+  const reads: string[][] = [];
+  let now = NOW;
+  const feed = new ChangeFeed({
+    read: async (ids) => {
+      reads.push([...ids]);
+      return new Map(ids.map((id) => [id, { ...(marks.get(id) ?? { sessions: null, deliveries: null, flows: null }) }]));
+    },
+    now: () => now,
+    logger,
+    intervalMs,
+  });
+  return {
+    feed,
+    reads,
+    set: (id: string, m: Partial<ChangeMarks>) => marks.set(id, { ...(marks.get(id) ?? { sessions: null, deliveries: null, flows: null }), ...m }),
+    advance: (ms: number) => (now += ms),
+  };
+}
+
+describe('change feed', () => {
+  it('polls once per tick for all subscribers, tells each workspace only its own changes, and stops with the last subscriber', async () => {
+    const f = fakeFeed();
+    f.set('ws_a', { sessions: NOW - 60_000 });
+    const a1: ChangeKind[][] = [];
+    const a2: ChangeKind[][] = [];
+    const b: ChangeKind[][] = [];
+    const off = [
+      f.feed.subscribe('ws_a', (k) => a1.push(k)),
+      f.feed.subscribe('ws_a', (k) => a2.push(k)),
+      f.feed.subscribe('ws_b', (k) => b.push(k)),
+    ];
+    await sleep(70);
+    // The first read is the baseline: nothing to report.
+    expect(a1).toEqual([]);
+    expect(f.reads.length).toBeGreaterThanOrEqual(2);
+    expect(f.reads.every((ids) => ids.length === 2)).toBe(true);
+
+    f.advance(10_000);
+    f.set('ws_a', { deliveries: NOW + 10_000 - 5_000 });
+    await sleep(70);
+    expect(a1).toEqual([['deliveries']]);
+    expect(a2).toEqual([['deliveries']]);
+    expect(b).toEqual([]);
+
+    for (const unsubscribe of off) unsubscribe();
+    expect(f.feed.size).toBe(0);
+    const after = f.reads.length;
+    await sleep(70);
+    expect(f.reads.length).toBe(after);
+  });
+
+  it('reports a mark that was fresh when read once more on the next tick (writes in the same millisecond)', async () => {
+    const f = fakeFeed();
+    const seen: ChangeKind[][] = [];
+    f.feed.subscribe('ws_a', (k) => seen.push(k));
+    await sleep(30);
+    f.set('ws_a', { sessions: NOW });
+    await sleep(30);
+    expect(seen).toEqual([['sessions']]);
+    f.advance(5_000);
+    await sleep(60);
+    // Once more for the fresh mark, then quiet.
+    expect(seen).toEqual([['sessions'], ['sessions']]);
+  });
+
+  it('makes at most one read per interval however many clients listen', async () => {
+    const f = fakeFeed(100);
+    const off = Array.from({ length: 50 }, (_, i) => f.feed.subscribe(`ws_${i % 5}`, () => undefined));
+    await sleep(350);
+    expect(f.reads.length).toBeLessThanOrEqual(3);
+    expect(f.reads.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(f.reads[0]).size).toBe(5);
+    for (const o of off) o();
+  });
+});
+
+describe('stream route', () => {
+  const workspace = { id: 'ws_a' } as Workspace;
+  const appWith = (feed: ChangeFeed, heartbeatMs: number) => {
+    const app = new Hono<AppEnv>();
+    app.use('*', async (c, next) => {
+      c.set('workspace', workspace);
+      await next();
+    });
+    app.route('/stream', streamRoutes(feed, { heartbeatMs }));
+    return app;
+  };
+
+  it('sends heartbeats and change events, and unsubscribes when the client hangs up', async () => {
+    const f = fakeFeed();
+    const res = await appWith(f.feed, 40).request('/stream');
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = res.body!.getReader();
+    const text = await readUntil(reader, (t) => t.includes(': ping'), 2000);
+    expect(text.startsWith(': connected\n\n')).toBe(true);
+    f.advance(10_000);
+    f.set('ws_a', { flows: NOW });
+    const more = await readUntil(reader, (t) => t.includes('event: change'), 2000);
+    expect(more).toContain('event: change\ndata: {"kinds":["flows"]}\n\n');
+    expect(f.feed.size).toBe(1);
+    await reader.cancel();
+    await sleep(20);
+    expect(f.feed.size).toBe(0);
+  });
+});
+
+async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, done: (text: string) => boolean, timeoutMs: number): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = '';
+  const deadline = Date.now() + timeoutMs;
+  while (!done(text)) {
+    const left = deadline - Date.now();
+    if (left <= 0) throw new Error(`stream: timed out; read so far: ${JSON.stringify(text)}`);
+    const chunk = await Promise.race([reader.read(), sleep(left).then(() => null)]);
+    if (chunk === null) continue;
+    if (chunk.done) throw new Error(`stream ended; read so far: ${JSON.stringify(text)}`);
+    text += decoder.decode(chunk.value, { stream: true });
+  }
+  return text;
+}
+
+describe.each(testDialects())('GET /v1/stream on %s, over a real connection', (dialect) => {
+  let h: Harness | undefined;
+  let server: RunningServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    await h?.close();
+  });
+
+  it('sends a change when a session starts, and ends at once when the server closes', async () => {
+    h = await createHarness(dialect);
+    await h.api('POST', '/v1/flows?activate=true', { name: 'Welcome', trigger: { event: 'signup' }, steps: [{ id: 'pause', wait: { duration: '1h' } }] });
+    server = await listen(createApp(h.engine.ctx), '127.0.0.1', 0);
+    // Marks written so far are settled (well before the clock), so only new writes are reported.
+    h.clock.advance(60_000);
+    const res = await fetch(`http://127.0.0.1:${server.port}/v1/stream`, { headers: { authorization: `Bearer ${h.apiKey}` } });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    await readUntil(reader, (t) => t.includes(': connected'), 2000);
+    await sleep(1200); // the feed's baseline read
+    expect((await h.api('POST', '/v1/events', { name: 'signup', contact: { email: 'a@example.com' } })).status).toBe(202);
+    const text = await readUntil(reader, (t) => t.includes('event: change'), 4000);
+    expect(JSON.parse(/data: (.*)\n/.exec(text.slice(text.indexOf('event: change')))![1]!).kinds).toContain('sessions');
+
+    const unauthorized = await fetch(`http://127.0.0.1:${server.port}/v1/stream`);
+    expect(unauthorized.status).toBe(401);
+
+    const started = Date.now();
+    await server.close(10_000);
+    server = undefined;
+    expect(Date.now() - started).toBeLessThan(2000);
+    const end = await Promise.race([reader.read().then((r) => (r.done ? 'ended' : 'data')).catch(() => 'ended'), sleep(2000).then(() => 'open')]);
+    expect(end).not.toBe('open');
+  }, 20_000);
+});
