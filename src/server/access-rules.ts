@@ -74,6 +74,15 @@ export const ACCESS_RULES: Readonly<Record<string, AccessRule>> = {
   'GET /v1/presets/:id': read,
   'POST /v1/presets/:id/flows': audited('flows:write', 'flow.created', 'flow'),
 
+  // The dashboard (routes/dashboard.ts, stream.ts, schemas.ts)
+  'GET /v1/overview': read,
+  'GET /v1/analytics': read,
+  'GET /v1/analytics.csv': read,
+  'GET /v1/flows/:id/step-counts': read,
+  'POST /v1/deliveries/:id/retry': audited('deliveries:retry', 'delivery.retried', 'delivery'),
+  'GET /v1/stream': read,
+  'GET /v1/schemas/flow': read,
+
   // Sessions
   'GET /v1/sessions': read,
   'GET /v1/sessions/:id': read,

@@ -15,15 +15,20 @@ import { errorBody, mapError } from './error-mapping.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { readWholeBody } from './request-size.js';
 import { refuseNulInUrl } from './request-url.js';
+import { readChangeMarks } from '../store/repositories/activity-counts.js';
+import { ChangeFeed } from './change-feed.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { eventRoutes } from './routes/events.js';
 import { flowTrialRoutes } from './routes/flow-trials.js';
 import { flowRoutes } from './routes/flows.js';
 import { recordRoutes } from './routes/records.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { presetRoutes } from './routes/presets.js';
+import { schemaRoutes } from './routes/schemas.js';
 import { secretRoutes } from './routes/secrets.js';
 import { sessionRoutes } from './routes/sessions.js';
+import { streamRoutes } from './routes/stream.js';
 import { workspaceRoutes } from './routes/workspace.js';
 
 export function createApp(ctx: EngineContext): Hono<AppEnv> {
@@ -52,6 +57,9 @@ export function createApp(ctx: EngineContext): Hono<AppEnv> {
   const openapi = buildOpenApiDocument();
   app.get('/v1/openapi.json', (c) => c.json(openapi));
 
+  // One change feed per app, and one app per process: the stream's single poller.
+  const feed = new ChangeFeed({ read: (ids) => readChangeMarks(ctx.store.db, ids), now: () => ctx.clock.now(), logger: ctx.logger });
+
   const v1 = new Hono<AppEnv>();
   v1.use('*', authenticate(ctx));
   v1.use('*', authorize(ctx));
@@ -67,6 +75,9 @@ export function createApp(ctx: EngineContext): Hono<AppEnv> {
   v1.route('/api-keys', apiKeyRoutes(ctx));
   v1.route('/', recordRoutes(ctx));
   v1.route('/', userRoutes(ctx));
+  v1.route('/', dashboardRoutes(ctx));
+  v1.route('/stream', streamRoutes(feed));
+  v1.route('/schemas', schemaRoutes(ctx));
   app.route('/v1', v1);
   return app;
 }

@@ -82,6 +82,11 @@ export async function createHarness(
       (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
     }
     const res = await app.request(path, init);
+    // An event stream never ends by itself: report its status and headers, and hang up.
+    if (res.headers.get('content-type')?.startsWith('text/event-stream')) {
+      await res.body?.cancel();
+      return { status: res.status, body: '' as any };
+    }
     const text = await res.text();
     let parsed: unknown = text;
     try {
