@@ -181,7 +181,7 @@ function SchemaField({ name, schema, required, value, onChange, errors, variable
   }
 
   if (type === 'string' && (value === undefined || typeof value === 'string')) {
-    const plain = schema.format === 'duration';
+    const plain = schema.format === 'duration' || schema.format === 'plain';
     return (
       <div className="flex flex-col gap-1">
         {label}
@@ -192,9 +192,9 @@ function SchemaField({ name, schema, required, value, onChange, errors, variable
             value={(value as string | undefined) ?? ''}
             aria-invalid={invalid || undefined}
             aria-describedby={invalid ? errorId : undefined}
-            placeholder={t('form.durationPlaceholder')}
+            placeholder={schema.format === 'duration' ? t('form.durationPlaceholder') : undefined}
             onChange={(e) => onChange(e.target.value === '' && !required ? undefined : e.target.value)}
-            className="w-40 rounded border border-slate-300 px-2 py-1 font-mono text-sm focus:outline-2 focus:outline-blue-600 aria-invalid:border-red-600"
+            className={`${schema.format === 'duration' ? 'w-40' : 'w-full'} rounded border border-slate-300 px-2 py-1 font-mono text-sm focus:outline-2 focus:outline-blue-600 aria-invalid:border-red-600`}
           />
         ) : (
           <TemplateInput

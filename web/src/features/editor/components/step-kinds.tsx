@@ -78,6 +78,6 @@ export { STEP_KINDS };
 
 /** The kind body of a step (`step.email`); `{}` for `exit: null`. */
 export function bodyOf(step: StepDefinition, kind: StepKind): Record<string, unknown> {
-  const body = (step as Record<string, unknown>)[kind];
+  const body = (step as unknown as Record<string, unknown>)[kind];
   return body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { EmailStep } from '../../../../../src/core/flow-definition';
 import { BURST_WINDOW_MS, createEditorStore, isDirty } from './editor-store';
 import { sampleFlow } from './test-flows';
 
@@ -12,7 +13,7 @@ const subject = (store: ReturnType<typeof setup>['store']) =>
   (store.getState().document.steps[0] as { email: { subject: string } }).email.subject;
 
 function typeSubject(store: ReturnType<typeof setup>['store'], text: string) {
-  const step = store.getState().document.steps[0] as { id: string; email: Record<string, unknown> };
+  const step = store.getState().document.steps[0] as unknown as { id: string; email: EmailStep };
   store.getState().dispatch({ type: 'updateStep', path: 'steps[0]', step: { ...step, email: { ...step.email, subject: text } } }, { burst: 'steps[0]:email.subject' });
 }
 
