@@ -202,6 +202,23 @@ export function FlowCanvas({ overlays }: { overlays: CanvasOverlays }) {
     return { nodes, edges };
   }, [doc, selection, issues, overlays, t]);
 
+  const ariaLabels = useMemo(
+    () => ({
+      'node.a11yDescription.default': t('canvas.a11y.nodes'),
+      'node.a11yDescription.keyboardDisabled': t('canvas.a11y.nodes'),
+      'node.a11yDescription.ariaLiveMessage': () => '',
+      'edge.a11yDescription.default': t('canvas.a11y.edges'),
+      'controls.ariaLabel': t('canvas.a11y.controls'),
+      'controls.zoomIn.ariaLabel': t('canvas.a11y.zoomIn'),
+      'controls.zoomOut.ariaLabel': t('canvas.a11y.zoomOut'),
+      'controls.fitView.ariaLabel': t('canvas.a11y.fitView'),
+      'controls.interactive.ariaLabel': t('canvas.a11y.interactive'),
+      'minimap.ariaLabel': t('canvas.minimap'),
+      'handle.ariaLabel': t('canvas.a11y.handle'),
+    }),
+    [t],
+  );
+
   return (
     <div className="h-full w-full" aria-label={t('canvas.label')} role="region">
       <ReactFlow
@@ -212,6 +229,9 @@ export function FlowCanvas({ overlays }: { overlays: CanvasOverlays }) {
         nodesDraggable={false}
         nodesConnectable={false}
         deleteKeyCode={null}
+        nodesFocusable={false}
+        edgesFocusable={false}
+        ariaLabelConfig={ariaLabels}
         fitView
         minZoom={0.2}
         proOptions={{ hideAttribution: true }}
