@@ -8,7 +8,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRouter } from '@tanstack/react-router';
 import { Redo2, Save, Undo2 } from 'lucide-react';
 import { Tabs } from 'radix-ui';
-import { useCallback, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import { ApiError } from '../../api/client';
@@ -24,9 +24,12 @@ import { TryPanel } from './components/try-panel';
 import { useEditorShortcuts } from './components/use-editor-shortcuts';
 import { useServerValidation } from './components/use-server-validation';
 import { VersionHistory } from './components/version-history';
-import { YamlView } from './components/yaml-view';
 import { createEditorStore, isDirty, type EditorStore } from './store/editor-store';
 import type { FlowDocument } from './store/flow-operations';
+
+// CodeMirror is its own chunk (the editor chunk stays under the build's size warning); it is fetched as soon as the editor opens.
+const loadYamlView = () => import('./components/yaml-view');
+const YamlView = lazy(() => loadYamlView().then((m) => ({ default: m.YamlView })));
 
 export function FlowEditorPage({ flowId }: { flowId: string | 'new' }) {
   const { t } = useTranslation('editor');
@@ -142,6 +145,10 @@ function FlowEditor({ initialId, initial }: { initialId: string | null; initial:
   });
 
   const dryRun = useMutation({ mutationFn: (body: { event_id?: string }) => flowApi.dryRun(flowId!, body) });
+
+  useEffect(() => {
+    void loadYamlView();
+  }, []);
 
   const onSave = useCallback(() => {
     if (!save.isPending) save.mutate(store.getState().document);
@@ -264,7 +271,9 @@ function FlowEditor({ initialId, initial }: { initialId: string | null; initial:
               <FlowCanvas overlays={overlays} />
             </Tabs.Content>
             <Tabs.Content value="yaml" className="min-h-0 flex-1 bg-white">
-              <YamlView readOnly={readOnly} />
+              <Suspense fallback={<p className="animate-pulse p-3 text-sm text-slate-600">{t('yaml.loading')}</p>}>
+                <YamlView readOnly={readOnly} />
+              </Suspense>
             </Tabs.Content>
             {flowId ? (
               <Tabs.Content value="history" className="min-h-0 flex-1">

@@ -76,9 +76,9 @@ export function TemplateInput({ id, value, onChange, variables, multiline, inval
     id,
     ref,
     value,
-    role: 'combobox',
+    // A textarea keeps its textbox role (combobox is not allowed on it) and still points at the list.
+    ...(multiline ? {} : { role: 'combobox', 'aria-expanded': open }),
     'aria-autocomplete': 'list' as const,
-    'aria-expanded': open,
     'aria-controls': listId,
     'aria-activedescendant': open ? `${listId}-${active}` : undefined,
     'aria-invalid': invalid || undefined,
