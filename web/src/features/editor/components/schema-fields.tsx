@@ -23,11 +23,11 @@ export interface SchemaFieldsProps {
 }
 
 /** The schema itself, or its one non-null alternative (`anyOf: [X, null]` from an optional or nullable zod type). */
-function unwrap(schema: JsonSchema): JsonSchema {
+export function unwrapSchema(schema: JsonSchema): JsonSchema {
   const options = schema.anyOf ?? schema.oneOf;
   if (!options) return schema;
   const nonNull = options.filter((o) => o.type !== 'null');
-  return nonNull.length === 1 ? unwrap(nonNull[0]!) : schema;
+  return nonNull.length === 1 ? unwrapSchema(nonNull[0]!) : schema;
 }
 
 function typeOf(schema: JsonSchema): string | undefined {
@@ -35,6 +35,8 @@ function typeOf(schema: JsonSchema): string | undefined {
 }
 
 const MULTILINE = new Set(['html', 'text', 'body', 'message', 'content']);
+/** Duration settings: plain text (`2h`), not templates. */
+const DURATIONS = new Set(['duration', 'timeout', 'max_lateness', 'before', 'after']);
 
 export function SchemaFields({ schema, value, onChange, errorsFor, variablesFor, omit = [] }: SchemaFieldsProps) {
   const properties = Object.entries(schema.properties ?? {}).filter(([key]) => !omit.includes(key));
@@ -46,7 +48,7 @@ export function SchemaFields({ schema, value, onChange, errorsFor, variablesFor,
         <SchemaField
           key={key}
           name={key}
-          schema={unwrap(property)}
+          schema={unwrapSchema(property)}
           required={required.has(key)}
           value={value[key]}
           onChange={(next) => onChange(key, next)}
@@ -181,7 +183,8 @@ function SchemaField({ name, schema, required, value, onChange, errors, variable
   }
 
   if (type === 'string' && (value === undefined || typeof value === 'string')) {
-    const plain = schema.format === 'duration' || schema.format === 'plain';
+    const duration = schema.format === 'duration' || DURATIONS.has(name);
+    const plain = duration || schema.format === 'plain';
     return (
       <div className="flex flex-col gap-1">
         {label}
@@ -192,9 +195,9 @@ function SchemaField({ name, schema, required, value, onChange, errors, variable
             value={(value as string | undefined) ?? ''}
             aria-invalid={invalid || undefined}
             aria-describedby={invalid ? errorId : undefined}
-            placeholder={schema.format === 'duration' ? t('form.durationPlaceholder') : undefined}
+            placeholder={duration ? t('form.durationPlaceholder') : undefined}
             onChange={(e) => onChange(e.target.value === '' && !required ? undefined : e.target.value)}
-            className={`${schema.format === 'duration' ? 'w-40' : 'w-full'} rounded border border-slate-300 px-2 py-1 font-mono text-sm focus:outline-2 focus:outline-blue-600 aria-invalid:border-red-600`}
+            className={`${duration ? 'w-40' : 'w-full'} rounded border border-slate-300 px-2 py-1 font-mono text-sm focus:outline-2 focus:outline-blue-600 aria-invalid:border-red-600`}
           />
         ) : (
           <TemplateInput

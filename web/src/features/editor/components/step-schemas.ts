@@ -7,6 +7,7 @@
 import { APPOINTMENT_PROPERTIES, SESAMI_PROPERTY_NAMES } from '../../../../../src/core/appointment-properties';
 import type { StepKind } from '../../../../../src/core/flow-definition';
 import type { FlowSchemas, JsonSchema } from '../api/flow-api';
+import { unwrapSchema } from './schema-fields';
 
 const text: JsonSchema = { type: 'string' };
 const duration: JsonSchema = { type: 'string', format: 'duration' };
@@ -59,8 +60,13 @@ export const CREDENTIAL_FIELDS: Partial<Record<StepKind, RegExp>> = {
   webhook: /^(url|headers\..+|signing_secret)$/,
 };
 
+/**
+ * The schema of a kind's settings (the object under `email:`, `wait:`). The server describes each
+ * kind as the whole step (`{ id, name, …, email: {…} }`); the form edits the part under the kind key.
+ */
 export function stepSchema(kind: StepKind, server: FlowSchemas | null | undefined): JsonSchema {
-  return server?.steps[kind] ?? FALLBACK_STEP_SCHEMAS[kind];
+  const body = server?.steps[kind]?.properties?.[kind];
+  return body ? unwrapSchema(body) : FALLBACK_STEP_SCHEMAS[kind];
 }
 
 const FALLBACK_VARIABLES: Record<string, string[]> = {
