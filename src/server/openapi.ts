@@ -182,9 +182,9 @@ export function buildOpenApiDocument(): Json {
       '/v1/flows/{id}/archive': flowAction('archive', 'Archive: sessions end'),
       '/v1/flows/{id}/preview': {
         post: {
-          summary: 'Render a send step against a sample booking, an event given inline, or a stored event',
+          summary: 'Render a send step against a sample booking, an event given inline, or a stored event; of an unsaved draft when `definition` is given',
           parameters: [idParam()],
-          requestBody: jsonBody({ type: 'object', required: ['step_id'], properties: { step_id: { type: 'string' }, event_id: { type: 'string' }, event: ref('Event') } }),
+          requestBody: jsonBody({ type: 'object', required: ['step_id'], properties: { step_id: { type: 'string' }, event_id: { type: 'string' }, event: ref('Event'), definition: ref('Flow') } }),
           responses: { '200': ok('The rendered request'), ...errors },
         },
       },
@@ -198,9 +198,9 @@ export function buildOpenApiDocument(): Json {
       },
       '/v1/flows/{id}/dry-run': {
         post: {
-          summary: 'The timeline of what the flow would send when, for an event, sending nothing',
+          summary: 'The timeline of what the flow (or an unsaved draft of it, `definition`) would send when, for an event, sending nothing',
           parameters: [idParam()],
-          requestBody: jsonBody({ type: 'object', properties: { event_id: { type: 'string' }, event: ref('Event'), now: { type: 'string', format: 'date-time' } } }),
+          requestBody: jsonBody({ type: 'object', properties: { event_id: { type: 'string' }, event: ref('Event'), now: { type: 'string', format: 'date-time' }, definition: ref('Flow') } }),
           responses: { '200': ok('Timeline'), ...errors },
         },
       },
