@@ -63,6 +63,11 @@ const envSchema = z.object({
       }
     })
     .optional(),
+  /**
+   * The address people reach Nudge at (`https://nudge.example.com`), used in links Nudge hands out:
+   * the setup link, invites. Default: the address a request came to (and, at start-up, the listen address).
+   */
+  NUDGE_PUBLIC_URL: z.string().url().optional(),
   /** Where CLI client commands (flows apply, events send) reach the API. */
   NUDGE_URL: z.string().url().optional(),
   /** API key for CLI client commands. */
@@ -105,6 +110,8 @@ export interface Config {
   outboundAllow: readonly string[];
   /** Channel id → base URL overrides (NUDGE_CHANNEL_ENDPOINTS). */
   channelEndpoints: Readonly<Record<string, string>>;
+  /** NUDGE_PUBLIC_URL without a trailing slash; null: links use the address the request came to. */
+  publicUrl: string | null;
   /** For CLI commands that talk to a running server. */
   client: { url: string; apiKey: string | null };
 }
@@ -136,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     runWorker: e.NUDGE_RUN_WORKER === '1',
     firstWorkspaceFlowLimit: e.NUDGE_FLOW_LIMIT ?? null,
     secretKey: e.NUDGE_SECRET_KEY || null,
+    publicUrl: e.NUDGE_PUBLIC_URL ? e.NUDGE_PUBLIC_URL.replace(/\/+$/, '') : null,
     outboundAllow: Object.freeze(splitList(e.NUDGE_OUTBOUND_ALLOW ?? '')),
     channelEndpoints: Object.freeze(
       Object.fromEntries(

@@ -11,14 +11,22 @@ interface KeyData {
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
+  role: string;
 }
 
 export function registerApiKeyCommands(program: Command): void {
   const keys = program.command('api-keys').description('API keys of the key’s own workspace (talks to the API; `keys` works on the database)');
-  clientOptions(keys.command('create').requiredOption('--name <name>', 'a label for the key').description('create a key (printed once)')).action(
-    async (o: ClientFlags & { name: string }) => {
-      const res = (await callApi(client(loadConfig(), o), 'POST', '/v1/api-keys', { json: { name: o.name } })) as { data: KeyData & { key: string } };
-      print(`${res.data.id}  ${res.data.prefix}…  ${res.data.name}`);
+  clientOptions(
+    keys
+      .command('create')
+      .requiredOption('--name <name>', 'a label for the key')
+      .option('--role <role>', 'owner, admin (default) or staff: what the key may do')
+      .description('create a key (printed once)'),
+  ).action(
+    async (o: ClientFlags & { name: string; role?: string }) => {
+      const json = o.role === undefined ? { name: o.name } : { name: o.name, role: o.role };
+      const res = (await callApi(client(loadConfig(), o), 'POST', '/v1/api-keys', { json })) as { data: KeyData & { key: string } };
+      print(`${res.data.id}  ${res.data.prefix}…  ${res.data.name}  ${res.data.role}`);
       print(`API key (shown once): ${res.data.key}`);
     },
   );
@@ -26,7 +34,7 @@ export function registerApiKeyCommands(program: Command): void {
     const res = (await callApi(client(loadConfig(), o), 'GET', '/v1/api-keys')) as { data: KeyData[] };
     for (const k of res.data) {
       const state = k.revoked_at ? `revoked ${k.revoked_at}` : `live, last used ${k.last_used_at ?? 'never'}`;
-      print(`${k.id}  ${k.prefix}…  ${k.name}  ${state}`);
+      print(`${k.id}  ${k.prefix}…  ${k.name}  ${k.role}  ${state}`);
     }
   });
   clientOptions(keys.command('revoke <id>').description('revoke a key by id or prefix (the key in use too: it stops working at once)')).action(

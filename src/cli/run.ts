@@ -16,7 +16,13 @@ export async function runServe(config: Readonly<Config>): Promise<void> {
       process.stdout.write(
         [
           '',
-          `Nudge created workspace "default" (${boot.workspaceId}). Its API key, shown only this once:`,
+          `Nudge created workspace "default" (${boot.workspaceId}).`,
+          '',
+          'Create the owner account in your browser (a one-time link, valid 7 days):',
+          '',
+          `  ${config.publicUrl ?? url}${boot.setupPath}`,
+          '',
+          'Its API key, shown only this once:',
           '',
           `  NUDGE_API_KEY=${boot.apiKey}`,
           '',

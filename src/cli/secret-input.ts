@@ -6,12 +6,12 @@
 import password from '@inquirer/password';
 import { NudgeError } from '../core/errors.js';
 
-export async function readSecretValue(name: string, stdin: NodeJS.ReadStream = process.stdin): Promise<string> {
+export async function readSecretValue(name: string, stdin: NodeJS.ReadStream = process.stdin, message = `Value of ${name}`): Promise<string> {
   if (!stdin.isTTY) return (await readAll(stdin)).replace(/\r?\n$/, '');
   try {
     // The prompt goes to stderr so that stdout carries only the command's result.
     return await password(
-      { message: `Value of ${name} (not shown as you type)`, validate: (v) => v.length > 0 || 'type or paste a value, or press Ctrl+C' },
+      { message: `${message} (not shown as you type)`, validate: (v) => v.length > 0 || 'type or paste a value, or press Ctrl+C' },
       { input: stdin, output: process.stderr },
     );
   } catch (error) {

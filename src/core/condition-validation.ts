@@ -15,7 +15,7 @@ export const CONDITION_ROOTS = ['event', 'contact', 'appointment', 'workspace', 
 
 const FIELD_MESSAGE = `expected a path under ${CONDITION_ROOTS.map((root) => `${root}.`).join(', ')}`;
 
-const fieldConditionSchema = z
+export const fieldConditionSchema = z
   .object({
     field: z.string().refine((field) => CONDITION_ROOTS.some((root) => field.startsWith(`${root}.`) && field.length > root.length + 1), {
       message: FIELD_MESSAGE,

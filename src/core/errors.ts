@@ -15,6 +15,8 @@ export interface NudgeErrorOptions {
   retryable?: boolean;
   details?: FieldIssue[];
   cause?: unknown;
+  /** Seconds the client should wait before trying again (sent as Retry-After). */
+  retryAfterS?: number;
 }
 
 export class NudgeError extends Error {
@@ -23,6 +25,7 @@ export class NudgeError extends Error {
   readonly path: string | undefined;
   readonly retryable: boolean;
   readonly details: FieldIssue[] | undefined;
+  readonly retryAfterS: number | undefined;
 
   constructor(code: string, message: string, options: NudgeErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -32,6 +35,7 @@ export class NudgeError extends Error {
     this.path = options.path;
     this.retryable = options.retryable ?? false;
     this.details = options.details;
+    this.retryAfterS = options.retryAfterS;
   }
 }
 
@@ -61,9 +65,17 @@ export class ConflictError extends NudgeError {
 }
 
 export class AuthError extends NudgeError {
-  constructor(message = 'missing or invalid API key') {
-    super('unauthorized', message, { status: 401 });
+  constructor(message = 'missing or invalid API key', code = 'unauthorized', path?: string) {
+    super(code, message, { status: 401, path });
     this.name = 'AuthError';
+  }
+}
+
+/** 403: the caller is known but its role may not do this. */
+export class ForbiddenError extends NudgeError {
+  constructor(message: string, code = 'forbidden') {
+    super(code, message, { status: 403 });
+    this.name = 'ForbiddenError';
   }
 }
 

@@ -20,7 +20,8 @@ export type FlowValidationResult =
 /** Longest flow name, so lists and logs stay readable. */
 export const MAX_FLOW_NAME_LENGTH = 200;
 
-const flowSchema = z
+/** The flow's own fields; `trigger` and `steps` are checked apart (flow-json-schema.ts describes them). */
+export const flowSchema = z
   .object({
     name: z.string().max(MAX_FLOW_NAME_LENGTH).refine((name) => name.trim() !== '', { message: 'must not be empty' }),
     description: z.string().optional(),
@@ -34,7 +35,7 @@ const flowSchema = z
 
 const eventTriggerSchema = z.object({ event: z.unknown().optional(), conditions: z.unknown().optional() }).strict();
 
-const appointmentTriggerSchema = z
+export const appointmentTriggerSchema = z
   .object({
     appointment: z
       .object({

@@ -33,6 +33,15 @@ export function canTransition(from: SessionState, to: SessionState): boolean {
   return (SESSION_STATES as readonly string[]).includes(to);
 }
 
+/**
+ * The one way out of a terminal state: a session that `failed` may be re-armed at the step it
+ * failed on (`waiting`, its timer due now) when a person retries the failed delivery. Stopped,
+ * canceled and completed sessions stay ended.
+ */
+export function canRetry(from: SessionState): boolean {
+  return from === 'failed';
+}
+
 /** Throws NudgeError `invalid_transition` (409) when {@link canTransition} says no. */
 export function assertTransition(from: SessionState, to: SessionState): void {
   if (!canTransition(from, to)) {

@@ -32,7 +32,8 @@ export const STEP_ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 // RFC 9110 token: what a header name may contain.
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
-const commonShape = {
+/** Fields every step may have besides its kind (also the source of the flow JSON Schema). */
+export const STEP_COMMON_SHAPE = {
   id: z.string().regex(STEP_ID_PATTERN, { message: 'expected 1-64 letters, digits, _, . or -' }).optional(),
   name: z.string().optional(),
   max_lateness: durationText.optional(),
@@ -41,7 +42,7 @@ const commonShape = {
 
 const waitSchema = z.object({ duration: durationText.optional(), until: z.unknown().optional() }).strict();
 
-const untilObjectSchema = z
+export const untilObjectSchema = z
   .object({ anchor: anchorSchema, before: durationText.optional(), after: durationText.optional() })
   .strict();
 
@@ -75,7 +76,7 @@ const emailContentSchema = z
   .object({ subject: requiredTemplate.optional(), html: templateText.optional(), text: templateText.optional() })
   .strict();
 
-const emailCalendarSchema = z
+export const emailCalendarSchema = z
   .object({
     summary: templateText.optional(),
     location: templateText.optional(),
@@ -134,7 +135,11 @@ export interface StepValidationOptions {
   channels?: Readonly<Record<string, ChannelValidator>>;
 }
 
-const KIND_SCHEMAS: Record<StepKind, z.ZodType> = {
+/**
+ * The shape of each kind's settings. Fields checked by the kind's rules below (wait `until`, branch
+ * `when` and `steps`, email `calendar`) are `unknown` here; flow-json-schema.ts describes them.
+ */
+export const STEP_KIND_SCHEMAS: Record<StepKind, z.ZodType> = {
   wait: waitSchema,
   branch: branchSchema,
   webhook: webhookSchema,
@@ -184,7 +189,7 @@ function validateStep(input: unknown, path: string, issues: FieldIssue[], option
     return;
   }
   const kind = kinds[0] as StepKind;
-  const schema = z.object({ ...commonShape, [kind]: KIND_SCHEMAS[kind] }).strict();
+  const schema = z.object({ ...STEP_COMMON_SHAPE, [kind]: STEP_KIND_SCHEMAS[kind] }).strict();
   check(schema, input, path, issues);
   const value = input[kind];
   if (isPlainObject(value)) KIND_RULES[kind]?.(value, `${path}.${kind}`, issues, options);

@@ -17,6 +17,7 @@ import { encodeJson } from '../store/repositories/json.js';
 import { countSessionsByStatus } from '../store/repositories/sessions.js';
 import { countTimers, oldestDueScheduledAt } from '../store/repositories/timers.js';
 import { createApiKey, createWorkspace, countWorkspaces } from '../store/repositories/workspaces.js';
+import { createInvite, invitePath } from './accounts/invites.js';
 import { systemClock, type Clock, type EngineContext } from './engine-context.js';
 import { FlowCache } from './flow-cache.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -155,12 +156,13 @@ export async function createEngine(config: Readonly<Config>, options: EngineOpti
  * On the first start against an empty database, creates a default workspace and an API key,
  * returned so the caller can print it once (only its hash is stored).
  */
-export async function bootstrapIfEmpty(ctx: EngineContext): Promise<{ workspaceId: string; apiKey: string } | null> {
+export async function bootstrapIfEmpty(ctx: EngineContext): Promise<{ workspaceId: string; apiKey: string; setupPath: string } | null> {
   return ctx.store.transaction(async (trx) => {
     if ((await countWorkspaces(trx)) > 0) return null;
     const now = ctx.clock.now();
     const workspace = await createWorkspace(trx, { name: 'default', flowLimit: ctx.config.firstWorkspaceFlowLimit }, now);
     const { key } = await createApiKey(trx, workspace.id, 'default', now);
-    return { workspaceId: workspace.id, apiKey: key };
+    const setup = await createInvite(trx, { workspaceId: workspace.id, kind: 'setup', role: 'owner', email: null, createdBy: null }, now);
+    return { workspaceId: workspace.id, apiKey: key, setupPath: invitePath('setup', setup.token) };
   });
 }

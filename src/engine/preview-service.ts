@@ -14,6 +14,7 @@ import { getAppointmentById } from '../store/repositories/appointments.js';
 import { getContactById } from '../store/repositories/contacts.js';
 import { getEvent } from '../store/repositories/events.js';
 import { getFlow } from '../store/repositories/flows.js';
+import { validateFlow } from '../core/flow-validation.js';
 import { encodeJson } from '../store/repositories/json.js';
 import { APPOINTMENT_EVENTS, parseEventInput, type EventInput } from './event-input.js';
 import type { EngineContext } from './engine-context.js';
@@ -26,6 +27,11 @@ import { SecretRedactor } from './template-secrets.js';
 export interface PreviewSource {
   event_id?: string | undefined;
   event?: unknown;
+  /**
+   * An unsaved draft of the flow (the editor's): previewed and dry-run instead of the saved
+   * version, after the same validation as a save (a 400 with the bad field's path otherwise).
+   */
+  definition?: unknown;
 }
 
 interface Rows {
@@ -158,10 +164,15 @@ async function loadRows(ctx: EngineContext, workspace: Workspace, source: Previe
   return rowsFromInput(workspace, input, now);
 }
 
-async function loadFlow(ctx: EngineContext, workspace: Workspace, flowId: string): Promise<{ flow: FlowRow; compiled: CompiledFlow }> {
+async function loadFlow(ctx: EngineContext, workspace: Workspace, flowId: string, draft?: unknown): Promise<{ flow: FlowRow; compiled: CompiledFlow }> {
   const flow = await getFlow(ctx.store.db, workspace.id, flowId);
-  const { compiled } = await ctx.flows.get(ctx.store.db, flow.id, flow.version);
-  return { flow, compiled };
+  if (draft === undefined) {
+    const { compiled } = await ctx.flows.get(ctx.store.db, flow.id, flow.version);
+    return { flow, compiled };
+  }
+  const result = validateFlow(draft, { channels: ctx.registry.validators });
+  if (!result.ok) throw new ValidationError('invalid_flow', result.errors.map((e) => ({ ...e, path: e.path ? `definition.${e.path}` : 'definition' })));
+  return { flow: { ...flow, name: result.flow.name }, compiled: result.compiled };
 }
 
 function sendStep(compiled: CompiledFlow, stepId: string): CompiledStep {
@@ -181,7 +192,7 @@ async function contextFor(ctx: EngineContext, workspace: Workspace, flow: FlowRo
 
 /** The request a send step would make, rendered (secrets redacted), without sending. */
 export async function previewStep(ctx: EngineContext, workspace: Workspace, flowId: string, stepId: string, source: PreviewSource) {
-  const { flow, compiled } = await loadFlow(ctx, workspace, flowId);
+  const { flow, compiled } = await loadFlow(ctx, workspace, flowId, source.definition);
   const step = sendStep(compiled, stepId);
   const rows = await loadRows(ctx, workspace, source);
   const { context, redactor, redact } = await contextFor(ctx, workspace, flow, rows);
@@ -201,7 +212,7 @@ export async function testSend(
   source: PreviewSource,
   target: { to?: string | undefined; url?: string | undefined },
 ) {
-  const { flow, compiled } = await loadFlow(ctx, workspace, flowId);
+  const { flow, compiled } = await loadFlow(ctx, workspace, flowId, source.definition);
   const step = sendStep(compiled, stepId);
   const rows = await loadRows(ctx, workspace, source);
   const { context, redactor, redact } = await contextFor(ctx, workspace, flow, rows);
@@ -246,7 +257,7 @@ export interface TimelineEntry {
 
 /** What the flow would do for this event (default: the sample booking), from `now`, sending nothing. */
 export async function dryRun(ctx: EngineContext, workspace: Workspace, flowId: string, source: PreviewSource, nowOverride?: number) {
-  const { flow, compiled } = await loadFlow(ctx, workspace, flowId);
+  const { flow, compiled } = await loadFlow(ctx, workspace, flowId, source.definition);
   const rows = await loadRows(ctx, workspace, source);
   const { context, redactor, redact } = await contextFor(ctx, workspace, flow, rows);
   const now = nowOverride ?? ctx.clock.now();

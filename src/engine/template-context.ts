@@ -75,3 +75,33 @@ function sesamiProperties(a: Record<string, unknown>): Record<string, unknown> {
   out.line_item_properties = a.line_item_properties;
   return out;
 }
+
+export type VariableRoot = 'event' | 'contact' | 'appointment' | 'flow' | 'workspace' | 'session';
+
+/**
+ * The variables templates can read, as dotted paths per root (`contact.first_name`), for editors'
+ * autocomplete. Read off a context built by `buildTemplateContext` itself from sample rows, so the
+ * list is what templates see. `event.*` also holds the event's own `properties` (any names) and
+ * `contact.attributes.*` whatever attributes contacts carry; those cannot be listed ahead.
+ */
+export function templateVariablePaths(): Record<VariableRoot, string[]> {
+  const at = 0;
+  const workspace: Workspace = { id: 'ws', name: '', plan: 'unlimited', flow_limit: null, timezone: 'UTC', sender_email: null, country: null, require_two_factor: 0, created_at: at };
+  const contact: ContactRow = {
+    id: 'ct', workspace_id: 'ws', external_id: null, email: null, phone: null, name: null, first_name: null, last_name: null,
+    language: null, timezone: null, attributes_json: '{}', created_at: at, updated_at: at,
+  };
+  const appointment: AppointmentRow = {
+    id: 'ap', workspace_id: 'ws', external_id: 'x', contact_id: 'ct', status: 'booked', start_at: at, end_at: at, timezone: null, revision: 1,
+    last_event_at: at, order_id: null, quantity: null, service_name: null, service_description: null, service_duration: null, service_price: null,
+    service_location: null, service_image_url: null, team_member: null, team_member_description: null, team_member_email: null,
+    team_member_phone: null, variant_title: null, customer_management_link: null, line_item_properties_json: null, extra_json: '{}',
+    created_at: at, updated_at: at,
+  };
+  const event: EventRow = {
+    id: 'ev', workspace_id: 'ws', name: 'e', idempotency_key: 'k', contact_id: 'ct', appointment_id: 'ap', occurred_at: at, received_at: at, payload_json: '{}',
+  };
+  const context = buildTemplateContext({ workspace, flow: { id: 'fl', name: '', version: 1 }, session: { id: 'ss', key: '' }, event, contact, appointment });
+  const roots: VariableRoot[] = ['event', 'contact', 'appointment', 'flow', 'workspace', 'session'];
+  return Object.fromEntries(roots.map((root) => [root, Object.keys(context[root] as object).map((key) => `${root}.${key}`)])) as Record<VariableRoot, string[]>;
+}

@@ -5,7 +5,7 @@
 import { isSupportedCountry } from 'libphonenumber-js';
 import { z } from 'zod';
 import { isValidZone } from '../core/appointment-timing.js';
-import { ValidationError } from '../core/errors.js';
+import { ForbiddenError, ValidationError } from '../core/errors.js';
 import { PLANS } from '../core/workspace-plan.js';
 import { zodIssues } from '../core/zod-issues.js';
 import { updateWorkspace } from '../store/repositories/workspaces.js';
@@ -32,6 +32,7 @@ export const workspaceChangesSchema = z
       .nullable(),
     plan: z.enum(PLANS),
     flow_limit: z.number().int().positive().nullable(),
+    require_two_factor: z.boolean(),
   })
   .partial()
   .strict();
@@ -45,15 +46,25 @@ export function workspaceView(w: Workspace) {
     timezone: w.timezone,
     sender_email: w.sender_email,
     country: w.country,
+    require_two_factor: w.require_two_factor === 1,
     created_at: new Date(w.created_at).toISOString(),
   };
 }
 
-/** Validates `body` and applies it to the workspace; throws a ValidationError naming the bad field. */
-export async function changeWorkspaceSettings(ctx: EngineContext, workspaceId: string, body: unknown): Promise<Workspace> {
+/** Fields only a caller with the `plan:write` permission (an owner) may change. */
+const OWNER_FIELDS = ['plan', 'flow_limit', 'require_two_factor'] as const;
+
+/**
+ * Validates `body` and applies it to the workspace; throws a ValidationError naming the bad field,
+ * or a ForbiddenError when it changes the plan, the flow limit or the two-factor requirement and
+ * `mayChangePlan` is false.
+ */
+export async function changeWorkspaceSettings(ctx: EngineContext, workspaceId: string, body: unknown, mayChangePlan: boolean): Promise<Workspace> {
   const parsed = workspaceChangesSchema.safeParse(body);
   if (!parsed.success) throw new ValidationError('invalid_workspace', zodIssues(parsed.error));
   const c = parsed.data;
+  const ownerField = OWNER_FIELDS.find((field) => c[field] !== undefined);
+  if (ownerField && !mayChangePlan) throw new ForbiddenError(`only an owner may change ${ownerField}`);
   return ctx.store.transaction((trx) =>
     updateWorkspace(trx, workspaceId, {
       name: c.name,
@@ -62,6 +73,7 @@ export async function changeWorkspaceSettings(ctx: EngineContext, workspaceId: s
       country: c.country,
       plan: c.plan,
       flowLimit: c.flow_limit,
+      requireTwoFactor: c.require_two_factor,
     }),
   );
 }

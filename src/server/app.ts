@@ -6,20 +6,29 @@ import { Hono } from 'hono';
 import { NudgeError } from '../core/errors.js';
 import type { EngineContext } from '../engine/engine-context.js';
 import type { AppEnv } from './app-types.js';
-import { apiKeyAuth } from './auth.js';
+import { authorize } from './access.js';
+import { authenticate } from './auth.js';
+import { SignInLimiter } from '../engine/accounts/sign-in-limiter.js';
+import { authRoutes } from './routes/auth.js';
+import { userRoutes } from './routes/users.js';
 import { errorBody, mapError } from './error-mapping.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { readWholeBody } from './request-size.js';
 import { refuseNulInUrl } from './request-url.js';
+import { readChangeMarks } from '../store/repositories/activity-counts.js';
+import { ChangeFeed } from './change-feed.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { eventRoutes } from './routes/events.js';
 import { flowTrialRoutes } from './routes/flow-trials.js';
 import { flowRoutes } from './routes/flows.js';
 import { recordRoutes } from './routes/records.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { presetRoutes } from './routes/presets.js';
+import { schemaRoutes } from './routes/schemas.js';
 import { secretRoutes } from './routes/secrets.js';
 import { sessionRoutes } from './routes/sessions.js';
+import { streamRoutes } from './routes/stream.js';
 import { workspaceRoutes } from './routes/workspace.js';
 import { webAssetRoutes } from './web-assets.js';
 
@@ -49,8 +58,13 @@ export function createApp(ctx: EngineContext): Hono<AppEnv> {
   const openapi = buildOpenApiDocument();
   app.get('/v1/openapi.json', (c) => c.json(openapi));
 
+  // One change feed per app, and one app per process: the stream's single poller.
+  const feed = new ChangeFeed({ read: (ids) => readChangeMarks(ctx.store.db, ids), now: () => ctx.clock.now(), logger: ctx.logger });
+
   const v1 = new Hono<AppEnv>();
-  v1.use('*', apiKeyAuth(ctx));
+  v1.use('*', authenticate(ctx));
+  v1.use('*', authorize(ctx));
+  v1.route('/auth', authRoutes(ctx, new SignInLimiter()));
   v1.route('/events', eventRoutes(ctx));
   v1.route('/flows', flowRoutes(ctx));
   v1.route('/flows', flowTrialRoutes(ctx));
@@ -61,6 +75,10 @@ export function createApp(ctx: EngineContext): Hono<AppEnv> {
   v1.route('/workspace', workspaceRoutes(ctx));
   v1.route('/api-keys', apiKeyRoutes(ctx));
   v1.route('/', recordRoutes(ctx));
+  v1.route('/', userRoutes(ctx));
+  v1.route('/', dashboardRoutes(ctx));
+  v1.route('/stream', streamRoutes(feed));
+  v1.route('/schemas', schemaRoutes(ctx));
   app.route('/v1', v1);
   app.route('/', webAssetRoutes());
   return app;

@@ -25,7 +25,8 @@ export function errorBody(error: NudgeError): ErrorBody {
 
 export function mapError(error: unknown, c: Context, logger: Logger): Response {
   if (error instanceof NudgeError && error.status < 500) {
-    return c.json(errorBody(error), error.status as 400);
+    const headers = error.retryAfterS === undefined ? undefined : { 'retry-after': String(error.retryAfterS) };
+    return c.json(errorBody(error), error.status as 400, headers);
   }
   if (isDatabaseUnavailable(error)) {
     logger.warn({ err: error, method: c.req.method, path: c.req.path }, 'request failed: database unavailable');

@@ -6,7 +6,9 @@ import { z } from 'zod';
 import { contactInputSchema, eventInputSchema } from '../engine/event-input.js';
 import { workspaceChangesSchema } from '../engine/workspace-settings.js';
 import { newApiKeySchema } from './routes/api-keys.js';
+import { accessPaths } from './openapi-access.js';
 import { queryParameters } from './query-params.js';
+import { ANALYTICS_QUERY, STEP_COUNTS_QUERY } from './routes/dashboard.js';
 import { EVENT_LIST_QUERY } from './routes/events.js';
 import { FLOW_APPLY_QUERY, FLOW_CREATE_QUERY, FLOW_LIST_QUERY } from './routes/flows.js';
 import { APPOINTMENT_LIST_QUERY, CONTACT_LIST_QUERY, DELIVERY_LIST_QUERY, OUTBOX_LIST_QUERY } from './routes/records.js';
@@ -24,6 +26,7 @@ const ok = (description: string, schema: Json = { type: 'object' }): Json => ({
 const errors = {
   '400': { description: 'Invalid input', content: { 'application/json': { schema: ref('Error') } } },
   '401': { description: 'Missing or invalid API key', content: { 'application/json': { schema: ref('Error') } } },
+  '403': { description: 'The caller’s role may not do this', content: { 'application/json': { schema: ref('Error') } } },
   '404': { description: 'Not found (or another workspace’s)', content: { 'application/json': { schema: ref('Error') } } },
 };
 const idParam = (name = 'id'): Json => ({ name, in: 'path', required: true, schema: { type: 'string' } });
@@ -76,12 +79,15 @@ export function buildOpenApiDocument(): Json {
     info: {
       title: 'Nudge API',
       version: '1',
-      description: 'Events in, flows decide, Nudge sends on time. Authenticate with `Authorization: Bearer <API key>`.',
+      description: 'Events in, flows decide, Nudge sends on time. Authenticate with `Authorization: Bearer <API key>`, or as a signed-in user with the `nudge_session` cookie (writes then also send `X-CSRF-Token`). Each key and user has a role (owner, admin, staff) that limits what it may do.',
     },
     servers: [{ url: '/' }],
-    security: [{ apiKey: [] }],
+    security: [{ apiKey: [] }, { session: [] }],
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } },
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer' },
+        session: { type: 'apiKey', in: 'cookie', name: 'nudge_session', description: 'The web app’s session; writes also need the X-CSRF-Token header' },
+      },
       schemas: {
         Error: {
           type: 'object',
@@ -176,9 +182,9 @@ export function buildOpenApiDocument(): Json {
       '/v1/flows/{id}/archive': flowAction('archive', 'Archive: sessions end'),
       '/v1/flows/{id}/preview': {
         post: {
-          summary: 'Render a send step against a sample booking, an event given inline, or a stored event',
+          summary: 'Render a send step against a sample booking, an event given inline, or a stored event; of an unsaved draft when `definition` is given',
           parameters: [idParam()],
-          requestBody: jsonBody({ type: 'object', required: ['step_id'], properties: { step_id: { type: 'string' }, event_id: { type: 'string' }, event: ref('Event') } }),
+          requestBody: jsonBody({ type: 'object', required: ['step_id'], properties: { step_id: { type: 'string' }, event_id: { type: 'string' }, event: ref('Event'), definition: ref('Flow') } }),
           responses: { '200': ok('The rendered request'), ...errors },
         },
       },
@@ -192,9 +198,9 @@ export function buildOpenApiDocument(): Json {
       },
       '/v1/flows/{id}/dry-run': {
         post: {
-          summary: 'The timeline of what the flow would send when, for an event, sending nothing',
+          summary: 'The timeline of what the flow (or an unsaved draft of it, `definition`) would send when, for an event, sending nothing',
           parameters: [idParam()],
-          requestBody: jsonBody({ type: 'object', properties: { event_id: { type: 'string' }, event: ref('Event'), now: { type: 'string', format: 'date-time' } } }),
+          requestBody: jsonBody({ type: 'object', properties: { event_id: { type: 'string' }, event: ref('Event'), now: { type: 'string', format: 'date-time' }, definition: ref('Flow') } }),
           responses: { '200': ok('Timeline'), ...errors },
         },
       },
@@ -249,6 +255,59 @@ export function buildOpenApiDocument(): Json {
       '/v1/api-keys/{id}': {
         delete: { summary: 'Revoke an API key of this workspace (the key in use too: later requests with it get 401)', parameters: [idParam()], responses: { '200': ok('The revoked key’s record'), ...errors } },
       },
+      '/v1/overview': {
+        get: {
+          summary: 'The dashboard: timers due today and tomorrow (workspace timezone), sends of the last 7 days, what failed in the last 7 days and still stands (at most 20, newest first), plan and live flows',
+          operationId: 'getOverview',
+          responses: { '200': ok('{ scheduled: { today, tomorrow }, sends_7d: { sent, failed, skipped }, needs_attention: [{ kind, id, session_id, flow_id, flow_name, at, message }], plan: { plan, flow_limit, live_flows }, timezone }'), ...errors },
+        },
+      },
+      '/v1/analytics': {
+        get: {
+          summary: 'Sessions started and ended and sends by outcome, in total, per day or hour (workspace timezone) and per flow',
+          operationId: 'getAnalytics',
+          parameters: queryParameters(ANALYTICS_QUERY),
+          responses: { '200': ok('{ totals: Counts, series: [{ at, ...Counts }], flows: [{ flow_id, name, ...Counts }] }; Counts = { sessions_started, sessions_completed, sessions_failed, sessions_canceled, sent, failed, skipped, completion_rate }'), ...errors },
+        },
+      },
+      '/v1/analytics.csv': {
+        get: {
+          summary: 'The same counts as CSV: a header row, then one row per bucket (and flow, when no flow_id is given)',
+          operationId: 'getAnalyticsCsv',
+          parameters: queryParameters(ANALYTICS_QUERY),
+          responses: { '200': { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } }, ...errors },
+        },
+      },
+      '/v1/flows/{id}/step-counts': {
+        get: {
+          summary: 'Per step of a flow: open sessions at it now, and its sends (succeeded, failed, skipped) in the period',
+          operationId: 'getFlowStepCounts',
+          parameters: [idParam(), ...queryParameters(STEP_COUNTS_QUERY)],
+          responses: { '200': ok('{ waiting_total, steps: [{ step_id, waiting, sent, failed, skipped }] }'), ...errors },
+        },
+      },
+      '/v1/deliveries/{id}/retry': {
+        post: {
+          summary: 'Retry a failed delivery: its session is re-armed at that step, due now, and the worker sends it again (see docs/api.md)',
+          operationId: 'retryDelivery',
+          parameters: [idParam()],
+          responses: { '202': ok('{ delivery_id, session_id }'), ...errors, '409': { description: 'not_retryable: the delivery did not fail, or its session moved on', content: { 'application/json': { schema: ref('Error') } } } },
+        },
+      },
+      '/v1/stream': {
+        get: {
+          summary: 'Server-sent events: `event: change` with `data: {"kinds":[...]}` (sessions, deliveries, flows) when those change in the workspace; `: ping` every 15 s',
+          operationId: 'streamChanges',
+          responses: { '200': { description: 'text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...errors },
+        },
+      },
+      '/v1/schemas/flow': {
+        get: {
+          summary: 'JSON Schemas of a flow and of each step kind, channels with their settings schemas, and the variables templates can read',
+          operationId: 'getFlowSchemas',
+          responses: { '200': ok('{ flow, steps: { <kind>: JSON Schema }, channels: [{ kind, name, description, config, credential_fields }], variables: { event, contact, appointment, flow, workspace, session } }'), ...errors },
+        },
+      },
       '/v1/workspace': {
         get: { summary: 'The API key’s workspace and its settings', responses: { '200': ok('Workspace'), ...errors } },
         patch: {
@@ -257,6 +316,7 @@ export function buildOpenApiDocument(): Json {
           responses: { '200': ok('Workspace'), ...errors },
         },
       },
+      ...accessPaths,
     },
   };
 }

@@ -7,6 +7,7 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { ValidationError, type FieldIssue } from '../core/errors.js';
+import { parseIsoTime } from '../core/input-ranges.js';
 
 type Json = Record<string, unknown>;
 
@@ -96,6 +97,20 @@ export function integerParam(min: number, max: number, description: string): Que
     parse: (raw) => {
       const value = /^[0-9]{1,16}$/.test(raw) ? Number(raw) : Number.NaN;
       return Number.isSafeInteger(value) && value >= min && value <= max ? { value } : { error: `expected an integer from ${min} to ${max}` };
+    },
+  };
+}
+
+/** An ISO 8601 time with Z or an offset, as epoch milliseconds; empty means not given. */
+export function isoTimeParam(description: string): QueryParam<number> {
+  return {
+    description,
+    schema: { type: 'string', format: 'date-time' },
+    parse: (raw) => {
+      if (raw === '') return { value: undefined };
+      // An unencoded `+01:00` arrives as ` 01:00` (a + in a query string means a space).
+      const ms = parseIsoTime(raw.replace(/ (\d{2}(:?\d{2})?)$/, '+$1'));
+      return ms === null ? { error: 'expected an ISO 8601 time with Z or an offset, e.g. 2026-12-01T10:00:00Z' } : { value: ms };
     },
   };
 }

@@ -20,6 +20,8 @@ export interface WorkspacesTable {
   sender_email: string | null;
   /** Default country for phone numbers in national form (ISO 3166-1 alpha-2), or null. */
   country: string | null;
+  /** 1: every user must have two-factor sign-in before doing anything else. */
+  require_two_factor: Generated<number>;
   created_at: number;
 }
 
@@ -34,6 +36,69 @@ export interface ApiKeysTable {
   created_at: number;
   revoked_at: number | null;
   last_used_at: number | null;
+  /** `owner` | `admin` | `staff` (core/roles.ts). */
+  role: Generated<string>;
+}
+
+export interface UsersTable {
+  id: string;
+  workspace_id: string;
+  /** Lower-cased; unique across the installation (sign-in finds the workspace by it). */
+  email: string;
+  name: string;
+  /** `owner` | `admin` | `staff` (core/roles.ts). */
+  role: string;
+  /** `scrypt$<log2 N>$<r>$<p>$<salt>$<hash>` (engine/accounts/passwords.ts). */
+  password_hash: string;
+  /** Base32 TOTP secret once two-factor sign-in is on; null when off. */
+  totp_secret: string | null;
+  /** A secret handed out by "set up two-factor", until a code confirms it. */
+  totp_pending_secret: string | null;
+  /** The time step of the last code accepted, so a code cannot be used twice. */
+  totp_last_counter: number | null;
+  created_at: number;
+  last_sign_in_at: number | null;
+}
+
+export interface UserSessionsTable {
+  /** SHA-256 of the cookie's token, hex: the token itself is never stored. */
+  id: string;
+  user_id: string;
+  workspace_id: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+}
+
+export interface InvitesTable {
+  id: string;
+  workspace_id: string;
+  /** SHA-256 of the invite token, hex. */
+  token_hash: string;
+  /** `setup` (the owner's link printed on first start) | `invite`. */
+  kind: string;
+  role: string;
+  email: string | null;
+  /** Id of the user or key that created it; null for the setup link. */
+  created_by: string | null;
+  created_at: number;
+  expires_at: number;
+  accepted_at: number | null;
+}
+
+export interface AuditLogTable {
+  id: string;
+  workspace_id: string;
+  at: number;
+  /** `user` | `api_key` | `system` */
+  actor_kind: string;
+  actor_id: string | null;
+  /** The actor as a person reads it: an email, a key's name and prefix, or "system". */
+  actor_label: string;
+  action: string;
+  target_kind: string | null;
+  target_id: string | null;
+  details_json: string | null;
 }
 
 export interface ContactsTable {
@@ -265,6 +330,10 @@ export interface Database {
   timers: TimersTable;
   secrets: SecretsTable;
   skips: SkipsTable;
+  users: UsersTable;
+  user_sessions: UserSessionsTable;
+  invites: InvitesTable;
+  audit_log: AuditLogTable;
 }
 
 export type Workspace = Selectable<WorkspacesTable>;
@@ -281,6 +350,10 @@ export type OutboxRow = Selectable<OutboxTable>;
 export type TimerRow = Selectable<TimersTable>;
 export type SecretRow = Selectable<SecretsTable>;
 export type SkipRow = Selectable<SkipsTable>;
+export type UserRow = Selectable<UsersTable>;
+export type UserSessionRow = Selectable<UserSessionsTable>;
+export type InviteRow = Selectable<InvitesTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;
 export type NewTimer = Insertable<TimersTable>;
 export type TimerUpdate = Updateable<TimersTable>;
 export type { Generated };

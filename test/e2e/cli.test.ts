@@ -113,6 +113,28 @@ describe('nudge CLI', () => {
       expect(noKey.stderr).toBe('error: no API key: pass --key or set NUDGE_API_KEY\n');
     }, 30_000);
 
+    it('prints a setup link on the first start, and makes accounts from the CLI that can sign in', async () => {
+      expect(server.setupUrl).toMatch(new RegExp(`^${server.url}/setup\\?token=[\\w-]{43}$`));
+      const token = new URL(server.setupUrl!).searchParams.get('token')!;
+      const invite = await fetch(`${server.url}/v1/auth/invites/${token}`);
+      expect(((await invite.json()) as { data: unknown }).data).toMatchObject({ kind: 'setup', role: 'owner', workspace_name: 'default' });
+
+      const created = await nudgeCommand(['users', 'create', '--email', 'Ada@Example.com', '--name', 'Ada', '--role', 'staff'], { NUDGE_DATA_DIR: serveDir }, { stdin: 'a long enough password\n' });
+      expect(created.stderr).toBe('');
+      expect(created.stdout).toMatch(/^us_\w+ {2}ada@example\.com {2}staff {2}\(workspace default\)\n$/);
+      const signIn = await fetch(`${server.url}/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'ada@example.com', password: 'a long enough password' }) });
+      expect(signIn.status).toBe(200);
+      const again = await nudgeCommand(['users', 'create', '--email', 'ada@example.com', '--name', 'Ada'], { NUDGE_DATA_DIR: serveDir }, { stdin: 'a long enough password\n' });
+      expect(again.stderr).toBe('error: ada@example.com already has an account\n');
+      const short = await nudgeCommand(['users', 'create', '--email', 'bo@example.com', '--name', 'Bo'], { NUDGE_DATA_DIR: serveDir }, { stdin: 'short\n' });
+      expect(short.stderr).toBe('error: password: use at least 10 characters (at password)\n');
+
+      const link = await nudgeCommand(['users', 'setup-link'], { NUDGE_DATA_DIR: serveDir, NUDGE_PUBLIC_URL: 'https://nudge.example.com/' });
+      expect(link.stdout).toMatch(/^https:\/\/nudge\.example\.com\/setup\?token=[\w-]{43}\n$/);
+      const listed = await nudgeCommand(['users', 'list'], { NUDGE_DATA_DIR: serveDir });
+      expect(listed.stdout).toMatch(/^us_\w+ {2}ada@example\.com {2}staff\n$/);
+    }, 120_000);
+
     it('shows and changes the workspace’s settings', async () => {
       const shown = await nudgeCommand(['workspace', 'show'], client);
       expect(shown.stderr).toBe('');
@@ -131,13 +153,14 @@ describe('nudge CLI', () => {
     }, 150_000);
 
     it('creates, lists and revokes the workspace’s API keys through the API', async () => {
-      const created = await nudgeCommand(['api-keys', 'create', '--name', 'ci'], client);
+      // An owner key: only owners manage keys, and this one revokes itself below.
+      const created = await nudgeCommand(['api-keys', 'create', '--name', 'ci', '--role', 'owner'], client);
       expect(created.stderr).toBe('');
-      expect(created.stdout).toMatch(/^key_\w+ {2}nk_\S+… {2}ci\nAPI key \(shown once\): nk_[\w-]{43}\n$/);
+      expect(created.stdout).toMatch(/^key_\w+ {2}nk_\S+… {2}ci {2}owner\nAPI key \(shown once\): nk_[\w-]{43}\n$/);
       const newKey = /nk_[\w-]{43}/.exec(created.stdout)![0];
       const keyId = /^(key_\w+)/.exec(created.stdout)![1]!;
       const list = await nudgeCommand(['api-keys', 'list'], client);
-      expect(list.stdout).toMatch(new RegExp(`${keyId} {2}nk_\\S+… {2}ci {2}live, last used never`));
+      expect(list.stdout).toMatch(new RegExp(`${keyId} {2}nk_\\S+… {2}ci {2}owner {2}live, last used never`));
       expect(list.stdout).not.toContain(newKey);
       const revoked = await nudgeCommand(['api-keys', 'revoke', keyId], { ...client, NUDGE_API_KEY: newKey });
       expect(revoked.stdout).toBe(`revoked ${keyId} (${newKey.slice(0, 10)}…)\n`);

@@ -52,6 +52,33 @@ describe.each(testDialects())('trying flows on %s', (dialect) => {
     expect((await h.api('GET', '/v1/outbox')).body.data).toHaveLength(0);
   });
 
+  it('previews and dry-runs an unsaved draft, validated like a save, leaving the saved flow as it was', async () => {
+    const saved = (await h.api('GET', `/v1/flows/${flowId}`)).body.data;
+    const draft = {
+      name: 'Draft',
+      trigger: { event: 'appointment.created' },
+      steps: [{ id: 'confirm', email: { to: '{{ contact.email }}', subject: 'Draft: {{ event.service_name }}', text: 'x' } }, { id: 'later', wait: { duration: '2h' } }],
+    };
+    const preview = await h.api('POST', `/v1/flows/${flowId}/preview`, { step_id: 'confirm', definition: draft });
+    expect(preview.status, JSON.stringify(preview.body)).toBe(200);
+    expect(preview.body.data.request.subject).toBe('Draft: Tattoo Removal');
+    const run = await h.api('POST', `/v1/flows/${flowId}/dry-run`, { definition: draft });
+    expect(run.body.data.timeline.map((e: { step_id: string | null; action: string }) => [e.step_id, e.action])).toEqual([
+      [null, 'trigger'],
+      ['confirm', 'send'],
+      ['later', 'wait'],
+      [null, 'end'],
+    ]);
+    const bad = await h.api('POST', `/v1/flows/${flowId}/preview`, { step_id: 'confirm', definition: { ...draft, steps: [{ id: 'confirm', wait: { duration: 'soon' } }] } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.path).toBe('definition.steps[0].wait.duration');
+    const secretInBody = { ...draft, steps: [{ id: 'confirm', email: { to: '{{ contact.email }}', subject: '{{ secrets.HOOK_TOKEN }}', text: 'x' } }] };
+    const refused = await h.api('POST', `/v1/flows/${flowId}/preview`, { step_id: 'confirm', definition: secretInBody });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).not.toContain('tok-very-secret');
+    expect((await h.api('GET', `/v1/flows/${flowId}`)).body.data).toEqual(saved);
+  });
+
   it('previews against a stored event, with secrets redacted', async () => {
     const posted = await h.api('POST', '/v1/events', appointmentEvent('appointment.created', 'pv1', iso(T0 + 30 * H), { contact: { first_name: 'Grace' } }));
     const res = await h.api('POST', `/v1/flows/${flowId}/preview`, { step_id: 'en', event_id: posted.body.data.event_id });

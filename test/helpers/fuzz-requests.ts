@@ -71,7 +71,9 @@ const hostileArbitrary: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 export const planArbitrary: fc.Arbitrary<Plan> = fc.record({
-  op: fc.nat(),
+  // Unbiased: fast-check favours small and extreme numbers, which would give some operations far
+  // more runs than others, and a different some whenever an operation is added.
+  op: fc.noBias(fc.nat()),
   idMode: fc.nat({ max: 9 }),
   idText: fc.oneof(fc.string({ unit: 'binary', maxLength: 30 }), fc.constantFrom(...ODD_STRINGS, ...SQL_LIKE)),
   queryMode: fc.nat({ max: 9 }),

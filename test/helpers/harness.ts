@@ -38,6 +38,8 @@ export interface Harness {
   workspaceId: string;
   apiKey: string;
   api<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>>;
+  /** A request to the app as given: no API key added (for cookie sessions and public routes). */
+  raw(path: string, init?: RequestInit): Promise<Response>;
   /** Runs every timer due now; returns how many ran. */
   drain(): Promise<number>;
   /** Creates a workspace with its own key (for cross-workspace checks). */
@@ -80,6 +82,11 @@ export async function createHarness(
       (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
     }
     const res = await app.request(path, init);
+    // An event stream never ends by itself: report its status and headers, and hang up.
+    if (res.headers.get('content-type')?.startsWith('text/event-stream')) {
+      await res.body?.cancel();
+      return { status: res.status, body: '' as any };
+    }
     const text = await res.text();
     let parsed: unknown = text;
     try {
@@ -96,6 +103,7 @@ export async function createHarness(
     workspaceId: workspace.id,
     apiKey: key,
     api: (method, path, body, headers) => request(key, method, path, body, headers),
+    raw: async (path, init) => app.request(path, init),
     drain: () => engine.scheduler.drain(),
     async otherWorkspace() {
       const ws = await createWorkspace(testStore.store.db, { name: 'other' }, clock.now());

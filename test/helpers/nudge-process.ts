@@ -16,6 +16,8 @@ export interface NudgeProcess {
   url: string | null;
   /** Set when the process created the default workspace. */
   apiKey: string | null;
+  /** The one-time link to create the owner account, printed when the process created the default workspace. */
+  setupUrl: string | null;
   output(): string;
   /** Parsed JSON log lines. */
   logs(): Array<Record<string, unknown>>;
@@ -80,6 +82,7 @@ export async function startNudge(command: 'serve' | 'worker', env: Record<string
     proc,
     url: command === 'serve' ? (match[1] ?? null) : null,
     apiKey: /NUDGE_API_KEY=(nk_[A-Za-z0-9_-]+)/.exec(out)?.[1] ?? null,
+    setupUrl: /(http:\/\/\S+\/setup\?token=[\w-]+)/.exec(out)?.[1] ?? null,
     output: () => out,
     logs: () =>
       out

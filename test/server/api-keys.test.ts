@@ -24,7 +24,7 @@ describe.each(testDialects())('API keys (%s)', (dialect) => {
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const { key, ...record } = created.body.data;
     expect(key).toMatch(/^nk_[\w-]{43}$/);
-    expect(record).toEqual({ id: expect.stringMatching(/^key_/), name: 'ci', prefix: key.slice(0, 10), created_at: new Date(T0).toISOString(), last_used_at: null, revoked_at: null });
+    expect(record).toEqual({ id: expect.stringMatching(/^key_/), name: 'ci', prefix: key.slice(0, 10), created_at: new Date(T0).toISOString(), last_used_at: null, revoked_at: null, role: 'admin' });
 
     h.clock.advance(5000);
     expect((await h.api('GET', '/v1/workspace', undefined, as(key))).status).toBe(200);
@@ -37,7 +37,7 @@ describe.each(testDialects())('API keys (%s)', (dialect) => {
     expect(text).not.toContain(h.apiKey);
     for (const row of await listApiKeys(h.testStore.store.db, h.workspaceId)) expect(text).not.toContain(row.key_hash);
     expect(list.body.data[1].last_used_at).toBe(new Date(T0 + 5000).toISOString());
-    for (const k of list.body.data) expect(Object.keys(k).sort()).toEqual(['created_at', 'id', 'last_used_at', 'name', 'prefix', 'revoked_at']);
+    for (const k of list.body.data) expect(Object.keys(k).sort()).toEqual(['created_at', 'id', 'last_used_at', 'name', 'prefix', 'revoked_at', 'role']);
   });
 
   it('revokes a key: it gets 401 from then on and stays listed as revoked', async () => {

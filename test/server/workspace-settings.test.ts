@@ -33,6 +33,7 @@ describe.each(testDialects())('workspace settings (%s)', (dialect) => {
       timezone: 'UTC',
       sender_email: null,
       country: null,
+      require_two_factor: false,
       created_at: new Date(T0).toISOString(),
     });
   });

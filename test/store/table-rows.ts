@@ -18,12 +18,12 @@ const JSON_TEXT = JSON.stringify({ quote: 'say "hi"', lines: 'a\nb', unicode: 'Z
 export function sampleRows(ws: string): SampleRows {
   return {
     workspaces: {
-      full: { id: `${ws}`, name: 'Zoë’s Salon', plan: 'pro', flow_limit: 6, timezone: 'Europe/Zurich', sender_email: 'hi@example.com', country: 'CH', created_at: T0 },
-      sparse: { id: `${ws}_2`, name: 'Bare', plan: 'unlimited', flow_limit: null, timezone: 'UTC', sender_email: null, country: null, created_at: T0 + 1 },
+      full: { id: `${ws}`, name: 'Zoë’s Salon', plan: 'pro', flow_limit: 6, timezone: 'Europe/Zurich', sender_email: 'hi@example.com', country: 'CH', require_two_factor: 1, created_at: T0 },
+      sparse: { id: `${ws}_2`, name: 'Bare', plan: 'unlimited', flow_limit: null, timezone: 'UTC', sender_email: null, country: null, require_two_factor: 0, created_at: T0 + 1 },
     },
     api_keys: {
-      full: { id: `key_${ws}_1`, workspace_id: ws, name: 'ci', prefix: 'nk_ab', key_hash: `hash_${ws}_1`, created_at: T0, revoked_at: MAX_TIME, last_used_at: T0 + 5 },
-      sparse: { id: `key_${ws}_2`, workspace_id: ws, name: 'ci2', prefix: 'nk_cd', key_hash: `hash_${ws}_2`, created_at: T0, revoked_at: null, last_used_at: null },
+      full: { id: `key_${ws}_1`, workspace_id: ws, name: 'ci', prefix: 'nk_ab', key_hash: `hash_${ws}_1`, created_at: T0, revoked_at: MAX_TIME, last_used_at: T0 + 5, role: 'staff' },
+      sparse: { id: `key_${ws}_2`, workspace_id: ws, name: 'ci2', prefix: 'nk_cd', key_hash: `hash_${ws}_2`, created_at: T0, revoked_at: null, last_used_at: null, role: 'owner' },
     },
     contacts: {
       full: {
@@ -131,6 +131,40 @@ export function sampleRows(ws: string): SampleRows {
         step_id: null, due_at: T0, reason: 'past_due', message: '', created_at: T0,
       },
     },
+    users: {
+      full: {
+        id: `us_${ws}_1`, workspace_id: ws, email: `zoe+${ws}@example.com`, name: 'Zoë “Owner” 予約', role: 'owner', password_hash: 'scrypt$15$8$1$c2FsdA$aGFzaA',
+        totp_secret: 'JBSWY3DPEHPK3PXP', totp_pending_secret: 'KRSXG5CTMVRXEZLU', totp_last_counter: 60_000_000, created_at: T0, last_sign_in_at: MAX_TIME,
+      },
+      sparse: {
+        id: `us_${ws}_2`, workspace_id: ws, email: `bare+${ws}@example.com`, name: '', role: 'staff', password_hash: 'x',
+        totp_secret: null, totp_pending_secret: null, totp_last_counter: null, created_at: T0, last_sign_in_at: null,
+      },
+    },
+    user_sessions: {
+      full: { id: `hash_${ws}_s1`, user_id: `us_${ws}_1`, workspace_id: ws, created_at: T0, last_seen_at: T0 + 1, expires_at: MAX_TIME },
+      sparse: { id: `hash_${ws}_s2`, user_id: `us_${ws}_2`, workspace_id: ws, created_at: T0, last_seen_at: T0, expires_at: T0 },
+    },
+    invites: {
+      full: {
+        id: `iv_${ws}_1`, workspace_id: ws, token_hash: `hash_${ws}_i1`, kind: 'invite', role: 'admin', email: 'new@example.com',
+        created_by: `us_${ws}_1`, created_at: T0, expires_at: MAX_TIME, accepted_at: T0 + 2,
+      },
+      sparse: {
+        id: `iv_${ws}_2`, workspace_id: ws, token_hash: `hash_${ws}_i2`, kind: 'setup', role: 'owner', email: null,
+        created_by: null, created_at: T0, expires_at: T0, accepted_at: null,
+      },
+    },
+    audit_log: {
+      full: {
+        id: `au_${ws}_1`, workspace_id: ws, at: MAX_TIME, actor_kind: 'user', actor_id: `us_${ws}_1`, actor_label: 'zoe@example.com',
+        action: 'flow.updated', target_kind: 'flow', target_id: `fl_${ws}_1`, details_json: JSON_TEXT,
+      },
+      sparse: {
+        id: `au_${ws}_2`, workspace_id: ws, at: T0, actor_kind: 'system', actor_id: null, actor_label: 'system',
+        action: 'workspace.updated', target_kind: null, target_id: null, details_json: null,
+      },
+    },
   };
 }
 
@@ -138,5 +172,5 @@ export function sampleRows(ws: string): SampleRows {
 export const KEY: { [T in TableName]: readonly string[] } = {
   workspaces: ['id'], api_keys: ['id'], contacts: ['id'], events: ['id'], appointments: ['id'], flows: ['id'],
   flow_versions: ['flow_id', 'version'], sessions: ['id'], session_logs: ['id'], deliveries: ['id'], outbox: ['id'], timers: ['id'],
-  secrets: ['workspace_id', 'name'], skips: ['id'],
+  secrets: ['workspace_id', 'name'], skips: ['id'], users: ['id'], user_sessions: ['id'], invites: ['id'], audit_log: ['id'],
 };

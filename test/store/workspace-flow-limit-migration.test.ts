@@ -31,7 +31,8 @@ it('keeps every workspace as it was and allows a null flow_limit afterwards', as
   await store.db.insertInto('workspaces').values(rows).execute();
   await expect(store.db.insertInto('workspaces').values({ ...rows[1]!, id: 'ws_x', flow_limit: null }).execute()).rejects.toThrow(/NOT NULL/);
 
-  expect(await store.migrate()).toContain('006_workspace_flow_limit_nullable');
+  const through006 = sqliteMigrations.slice(0, before006.length + 1);
+  expect(await runMigrations({ migrations: through006, transaction: (fn) => store.transaction(fn) })).toEqual(['006_workspace_flow_limit_nullable']);
   expect(await store.db.selectFrom('workspaces').selectAll().orderBy('id').execute()).toEqual(rows);
   await store.db.insertInto('workspaces').values({ ...rows[1]!, id: 'ws_3', plan: 'unlimited', flow_limit: null }).execute();
   expect((await store.db.selectFrom('workspaces').select('flow_limit').where('id', '=', 'ws_3').executeTakeFirstOrThrow()).flow_limit).toBeNull();

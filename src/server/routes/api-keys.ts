@@ -1,11 +1,13 @@
 /**
  * The workspace's API keys: create (the key is returned once; only its hash is stored), list
- * (never the hash) and revoke. Every key of a workspace may manage all of its keys (roles come later).
+ * (never the hash) and revoke. Each key has a role (owner, admin or staff; default admin) that limits
+ * what it may do, as a user's does; only owners manage keys (server/access-rules.ts).
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { ValidationError } from '../../core/errors.js';
 import { formatStoredTime as iso } from '../../core/input-ranges.js';
+import { roleSchema } from '../../core/account-input.js';
 import { zodIssues } from '../../core/zod-issues.js';
 import type { EngineContext } from '../../engine/engine-context.js';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../store/repositories/workspaces.js';
@@ -13,7 +15,7 @@ import type { ApiKeyRow } from '../../store/schema.js';
 import type { AppEnv } from '../app-types.js';
 import { readJson } from '../request-body.js';
 
-export const newApiKeySchema = z.object({ name: z.string().trim().min(1).max(100) }).strict();
+export const newApiKeySchema = z.object({ name: z.string().trim().min(1).max(100), role: roleSchema.default('admin') }).strict();
 
 const apiKeyView = (row: ApiKeyRow) => ({
   id: row.id,
@@ -22,6 +24,7 @@ const apiKeyView = (row: ApiKeyRow) => ({
   created_at: iso(row.created_at),
   last_used_at: iso(row.last_used_at),
   revoked_at: iso(row.revoked_at),
+  role: row.role,
 });
 
 export function apiKeyRoutes(ctx: EngineContext): Hono<AppEnv> {
@@ -32,7 +35,7 @@ export function apiKeyRoutes(ctx: EngineContext): Hono<AppEnv> {
   app.post('/', async (c) => {
     const parsed = newApiKeySchema.safeParse(await readJson(c));
     if (!parsed.success) throw new ValidationError('invalid_api_key', zodIssues(parsed.error));
-    const { key, row } = await createApiKey(ctx.store.db, c.get('workspace').id, parsed.data.name, ctx.clock.now());
+    const { key, row } = await createApiKey(ctx.store.db, c.get('workspace').id, parsed.data.name, ctx.clock.now(), parsed.data.role);
     return c.json({ data: { ...apiKeyView(row), key } }, 201);
   });
 

@@ -22,10 +22,13 @@ function fields(body: Record<string, unknown>, allowed: Record<string, 'string' 
 export function flowTrialRoutes(ctx: EngineContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
-  /** `{ step_id, event_id? | event? }`: without an event, Sesami's sample booking is used. */
+  /**
+   * `{ step_id, event_id? | event?, definition? }`: without an event, Sesami's sample booking is
+   * used; with `definition`, an unsaved draft of the flow is rendered instead of its saved version.
+   */
   app.post('/:id/preview', async (c) => {
     const body = requireObject(await readJson(c));
-    fields(body, { step_id: 'string', event_id: 'string', event: 'object' }, ['step_id']);
+    fields(body, { step_id: 'string', event_id: 'string', event: 'object', definition: 'object' }, ['step_id']);
     const result = await previewStep(ctx, c.get('workspace'), c.req.param('id'), body.step_id as string, body);
     return c.json({ data: result });
   });
@@ -41,10 +44,10 @@ export function flowTrialRoutes(ctx: EngineContext): Hono<AppEnv> {
     return c.json({ data: result });
   });
 
-  /** `{ event_id? | event?, now? }`: the timeline of what would be sent when, sending nothing. */
+  /** `{ event_id? | event?, now?, definition? }`: the timeline of what would be sent when, sending nothing. */
   app.post('/:id/dry-run', async (c) => {
     const body = requireObject(await readJson(c));
-    fields(body, { event_id: 'string', event: 'object', now: 'string' });
+    fields(body, { event_id: 'string', event: 'object', now: 'string', definition: 'object' });
     let now: number | undefined;
     if (typeof body.now === 'string') {
       now = parseIsoTime(body.now) ?? undefined;

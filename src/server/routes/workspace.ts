@@ -1,5 +1,6 @@
-/** The API key's workspace: its settings, read and changed. */
+/** The caller's workspace: its settings, read and changed (plan, flow limit and the two-factor rule by owners only). */
 import { Hono } from 'hono';
+import { can } from '../../core/roles.js';
 import type { EngineContext } from '../../engine/engine-context.js';
 import { changeWorkspaceSettings, workspaceView } from '../../engine/workspace-settings.js';
 import type { AppEnv } from '../app-types.js';
@@ -9,7 +10,8 @@ export function workspaceRoutes(ctx: EngineContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/', (c) => c.json({ data: workspaceView(c.get('workspace')) }));
   app.patch('/', async (c) => {
-    const updated = await changeWorkspaceSettings(ctx, c.get('workspace').id, await readJson(c));
+    const mayChangePlan = can(c.get('principal').role, 'plan:write');
+    const updated = await changeWorkspaceSettings(ctx, c.get('workspace').id, await readJson(c), mayChangePlan);
     return c.json({ data: workspaceView(updated) });
   });
   return app;

@@ -1,3 +1,4 @@
+import type { Role } from '../../core/roles.js';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { NotFoundError } from '../../core/errors.js';
@@ -29,6 +30,7 @@ export async function createWorkspace(db: Kysely<Database>, input: NewWorkspace,
     timezone: input.timezone ?? 'UTC',
     sender_email: input.senderEmail ?? null,
     country: input.country ?? null,
+    require_two_factor: 0,
     created_at: now,
   };
   await db.insertInto('workspaces').values(row).execute();
@@ -43,6 +45,7 @@ export interface WorkspaceChanges {
   country?: string | null;
   plan?: string;
   flowLimit?: number | null;
+  requireTwoFactor?: boolean;
 }
 
 /** Applies `changes` (plan and limit through `resolvePlan`) and returns the updated row. */
@@ -60,6 +63,7 @@ export async function updateWorkspace(db: Kysely<Database>, id: string, changes:
     country: changes.country === undefined ? current.country : changes.country,
     plan,
     flow_limit: flowLimit,
+    require_two_factor: changes.requireTwoFactor === undefined ? current.require_two_factor : changes.requireTwoFactor ? 1 : 0,
   };
   const { id: _id, created_at: _created, ...values } = next;
   await db.updateTable('workspaces').set(values).where('id', '=', id).execute();
@@ -105,6 +109,7 @@ export async function createApiKey(
   workspaceId: string,
   name: string,
   now: number,
+  role: Role = 'owner',
 ): Promise<CreatedApiKey> {
   const key = `nk_${randomBytes(32).toString('base64url')}`;
   const row: ApiKeyRow = {
@@ -116,6 +121,7 @@ export async function createApiKey(
     created_at: now,
     revoked_at: null,
     last_used_at: null,
+    role,
   };
   await db.insertInto('api_keys').values(row).execute();
   return { key, row };
@@ -149,13 +155,16 @@ export async function touchApiKey(db: Kysely<Database>, keyHash: string, now: nu
   await db.updateTable('api_keys').set({ last_used_at: now }).where('key_hash', '=', keyHash).execute();
 }
 
-/** The workspaces of these key hashes (unrevoked keys only), each row with the hash it was found by. */
-export async function findWorkspacesByKeyHashes(db: Kysely<Database>, hashes: string[]): Promise<Array<Workspace & { key_hash: string }>> {
+/** A workspace found by one of its keys, with the key that found it. */
+export type WorkspaceByKey = Workspace & { key_hash: string; key_id: string; key_name: string; key_prefix: string; key_role: string };
+
+/** The workspaces of these key hashes (unrevoked keys only), each row with the key it was found by. */
+export async function findWorkspacesByKeyHashes(db: Kysely<Database>, hashes: string[]): Promise<WorkspaceByKey[]> {
   return db
     .selectFrom('api_keys')
     .innerJoin('workspaces', 'workspaces.id', 'api_keys.workspace_id')
     .selectAll('workspaces')
-    .select('api_keys.key_hash')
+    .select(['api_keys.key_hash', 'api_keys.id as key_id', 'api_keys.name as key_name', 'api_keys.prefix as key_prefix', 'api_keys.role as key_role'])
     .where(inList(db, 'api_keys.key_hash', hashes))
     .where('api_keys.revoked_at', 'is', null)
     .execute();

@@ -6,5 +6,7 @@ import { dropTimersSessionIndex } from './003-drop-timers-session-index.js';
 import { workspaceCountry } from './004-workspace-country.js';
 import { skips } from './005-skips.js';
 import { workspaceFlowLimitNullable } from './006-workspace-flow-limit-nullable.js';
+import { access } from './007-access.js';
+import { dashboardIndexes } from './008-dashboard-indexes.js';
 
-export const sqliteMigrations: readonly Migration[] = [initial, secrets, dropTimersSessionIndex, workspaceCountry, skips, workspaceFlowLimitNullable];
+export const sqliteMigrations: readonly Migration[] = [initial, secrets, dropTimersSessionIndex, workspaceCountry, skips, workspaceFlowLimitNullable, access, dashboardIndexes];
