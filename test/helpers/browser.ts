@@ -62,8 +62,8 @@ export async function launchBrowser(): Promise<TestBrowser> {
 export interface WebServer {
   nudge: NudgeProcess;
   url: string;
-  /** `/setup?token=…` printed on first start (the first owner's link), when the server prints one. */
-  setupPath: string | null;
+  /** `/setup?token=…`: the first owner's link, printed when the server created the workspace. */
+  setupPath: string;
   close(): Promise<void>;
 }
 
@@ -71,24 +71,20 @@ export interface WebServer {
 export async function startWebServer(): Promise<WebServer> {
   const dir = mkdtempSync(join(tmpdir(), 'nudge-web-e2e-'));
   const nudge = await startNudge('serve', { NUDGE_DATA_DIR: dir });
-  // The setup link may be printed just after the "listening" line.
-  const deadline = Date.now() + 3000;
-  let setupPath: string | null = null;
-  while (Date.now() < deadline && !(setupPath = setupPathIn(nudge.output()))) await new Promise((r) => setTimeout(r, 50));
+  if (!nudge.setupUrl) {
+    await nudge.stop();
+    throw new Error(`nudge serve printed no setup link:\n${nudge.output()}`);
+  }
+  const setup = new URL(nudge.setupUrl);
   return {
     nudge,
     url: nudge.url!,
-    setupPath,
+    setupPath: `${setup.pathname}${setup.search}`,
     async close() {
       await nudge.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-function setupPathIn(output: string): string | null {
-  const match = /https?:\/\/[^\s"]*?(\/setup\?token=[A-Za-z0-9_%.~-]+)/.exec(output) ?? /(\/setup\?token=[A-Za-z0-9_%.~-]+)/.exec(output);
-  return match?.[1] ?? null;
 }
 
 export const OWNER = { name: 'Ada Owner', email: 'ada@example.com', password: 'correct horse battery' };

@@ -22,7 +22,6 @@ import {
   type TestBrowser,
   type WebServer,
 } from '../helpers/browser.js';
-import { call } from '../helpers/nudge-process.js';
 
 const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 
@@ -59,7 +58,6 @@ describe('web app in a browser', () => {
     browser = await launchBrowser();
     page = await browser.context.newPage();
     shell = new AppShell(page);
-    if (!server.setupPath) await standInSession(page, server);
   }, 120_000);
 
   afterAll(async () => {
@@ -67,17 +65,15 @@ describe('web app in a browser', () => {
     await server?.close();
   });
 
-  it('creates the first owner through the printed setup link and lands on the home page', async (ctx) => {
-    if (!server.setupPath) ctx.skip();
+  it('creates the first owner through the printed setup link and lands on the home page', async () => {
     expect(server.setupPath, server.nudge.output()).toMatch(/^\/setup\?token=/);
-    await new SetupScreen(page).createOwner(server.url, server.setupPath!);
+    await new SetupScreen(page).createOwner(server.url, server.setupPath);
     await page.waitForURL(`${server.url}/`);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Home');
     await page.getByText(OWNER.name).first().waitFor();
   }, 60_000);
 
-  it('sends a visitor who is not signed in to sign-in, shows the server message for a wrong password, and returns after signing in', async (ctx) => {
-    if (!server.setupPath) ctx.skip();
+  it('sends a visitor who is not signed in to sign-in, shows the server message for a wrong password, and returns after signing in', async () => {
     await browser.context.clearCookies();
     await page.goto(`${server.url}/sessions`);
     await page.waitForURL(/\/sign-in\?next=/);
@@ -89,7 +85,7 @@ describe('web app in a browser', () => {
   }, 60_000);
 
   it('loads every main page with no serious or critical accessibility violation, in English', async () => {
-    const api = server.setupPath ? await sessionApi(page.request, server.url) : keyApi(server);
+    const api = await sessionApi(page.request, server.url);
     const flow = await api('POST', '/v1/flows?activate=true', WELCOME_FLOW);
     expect(flow.status, JSON.stringify(flow.body)).toBe(201);
     const event = await api('POST', '/v1/events', { name: 'signup', contact: { email: 'grace@example.com', name: 'Grace Hopper' } });
@@ -132,14 +128,11 @@ describe('web app in a browser', () => {
     await shell.goTo(server.url, '/flows');
     await page.getByRole('link', { name: 'Reminder from the preset' }).waitFor();
 
-    // Keys with a role come with the auth API.
-    if (server.setupPath) {
-      await shell.goTo(server.url, '/settings/api-keys');
-      await page.getByLabel('Name').fill('Booking system');
-      await page.getByRole('button', { name: 'Create key' }).click();
-      await expect(page.locator('[role="status"] code').textContent()).resolves.toMatch(/^nk_/);
-      await page.getByRole('cell', { name: 'Booking system', exact: true }).waitFor();
-    }
+    await shell.goTo(server.url, '/settings/api-keys');
+    await page.getByLabel('Name').fill('Booking system');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await expect(page.locator('[role="status"] code').textContent()).resolves.toMatch(/^nk_/);
+    await page.getByRole('cell', { name: 'Booking system', exact: true }).waitFor();
 
     await shell.goTo(server.url, '/settings/secrets');
     await page.getByRole('button', { name: 'Add secret' }).click();
@@ -188,8 +181,7 @@ describe('web app in a browser', () => {
     await page.setViewportSize({ width: 1280, height: 860 });
   }, 60_000);
 
-  it('signs out and back in with the password', async (ctx) => {
-    if (!server.setupPath) ctx.skip();
+  it('signs out and back in with the password', async () => {
     await shell.goTo(server.url, '/');
     await shell.signOut();
     await page.waitForURL(/\/sign-in/);
@@ -197,8 +189,7 @@ describe('web app in a browser', () => {
     await page.waitForURL(`${server.url}/`);
   }, 60_000);
 
-  it('turns on two-factor sign-in, after which signing in asks for the code', async (ctx) => {
-    if (!server.setupPath) ctx.skip();
+  it('turns on two-factor sign-in, after which signing in asks for the code', async () => {
     await shell.goTo(server.url, '/settings/security');
     await page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
     await page.getByRole('img', { name: 'QR code for your authenticator app' }).waitFor();
@@ -220,25 +211,3 @@ describe('web app in a browser', () => {
   }, 90_000);
 });
 
-/**
- * Until the server has its auth API (no setup link printed): the API key stands in for the session
- * cookie, and `/v1/auth/me` for the owner, so the pages can still be checked against real data.
- */
-async function standInSession(page: Page, server: WebServer): Promise<void> {
-  const key = server.nudge.apiKey!;
-  const workspace = ((await (await fetch(`${server.url}/v1/workspace`, { headers: { authorization: `Bearer ${key}` } })).json()) as { data: Record<string, unknown> }).data;
-  const me = {
-    user: { id: 'us_standin', email: OWNER.email, name: OWNER.name, role: 'owner', two_factor_enabled: false, created_at: workspace.created_at },
-    workspace: { ...workspace, require_two_factor: false },
-    csrf_token: 'stand-in',
-    two_factor_setup_required: false,
-  };
-  await page.route(`${server.url}/v1/**`, async (route) => {
-    if (new URL(route.request().url()).pathname === '/v1/auth/me') return route.fulfill({ json: { data: me } });
-    return route.continue({ headers: { ...route.request().headers(), authorization: `Bearer ${key}` } });
-  });
-}
-
-function keyApi(server: WebServer) {
-  return (method: string, path: string, body?: unknown) => call(server.url, server.nudge.apiKey!, method, path, body);
-}
