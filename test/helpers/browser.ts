@@ -108,8 +108,12 @@ export class SignInScreen {
 export class SetupScreen {
   constructor(private readonly page: Page) {}
 
-  async createOwner(baseUrl: string, setupPath: string, owner = OWNER): Promise<void> {
+  async open(baseUrl: string, setupPath: string): Promise<void> {
     await this.page.goto(`${baseUrl}${setupPath}`);
+    await this.page.getByLabel('Your name').waitFor();
+  }
+
+  async createOwner(owner = OWNER): Promise<void> {
     await this.page.getByLabel('Your name').fill(owner.name);
     await this.page.getByLabel('Email').fill(owner.email);
     await this.page.getByLabel('New password').fill(owner.password);

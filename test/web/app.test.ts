@@ -67,9 +67,13 @@ describe('web app in a browser', () => {
 
   it('creates the first owner through the printed setup link and lands on the home page', async () => {
     expect(server.setupPath, server.nudge.output()).toMatch(/^\/setup\?token=/);
-    await new SetupScreen(page).createOwner(server.url, server.setupPath);
+    const setup = new SetupScreen(page);
+    await setup.open(server.url, server.setupPath);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.screenshot({ path: `${SHOTS}setup.en.png` });
+    await setup.createOwner();
     await page.waitForURL(`${server.url}/`);
-    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Home');
+    await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
     await page.getByText(OWNER.name).first().waitFor();
   }, 60_000);
 
@@ -77,9 +81,13 @@ describe('web app in a browser', () => {
     await browser.context.clearCookies();
     await page.goto(`${server.url}/sessions`);
     await page.waitForURL(/\/sign-in\?next=/);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.screenshot({ path: `${SHOTS}sign-in.en.png` });
     const signIn = new SignInScreen(page);
     await signIn.signIn(OWNER.email, 'not the password');
     await page.getByRole('alert').waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
     await signIn.signIn(OWNER.email, OWNER.password);
     await page.waitForURL(`${server.url}/sessions`);
   }, 60_000);
