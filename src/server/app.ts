@@ -30,6 +30,7 @@ import { secretRoutes } from './routes/secrets.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { streamRoutes } from './routes/stream.js';
 import { workspaceRoutes } from './routes/workspace.js';
+import { webAssetRoutes } from './web-assets.js';
 
 export function createApp(ctx: EngineContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -79,5 +80,6 @@ export function createApp(ctx: EngineContext): Hono<AppEnv> {
   v1.route('/stream', streamRoutes(feed));
   v1.route('/schemas', schemaRoutes(ctx));
   app.route('/v1', v1);
+  app.route('/', webAssetRoutes());
   return app;
 }

@@ -14,6 +14,8 @@ export class ApiError extends Error {
     message: string,
     readonly path?: string,
     readonly details: Array<{ path: string; message: string }> = [],
+    /** Seconds from the `Retry-After` header (429, 503), when the server sent one. */
+    readonly retryAfter: number | null = null,
   ) {
     super(message);
   }
@@ -58,7 +60,14 @@ export async function api<T = unknown>(
       body.error?.message ?? `${response.status} ${response.statusText}`,
       body.error?.path,
       body.error?.details ?? [],
+      retryAfterSeconds(response.headers.get('retry-after')),
     );
   }
   return json as T;
+}
+
+function retryAfterSeconds(header: string | null): number | null {
+  if (!header) return null;
+  const seconds = /^\d+$/.test(header) ? Number(header) : Math.ceil((Date.parse(header) - Date.now()) / 1000);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
 }

@@ -1,0 +1,127 @@
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { Link, useNavigate, useSearch } from '@tanstack/react-router';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { StatusBadge, useStatusLabel } from '../../ui/status-badge';
+import { Button } from '../../ui/button';
+import { DateTime } from '../../ui/date-time';
+import { EmptyState } from '../../ui/empty-state';
+import { ErrorState } from '../../ui/error-state';
+import { Field } from '../../ui/field';
+import { Input, Select } from '../../ui/input';
+import { PageHeader } from '../../ui/page-header';
+import { LoadingRows } from '../../ui/skeleton';
+import { Table, Td, Th, Tr } from '../../ui/table';
+import { appointmentsQuery } from './records-api';
+
+const STATUSES = ['booked', 'canceled', 'completed', 'checked_in', 'no_show'] as const;
+
+export function AppointmentsPage() {
+  const { t } = useTranslation('contacts');
+  const search = useSearch({ strict: false }) as { status?: string; contact_id?: string };
+  const navigate = useNavigate();
+  const statusLabel = useStatusLabel();
+  const [status, setStatus] = useState(search.status ?? '');
+  const [contact, setContact] = useState(search.contact_id ?? '');
+  const [open, setOpen] = useState('');
+  const filters = { ...(search.status ? { status: search.status } : {}), ...(search.contact_id ? { contact_id: search.contact_id } : {}) };
+  const appointments = useInfiniteQuery(appointmentsQuery(filters));
+  const rows = appointments.data?.pages.flatMap((p) => p.data) ?? [];
+
+  const apply = (e: FormEvent) => {
+    e.preventDefault();
+    void navigate({ to: '/appointments', search: { ...(status ? { status } : {}), ...(contact.trim() ? { contact_id: contact.trim() } : {}) } });
+  };
+
+  return (
+    <div>
+      <PageHeader title={t('appointments_title')} />
+      <div className="mb-4 grid gap-4 lg:grid-cols-[2fr_1fr]">
+        <form onSubmit={apply} className="grid items-end gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-3">
+          <Field label={t('col_status')}>
+            <Select value={status} onChange={(e) => setStatus(e.target.value)}>
+              <option value="">{t('any')}</option>
+              {STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {statusLabel(s)}
+                </option>
+              ))}
+            </Select>
+          </Field>
+          <Field label={t('contact_filter')}>
+            <Input value={contact} onChange={(e) => setContact(e.target.value)} />
+          </Field>
+          <Button type="submit" variant="primary">
+            {t('apply')}
+          </Button>
+        </form>
+        <form
+          role="search"
+          className="flex items-end gap-2 rounded-lg border border-slate-200 bg-white p-4"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (open.trim()) void navigate({ to: '/appointments/$appointmentId', params: { appointmentId: open.trim() } });
+          }}
+        >
+          <div className="flex-1">
+            <Field label={t('open_appointment')}>
+              <Input value={open} onChange={(e) => setOpen(e.target.value)} />
+            </Field>
+          </div>
+          <Button type="submit">{t('open')}</Button>
+        </form>
+      </div>
+      {appointments.isPending ? (
+        <LoadingRows />
+      ) : appointments.isError ? (
+        <ErrorState error={appointments.error} onRetry={() => void appointments.refetch()} />
+      ) : rows.length === 0 ? (
+        <EmptyState title={t('appointments_empty')} />
+      ) : (
+        <>
+          <Table caption={t('appointments_title')}>
+            <thead>
+              <tr>
+                <Th>{t('col_start')}</Th>
+                <Th>{t('col_status')}</Th>
+                <Th>{t('col_external_id')}</Th>
+                <Th>{t('contact')}</Th>
+                <Th>{t('revision')}</Th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((a) => (
+                <Tr key={a.id}>
+                  <Td>
+                    <Link to="/appointments/$appointmentId" params={{ appointmentId: a.id }} className="font-medium text-indigo-700 hover:underline">
+                      <DateTime value={a.start_at} />
+                    </Link>
+                  </Td>
+                  <Td>
+                    <StatusBadge status={a.status} />
+                  </Td>
+                  <Td className="font-mono text-xs">{a.external_id}</Td>
+                  <Td className="font-mono text-xs">
+                    {a.contact_id ? (
+                      <Link to="/contacts/$contactId" params={{ contactId: a.contact_id }} className="text-indigo-700 hover:underline">
+                        {a.contact_id}
+                      </Link>
+                    ) : (
+                      '—'
+                    )}
+                  </Td>
+                  <Td>{a.revision}</Td>
+                </Tr>
+              ))}
+            </tbody>
+          </Table>
+          {appointments.hasNextPage && (
+            <Button className="mt-4" disabled={appointments.isFetchingNextPage} onClick={() => void appointments.fetchNextPage()}>
+              {t('load_more')}
+            </Button>
+          )}
+        </>
+      )}
+    </div>
+  );
+}

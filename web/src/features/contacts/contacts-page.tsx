@@ -1,0 +1,99 @@
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { Link, useNavigate, useSearch } from '@tanstack/react-router';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Button } from '../../ui/button';
+import { DateTime } from '../../ui/date-time';
+import { EmptyState } from '../../ui/empty-state';
+import { ErrorState } from '../../ui/error-state';
+import { Field } from '../../ui/field';
+import { Input } from '../../ui/input';
+import { PageHeader } from '../../ui/page-header';
+import { LoadingRows } from '../../ui/skeleton';
+import { Table, Td, Th, Tr } from '../../ui/table';
+import { contactsQuery } from './records-api';
+
+/** What a search box entry asks for: a Nudge id opens the contact, an email or the booking system's id filters. */
+export function contactSearch(q: string): { open: string } | { email: string } | { external_id: string } | null {
+  const value = q.trim();
+  if (!value) return null;
+  if (/^ct_[A-Za-z0-9]+$/.test(value)) return { open: value };
+  return value.includes('@') ? { email: value } : { external_id: value };
+}
+
+export function ContactsPage() {
+  const { t } = useTranslation('contacts');
+  const { q = '' } = useSearch({ strict: false }) as { q?: string };
+  const navigate = useNavigate();
+  const [text, setText] = useState(q);
+  const parsed = contactSearch(q);
+  const filters = parsed && !('open' in parsed) ? parsed : {};
+  const contacts = useInfiniteQuery(contactsQuery(filters));
+  const rows = contacts.data?.pages.flatMap((p) => p.data) ?? [];
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const wanted = contactSearch(text);
+    if (wanted && 'open' in wanted) void navigate({ to: '/contacts/$contactId', params: { contactId: wanted.open } });
+    else void navigate({ to: '/contacts', search: text.trim() ? { q: text.trim() } : {} });
+  };
+
+  return (
+    <div>
+      <PageHeader title={t('title')} />
+      <form onSubmit={submit} role="search" className="mb-4 flex max-w-xl items-end gap-2">
+        <div className="flex-1">
+          <Field label={t('search')} hint={t('search_hint')}>
+            <Input type="search" value={text} onChange={(e) => setText(e.target.value)} />
+          </Field>
+        </div>
+        <Button type="submit" variant="primary" className="mb-5">
+          {t('search_button')}
+        </Button>
+      </form>
+      {contacts.isPending ? (
+        <LoadingRows />
+      ) : contacts.isError ? (
+        <ErrorState error={contacts.error} onRetry={() => void contacts.refetch()} />
+      ) : rows.length === 0 ? (
+        <EmptyState title={q ? t('no_match') : t('empty')} />
+      ) : (
+        <>
+          <Table caption={t('title')}>
+            <thead>
+              <tr>
+                <Th>{t('col_name')}</Th>
+                <Th>{t('col_email')}</Th>
+                <Th>{t('col_phone')}</Th>
+                <Th>{t('col_external_id')}</Th>
+                <Th>{t('col_updated')}</Th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((c) => (
+                <Tr key={c.id}>
+                  <Td>
+                    <Link to="/contacts/$contactId" params={{ contactId: c.id }} className="font-medium text-indigo-700 hover:underline">
+                      {c.name || [c.first_name, c.last_name].filter(Boolean).join(' ') || c.email || c.id}
+                    </Link>
+                  </Td>
+                  <Td>{c.email ?? '—'}</Td>
+                  <Td>{c.phone ?? '—'}</Td>
+                  <Td className="font-mono text-xs">{c.external_id ?? '—'}</Td>
+                  <Td>
+                    <DateTime value={c.updated_at} />
+                  </Td>
+                </Tr>
+              ))}
+            </tbody>
+          </Table>
+          {contacts.hasNextPage && (
+            <Button className="mt-4" disabled={contacts.isFetchingNextPage} onClick={() => void contacts.fetchNextPage()}>
+              {t('load_more')}
+            </Button>
+          )}
+        </>
+      )}
+    </div>
+  );
+}

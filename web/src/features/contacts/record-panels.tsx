@@ -1,0 +1,184 @@
+/** Panels shared by the contact and appointment pages: schedule, sessions (with Stop), deliveries, events. */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link } from '@tanstack/react-router';
+import { useTranslation } from 'react-i18next';
+import { queryKeys } from '../../api/query-keys';
+import { Badge } from '../../ui/badge';
+import { StatusBadge } from '../../ui/status-badge';
+import { Button } from '../../ui/button';
+import { DateTime } from '../../ui/date-time';
+import { EmptyState } from '../../ui/empty-state';
+import { ErrorState } from '../../ui/error-state';
+import { JsonView } from '../../ui/json-view';
+import { LoadingRows } from '../../ui/skeleton';
+import { Table, Td, Th, Tr } from '../../ui/table';
+import { isOpen, recordDeliveriesQuery, recordSessionsQuery, stopSession, type EventRow, type ScheduleEntry } from './records-api';
+
+type QueryState<T> = { isPending: boolean; isError: boolean; error: unknown; data: T | undefined; refetch: () => unknown };
+
+/** Loading, error and empty states around a list panel. */
+function ListPanel<T>({ query, empty, children }: { query: QueryState<T[]>; empty: string; children: (rows: T[]) => React.ReactNode }) {
+  if (query.isPending) return <LoadingRows rows={3} />;
+  if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
+  if (!query.data || query.data.length === 0) return <EmptyState title={empty} />;
+  return <>{children(query.data)}</>;
+}
+
+export function SchedulePanel({ query }: { query: QueryState<ScheduleEntry[]> }) {
+  const { t } = useTranslation('contacts');
+  return (
+    <ListPanel query={query} empty={t('schedule_empty')}>
+      {(rows) => (
+        <Table caption={t('schedule')}>
+          <thead>
+            <tr>
+              <Th>{t('due')}</Th>
+              <Th>{t('col_flow')}</Th>
+              <Th>{t('col_step')}</Th>
+              <Th>{t('col_status')}</Th>
+              <Th>{t('col_note')}</Th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((e) => (
+              <Tr key={e.id}>
+                <Td>
+                  <DateTime value={e.due_at} />
+                </Td>
+                <Td className="font-mono text-xs">
+                  <Link to="/flows/$flowId" params={{ flowId: e.flow_id }} className="text-indigo-700 hover:underline">
+                    {e.flow_id}
+                  </Link>
+                </Td>
+                <Td className="font-mono text-xs">{e.step_id ?? '—'}</Td>
+                <Td>
+                  <StatusBadge status={e.status} />
+                </Td>
+                <Td className="text-slate-700">{e.message ?? e.reason ?? ''}</Td>
+              </Tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+    </ListPanel>
+  );
+}
+
+export function SessionsPanel({ filters }: { filters: { contact_id?: string; appointment_id?: string } }) {
+  const { t } = useTranslation('contacts');
+  const queryClient = useQueryClient();
+  const sessions = useQuery(recordSessionsQuery(filters));
+  const stop = useMutation({ mutationFn: stopSession, onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.sessions.all() }) });
+  return (
+    <>
+      {stop.isError && <ErrorState error={stop.error} title={t('stop_failed')} />}
+      <ListPanel query={sessions} empty={t('sessions_empty')}>
+        {(rows) => (
+          <Table caption={t('tab_flows')}>
+            <thead>
+              <tr>
+                <Th>{t('col_session')}</Th>
+                <Th>{t('col_flow')}</Th>
+                <Th>{t('col_status')}</Th>
+                <Th>{t('col_step')}</Th>
+                <Th>{t('col_started')}</Th>
+                <Th>
+                  <span className="sr-only">{t('col_actions')}</span>
+                </Th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((s) => (
+                <Tr key={s.id}>
+                  <Td className="font-mono text-xs">
+                    <Link to="/sessions/$sessionId" params={{ sessionId: s.id }} className="text-indigo-700 hover:underline">
+                      {s.id}
+                    </Link>
+                  </Td>
+                  <Td className="font-mono text-xs">{s.flow_id}</Td>
+                  <Td>
+                    <StatusBadge status={s.status} />
+                  </Td>
+                  <Td className="font-mono text-xs">{s.step_id ?? '—'}</Td>
+                  <Td>
+                    <DateTime value={s.created_at} />
+                  </Td>
+                  <Td className="text-right">
+                    {isOpen(s.status) && (
+                      <Button size="sm" variant="danger" disabled={stop.isPending} aria-label={`${t('stop')}: ${s.id}`} onClick={() => window.confirm(t('stop_confirm')) && stop.mutate(s.id)}>
+                        {t('stop')}
+                      </Button>
+                    )}
+                  </Td>
+                </Tr>
+              ))}
+            </tbody>
+          </Table>
+        )}
+      </ListPanel>
+    </>
+  );
+}
+
+export function DeliveriesPanel({ filters }: { filters: { contact_id?: string; appointment_id?: string } }) {
+  const { t } = useTranslation('contacts');
+  const deliveries = useQuery(recordDeliveriesQuery(filters));
+  return (
+    <ListPanel query={deliveries} empty={t('deliveries_empty')}>
+      {(rows) => (
+        <Table caption={t('tab_deliveries')}>
+          <thead>
+            <tr>
+              <Th>{t('col_time')}</Th>
+              <Th>{t('col_channel')}</Th>
+              <Th>{t('col_step')}</Th>
+              <Th>{t('col_status')}</Th>
+              <Th>{t('col_error')}</Th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((d) => (
+              <Tr key={d.id}>
+                <Td>
+                  <Link to="/deliveries/$deliveryId" params={{ deliveryId: d.id }} className="text-indigo-700 hover:underline">
+                    <DateTime value={d.created_at} />
+                  </Link>
+                </Td>
+                <Td>{d.channel}</Td>
+                <Td className="font-mono text-xs">{d.step_id}</Td>
+                <Td>
+                  <StatusBadge status={d.status} />
+                </Td>
+                <Td className="text-red-700">{d.error ?? ''}</Td>
+              </Tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+    </ListPanel>
+  );
+}
+
+export function EventsPanel({ query }: { query: QueryState<EventRow[]> }) {
+  const { t } = useTranslation('contacts');
+  return (
+    <ListPanel query={query} empty={t('events_empty')}>
+      {(rows) => (
+        <ol className="space-y-3">
+          {rows.map((e) => (
+            <li key={e.id} className="rounded-md border border-slate-200 p-3">
+              <div className="flex flex-wrap items-baseline gap-2 text-sm">
+                <Badge tone="blue">{e.name}</Badge>
+                <DateTime value={(e.occurred_at ?? e.received_at) as string | undefined} />
+              </div>
+              <details className="mt-2">
+                <summary className="cursor-pointer text-xs text-slate-600">{t('payload')}</summary>
+                <JsonView value={e.payload} label={t('payload')} />
+              </details>
+            </li>
+          ))}
+        </ol>
+      )}
+    </ListPanel>
+  );
+}

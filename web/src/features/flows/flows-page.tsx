@@ -1,0 +1,157 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useNavigate } from '@tanstack/react-router';
+import { Plus, Sparkles } from 'lucide-react';
+import { useTranslation } from 'react-i18next';
+import { queryKeys } from '../../api/query-keys';
+import { useCan, useMe } from '../../api/session';
+import { Badge, statusTone } from '../../ui/badge';
+import { Button } from '../../ui/button';
+import { DateTime } from '../../ui/date-time';
+import { EmptyState } from '../../ui/empty-state';
+import { errorMessage, ErrorState } from '../../ui/error-state';
+import { PageHeader } from '../../ui/page-header';
+import { LoadingRows, Skeleton } from '../../ui/skeleton';
+import { Table, Td, Th, Tr } from '../../ui/table';
+import { actionsFor, flowQuery, flowsQuery, runFlowAction, triggerSummary, type FlowAction, type FlowStatus } from './flows-api';
+import { FLOW_STATUS_LABEL } from './flow-labels';
+
+const ACTION_LABEL = { activate: 'action_activate', pause: 'action_pause', resume: 'action_resume', archive: 'action_archive' } as const;
+
+export function FlowsPage() {
+  const { t } = useTranslation('flows');
+  const me = useMe();
+  const canEdit = useCan('admin');
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const flows = useQuery(flowsQuery);
+  const action = useMutation({
+    mutationFn: ({ id, action }: { id: string; action: FlowAction }) => runFlowAction(id, action),
+    onSettled: () => Promise.all([queryClient.invalidateQueries({ queryKey: queryKeys.flows.all() }), queryClient.invalidateQueries({ queryKey: queryKeys.overview() })]),
+  });
+  const live = flows.data?.filter((f) => f.status === 'active').length ?? 0;
+  const limit = me.workspace.flow_limit;
+
+  return (
+    <div>
+      <PageHeader
+        title={t('title')}
+        description={flows.data ? (limit === null ? t('usage_unlimited', { live }) : t('usage', { live, limit })) : undefined}
+        actions={
+          canEdit && (
+            <>
+              <Link to="/flows/presets" className="inline-flex h-9 items-center gap-1.5 rounded-md border border-slate-300 bg-white px-3.5 text-sm font-medium text-slate-800 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600">
+                <Sparkles size={16} aria-hidden="true" />
+                {t('from_preset')}
+              </Link>
+              <Button variant="primary" onClick={() => void navigate({ to: '/flows/$flowId', params: { flowId: 'new' } })}>
+                <Plus size={16} aria-hidden="true" />
+                {t('new_flow')}
+              </Button>
+            </>
+          )
+        }
+      />
+      {action.isError && (
+        <div className="mb-4">
+          <ErrorState error={action.error} title={t('action_failed')} />
+        </div>
+      )}
+      {flows.isPending ? (
+        <LoadingRows />
+      ) : flows.isError ? (
+        <ErrorState error={flows.error} onRetry={() => void flows.refetch()} />
+      ) : flows.data.length === 0 ? (
+        <EmptyState title={t('empty_title')} description={t('empty_text')} />
+      ) : (
+        <Table caption={t('title')}>
+          <thead>
+            <tr>
+              <Th>{t('col_name')}</Th>
+              <Th>{t('col_trigger')}</Th>
+              <Th>{t('col_sessions')}</Th>
+              <Th>{t('col_status')}</Th>
+              <Th>{t('col_version')}</Th>
+              <Th>{t('col_updated')}</Th>
+              {canEdit && <Th><span className="sr-only">{t('col_actions')}</span></Th>}
+            </tr>
+          </thead>
+          <tbody>
+            {flows.data.map((flow) => (
+              <Tr key={flow.id} className="hover:bg-slate-50">
+                <Td>
+                  <Link to="/flows/$flowId" params={{ flowId: flow.id }} className="font-medium text-indigo-700 hover:underline">
+                    {flow.name}
+                  </Link>
+                </Td>
+                <FlowFacts id={flow.id} />
+                <Td>
+                  <Badge tone={statusTone(flow.status)}>{t(FLOW_STATUS_LABEL[flow.status as FlowStatus])}</Badge>
+                </Td>
+                <Td>{flow.version}</Td>
+                <Td>
+                  <DateTime value={flow.updated_at} />
+                </Td>
+                {canEdit && (
+                  <Td className="text-right whitespace-nowrap">
+                    {actionsFor(flow.status).map((a) => (
+                      <Button
+                        key={a}
+                        size="sm"
+                        variant={a === 'archive' ? 'ghost' : 'secondary'}
+                        className="ml-1"
+                        disabled={action.isPending}
+                        aria-label={`${t(ACTION_LABEL[a])}: ${flow.name}`}
+                        onClick={() => {
+                          if (a === 'archive' && !window.confirm(t('archive_confirm', { name: flow.name }))) return;
+                          action.mutate({ id: flow.id, action: a });
+                        }}
+                      >
+                        {t(ACTION_LABEL[a])}
+                      </Button>
+                    ))}
+                  </Td>
+                )}
+              </Tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+      {action.isError && <p className="sr-only" role="status">{errorMessage(action.error, t('action_failed'))}</p>}
+    </div>
+  );
+}
+
+/** A row's trigger and session counts, which the list does not carry: read from the flow itself. */
+function FlowFacts({ id }: { id: string }) {
+  const { t } = useTranslation('flows');
+  const flow = useQuery(flowQuery(id));
+  if (flow.isPending) {
+    return (
+      <>
+        <Td>
+          <Skeleton className="h-4 w-24" />
+        </Td>
+        <Td>
+          <Skeleton className="h-4 w-32" />
+        </Td>
+      </>
+    );
+  }
+  if (flow.isError) {
+    return (
+      <Td colSpan={2} className="text-xs text-red-700">
+        {errorMessage(flow.error, t('details_failed'))}
+      </Td>
+    );
+  }
+  const sessions = flow.data.sessions;
+  const trigger = triggerSummary(flow.data.definition?.trigger);
+  return (
+    <>
+      <Td className="text-xs">{trigger ? t(trigger.key, trigger.values) : '—'}</Td>
+      <Td className="text-xs whitespace-nowrap">
+        {t('sessions_counts', { active: (sessions.active ?? 0) + (sessions.waiting ?? 0), completed: sessions.completed ?? 0, failed: sessions.failed ?? 0 })}
+      </Td>
+    </>
+  );
+}

@@ -1,0 +1,82 @@
+import { useQuery } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Button } from '../../ui/button';
+import { Card } from '../../ui/card';
+import { DateTime } from '../../ui/date-time';
+import { EmptyState } from '../../ui/empty-state';
+import { ErrorState } from '../../ui/error-state';
+import { Field } from '../../ui/field';
+import { Input } from '../../ui/input';
+import { LoadingRows } from '../../ui/skeleton';
+import { Table, Td, Th, Tr } from '../../ui/table';
+import { auditLogQuery } from './settings-api';
+
+/** Owner only: who did what, newest first, a page at a time. */
+export function AuditLogSettings() {
+  const { t } = useTranslation('settings');
+  const [action, setAction] = useState('');
+  const [applied, setApplied] = useState('');
+  const [cursors, setCursors] = useState<string[]>([]);
+  const cursor = cursors[cursors.length - 1];
+  const log = useQuery(auditLogQuery({ ...(applied ? { action: applied } : {}), ...(cursor ? { cursor } : {}) }));
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setCursors([]);
+    setApplied(action.trim());
+  };
+  return (
+    <Card title={t('audit_title')}>
+      <form onSubmit={submit} className="mb-4 flex max-w-md items-end gap-2">
+        <div className="flex-1">
+          <Field label={t('audit_action')} hint={t('audit_action_hint')}>
+            <Input value={action} onChange={(e) => setAction(e.target.value)} />
+          </Field>
+        </div>
+        <Button type="submit" variant="primary" className="mb-5">
+          {t('filter')}
+        </Button>
+      </form>
+      {log.isPending ? (
+        <LoadingRows />
+      ) : log.isError ? (
+        <ErrorState error={log.error} onRetry={() => void log.refetch()} />
+      ) : log.data.data.length === 0 ? (
+        <EmptyState title={t('audit_empty')} />
+      ) : (
+        <>
+          <Table caption={t('audit_title')}>
+            <thead>
+              <tr>
+                <Th>{t('audit_at')}</Th>
+                <Th>{t('audit_actor')}</Th>
+                <Th>{t('audit_action')}</Th>
+                <Th>{t('audit_target')}</Th>
+              </tr>
+            </thead>
+            <tbody>
+              {log.data.data.map((e) => (
+                <Tr key={e.id}>
+                  <Td>
+                    <DateTime value={e.at} />
+                  </Td>
+                  <Td>{e.actor.label ?? e.actor.kind}</Td>
+                  <Td className="font-mono text-xs">{e.action}</Td>
+                  <Td className="font-mono text-xs">{e.target ? `${e.target.kind} ${e.target.id ?? ''}` : '—'}</Td>
+                </Tr>
+              ))}
+            </tbody>
+          </Table>
+          <div className="mt-4 flex gap-2">
+            <Button disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
+              {t('newer')}
+            </Button>
+            <Button disabled={!log.data.next_cursor} onClick={() => log.data.next_cursor && setCursors([...cursors, log.data.next_cursor])}>
+              {t('older')}
+            </Button>
+          </div>
+        </>
+      )}
+    </Card>
+  );
+}

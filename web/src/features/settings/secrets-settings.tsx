@@ -1,0 +1,123 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError } from '../../api/client';
+import { queryKeys } from '../../api/query-keys';
+import { useCan } from '../../api/session';
+import { Button } from '../../ui/button';
+import { Card } from '../../ui/card';
+import { DateTime } from '../../ui/date-time';
+import { Dialog } from '../../ui/dialog';
+import { EmptyState } from '../../ui/empty-state';
+import { errorMessage, ErrorState } from '../../ui/error-state';
+import { Field } from '../../ui/field';
+import { Input } from '../../ui/input';
+import { LoadingRows } from '../../ui/skeleton';
+import { Table, Td, Th, Tr } from '../../ui/table';
+import { deleteSecret, secretsQuery, setSecret } from './settings-api';
+
+/** Secrets by name; values are write-only (set or replace), never shown. */
+export function SecretsSettings() {
+  const { t } = useTranslation('settings');
+  const canEdit = useCan('admin');
+  const queryClient = useQueryClient();
+  const secrets = useQuery(secretsQuery);
+  const [editing, setEditing] = useState<{ name: string; isNew: boolean } | null>(null);
+  const remove = useMutation({ mutationFn: deleteSecret, onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.secrets() }) });
+  return (
+    <Card
+      title={t('secrets_title')}
+      actions={
+        canEdit && (
+          <Button variant="primary" onClick={() => setEditing({ name: '', isNew: true })}>
+            {t('add_secret')}
+          </Button>
+        )
+      }
+    >
+      <p className="mb-4 text-sm text-slate-700">{t('secrets_text')}</p>
+      {remove.isError && <ErrorState error={remove.error} />}
+      {secrets.isPending ? (
+        <LoadingRows />
+      ) : secrets.isError ? (
+        <ErrorState error={secrets.error} onRetry={() => void secrets.refetch()} />
+      ) : secrets.data.length === 0 ? (
+        <EmptyState title={t('secrets_empty')} />
+      ) : (
+        <Table caption={t('secrets_title')}>
+          <thead>
+            <tr>
+              <Th>{t('secret_name')}</Th>
+              <Th>{t('updated')}</Th>
+              <Th>
+                <span className="sr-only">{t('actions')}</span>
+              </Th>
+            </tr>
+          </thead>
+          <tbody>
+            {secrets.data.map((s) => (
+              <Tr key={s.name}>
+                <Td className="font-mono text-xs">{s.name}</Td>
+                <Td>
+                  <DateTime value={s.updated_at} />
+                </Td>
+                <Td className="text-right whitespace-nowrap">
+                  {canEdit && (
+                    <>
+                      <Button size="sm" aria-label={`${t('replace')}: ${s.name}`} onClick={() => setEditing({ name: s.name, isNew: false })}>
+                        {t('replace')}
+                      </Button>
+                      <Button size="sm" variant="danger" className="ml-1" aria-label={`${t('delete')}: ${s.name}`} disabled={remove.isPending} onClick={() => window.confirm(t('delete_secret_confirm', { name: s.name })) && remove.mutate(s.name)}>
+                        {t('delete')}
+                      </Button>
+                    </>
+                  )}
+                </Td>
+              </Tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+      {editing && <SecretDialog initialName={editing.name} isNew={editing.isNew} onClose={() => setEditing(null)} />}
+    </Card>
+  );
+}
+
+function SecretDialog({ initialName, isNew, onClose }: { initialName: string; isNew: boolean; onClose: () => void }) {
+  const { t } = useTranslation('settings');
+  const queryClient = useQueryClient();
+  const [name, setName] = useState(initialName);
+  const [value, setValue] = useState('');
+  const save = useMutation({
+    mutationFn: () => setSecret(name.trim(), value),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: queryKeys.secrets() });
+      onClose();
+    },
+  });
+  const failure = save.error instanceof ApiError ? save.error : null;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    save.mutate();
+  };
+  return (
+    <Dialog open onOpenChange={(o) => !o && onClose()} title={isNew ? t('add_secret') : t('replace_secret', { name: initialName })}>
+      <form onSubmit={submit} className="space-y-4" noValidate>
+        {isNew && (
+          <Field label={t('secret_name')} hint={t('secret_name_hint')} error={failure && failure.path !== 'value' ? errorMessage(failure, t('save_failed')) : undefined}>
+            <Input value={name} onChange={(e) => setName(e.target.value.toUpperCase())} />
+          </Field>
+        )}
+        <Field label={t('secret_value')} hint={t('secret_value_hint')} error={failure?.path === 'value' ? failure.message : !isNew && failure ? failure.message : undefined}>
+          <Input type="password" autoComplete="off" value={value} onChange={(e) => setValue(e.target.value)} />
+        </Field>
+        <div className="flex justify-end gap-2">
+          <Button onClick={onClose}>{t('cancel')}</Button>
+          <Button type="submit" variant="primary" disabled={save.isPending || !name.trim() || !value}>
+            {t('save')}
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
