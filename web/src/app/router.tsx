@@ -86,7 +86,7 @@ function page<const P extends string>(path: P, component: ReturnType<typeof lazy
 const homeRoute = page('/', lazyRouteComponent(() => import('../features/home/home-page'), 'HomePage'));
 const flowsRoute = page('/flows', lazyRouteComponent(() => import('../features/flows/flows-page'), 'FlowsPage'));
 const presetsRoute = page('/flows/presets', lazyRouteComponent(() => import('../features/flows/presets-page'), 'PresetsPage'));
-const flowRoute = page('/flows/$flowId', lazyRouteComponent(() => import('../features/flows/flow-page'), 'FlowPage'));
+const flowRoute = page('/flows/$flowId', lazyRouteComponent(() => import('./flow-route'), 'FlowRoute'));
 const sessionsRoute = page('/sessions', lazyRouteComponent(() => import('../features/sessions/sessions-page'), 'SessionsPage'));
 const sessionRoute = page('/sessions/$sessionId', lazyRouteComponent(() => import('../features/sessions/session-page'), 'SessionPage'));
 const contactsRoute = page('/contacts', lazyRouteComponent(() => import('../features/contacts/contacts-page'), 'ContactsPage'));
