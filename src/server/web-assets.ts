@@ -13,7 +13,45 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import { Hono, type Context } from 'hono';
+
+const brotli = promisify(brotliCompress);
+const gzipAsync = promisify(gzip);
+
+/** Text files are sent compressed when the browser accepts it: the first page's script is ~600 kB, ~165 kB as brotli. */
+const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.map', '.txt', '.svg', '.wasm']);
+
+type Encoding = 'br' | 'gzip';
+
+/**
+ * Compressed copies of the files served, made once per file and encoding and kept (the build is
+ * a few MB and its hashed files never change while the process runs). Brotli at quality 5 and
+ * gzip at level 6: a few tens of milliseconds for the largest chunk, so a cold first request does
+ * not wait on the compressor; within a few per cent of the best ratios.
+ */
+class CompressedFiles {
+  private readonly cache = new Map<string, Promise<Buffer>>();
+
+  get(file: string, body: Buffer, encoding: Encoding, mtimeMs: number): Promise<Buffer> {
+    const key = `${encoding}:${file}:${mtimeMs}`;
+    let found = this.cache.get(key);
+    if (!found) {
+      found = encoding === 'br' ? brotli(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 5 } }) : gzipAsync(body, { level: 6 });
+      this.cache.set(key, found);
+    }
+    return found;
+  }
+}
+
+/** The encoding to answer with: brotli if accepted, else gzip, else none. */
+function pickEncoding(acceptEncoding: string | undefined): Encoding | null {
+  const accepted = (acceptEncoding ?? '').toLowerCase();
+  if (/(^|,)\s*br\s*(;\s*q=(?!0(\.0*)?\s*($|,))[\d.]+)?\s*($|,)/.test(accepted)) return 'br';
+  if (/(^|,)\s*gzip\s*(;\s*q=(?!0(\.0*)?\s*($|,))[\d.]+)?\s*($|,)/.test(accepted)) return 'gzip';
+  return null;
+}
 
 /** `dist/web` beside `dist/server` (built) or `src/server` (run with tsx): both sit two levels below the package. */
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../dist/web/', import.meta.url));
@@ -92,11 +130,12 @@ function resolveInside(root: string, rawPath: string): Resolved {
   return { kind: 'file', file };
 }
 
-async function isFile(file: string): Promise<boolean> {
+async function fileTime(file: string): Promise<number | null> {
   try {
-    return (await stat(file)).isFile();
+    const info = await stat(file);
+    return info.isFile() ? info.mtimeMs : null;
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -108,6 +147,15 @@ export function webAssetRoutes(root: string = DEFAULT_WEB_ROOT): Hono {
   const base = resolve(root);
   const indexFile = resolve(base, 'index.html');
   const app = new Hono();
+  const compressed = new CompressedFiles();
+
+  /** The file's bytes as the browser accepts them, with the headers that say so. */
+  const encode = async (c: Context, file: string, body: Buffer, mtimeMs: number): Promise<{ body: Buffer; headers: Record<string, string> }> => {
+    if (!COMPRESSIBLE.has(extname(file).toLowerCase()) || body.length < 1024) return { body, headers: {} };
+    const encoding = pickEncoding(c.req.header('accept-encoding'));
+    if (!encoding) return { body, headers: { vary: 'Accept-Encoding' } };
+    return { body: await compressed.get(file, body, encoding, mtimeMs), headers: { 'content-encoding': encoding, vary: 'Accept-Encoding' } };
+  };
 
   const indexPage = async (c: Context) => {
     const html = await readFile(indexFile).catch(() => null);
@@ -126,16 +174,18 @@ export function webAssetRoutes(root: string = DEFAULT_WEB_ROOT): Hono {
     if (found.kind === 'bad') return c.text('bad path', 400, { 'x-content-type-options': 'nosniff' });
     if (found.kind === 'outside') return notFound(c);
     const isAsset = rawPath.startsWith('/assets/');
-    if (found.file !== base && found.file !== indexFile && (await isFile(found.file))) {
+    const mtimeMs = found.file !== base && found.file !== indexFile ? await fileTime(found.file) : null;
+    if (mtimeMs !== null) {
       const type = CONTENT_TYPES[extname(found.file).toLowerCase()] ?? 'application/octet-stream';
-      const body = await readFile(found.file);
+      const { body, headers: encoded } = await encode(c, found.file, await readFile(found.file), mtimeMs);
       const headers = {
         'content-type': type,
         'content-length': String(body.length),
         'cache-control': isAsset ? 'public, max-age=31536000, immutable' : 'no-cache',
         'x-content-type-options': 'nosniff',
+        ...encoded,
       };
-      return c.req.method === 'HEAD' ? c.body(null, 200, headers) : c.body(body, 200, headers);
+      return c.req.method === 'HEAD' ? c.body(null, 200, headers) : c.body(new Uint8Array(body.buffer, body.byteOffset, body.length) as Uint8Array<ArrayBuffer>, 200, headers);
     }
     if (isAsset) return notFound(c);
     return indexPage(c);

@@ -12,6 +12,9 @@ import { createApp } from '../../src/server/app.js';
 import { webAssetRoutes } from '../../src/server/web-assets.js';
 import { createHarness, type Harness } from '../helpers/harness.js';
 
+/** A script large enough to be worth compressing. */
+const BIG_SCRIPT = Array.from({ length: 400 }, (_, i) => `export const value${i} = "予約 ${i}";`).join('\n');
+
 let dir: string;
 let root: string;
 let app: Hono;
@@ -23,6 +26,7 @@ beforeAll(() => {
   writeFileSync(join(root, 'index.html'), '<!doctype html><title>app</title><div id="root"></div>');
   writeFileSync(join(root, 'assets', 'index-abc123.js'), 'console.log(1)');
   writeFileSync(join(root, 'assets', 'index-abc123.css'), 'body{}');
+  writeFileSync(join(root, 'assets', 'big-abc123.js'), BIG_SCRIPT);
   writeFileSync(join(root, 'favicon.svg'), '<svg/>');
   writeFileSync(join(dir, 'secret.txt'), 'outside the build');
   app = new Hono();
@@ -60,6 +64,31 @@ describe('web assets', () => {
     const svg = await app.request('/favicon.svg');
     expect(svg.headers.get('content-type')).toBe('image/svg+xml');
     expect(svg.headers.get('cache-control')).toBe('no-cache');
+  });
+
+  it('compresses text assets as the browser accepts (brotli, else gzip), and leaves small ones and other clients alone', async () => {
+    const { brotliDecompressSync, gunzipSync } = await import('node:zlib');
+    const br = await app.request('/assets/big-abc123.js', { headers: { 'accept-encoding': 'gzip, deflate, br, zstd' } });
+    expect(br.headers.get('content-encoding')).toBe('br');
+    expect(br.headers.get('vary')).toBe('Accept-Encoding');
+    const brBytes = Buffer.from(await br.arrayBuffer());
+    expect(Number(br.headers.get('content-length'))).toBe(brBytes.length);
+    expect(brBytes.length).toBeLessThan(Buffer.byteLength(BIG_SCRIPT) / 3);
+    expect(brotliDecompressSync(brBytes).toString()).toBe(BIG_SCRIPT);
+
+    const gz = await app.request('/assets/big-abc123.js', { headers: { 'accept-encoding': 'gzip' } });
+    expect(gz.headers.get('content-encoding')).toBe('gzip');
+    expect(gunzipSync(Buffer.from(await gz.arrayBuffer())).toString()).toBe(BIG_SCRIPT);
+
+    const refused = await app.request('/assets/big-abc123.js', { headers: { 'accept-encoding': 'br;q=0, gzip;q=0' } });
+    expect(refused.headers.get('content-encoding')).toBeNull();
+    expect(await refused.text()).toBe(BIG_SCRIPT);
+    const plain = await app.request('/assets/big-abc123.js');
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(plain.headers.get('vary')).toBe('Accept-Encoding');
+    const small = await app.request('/assets/index-abc123.js', { headers: { 'accept-encoding': 'br' } });
+    expect(small.headers.get('content-encoding')).toBeNull();
+    expect(await small.text()).toBe('console.log(1)');
   });
 
   it('answers HEAD without a body', async () => {

@@ -4,7 +4,8 @@ import './app.css';
 import { App } from './app/app';
 import { initI18n } from './i18n/index';
 
-initI18n();
+// The chosen language's catalogs load before the first render, so no page flashes in English.
+await initI18n();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
