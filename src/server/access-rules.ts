@@ -91,6 +91,8 @@ export const ACCESS_RULES: Readonly<Record<string, AccessRule>> = {
   // Settings
   'GET /v1/workspace': read,
   'PATCH /v1/workspace': audited('settings:write', 'workspace.updated', 'workspace'),
+  'GET /v1/workspace/delivery': read,
+  'POST /v1/workspace/test-email': audited('settings:write', 'workspace.test_email_sent', 'workspace'),
   'GET /v1/secrets': { access: 'secrets:manage' },
   'PUT /v1/secrets/:name': audited('secrets:manage', 'secret.set', 'secret'),
   'DELETE /v1/secrets/:name': audited('secrets:manage', 'secret.deleted', 'secret'),

@@ -244,6 +244,16 @@ export function buildOpenApiDocument(): Json {
         },
         delete: { summary: 'Delete a secret', parameters: [idParam('name')], responses: { '204': { description: 'Deleted' }, ...errors } },
       },
+      '/v1/workspace/delivery': {
+        get: { summary: 'How this installation delivers (read only): email transport (smtp or outbox), SMTP host, default sender, outbound allow-list', responses: { '200': ok('Delivery settings'), ...errors } },
+      },
+      '/v1/workspace/test-email': {
+        post: {
+          summary: 'Send a test email through the configured transport; answers what the SMTP server said, or why it failed',
+          requestBody: jsonBody({ type: 'object', required: ['to'], properties: { to: { type: 'string', format: 'email' } }, additionalProperties: false, example: { to: 'owner@example.com' } }),
+          responses: { '200': ok('{ ok, transport, response | error }'), ...errors },
+        },
+      },
       '/v1/api-keys': {
         get: { summary: 'The workspace’s API keys (id, name, prefix and times; never the key or its hash)', responses: { '200': ok('API keys'), ...errors } },
         post: {
