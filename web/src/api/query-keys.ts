@@ -49,6 +49,7 @@ export const queryKeys = {
   },
   channels: () => ['channels'] as const,
   workspace: () => ['workspace'] as const,
+  delivery: () => ['workspace', 'delivery'] as const,
   users: () => ['users'] as const,
   invites: () => ['invites'] as const,
   apiKeys: () => ['api-keys'] as const,

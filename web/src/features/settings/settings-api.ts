@@ -76,6 +76,17 @@ export const auditLogQuery = (filters: { action?: string; cursor?: string }) =>
     queryFn: () => api<{ data: AuditEntry[]; next_cursor: string | null }>('/v1/audit-log', { query: { ...filters, limit: 50 } }),
   });
 
+export interface DeliverySettings {
+  email: { transport: 'smtp' | 'outbox'; smtp_host: string | null; default_from: string };
+  outbound_allow: string[];
+}
+export interface TestEmailResult {
+  ok: boolean;
+  transport: string;
+  error?: string;
+}
+export const deliveryQuery = queryOptions({ queryKey: queryKeys.delivery(), queryFn: () => data(api<{ data: DeliverySettings }>('/v1/workspace/delivery')) });
+export const sendTestEmail = (to: string) => data(api<{ data: TestEmailResult }>('/v1/workspace/test-email', { method: 'POST', body: { to } }));
 export const updateWorkspace = (body: Partial<Workspace>) => data(api<{ data: Workspace }>('/v1/workspace', { method: 'PATCH', body }));
 export const changeRole = (id: string, role: Role) => data(api<{ data: User }>(`/v1/users/${enc(id)}`, { method: 'PATCH', body: { role } }));
 export const removeUser = (id: string) => api(`/v1/users/${enc(id)}`, { method: 'DELETE' });

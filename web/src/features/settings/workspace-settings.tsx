@@ -10,6 +10,7 @@ import { errorMessage, ErrorState } from '../../ui/error-state';
 import { Field } from '../../ui/field';
 import { Input, Select } from '../../ui/input';
 import { LoadingRows } from '../../ui/skeleton';
+import { DeliverySettingsCard } from './delivery-settings';
 import { PLANS, updateWorkspace, workspaceQuery, type Workspace } from './settings-api';
 
 const ZONES: string[] = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : ['UTC'];
@@ -18,7 +19,12 @@ export function WorkspaceSettings() {
   const workspace = useQuery(workspaceQuery);
   if (workspace.isPending) return <LoadingRows rows={5} />;
   if (workspace.isError) return <ErrorState error={workspace.error} onRetry={() => void workspace.refetch()} />;
-  return <WorkspaceForm workspace={workspace.data} />;
+  return (
+    <div className="grid gap-6">
+      <WorkspaceForm workspace={workspace.data} />
+      <DeliverySettingsCard />
+    </div>
+  );
 }
 
 function WorkspaceForm({ workspace }: { workspace: Workspace }) {
