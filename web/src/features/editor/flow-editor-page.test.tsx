@@ -59,6 +59,7 @@ describe('FlowEditorPage', () => {
     serve(baseHandler());
     render(withProviders(<FlowEditorPage flowId="f1" />));
     expect(await screen.findByRole('button', { name: 'Reminder' })).toBeTruthy();
+    expect(screen.getByRole('heading', { level: 1, name: 'Reminder' })).toBeTruthy();
     for (const id of ['remind', 'lang', 'fr_wait', 'hook', 'bye']) expect(await screen.findByText(id)).toBeTruthy();
     await waitFor(() => expect(calls.some((c) => c.path.startsWith('/v1/flows/f1/step-counts'))).toBe(true));
     expect(screen.queryByText(/waiting/)).toBeNull();

@@ -178,9 +178,11 @@ function FlowEditor({ initialId, initial }: { initialId: string | null; initial:
       <LeaveGuard dirty={dirty} message={t('page.leaveConfirm')} />
       <div className="flex h-full min-h-[36rem] flex-col bg-slate-50 text-slate-900">
         <header className="flex flex-wrap items-center gap-2 border-b border-slate-200 bg-white px-3 py-2">
-          <button type="button" onClick={() => store.getState().select('flow')} className="truncate text-lg font-semibold hover:underline focus:outline-2 focus:outline-blue-600">
-            {typeof name === 'string' && name ? name : t('page.untitled')}
-          </button>
+          <h1 className="min-w-0 truncate text-lg font-semibold">
+            <button type="button" onClick={() => store.getState().select('flow')} className="max-w-full truncate hover:underline focus:outline-2 focus:outline-blue-600">
+              {typeof name === 'string' && name ? name : t('page.untitled')}
+            </button>
+          </h1>
           <span className="rounded bg-slate-100 px-2 py-0.5 text-xs text-slate-800">{t(STATUS_LABELS[status])}</span>
           {flow.data ? <span className="text-xs text-slate-600">{t('page.version', { version: flow.data.version })}</span> : null}
           <span role="status" aria-live="polite" className="text-xs text-slate-700">
