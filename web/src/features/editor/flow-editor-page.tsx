@@ -70,12 +70,6 @@ export function FlowEditorPage({ flowId }: { flowId: string | 'new' }) {
 const PERIODS = { '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 } as const;
 type Period = keyof typeof PERIODS;
 
-function periodRange(period: Period): { from: string; to: string } {
-  // Rounded to the minute so the query key stays the same between renders.
-  const to = Math.ceil(Date.now() / 60_000) * 60_000;
-  return { from: new Date(to - PERIODS[period]).toISOString(), to: new Date(to).toISOString() };
-}
-
 const STATUS_ACTIONS: Record<FlowStatus, Array<'activate' | 'pause' | 'resume' | 'archive'>> = {
   draft: ['activate', 'archive'],
   active: ['pause', 'archive'],
@@ -100,8 +94,7 @@ function FlowEditor({ initialId, initial }: { initialId: string | null; initial:
   const schemas = useQuery(editorQueries.flowSchema());
   const channels = useQuery(editorQueries.channels());
   const secrets = useQuery(editorQueries.secrets());
-  const range = useMemo(() => periodRange(period), [period]);
-  const counts = useQuery({ ...editorQueries.stepCounts(flowId ?? 'new', range.from, range.to), enabled: flowId !== null });
+  const counts = useQuery({ ...editorQueries.stepCounts(flowId ?? 'new', PERIODS[period]), enabled: flowId !== null });
   const validation = useServerValidation(store);
 
   const dirty = useStore(store, isDirty);
