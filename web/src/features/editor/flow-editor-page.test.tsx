@@ -137,6 +137,27 @@ describe('FlowEditorPage', () => {
     expect((screen.getByLabelText(/^name/) as HTMLInputElement).value).toBe('Renamed');
   });
 
+  it('offers no editing to a role that may not change flows: read-only note, save disabled, no status actions, disabled forms', async () => {
+    serve(baseHandler());
+    render(withProviders(<FlowEditorPage flowId="f1" canEdit={false} />));
+    expect(await screen.findByText('Your role can view this flow but not change it.')).toBeTruthy();
+    expect((screen.getByRole('button', { name: 'Save' }) as HTMLButtonElement).disabled).toBe(true);
+    for (const action of ['Pause', 'Archive']) expect(screen.queryByRole('button', { name: action })).toBeNull();
+    // The canvas's add-step buttons sit on edges, which React Flow draws only in a real browser (test/web/journey.test.ts checks them).
+    fireEvent.click(screen.getByRole('button', { name: 'Reminder' }));
+    const name = screen.getByLabelText(/^name/) as HTMLInputElement;
+    expect(name.closest('fieldset')?.disabled).toBe(true);
+  });
+
+  it('offers editing to a role that may change flows', async () => {
+    serve(baseHandler());
+    render(withProviders(<FlowEditorPage flowId="f1" />));
+    expect(await screen.findByRole('button', { name: 'Pause' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Reminder' }));
+    expect((screen.getByLabelText(/^name/) as HTMLInputElement).closest('fieldset')?.disabled).toBe(false);
+    expect(screen.queryByText('Your role can view this flow but not change it.')).toBeNull();
+  });
+
   it('shows an error view when the flow cannot be loaded', async () => {
     serve(() => ({ status: 404, body: { error: { code: 'not_found', message: 'flow f1 not found' } } }));
     render(withProviders(<FlowEditorPage flowId="f1" />));

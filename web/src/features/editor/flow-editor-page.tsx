@@ -31,7 +31,8 @@ import type { FlowDocument } from './store/flow-operations';
 const loadYamlView = () => import('./components/yaml-view');
 const YamlView = lazy(() => loadYamlView().then((m) => ({ default: m.YamlView })));
 
-export function FlowEditorPage({ flowId }: { flowId: string | 'new' }) {
+/** `canEdit`: the signed-in role may change flows (admin, owner); staff see the editor read-only. */
+export function FlowEditorPage({ flowId, canEdit = true }: { flowId: string | 'new'; canEdit?: boolean }) {
   const { t } = useTranslation('editor');
   const isNew = flowId === 'new';
   const flow = useQuery({ ...editorQueries.flow(flowId), enabled: !isNew });
@@ -43,7 +44,7 @@ export function FlowEditorPage({ flowId }: { flowId: string | 'new' }) {
     }),
     [t],
   );
-  if (isNew) return <FlowEditor key="new" initialId={null} initial={starter} />;
+  if (isNew) return <FlowEditor key="new" initialId={null} initial={starter} canEdit={canEdit} />;
   if (flow.isLoading) {
     return (
       <div role="status" aria-live="polite" className="flex h-full flex-col gap-3 p-4">
@@ -64,7 +65,7 @@ export function FlowEditorPage({ flowId }: { flowId: string | 'new' }) {
       </div>
     );
   }
-  return <FlowEditor key={flow.data.id} initialId={flow.data.id} initial={flow.data.definition} />;
+  return <FlowEditor key={flow.data.id} initialId={flow.data.id} initial={flow.data.definition} canEdit={canEdit} />;
 }
 
 const PERIODS = { '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 } as const;
@@ -80,7 +81,7 @@ const STATUS_ACTIONS: Record<FlowStatus, Array<'activate' | 'pause' | 'resume' |
 const ACTION_LABELS = { activate: 'status.activate', pause: 'status.pause', resume: 'status.resume', archive: 'status.archive' } as const;
 const STATUS_LABELS = { draft: 'status.draft', active: 'status.active', paused: 'status.paused', archived: 'status.archived' } as const;
 
-function FlowEditor({ initialId, initial }: { initialId: string | null; initial: FlowDocument }) {
+function FlowEditor({ initialId, initial, canEdit }: { initialId: string | null; initial: FlowDocument; canEdit: boolean }) {
   const { t } = useTranslation('editor');
   const queryClient = useQueryClient();
   const router = useRouter({ warn: false }) as ReturnType<typeof useRouter> | undefined;
@@ -102,7 +103,7 @@ function FlowEditor({ initialId, initial }: { initialId: string | null; initial:
   const canRedo = useStore(store, (s) => s.future.length > 0);
   const refused = useStore(store, (s) => s.refused);
   const status: FlowStatus = flow.data?.status ?? 'draft';
-  const readOnly = status === 'archived';
+  const readOnly = status === 'archived' || !canEdit;
 
   const save = useMutation({
     scope: { id: `flow-save-${initialId ?? 'new'}` },
@@ -150,8 +151,8 @@ function FlowEditor({ initialId, initial }: { initialId: string | null; initial:
 
   const issues = useMemo(() => pinIssues(saveIssues ?? validation.issues), [saveIssues, validation.issues]);
   const environment = useMemo<EditorEnvironment>(
-    () => ({ store, schemas: schemas.data ?? null, channels: channels.data ?? [], secrets: secrets.data ?? [], issues }),
-    [store, schemas.data, channels.data, secrets.data, issues],
+    () => ({ store, schemas: schemas.data ?? null, channels: channels.data ?? [], secrets: secrets.data ?? [], issues, readOnly }),
+    [store, schemas.data, channels.data, secrets.data, issues, readOnly],
   );
   const overlays = useMemo<CanvasOverlays>(
     () => ({
@@ -201,7 +202,7 @@ function FlowEditor({ initialId, initial }: { initialId: string | null; initial:
               <Save aria-hidden="true" className="size-4" />
               {t('page.save')}
             </button>
-            {flowId
+            {flowId && canEdit
               ? STATUS_ACTIONS[status].map((action) => (
                   <button
                     key={action}
@@ -246,7 +247,9 @@ function FlowEditor({ initialId, initial }: { initialId: string | null; initial:
             {t('page.refused', { reason: refused })}
           </p>
         ) : null}
-        {readOnly ? <p className="border-b border-slate-200 bg-slate-100 px-3 py-1 text-sm text-slate-800">{t('page.archivedReadOnly')}</p> : null}
+        {readOnly ? (
+          <p className="border-b border-slate-200 bg-slate-100 px-3 py-1 text-sm text-slate-800">{t(status === 'archived' ? 'page.archivedReadOnly' : 'page.viewOnly')}</p>
+        ) : null}
         <div className="flex min-h-0 flex-1">
           <Tabs.Root defaultValue="canvas" className="flex min-w-0 flex-1 flex-col">
             <Tabs.List aria-label={t('page.views')} className="flex gap-1 border-b border-slate-200 bg-white px-2">

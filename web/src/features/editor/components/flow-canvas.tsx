@@ -159,6 +159,7 @@ function EndNode() {
 
 function InsertEdge({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, markerEnd }: EdgeProps<Edge<{ edge: GraphEdge }>>) {
   const { t } = useTranslation('editor');
+  const { readOnly } = useEditorEnvironment();
   const [path, labelX, labelY] = getSmoothStepPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, borderRadius: 12 });
   const edge = data!.edge;
   const label = edge.label ? (edge.label.kind === 'otherwise' ? t('canvas.otherwise') : (edge.label.name ?? t('branch.title', { number: edge.label.index + 1 }))) : null;
@@ -168,7 +169,7 @@ function InsertEdge({ id, sourceX, sourceY, targetX, targetY, sourcePosition, ta
       <EdgeLabelRenderer>
         <div className="nodrag nopan pointer-events-auto absolute flex flex-col items-center gap-1" style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}>
           {label ? <span className="rounded bg-slate-100 px-1.5 text-xs text-slate-800">{label}</span> : null}
-          <AddStepMenu list={edge.insert.list} index={edge.insert.index} label={t('canvas.addStepHere')} />
+          {readOnly ? null : <AddStepMenu list={edge.insert.list} index={edge.insert.index} label={t('canvas.addStepHere')} />}
         </div>
       </EdgeLabelRenderer>
     </>
