@@ -57,7 +57,7 @@ export function FlowEditorPage({ flowId, canEdit = true }: { flowId: string | 'n
   if (flow.error || !flow.data) {
     return (
       <div className="p-4">
-        <h2 className="mb-2 text-lg font-semibold text-slate-900">{t('page.loadFailed')}</h2>
+        <h1 className="mb-2 text-lg font-semibold text-slate-900">{t('page.loadFailed')}</h1>
         <ErrorNote error={flow.error} />
         <button type="button" onClick={() => void flow.refetch()} className="mt-2 rounded border border-slate-300 px-3 py-1 text-sm focus:outline-2 focus:outline-blue-600">
           {t('page.retry')}

@@ -108,7 +108,7 @@ export function BranchStepForm({ body, onBodyChange, errorsFor }: StepFormProps)
     <div className="flex flex-col gap-3">
       {branches.map((branch, i) => (
         <section key={i} aria-label={t('branch.title', { number: i + 1 })} className="rounded border border-slate-200 p-2">
-          <h4 className="mb-2 text-sm font-semibold text-slate-800">{t('branch.title', { number: i + 1 })}</h4>
+          <h3 className="mb-2 text-sm font-semibold text-slate-800">{t('branch.title', { number: i + 1 })}</h3>
           <SchemaFields
             schema={{ type: 'object', properties: { name: { type: 'string' }, when: {} }, required: ['when'] }}
             value={branch as unknown as Record<string, unknown>}

@@ -40,9 +40,9 @@ export function VersionHistory({ flowId, readOnly }: { flowId: string; readOnly:
       </ul>
       <section aria-labelledby="diff-title" className="flex min-w-0 flex-1 flex-col gap-2">
         <div className="flex items-center gap-2">
-          <h3 id="diff-title" className="text-sm font-semibold text-slate-900">
+          <h2 id="diff-title" className="text-sm font-semibold text-slate-900">
             {t('history.diffTitle', { version: selected.version })}
-          </h3>
+          </h2>
           <button
             type="button"
             disabled={readOnly || !changed}
