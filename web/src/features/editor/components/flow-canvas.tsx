@@ -15,11 +15,12 @@ import {
   type Edge,
   type EdgeProps,
   type Node,
+  type NodeChange,
   type NodeProps,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { AlertTriangle, Zap } from 'lucide-react';
-import { useMemo } from 'react';
+import { useCallback, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { placeSteps } from '../../../../../src/core/flow-compiler';
 import type { StepCounts, TimelineEntry } from '../api/flow-api';
@@ -184,6 +185,13 @@ export function FlowCanvas({ overlays }: { overlays: CanvasOverlays }) {
   const { issues } = useEditorEnvironment();
   const doc = useEditor((s) => s.document);
   const selection = useEditor((s) => s.selection);
+  // Sizes React Flow measured, handed back with every new node object: a node without them counts as
+  // unmeasured, and React Flow hides it and its edges until it is measured again, which unmounts the
+  // add-step menus on the edges (an open menu closed when a validation result arrived).
+  const measured = useRef(new Map<string, { width: number; height: number }>());
+  const onNodesChange = useCallback((changes: NodeChange[]) => {
+    for (const change of changes) if (change.type === 'dimensions' && change.dimensions) measured.current.set(change.id, change.dimensions);
+  }, []);
 
   const { nodes, edges } = useMemo(() => {
     const graph = buildFlowGraph(doc);
@@ -191,7 +199,8 @@ export function FlowCanvas({ overlays }: { overlays: CanvasOverlays }) {
     const ids = stepIdsByPath(doc);
     const nodes: Node[] = graph.nodes.map((n) => {
       const position = positions.get(n.id)!;
-      const base = { id: n.id, type: n.type, position, draggable: false, connectable: false, selected: n.id === selection };
+      const size = measured.current.get(n.id);
+      const base = { id: n.id, type: n.type, position, draggable: false, connectable: false, selected: n.id === selection, ...(size ? { measured: size } : {}) };
       if (n.type === 'step') {
         const data: StepNodeData = { path: n.path, stepId: ids.get(n.path), overlays, issueCount: issues.get(n.path)?.length ?? 0 };
         return { ...base, data, ariaLabel: t('canvas.stepNode', { id: ids.get(n.path) ?? n.path }) };
@@ -227,6 +236,7 @@ export function FlowCanvas({ overlays }: { overlays: CanvasOverlays }) {
         edges={edges}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
+        onNodesChange={onNodesChange}
         nodesDraggable={false}
         nodesConnectable={false}
         deleteKeyCode={null}
