@@ -63,19 +63,17 @@ function englishOnlyMessages(language: 'zh-CN' | 'zh-TW'): Set<string> {
 /** Visible text lines and accessible labels on the page that are English catalog messages. */
 async function englishLeftOn(page: Page, language: 'zh-CN' | 'zh-TW'): Promise<string[]> {
   const english = englishOnlyMessages(language);
-  const texts = await page.evaluate(() => {
-    const lines = document.body.innerText.split('\n').map((l) => l.trim());
-    const labels = [...document.querySelectorAll('[aria-label],[title],[placeholder]')].flatMap((el) =>
-      ['aria-label', 'title', 'placeholder'].map((a) => el.getAttribute(a)?.trim() ?? ''),
-    );
-    return [...lines, ...labels].filter(Boolean);
-  });
+  const lines = (await page.locator('body').innerText()).split('\n').map((l) => l.trim());
+  const labels = await page
+    .locator('[aria-label],[title],[placeholder]')
+    .evaluateAll((elements) => elements.flatMap((el) => ['aria-label', 'title', 'placeholder'].map((a) => el.getAttribute(a)?.trim() ?? '')));
+  const texts = [...lines, ...labels].filter(Boolean);
   return [...new Set(texts.filter((t) => english.has(t)))];
 }
 
 /** The page fits the window's width: nothing makes the whole page scroll sideways. */
 async function expectNoPageScroll(page: Page): Promise<void> {
-  const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+  const { scroll, client } = await page.locator('html').evaluate((html) => ({ scroll: html.scrollWidth, client: html.clientWidth }));
   expect(scroll, 'page width').toBeLessThanOrEqual(client);
 }
 
