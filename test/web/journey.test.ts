@@ -347,7 +347,12 @@ steps:
       await staff.getByRole('button', { name: 'Join' }).click();
       await staff.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
 
+      await staff.goto(`${server.url}/flows/presets`);
+      await staff.getByText('Your role can browse presets but not create flows from them.').waitFor();
+      await expect(staff.getByRole('button', { name: /^Use this preset/ }).count()).resolves.toBe(0);
+
       await staff.goto(`${server.url}/flows/${slackFlowId}`);
+      await staff.getByText('Your role can view this flow but not change it.').waitFor();
       await staff.locator('.react-flow__node').filter({ hasText: 'notify-team' }).waitFor();
       await expect(staff.getByRole('button', { name: 'Save', exact: true }).isDisabled()).resolves.toBe(true);
       await expect(staff.getByRole('button', { name: 'Pause' }).count()).resolves.toBe(0);
