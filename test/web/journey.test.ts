@@ -276,6 +276,10 @@ describe('a shop owner’s journey in the browser', () => {
     const row = page.getByRole('row').filter({ hasText: followUpSessionId });
     await row.getByRole('link', { name: 'Welcome follow-up' }).waitFor();
     await expectNoPageScroll(page);
+    // The Stop button is in sight without scrolling the table sideways.
+    const table = (await page.getByRole('tabpanel').getByRole('table').locator('..').boundingBox())!;
+    const stop = (await row.getByRole('button', { name: `Stop: ${followUpSessionId}` }).boundingBox())!;
+    expect(stop.x + stop.width, 'right edge of Stop').toBeLessThanOrEqual(table.x + table.width);
     await row.getByRole('button', { name: `Stop: ${followUpSessionId}` }).click();
     await row.getByText('Stopped').waitFor();
     await expect(row.getByRole('button', { name: /^Stop/ }).count()).resolves.toBe(0);
