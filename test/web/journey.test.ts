@@ -287,6 +287,7 @@ describe('a shop owner’s journey in the browser', () => {
     await row.getByRole('link', { name: followUpSessionId }).click();
     await page.getByRole('heading', { name: 'Timeline' }).waitFor();
     await page.getByText('Stopped').first().waitFor();
+    await page.getByRole('link', { name: 'Welcome follow-up' }).waitFor();
   }, 60_000);
 
   it('6. shows a validation error on its node and under the field', async () => {
@@ -432,9 +433,11 @@ steps:
     await shell.goTo(server.url, `/sessions/${followUpSessionId}`);
     await page.getByRole('heading', { name: 'Timeline' }).waitFor();
     await check('session');
+    await page.screenshot({ path: `${SHOTS}journey-session.en.png`, fullPage: true });
     await shell.goTo(server.url, `/deliveries/${deliveryId}`);
     await page.getByText('Succeeded').first().waitFor();
     await check('delivery');
+    await page.screenshot({ path: `${SHOTS}journey-delivery.en.png`, fullPage: true });
     expect(problems).toEqual({});
   }, 90_000);
 });
