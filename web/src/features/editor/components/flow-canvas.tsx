@@ -22,6 +22,7 @@ import '@xyflow/react/dist/style.css';
 import { AlertTriangle, Zap } from 'lucide-react';
 import { useCallback, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DateTime } from '../../../ui/date-time';
 import { placeSteps } from '../../../../../src/core/flow-compiler';
 import type { StepCounts, TimelineEntry } from '../api/flow-api';
 import type { FlowDocument } from '../store/flow-operations';
@@ -108,7 +109,7 @@ function StepNode({ data, selected }: NodeProps<Node<StepNodeData>>) {
         <span className="absolute top-1/2 left-full ml-3 w-56 -translate-y-1/2 rounded border border-violet-300 bg-violet-50 px-2 py-1 text-xs text-violet-900">
           {trial.map((entry, i) => (
             <span key={i} className="block">
-              {t(TRIAL_ACTION_LABELS[entry.action])} · {new Date(entry.at).toLocaleString()}
+              {t(TRIAL_ACTION_LABELS[entry.action])} · <DateTime value={entry.at} />
             </span>
           ))}
         </span>

@@ -2,6 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DateTime } from '../../../ui/date-time';
 import { editorQueries } from '../api/flow-api';
 import { toYaml } from '../store/flow-yaml';
 import { useEditor, useEditorEnvironment } from './editor-context';
@@ -33,7 +34,9 @@ export function VersionHistory({ flowId, readOnly }: { flowId: string; readOnly:
               className="w-full rounded px-2 py-1 text-left text-sm hover:bg-slate-100 focus:outline-2 focus:outline-blue-600 aria-pressed:bg-blue-100"
             >
               <span className="block font-medium">{t('history.version', { version: v.version })}</span>
-              <span className="block text-xs text-slate-600">{new Date(v.created_at).toLocaleString()}</span>
+              <span className="block text-xs text-slate-600">
+                <DateTime value={v.created_at} />
+              </span>
             </button>
           </li>
         ))}
