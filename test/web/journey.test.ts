@@ -10,7 +10,7 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import {
   accessibilityProblems,
   AppShell,
@@ -385,27 +385,50 @@ steps:
 
   it('9. the editor and contact pages in Traditional and Simplified Chinese leave nothing in English', async () => {
     const checks = [
-      { label: '繁體中文', lang: 'zh-TW', editor: ['畫布', '儲存', '觸發條件'], contact: ['即將傳送的提醒', '流程', '個人資料'] },
-      { label: '简体中文', lang: 'zh-CN', editor: ['画布', '保存', '触发条件'], contact: ['即将发送的提醒', '流程', '资料'] },
+      {
+        label: '繁體中文',
+        lang: 'zh-TW',
+        editor: { canvas: '畫布', save: '儲存', trigger: '觸發條件', history: '版本', versions: '已儲存的版本', tryIt: '試跑' },
+        contact: { profile: '個人資料', tabs: ['即將傳送的提醒', '預約', '傳送紀錄', '流程'] },
+      },
+      {
+        label: '简体中文',
+        lang: 'zh-CN',
+        editor: { canvas: '画布', save: '保存', trigger: '触发条件', history: '版本', versions: '已保存的版本', tryIt: '试运行' },
+        contact: { profile: '资料', tabs: ['即将发送的提醒', '预约', '发送记录', '流程'] },
+      },
     ] as const;
+    // The choice is remembered in the browser: a failure here must not leave the next test in Chinese.
+    onTestFinished(() => page.evaluate("localStorage.setItem('nudge.language', 'en')").then(() => undefined));
     for (const c of checks) {
       await shell.goTo(server.url, `/flows/${slackFlowId}`);
       await shell.chooseLanguage(c.label);
-      await page.getByRole('tab', { name: c.editor[0] }).waitFor();
-      await page.getByRole('button', { name: c.editor[1], exact: true }).waitFor();
-      await page.locator('.react-flow__node').getByText(c.editor[2]).waitFor();
-      await page.locator('.react-flow__node').filter({ hasText: 'notify-team' }).getByRole('button').first().click();
+      await page.getByRole('tab', { name: c.editor.canvas }).waitFor();
+      await page.getByRole('button', { name: c.editor.save, exact: true }).waitFor();
+      const step = page.locator('.react-flow__node').filter({ hasText: 'notify-team' });
+      await step.getByRole('button').first().click();
       await page.getByRole('complementary').locator('h2').first().waitFor();
-      expect(await englishLeftOn(page, c.lang)).toEqual([]);
+      expect(await englishLeftOn(page, c.lang), 'editor, step selected').toEqual([]);
       await expectNoPageScroll(page);
       await page.screenshot({ path: `${SHOTS}editor.${c.lang}.png` });
 
+      await page.locator('.react-flow__node').getByText(c.editor.trigger).click();
+      await page.getByRole('complementary').getByRole('heading', { name: c.editor.trigger }).waitFor();
+      expect(await englishLeftOn(page, c.lang), 'editor, trigger selected').toEqual([]);
+      await page.getByRole('tab', { name: c.editor.tryIt }).click();
+      await page.getByRole('tabpanel').last().getByRole('button').first().waitFor();
+      expect(await englishLeftOn(page, c.lang), 'editor, try it').toEqual([]);
+      await page.getByRole('tab', { name: c.editor.history }).click();
+      await page.getByRole('list', { name: c.editor.versions }).waitFor();
+      expect(await englishLeftOn(page, c.lang), 'editor, versions').toEqual([]);
+
       await shell.goTo(server.url, `/contacts/${contactId}`);
-      for (const label of c.contact) await page.getByText(label, { exact: true }).first().waitFor();
-      expect(await englishLeftOn(page, c.lang)).toEqual([]);
-      await page.getByRole('tab', { name: c.contact[1] }).click();
-      await page.getByRole('tabpanel').getByRole('table').waitFor();
-      expect(await englishLeftOn(page, c.lang)).toEqual([]);
+      await page.getByText(c.contact.profile, { exact: true }).waitFor();
+      for (const tab of c.contact.tabs) {
+        await page.getByRole('tab', { name: tab }).click();
+        await page.getByRole('tabpanel').getByRole('table').waitFor();
+        expect(await englishLeftOn(page, c.lang), `contact, ${tab}`).toEqual([]);
+      }
       await page.screenshot({ path: `${SHOTS}contact-flows.${c.lang}.png`, fullPage: true });
     }
     await shell.chooseLanguage('English');
