@@ -63,6 +63,22 @@ describe('FlowEditorPage', () => {
     for (const id of ['remind', 'lang', 'fr_wait', 'hook', 'bye']) expect(await screen.findByText(id)).toBeTruthy();
     await waitFor(() => expect(calls.some((c) => c.path.startsWith('/v1/flows/f1/step-counts'))).toBe(true));
     expect(screen.queryByText(/waiting/)).toBeNull();
+    await waitFor(() => expect(screen.queryByLabelText('Counts for')).toBeNull());
+  });
+
+  it('keeps the counts period in the toolbar while the counts load, so the buttons do not move under the pointer', async () => {
+    const handler = baseHandler();
+    vi.stubGlobal(
+      'fetch',
+      vi.fn((url: string, init: RequestInit = {}) => {
+        if (url.startsWith('/v1/flows/f1/step-counts')) return new Promise<Response>(() => {});
+        const answer = handler({ method: init.method ?? 'GET', path: url, body: undefined }) ?? { status: 404, body: { error: { code: 'not_found', message: 'not found' } } };
+        return Promise.resolve(new Response(JSON.stringify(answer.body), { status: answer.status, headers: { 'content-type': 'application/json' } }));
+      }),
+    );
+    render(withProviders(<FlowEditorPage flowId="f1" />));
+    await screen.findByRole('button', { name: 'Pause' });
+    expect(screen.getByLabelText('Counts for')).toBeTruthy();
   });
 
   it('shows step counts with a link to the sessions at that step', async () => {

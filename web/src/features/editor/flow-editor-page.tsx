@@ -219,7 +219,8 @@ function FlowEditor({ initialId, initial, canEdit }: { initialId: string | null;
                   </button>
                 ))
               : null}
-            {flowId && counts.data ? (
+            {/* Shown while the counts load, so the toolbar does not shift under the pointer when they arrive; hidden only when the server has no counts (null). */}
+            {flowId && counts.data !== null ? (
               <label className="ml-2 flex items-center gap-1 text-sm">
                 {t('counts.period')}
                 <select value={period} onChange={(e) => setPeriod(e.target.value as Period)} className="rounded border border-slate-300 bg-white px-1 py-0.5 text-sm focus:outline-2 focus:outline-blue-600">
