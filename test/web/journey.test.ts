@@ -302,6 +302,7 @@ describe('a shop owner’s journey in the browser', () => {
     const describedBy = (await duration.getAttribute('aria-describedby'))!;
     await expect(page.locator(`[id="${describedBy}"]`).textContent()).resolves.toBe('invalid duration "soon" (use 30s, 15m, 2h, 1d or ISO 8601)');
     await page.getByRole('status').filter({ hasText: '1 problem' }).first().waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
   }, 60_000);
 
   it('7. an edit in YAML appears on the canvas, and a step added on the canvas appears in the YAML', async () => {
@@ -358,6 +359,7 @@ steps:
 
       await staff.goto(`${server.url}/flows/${slackFlowId}`);
       await staff.getByText('Your role can view this flow but not change it.').waitFor();
+      expect(await accessibilityProblems(staff)).toEqual([]);
       await staff.locator('.react-flow__node').filter({ hasText: 'notify-team' }).waitFor();
       await expect(staff.getByRole('button', { name: 'Save', exact: true }).isDisabled()).resolves.toBe(true);
       await expect(staff.getByRole('button', { name: 'Pause' }).count()).resolves.toBe(0);
