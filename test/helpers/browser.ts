@@ -137,7 +137,8 @@ export class AppShell {
   }
 
   async chooseLanguage(label: 'English' | '简体中文' | '繁體中文'): Promise<void> {
-    await this.page.locator('header select').selectOption({ label });
+    // The app's own header comes first; a page may have a header of its own (the flow editor's).
+    await this.page.locator('header select').first().selectOption({ label });
   }
 
   async signOut(): Promise<void> {

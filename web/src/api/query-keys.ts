@@ -47,6 +47,8 @@ export const queryKeys = {
     all: () => ['events'] as const,
     list: (filters: Filters) => ['events', 'list', filters] as const,
   },
+  /** A flow's per-step counts (the editor's canvas), by flow and period. */
+  stepCounts: { all: () => ['step-counts'] as const },
   channels: () => ['channels'] as const,
   workspace: () => ['workspace'] as const,
   delivery: () => ['workspace', 'delivery'] as const,
@@ -59,7 +61,7 @@ export const queryKeys = {
 
 /** What to refresh when the server's change stream names a kind of record. */
 export const keysForChange: Record<string, ReadonlyArray<readonly unknown[]>> = {
-  sessions: [queryKeys.sessions.all(), queryKeys.contacts.all(), queryKeys.appointments.all(), queryKeys.overview(), ['analytics']],
-  deliveries: [queryKeys.deliveries.all(), queryKeys.outbox.all(), queryKeys.sessions.all(), queryKeys.overview(), ['analytics']],
+  sessions: [queryKeys.sessions.all(), queryKeys.contacts.all(), queryKeys.appointments.all(), queryKeys.overview(), ['analytics'], queryKeys.stepCounts.all()],
+  deliveries: [queryKeys.deliveries.all(), queryKeys.outbox.all(), queryKeys.sessions.all(), queryKeys.overview(), ['analytics'], queryKeys.stepCounts.all()],
   flows: [queryKeys.flows.all(), queryKeys.overview()],
 };

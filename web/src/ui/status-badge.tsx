@@ -30,6 +30,9 @@ const STATUS_LABEL = {
   end: 'status.end',
 } as const;
 
+/** Every status word that has a translation. */
+export const TRANSLATED_STATUSES = Object.keys(STATUS_LABEL);
+
 /** A status as a coloured badge in the UI language; a word this build does not know is shown as the API wrote it. */
 export function StatusBadge({ status }: { status: string }) {
   const { t } = useTranslation('common');

@@ -4,7 +4,8 @@ import { cx } from './cx';
 /** A plain, scrollable data table; the caption names it for screen readers. */
 export function Table({ caption, className, children, ...props }: ComponentProps<'table'> & { caption: string }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+    // `relative`: screen-reader-only text in the table (absolutely positioned) scrolls with it instead of widening the page.
+    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <table className={cx('min-w-full divide-y divide-slate-200 text-sm', className)} {...props}>
         <caption className="sr-only">{caption}</caption>
         {children}

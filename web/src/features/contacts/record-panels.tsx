@@ -12,7 +12,7 @@ import { ErrorState } from '../../ui/error-state';
 import { JsonView } from '../../ui/json-view';
 import { LoadingRows } from '../../ui/skeleton';
 import { Table, Td, Th, Tr } from '../../ui/table';
-import { isOpen, recordDeliveriesQuery, recordSessionsQuery, stopSession, type EventRow, type ScheduleEntry } from './records-api';
+import { flowNamesQuery, isOpen, recordDeliveriesQuery, recordSessionsQuery, stopSession, type EventRow, type ScheduleEntry } from './records-api';
 
 type QueryState<T> = { isPending: boolean; isError: boolean; error: unknown; data: T | undefined; refetch: () => unknown };
 
@@ -22,6 +22,17 @@ function ListPanel<T>({ query, empty, children }: { query: QueryState<T[]>; empt
   if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
   if (!query.data || query.data.length === 0) return <EmptyState title={empty} />;
   return <>{children(query.data)}</>;
+}
+
+/** A link to a flow in the editor, named by the flow's name once the list of flows has loaded. */
+function FlowLink({ flowId }: { flowId: string }) {
+  const names = useQuery(flowNamesQuery);
+  const name = names.data?.get(flowId);
+  return (
+    <Link to="/flows/$flowId" params={{ flowId }} className={`text-indigo-700 hover:underline ${name ? '' : 'font-mono text-xs'}`}>
+      {name ?? flowId}
+    </Link>
+  );
 }
 
 export function SchedulePanel({ query }: { query: QueryState<ScheduleEntry[]> }) {
@@ -45,10 +56,8 @@ export function SchedulePanel({ query }: { query: QueryState<ScheduleEntry[]> })
                 <Td>
                   <DateTime value={e.due_at} />
                 </Td>
-                <Td className="font-mono text-xs">
-                  <Link to="/flows/$flowId" params={{ flowId: e.flow_id }} className="text-indigo-700 hover:underline">
-                    {e.flow_id}
-                  </Link>
+                <Td>
+                  <FlowLink flowId={e.flow_id} />
                 </Td>
                 <Td className="font-mono text-xs">{e.step_id ?? '—'}</Td>
                 <Td>
@@ -90,12 +99,15 @@ export function SessionsPanel({ filters }: { filters: { contact_id?: string; app
             <tbody>
               {rows.map((s) => (
                 <Tr key={s.id}>
-                  <Td className="font-mono text-xs">
-                    <Link to="/sessions/$sessionId" params={{ sessionId: s.id }} className="text-indigo-700 hover:underline">
+                  {/* Ids are long: shown cut short (whole in the link's name and title) so the Stop button fits beside them. */}
+                  <Td className="max-w-32 truncate font-mono text-xs">
+                    <Link to="/sessions/$sessionId" params={{ sessionId: s.id }} title={s.id} className="text-indigo-700 hover:underline">
                       {s.id}
                     </Link>
                   </Td>
-                  <Td className="font-mono text-xs">{s.flow_id}</Td>
+                  <Td>
+                    <FlowLink flowId={s.flow_id} />
+                  </Td>
                   <Td>
                     <StatusBadge status={s.status} />
                   </Td>

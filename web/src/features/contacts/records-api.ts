@@ -127,6 +127,13 @@ export const appointmentEventsQuery = (id: string) =>
     queryFn: async () => (await api<Page<EventRow>>('/v1/events', { query: { appointment_id: id, limit: 100 } })).data,
   });
 
+/** Flow names by id, so panels name a flow rather than show its id (the same list, under the same key, as the flows page). */
+export const flowNamesQuery = queryOptions({
+  queryKey: queryKeys.flows.list(),
+  queryFn: async () => (await api<{ data: Array<{ id: string; name: string }> }>('/v1/flows')).data,
+  select: (flows: Array<{ id: string; name: string }>) => new Map(flows.map((f) => [f.id, f.name])),
+});
+
 export const stopSession = (id: string) => api(`/v1/sessions/${enc(id)}/stop`, { method: 'POST' });
 
 export const isOpen = (status: string) => !['completed', 'failed', 'stopped', 'canceled'].includes(status);

@@ -59,9 +59,26 @@ describe('FlowEditorPage', () => {
     serve(baseHandler());
     render(withProviders(<FlowEditorPage flowId="f1" />));
     expect(await screen.findByRole('button', { name: 'Reminder' })).toBeTruthy();
+    expect(screen.getByRole('heading', { level: 1, name: 'Reminder' })).toBeTruthy();
     for (const id of ['remind', 'lang', 'fr_wait', 'hook', 'bye']) expect(await screen.findByText(id)).toBeTruthy();
     await waitFor(() => expect(calls.some((c) => c.path.startsWith('/v1/flows/f1/step-counts'))).toBe(true));
     expect(screen.queryByText(/waiting/)).toBeNull();
+    await waitFor(() => expect(screen.queryByLabelText('Counts for')).toBeNull());
+  });
+
+  it('keeps the counts period in the toolbar while the counts load, so the buttons do not move under the pointer', async () => {
+    const handler = baseHandler();
+    vi.stubGlobal(
+      'fetch',
+      vi.fn((url: string, init: RequestInit = {}) => {
+        if (url.startsWith('/v1/flows/f1/step-counts')) return new Promise<Response>(() => {});
+        const answer = handler({ method: init.method ?? 'GET', path: url, body: undefined }) ?? { status: 404, body: { error: { code: 'not_found', message: 'not found' } } };
+        return Promise.resolve(new Response(JSON.stringify(answer.body), { status: answer.status, headers: { 'content-type': 'application/json' } }));
+      }),
+    );
+    render(withProviders(<FlowEditorPage flowId="f1" />));
+    await screen.findByRole('button', { name: 'Pause' });
+    expect(screen.getByLabelText('Counts for')).toBeTruthy();
   });
 
   it('shows step counts with a link to the sessions at that step', async () => {
@@ -134,6 +151,27 @@ describe('FlowEditorPage', () => {
     expect((screen.getByLabelText(/^name/) as HTMLInputElement).value).toBe('Reminder');
     fireEvent.keyDown(document.body, { key: 'y', ctrlKey: true });
     expect((screen.getByLabelText(/^name/) as HTMLInputElement).value).toBe('Renamed');
+  });
+
+  it('offers no editing to a role that may not change flows: read-only note, save disabled, no status actions, disabled forms', async () => {
+    serve(baseHandler());
+    render(withProviders(<FlowEditorPage flowId="f1" canEdit={false} />));
+    expect(await screen.findByText('Your role can view this flow but not change it.')).toBeTruthy();
+    expect((screen.getByRole('button', { name: 'Save' }) as HTMLButtonElement).disabled).toBe(true);
+    for (const action of ['Pause', 'Archive']) expect(screen.queryByRole('button', { name: action })).toBeNull();
+    // The canvas's add-step buttons sit on edges, which React Flow draws only in a real browser (test/web/journey.test.ts checks them).
+    fireEvent.click(screen.getByRole('button', { name: 'Reminder' }));
+    const name = screen.getByLabelText(/^name/) as HTMLInputElement;
+    expect(name.closest('fieldset')?.disabled).toBe(true);
+  });
+
+  it('offers editing to a role that may change flows', async () => {
+    serve(baseHandler());
+    render(withProviders(<FlowEditorPage flowId="f1" />));
+    expect(await screen.findByRole('button', { name: 'Pause' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Reminder' }));
+    expect((screen.getByLabelText(/^name/) as HTMLInputElement).closest('fieldset')?.disabled).toBe(false);
+    expect(screen.queryByText('Your role can view this flow but not change it.')).toBeNull();
   });
 
   it('shows an error view when the flow cannot be loaded', async () => {

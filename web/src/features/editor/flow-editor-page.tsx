@@ -31,7 +31,8 @@ import type { FlowDocument } from './store/flow-operations';
 const loadYamlView = () => import('./components/yaml-view');
 const YamlView = lazy(() => loadYamlView().then((m) => ({ default: m.YamlView })));
 
-export function FlowEditorPage({ flowId }: { flowId: string | 'new' }) {
+/** `canEdit`: the signed-in role may change flows (admin, owner); staff see the editor read-only. */
+export function FlowEditorPage({ flowId, canEdit = true }: { flowId: string | 'new'; canEdit?: boolean }) {
   const { t } = useTranslation('editor');
   const isNew = flowId === 'new';
   const flow = useQuery({ ...editorQueries.flow(flowId), enabled: !isNew });
@@ -43,7 +44,7 @@ export function FlowEditorPage({ flowId }: { flowId: string | 'new' }) {
     }),
     [t],
   );
-  if (isNew) return <FlowEditor key="new" initialId={null} initial={starter} />;
+  if (isNew) return <FlowEditor key="new" initialId={null} initial={starter} canEdit={canEdit} />;
   if (flow.isLoading) {
     return (
       <div role="status" aria-live="polite" className="flex h-full flex-col gap-3 p-4">
@@ -56,7 +57,7 @@ export function FlowEditorPage({ flowId }: { flowId: string | 'new' }) {
   if (flow.error || !flow.data) {
     return (
       <div className="p-4">
-        <h2 className="mb-2 text-lg font-semibold text-slate-900">{t('page.loadFailed')}</h2>
+        <h1 className="mb-2 text-lg font-semibold text-slate-900">{t('page.loadFailed')}</h1>
         <ErrorNote error={flow.error} />
         <button type="button" onClick={() => void flow.refetch()} className="mt-2 rounded border border-slate-300 px-3 py-1 text-sm focus:outline-2 focus:outline-blue-600">
           {t('page.retry')}
@@ -64,17 +65,11 @@ export function FlowEditorPage({ flowId }: { flowId: string | 'new' }) {
       </div>
     );
   }
-  return <FlowEditor key={flow.data.id} initialId={flow.data.id} initial={flow.data.definition} />;
+  return <FlowEditor key={flow.data.id} initialId={flow.data.id} initial={flow.data.definition} canEdit={canEdit} />;
 }
 
 const PERIODS = { '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 } as const;
 type Period = keyof typeof PERIODS;
-
-function periodRange(period: Period): { from: string; to: string } {
-  // Rounded to the minute so the query key stays the same between renders.
-  const to = Math.ceil(Date.now() / 60_000) * 60_000;
-  return { from: new Date(to - PERIODS[period]).toISOString(), to: new Date(to).toISOString() };
-}
 
 const STATUS_ACTIONS: Record<FlowStatus, Array<'activate' | 'pause' | 'resume' | 'archive'>> = {
   draft: ['activate', 'archive'],
@@ -86,7 +81,7 @@ const STATUS_ACTIONS: Record<FlowStatus, Array<'activate' | 'pause' | 'resume' |
 const ACTION_LABELS = { activate: 'status.activate', pause: 'status.pause', resume: 'status.resume', archive: 'status.archive' } as const;
 const STATUS_LABELS = { draft: 'status.draft', active: 'status.active', paused: 'status.paused', archived: 'status.archived' } as const;
 
-function FlowEditor({ initialId, initial }: { initialId: string | null; initial: FlowDocument }) {
+function FlowEditor({ initialId, initial, canEdit }: { initialId: string | null; initial: FlowDocument; canEdit: boolean }) {
   const { t } = useTranslation('editor');
   const queryClient = useQueryClient();
   const router = useRouter({ warn: false }) as ReturnType<typeof useRouter> | undefined;
@@ -100,8 +95,7 @@ function FlowEditor({ initialId, initial }: { initialId: string | null; initial:
   const schemas = useQuery(editorQueries.flowSchema());
   const channels = useQuery(editorQueries.channels());
   const secrets = useQuery(editorQueries.secrets());
-  const range = useMemo(() => periodRange(period), [period]);
-  const counts = useQuery({ ...editorQueries.stepCounts(flowId ?? 'new', range.from, range.to), enabled: flowId !== null });
+  const counts = useQuery({ ...editorQueries.stepCounts(flowId ?? 'new', PERIODS[period]), enabled: flowId !== null });
   const validation = useServerValidation(store);
 
   const dirty = useStore(store, isDirty);
@@ -109,7 +103,7 @@ function FlowEditor({ initialId, initial }: { initialId: string | null; initial:
   const canRedo = useStore(store, (s) => s.future.length > 0);
   const refused = useStore(store, (s) => s.refused);
   const status: FlowStatus = flow.data?.status ?? 'draft';
-  const readOnly = status === 'archived';
+  const readOnly = status === 'archived' || !canEdit;
 
   const save = useMutation({
     scope: { id: `flow-save-${initialId ?? 'new'}` },
@@ -157,8 +151,8 @@ function FlowEditor({ initialId, initial }: { initialId: string | null; initial:
 
   const issues = useMemo(() => pinIssues(saveIssues ?? validation.issues), [saveIssues, validation.issues]);
   const environment = useMemo<EditorEnvironment>(
-    () => ({ store, schemas: schemas.data ?? null, channels: channels.data ?? [], secrets: secrets.data ?? [], issues }),
-    [store, schemas.data, channels.data, secrets.data, issues],
+    () => ({ store, schemas: schemas.data ?? null, channels: channels.data ?? [], secrets: secrets.data ?? [], issues, readOnly }),
+    [store, schemas.data, channels.data, secrets.data, issues, readOnly],
   );
   const overlays = useMemo<CanvasOverlays>(
     () => ({
@@ -178,9 +172,11 @@ function FlowEditor({ initialId, initial }: { initialId: string | null; initial:
       <LeaveGuard dirty={dirty} message={t('page.leaveConfirm')} />
       <div className="flex h-full min-h-[36rem] flex-col bg-slate-50 text-slate-900">
         <header className="flex flex-wrap items-center gap-2 border-b border-slate-200 bg-white px-3 py-2">
-          <button type="button" onClick={() => store.getState().select('flow')} className="truncate text-lg font-semibold hover:underline focus:outline-2 focus:outline-blue-600">
-            {typeof name === 'string' && name ? name : t('page.untitled')}
-          </button>
+          <h1 className="min-w-0 truncate text-lg font-semibold">
+            <button type="button" onClick={() => store.getState().select('flow')} className="max-w-full truncate hover:underline focus:outline-2 focus:outline-blue-600">
+              {typeof name === 'string' && name ? name : t('page.untitled')}
+            </button>
+          </h1>
           <span className="rounded bg-slate-100 px-2 py-0.5 text-xs text-slate-800">{t(STATUS_LABELS[status])}</span>
           {flow.data ? <span className="text-xs text-slate-600">{t('page.version', { version: flow.data.version })}</span> : null}
           <span role="status" aria-live="polite" className="text-xs text-slate-700">
@@ -206,7 +202,7 @@ function FlowEditor({ initialId, initial }: { initialId: string | null; initial:
               <Save aria-hidden="true" className="size-4" />
               {t('page.save')}
             </button>
-            {flowId
+            {flowId && canEdit
               ? STATUS_ACTIONS[status].map((action) => (
                   <button
                     key={action}
@@ -223,7 +219,8 @@ function FlowEditor({ initialId, initial }: { initialId: string | null; initial:
                   </button>
                 ))
               : null}
-            {flowId && counts.data ? (
+            {/* Shown while the counts load, so the toolbar does not shift under the pointer when they arrive; hidden only when the server has no counts (null). */}
+            {flowId && counts.data !== null ? (
               <label className="ml-2 flex items-center gap-1 text-sm">
                 {t('counts.period')}
                 <select value={period} onChange={(e) => setPeriod(e.target.value as Period)} className="rounded border border-slate-300 bg-white px-1 py-0.5 text-sm focus:outline-2 focus:outline-blue-600">
@@ -251,7 +248,9 @@ function FlowEditor({ initialId, initial }: { initialId: string | null; initial:
             {t('page.refused', { reason: refused })}
           </p>
         ) : null}
-        {readOnly ? <p className="border-b border-slate-200 bg-slate-100 px-3 py-1 text-sm text-slate-800">{t('page.archivedReadOnly')}</p> : null}
+        {readOnly ? (
+          <p className="border-b border-slate-200 bg-slate-100 px-3 py-1 text-sm text-slate-800">{t(status === 'archived' ? 'page.archivedReadOnly' : 'page.viewOnly')}</p>
+        ) : null}
         <div className="flex min-h-0 flex-1">
           <Tabs.Root defaultValue="canvas" className="flex min-w-0 flex-1 flex-col">
             <Tabs.List aria-label={t('page.views')} className="flex gap-1 border-b border-slate-200 bg-white px-2">

@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
 import { queryKeys } from '../../api/query-keys';
+import { useCan } from '../../api/session';
 import { Badge } from '../../ui/badge';
 import { Button } from '../../ui/button';
 import { Dialog } from '../../ui/dialog';
@@ -20,9 +21,12 @@ export function PresetsPage() {
   const { t } = useTranslation('flows');
   const presets = useQuery(presetsQuery);
   const [chosen, setChosen] = useState<Preset | null>(null);
+  // Staff may look at presets but not create flows from them (the server answers 403).
+  const canCreate = useCan('admin');
   return (
     <div>
       <PageHeader title={t('presets_title')} description={t('presets_text')} />
+      {canCreate ? null : <p className="mb-4 text-sm text-slate-700">{t('presets_view_only')}</p>}
       {presets.isPending ? (
         <LoadingRows />
       ) : presets.isError ? (
@@ -38,9 +42,11 @@ export function PresetsPage() {
                 <Badge>{PRESET_CATEGORY_LABEL[p.category] ? t(PRESET_CATEGORY_LABEL[p.category]!) : p.category}</Badge>
               </div>
               <p className="mt-2 flex-1 text-sm text-slate-700">{p.description}</p>
-              <Button className="mt-4 self-start" onClick={() => setChosen(p)} aria-label={`${t('use_preset')}: ${p.name}`}>
-                {t('use_preset')}
-              </Button>
+              {canCreate ? (
+                <Button className="mt-4 self-start" onClick={() => setChosen(p)} aria-label={`${t('use_preset')}: ${p.name}`}>
+                  {t('use_preset')}
+                </Button>
+              ) : null}
             </li>
           ))}
         </ul>

@@ -11,13 +11,14 @@ import { PageHeader } from '../../ui/page-header';
 import { LoadingRows } from '../../ui/skeleton';
 import { SESSION_STATUS_LABEL } from './session-labels';
 import { SessionTimeline } from './session-timeline';
-import { isOpen, sessionQuery, stopSession } from './sessions-api';
+import { flowNamesQuery, isOpen, sessionQuery, stopSession } from './sessions-api';
 
 export function SessionPage() {
   const { t } = useTranslation('sessions');
   const { sessionId } = useParams({ strict: false }) as { sessionId: string };
   const queryClient = useQueryClient();
   const session = useQuery(sessionQuery(sessionId));
+  const flowNames = useQuery(flowNamesQuery);
   const stop = useMutation({
     mutationFn: () => stopSession(sessionId),
     onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.sessions.all() }),
@@ -53,7 +54,7 @@ export function SessionPage() {
             <dt className="text-slate-600">{t('col_flow')}</dt>
             <dd>
               <Link to="/flows/$flowId" params={{ flowId: s.flow_id }} className="text-indigo-700 hover:underline">
-                {s.flow_id}
+                {flowNames.data?.get(s.flow_id) ?? s.flow_id}
               </Link>{' '}
               <span className="text-slate-600">v{s.flow_version}</span>
             </dd>

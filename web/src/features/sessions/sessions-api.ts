@@ -71,3 +71,10 @@ export const stopSession = (id: string) => api(`/v1/sessions/${encodeURIComponen
 
 /** A session still running (and so stoppable). */
 export const isOpen = (status: string) => !['completed', 'failed', 'stopped', 'canceled'].includes(status);
+
+/** Flow names by id (the same list, under the same key, as the flows page), so a session names its flow. */
+export const flowNamesQuery = queryOptions({
+  queryKey: queryKeys.flows.list(),
+  queryFn: async () => (await api<{ data: Array<{ id: string; name: string }> }>('/v1/flows')).data,
+  select: (flows: Array<{ id: string; name: string }>) => new Map(flows.map((f) => [f.id, f.name])),
+});

@@ -121,10 +121,14 @@ async function optional<T>(request: Promise<T>): Promise<T | null> {
 export const editorQueries = {
   flow: (flowId: string) => queryOptions({ queryKey: editorKeys.flow(flowId), queryFn: () => flowApi.get(flowId) }),
   versions: (flowId: string) => queryOptions({ queryKey: editorKeys.versions(flowId), queryFn: () => flowApi.versions(flowId) }),
-  stepCounts: (flowId: string, from: string, to: string) =>
+  /** The last `periodMs` up to now: each fetch (a live change, the interval) moves the window, so new sessions are counted. */
+  stepCounts: (flowId: string, periodMs: number) =>
     queryOptions({
-      queryKey: editorKeys.stepCounts(flowId, from, to),
-      queryFn: () => optional(api<Data<StepCounts>>(`/flows/${encodeURIComponent(flowId)}/step-counts`, { query: { from, to } }).then((r) => r.data)),
+      queryKey: editorKeys.stepCounts(flowId, periodMs),
+      queryFn: () => {
+        const from = new Date(Date.now() - periodMs).toISOString();
+        return optional(api<Data<StepCounts>>(`/flows/${encodeURIComponent(flowId)}/step-counts`, { query: { from } }).then((r) => r.data));
+      },
       retry: false,
       refetchInterval: 30_000,
     }),

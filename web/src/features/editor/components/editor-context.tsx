@@ -12,6 +12,8 @@ export interface EditorEnvironment {
   secrets: string[];
   /** Server issues (from validation or a refused save), by target: a step path, `trigger` or `flow`. */
   issues: Map<string, Array<FieldIssue & { field: string }>>;
+  /** Nothing may be changed (an archived flow, or a role that may not edit flows): no add, move or delete controls. */
+  readOnly: boolean;
 }
 
 export const EditorContext = createContext<EditorEnvironment | null>(null);

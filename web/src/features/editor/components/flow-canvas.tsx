@@ -15,12 +15,14 @@ import {
   type Edge,
   type EdgeProps,
   type Node,
+  type NodeChange,
   type NodeProps,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { AlertTriangle, Zap } from 'lucide-react';
-import { useMemo } from 'react';
+import { useCallback, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DateTime } from '../../../ui/date-time';
 import { placeSteps } from '../../../../../src/core/flow-compiler';
 import type { StepCounts, TimelineEntry } from '../api/flow-api';
 import type { FlowDocument } from '../store/flow-operations';
@@ -107,7 +109,7 @@ function StepNode({ data, selected }: NodeProps<Node<StepNodeData>>) {
         <span className="absolute top-1/2 left-full ml-3 w-56 -translate-y-1/2 rounded border border-violet-300 bg-violet-50 px-2 py-1 text-xs text-violet-900">
           {trial.map((entry, i) => (
             <span key={i} className="block">
-              {t(TRIAL_ACTION_LABELS[entry.action])} · {new Date(entry.at).toLocaleString()}
+              {t(TRIAL_ACTION_LABELS[entry.action])} · <DateTime value={entry.at} />
             </span>
           ))}
         </span>
@@ -159,6 +161,7 @@ function EndNode() {
 
 function InsertEdge({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, markerEnd }: EdgeProps<Edge<{ edge: GraphEdge }>>) {
   const { t } = useTranslation('editor');
+  const { readOnly } = useEditorEnvironment();
   const [path, labelX, labelY] = getSmoothStepPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, borderRadius: 12 });
   const edge = data!.edge;
   const label = edge.label ? (edge.label.kind === 'otherwise' ? t('canvas.otherwise') : (edge.label.name ?? t('branch.title', { number: edge.label.index + 1 }))) : null;
@@ -168,7 +171,7 @@ function InsertEdge({ id, sourceX, sourceY, targetX, targetY, sourcePosition, ta
       <EdgeLabelRenderer>
         <div className="nodrag nopan pointer-events-auto absolute flex flex-col items-center gap-1" style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}>
           {label ? <span className="rounded bg-slate-100 px-1.5 text-xs text-slate-800">{label}</span> : null}
-          <AddStepMenu list={edge.insert.list} index={edge.insert.index} label={t('canvas.addStepHere')} />
+          {readOnly ? null : <AddStepMenu list={edge.insert.list} index={edge.insert.index} label={t('canvas.addStepHere')} />}
         </div>
       </EdgeLabelRenderer>
     </>
@@ -183,6 +186,13 @@ export function FlowCanvas({ overlays }: { overlays: CanvasOverlays }) {
   const { issues } = useEditorEnvironment();
   const doc = useEditor((s) => s.document);
   const selection = useEditor((s) => s.selection);
+  // Sizes React Flow measured, handed back with every new node object: a node without them counts as
+  // unmeasured, and React Flow hides it and its edges until it is measured again, which unmounts the
+  // add-step menus on the edges (an open menu closed when a validation result arrived).
+  const measured = useRef(new Map<string, { width: number; height: number }>());
+  const onNodesChange = useCallback((changes: NodeChange[]) => {
+    for (const change of changes) if (change.type === 'dimensions' && change.dimensions) measured.current.set(change.id, change.dimensions);
+  }, []);
 
   const { nodes, edges } = useMemo(() => {
     const graph = buildFlowGraph(doc);
@@ -190,7 +200,8 @@ export function FlowCanvas({ overlays }: { overlays: CanvasOverlays }) {
     const ids = stepIdsByPath(doc);
     const nodes: Node[] = graph.nodes.map((n) => {
       const position = positions.get(n.id)!;
-      const base = { id: n.id, type: n.type, position, draggable: false, connectable: false, selected: n.id === selection };
+      const size = measured.current.get(n.id);
+      const base = { id: n.id, type: n.type, position, draggable: false, connectable: false, selected: n.id === selection, ...(size ? { measured: size } : {}) };
       if (n.type === 'step') {
         const data: StepNodeData = { path: n.path, stepId: ids.get(n.path), overlays, issueCount: issues.get(n.path)?.length ?? 0 };
         return { ...base, data, ariaLabel: t('canvas.stepNode', { id: ids.get(n.path) ?? n.path }) };
@@ -226,6 +237,7 @@ export function FlowCanvas({ overlays }: { overlays: CanvasOverlays }) {
         edges={edges}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
+        onNodesChange={onNodesChange}
         nodesDraggable={false}
         nodesConnectable={false}
         deleteKeyCode={null}

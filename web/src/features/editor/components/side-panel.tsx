@@ -82,9 +82,9 @@ function FlowSettingsPanel() {
   const value = Object.fromEntries(fields.filter((f) => doc[f] !== undefined).map((f) => [f, doc[f]]));
   return (
     <section aria-labelledby="flow-settings-title" className="flex flex-col gap-3">
-      <h3 id="flow-settings-title" className="text-base font-semibold text-slate-900">
+      <h2 id="flow-settings-title" className="text-base font-semibold text-slate-900">
         {t('panel.flowSettings')}
-      </h3>
+      </h2>
       <PanelIssues messages={(mine ?? []).filter((i) => !fields.some((f) => i.field.startsWith(f))).map((i) => `${i.field || t('panel.flow')}: ${i.message}`)} />
       <SchemaFields
         schema={FLOW_SCHEMA}
@@ -115,9 +115,9 @@ function TriggerPanel() {
   const event = trigger && 'event' in trigger ? (trigger as unknown as Record<string, unknown>) : {};
   return (
     <section aria-labelledby="trigger-title" className="flex flex-col gap-3">
-      <h3 id="trigger-title" className="text-base font-semibold text-slate-900">
+      <h2 id="trigger-title" className="text-base font-semibold text-slate-900">
         {t('trigger.title')}
-      </h3>
+      </h2>
       <PanelIssues messages={(mine ?? []).filter((i) => i.field === '' || i.field === 'appointment').map((i) => i.message)} />
       <div role="radiogroup" aria-label={t('trigger.kind')} className="flex gap-4 text-sm">
         {(['event', 'appointment'] as const).map((option) => (
@@ -185,10 +185,10 @@ function StepPanel({ path, flowId }: { path: StepPath; flowId: string | null }) 
   const iconButton = 'flex items-center gap-1 rounded px-2 py-1 text-sm hover:bg-slate-100 focus:outline-2 focus:outline-blue-600 disabled:opacity-50';
   return (
     <section aria-labelledby="step-title" className="flex flex-col gap-3">
-      <h3 id="step-title" className="flex items-center gap-2 text-base font-semibold text-slate-900">
+      <h2 id="step-title" className="flex items-center gap-2 text-base font-semibold text-slate-900">
         <view.icon aria-hidden="true" className="size-4" />
         {t(view.label)}
-      </h3>
+      </h2>
       <div className="flex flex-wrap gap-1" role="toolbar" aria-label={t('panel.stepActions')}>
         <button type="button" className={iconButton} disabled={at.index === 0} onClick={() => dispatch({ type: 'moveStep', from: path, toList: at.list, toIndex: at.index - 1 })}>
           <ArrowUp aria-hidden="true" className="size-4" />

@@ -7,6 +7,22 @@ import { useEditorEnvironment } from './editor-context';
 import { SchemaFields } from './schema-fields';
 import { CREDENTIAL_FIELDS, stepSchema, templateVariables } from './step-schemas';
 
+/** The built-in channels' descriptions in the UI language; a channel this build does not know keeps the server's text. */
+export const CHANNEL_DESCRIPTIONS = {
+  email: 'channelDescriptions.email',
+  klaviyo: 'channelDescriptions.klaviyo',
+  omnisend: 'channelDescriptions.omnisend',
+  slack: 'channelDescriptions.slack',
+  sms: 'channelDescriptions.sms',
+  telegram: 'channelDescriptions.telegram',
+  webhook: 'channelDescriptions.webhook',
+  whatsapp: 'channelDescriptions.whatsapp',
+} as const;
+
+function isKnownChannel(id: string): id is keyof typeof CHANNEL_DESCRIPTIONS {
+  return Object.hasOwn(CHANNEL_DESCRIPTIONS, id);
+}
+
 export interface StepFormProps {
   kind: StepKind;
   /** The step's kind body (`step.email`, `step.wait`, …). */
@@ -76,7 +92,7 @@ export function SendStepForm({ body, onBodyChange, errorsFor }: StepFormProps) {
             </option>
           ))}
         </select>
-        {channel ? <p className="text-xs text-slate-600">{channel.description}</p> : null}
+        {channel ? <p className="text-xs text-slate-600">{isKnownChannel(channel.id) ? t(CHANNEL_DESCRIPTIONS[channel.id]) : channel.description}</p> : null}
         {channelErrors.map((message) => (
           <p key={message} className="text-sm text-red-700">
             {message}
@@ -108,7 +124,7 @@ export function BranchStepForm({ body, onBodyChange, errorsFor }: StepFormProps)
     <div className="flex flex-col gap-3">
       {branches.map((branch, i) => (
         <section key={i} aria-label={t('branch.title', { number: i + 1 })} className="rounded border border-slate-200 p-2">
-          <h4 className="mb-2 text-sm font-semibold text-slate-800">{t('branch.title', { number: i + 1 })}</h4>
+          <h3 className="mb-2 text-sm font-semibold text-slate-800">{t('branch.title', { number: i + 1 })}</h3>
           <SchemaFields
             schema={{ type: 'object', properties: { name: { type: 'string' }, when: {} }, required: ['when'] }}
             value={branch as unknown as Record<string, unknown>}

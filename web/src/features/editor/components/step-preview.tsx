@@ -68,9 +68,9 @@ export function StepPreview({ flowId, path, kind }: { flowId: string; path: Step
   const html = typeof request?.html === 'string' ? request.html : null;
   return (
     <section aria-labelledby="preview-title" className="flex flex-col gap-2 rounded border border-slate-200 p-2">
-      <h4 id="preview-title" className="text-sm font-semibold text-slate-900">
+      <h3 id="preview-title" className="text-sm font-semibold text-slate-900">
         {t('preview.title')}
-      </h4>
+      </h3>
       {dirty ? <p className="text-xs text-amber-800">{t('preview.savedVersionOnly')}</p> : null}
       <label className="flex flex-col gap-1 text-sm text-slate-800">
         {t('preview.eventId')}

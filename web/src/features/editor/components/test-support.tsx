@@ -19,7 +19,7 @@ export function withEditor(
   options: { issues?: FieldIssue[]; channels?: ChannelDescription[]; secrets?: string[] } = {},
 ) {
   return withProviders(
-    <EditorContext.Provider value={{ store, schemas: null, channels: options.channels ?? [], secrets: options.secrets ?? [], issues: pinIssues(options.issues ?? []) }}>
+    <EditorContext.Provider value={{ store, schemas: null, channels: options.channels ?? [], secrets: options.secrets ?? [], issues: pinIssues(options.issues ?? []), readOnly: false }}>
       {children}
     </EditorContext.Provider>,
   );

@@ -2,6 +2,7 @@
 import type { UseMutationResult } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DateTime, formatDateTime, useFormat } from '../../../ui/date-time';
 import type { TimelineEntry } from '../api/flow-api';
 import { ErrorNote, JsonBlock } from './step-preview';
 import { TRIAL_ACTION_LABELS } from './trial-labels';
@@ -10,6 +11,7 @@ export type DryRunMutation = UseMutationResult<{ timeline: TimelineEntry[] }, Er
 
 export function TryPanel({ dryRun, dirty, onClear }: { dryRun: DryRunMutation; dirty: boolean; onClear(): void }) {
   const { t } = useTranslation('editor');
+  const format = useFormat();
   const [eventId, setEventId] = useState('');
   return (
     <div className="flex h-full flex-col gap-3 overflow-y-auto p-3">
@@ -47,10 +49,12 @@ export function TryPanel({ dryRun, dirty, onClear }: { dryRun: DryRunMutation; d
             <li key={i} className="text-sm">
               <span className="font-medium text-slate-900">{t(TRIAL_ACTION_LABELS[entry.action])}</span>
               {entry.step_id ? <span className="ml-2 font-mono text-xs text-slate-600">{entry.step_id}</span> : null}
-              <span className="ml-2 text-xs text-slate-600">{new Date(entry.at).toLocaleString()}</span>
+              <span className="ml-2 text-xs text-slate-600">
+                <DateTime value={entry.at} />
+              </span>
               {typeof entry.detail.reason === 'string' ? <p className="text-sm text-amber-900">{entry.detail.reason}</p> : null}
               {typeof entry.detail.took === 'string' ? <p className="text-sm text-slate-700">{t('trial.took', { branch: entry.detail.took })}</p> : null}
-              {typeof entry.detail.until === 'string' ? <p className="text-sm text-slate-700">{t('trial.until', { time: new Date(entry.detail.until).toLocaleString() })}</p> : null}
+              {typeof entry.detail.until === 'string' ? <p className="text-sm text-slate-700">{t('trial.until', { time: formatDateTime(entry.detail.until, format) })}</p> : null}
               {entry.action === 'send' ? (
                 <details>
                   <summary className="cursor-pointer text-xs text-slate-700">{t('trial.request', { channel: String(entry.detail.channel ?? '') })}</summary>

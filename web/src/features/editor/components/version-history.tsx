@@ -2,6 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DateTime } from '../../../ui/date-time';
 import { editorQueries } from '../api/flow-api';
 import { toYaml } from '../store/flow-yaml';
 import { useEditor, useEditorEnvironment } from './editor-context';
@@ -33,16 +34,18 @@ export function VersionHistory({ flowId, readOnly }: { flowId: string; readOnly:
               className="w-full rounded px-2 py-1 text-left text-sm hover:bg-slate-100 focus:outline-2 focus:outline-blue-600 aria-pressed:bg-blue-100"
             >
               <span className="block font-medium">{t('history.version', { version: v.version })}</span>
-              <span className="block text-xs text-slate-600">{new Date(v.created_at).toLocaleString()}</span>
+              <span className="block text-xs text-slate-600">
+                <DateTime value={v.created_at} />
+              </span>
             </button>
           </li>
         ))}
       </ul>
       <section aria-labelledby="diff-title" className="flex min-w-0 flex-1 flex-col gap-2">
         <div className="flex items-center gap-2">
-          <h3 id="diff-title" className="text-sm font-semibold text-slate-900">
+          <h2 id="diff-title" className="text-sm font-semibold text-slate-900">
             {t('history.diffTitle', { version: selected.version })}
-          </h3>
+          </h2>
           <button
             type="button"
             disabled={readOnly || !changed}

@@ -1,10 +1,12 @@
 /** The open flow as YAML in CodeMirror. Typing replaces the document when the text parses; otherwise the problem is shown and the canvas keeps the last valid document. */
 import { yaml } from '@codemirror/lang-yaml';
-import CodeMirror from '@uiw/react-codemirror';
+import CodeMirror, { EditorView } from '@uiw/react-codemirror';
 import { useTranslation } from 'react-i18next';
 import { useEditor, useEditorEnvironment } from './editor-context';
 
 const extensions = [yaml()];
+// Read-only text stays focusable so it can be read and copied; assistive technology is told it cannot be changed.
+const readOnlyExtensions = [yaml(), EditorView.contentAttributes.of({ 'aria-readonly': 'true' })];
 
 export function YamlView({ readOnly }: { readOnly: boolean }) {
   const { t } = useTranslation('editor');
@@ -27,7 +29,7 @@ export function YamlView({ readOnly }: { readOnly: boolean }) {
         value={text}
         height="100%"
         className="min-h-0 flex-1 overflow-auto text-sm"
-        extensions={extensions}
+        extensions={readOnly ? readOnlyExtensions : extensions}
         readOnly={readOnly}
         aria-label={t('yaml.label')}
         basicSetup={{ foldGutter: true, highlightActiveLine: true }}
