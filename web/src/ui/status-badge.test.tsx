@@ -14,7 +14,7 @@ afterAll(async () => {
 });
 
 describe('StatusBadge', () => {
-  it.each(['en', 'zh-CN', 'zh-TW'])('shows every status as a word of the catalog in %s, never as its key', async (language) => {
+  it.each(['en', 'zh-CN', 'zh-TW'] as const)('shows every status as a word of the catalog in %s, never as its key', async (language) => {
     await setLanguage(language);
     for (const status of TRANSLATED_STATUSES) {
       const { container } = render(<StatusBadge status={status} />);
