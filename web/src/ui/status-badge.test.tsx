@@ -1,22 +1,21 @@
 import { cleanup, render, screen } from '@testing-library/react';
-import i18next from 'i18next';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { initI18n } from '../i18n/index';
+import { initI18n, setLanguage } from '../i18n/index';
 import { StatusBadge, TRANSLATED_STATUSES } from './status-badge';
 
-beforeAll(() => {
-  initI18n('en');
+beforeAll(async () => {
+  await initI18n('en');
 });
 
 afterEach(cleanup);
 
 afterAll(async () => {
-  await i18next.changeLanguage('en');
+  await setLanguage('en');
 });
 
 describe('StatusBadge', () => {
-  it.each(['en', 'zh-CN', 'zh-TW'])('shows every status as a word of the catalog in %s, never as its key', async (language) => {
-    await i18next.changeLanguage(language);
+  it.each(['en', 'zh-CN', 'zh-TW'] as const)('shows every status as a word of the catalog in %s, never as its key', async (language) => {
+    await setLanguage(language);
     for (const status of TRANSLATED_STATUSES) {
       const { container } = render(<StatusBadge status={status} />);
       const text = container.textContent ?? '';
@@ -27,10 +26,10 @@ describe('StatusBadge', () => {
   });
 
   it('shows a status in the UI language', async () => {
-    await i18next.changeLanguage('zh-TW');
+    await setLanguage('zh-TW');
     render(<StatusBadge status="stopped" />);
     expect(screen.getByText('已停止')).toBeTruthy();
-    await i18next.changeLanguage('en');
+    await setLanguage('en');
     cleanup();
     render(<StatusBadge status="succeeded" />);
     expect(screen.getByText('Succeeded')).toBeTruthy();
