@@ -5,10 +5,10 @@ import { App } from './app/app';
 import { initI18n } from './i18n/index';
 
 // The chosen language's catalogs load before the first render, so no page flashes in English.
-await initI18n();
-
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
+void initI18n().then(() =>
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  ),
 );
