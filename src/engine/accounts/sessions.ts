@@ -41,7 +41,7 @@ export interface CurrentSession {
 export async function startSession(ctx: EngineContext, user: UserRow): Promise<SignedIn> {
   const now = ctx.clock.now();
   const token = newToken();
-  const expiresAt = Math.min(now + SESSION_IDLE_MS, now + SESSION_MAX_MS);
+  const expiresAt = now + SESSION_IDLE_MS;
   await insertUserSession(ctx.store.db, { id: hashToken(token), user_id: user.id, workspace_id: user.workspace_id, created_at: now, last_seen_at: now, expires_at: expiresAt });
   const workspace = await getWorkspace(ctx.store.db, user.workspace_id);
   return { token, csrfToken: csrfTokenFor(token), expiresAt, user, workspace };

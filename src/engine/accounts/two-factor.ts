@@ -35,7 +35,7 @@ export function acceptCode(secret: string, code: string, now: number, lastCounte
   return counter;
 }
 
-/** The current code, for tests and for the CLI's self-check. */
+/** The code an authenticator app shows at `now` (tests sign in with it). */
 export function currentCode(secret: string, now: number): string {
   return totp(secret, '').generate({ timestamp: now });
 }

@@ -6,6 +6,7 @@ import { invitePath, inviteUser } from '../../engine/accounts/invites.js';
 import { changeUserRole, removeUser, userView } from '../../engine/accounts/users.js';
 import type { EngineContext } from '../../engine/engine-context.js';
 import { listAudit } from '../../store/repositories/audit-log.js';
+import { decodeJson } from '../../store/repositories/json.js';
 import { deleteInvite, listOpenInvites } from '../../store/repositories/invites.js';
 import { listUsers } from '../../store/repositories/users.js';
 import type { AuditLogRow, InviteRow } from '../../store/schema.js';
@@ -46,7 +47,7 @@ const auditView = (row: AuditLogRow) => ({
   actor: { kind: row.actor_kind, id: row.actor_id, label: row.actor_label },
   action: row.action,
   target: row.target_kind === null ? null : { kind: row.target_kind, id: row.target_id },
-  details: row.details_json === null ? null : (JSON.parse(row.details_json) as unknown),
+  details: decodeJson<unknown>(row.details_json, null),
 });
 
 export function userRoutes(ctx: EngineContext): Hono<AppEnv> {

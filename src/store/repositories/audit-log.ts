@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { AuditLogRow, Database } from '../schema.js';
 import { newId } from './ids.js';
+import { encodeJson } from './json.js';
 
 export interface AuditEntry {
   workspaceId: string;
@@ -24,7 +25,7 @@ export async function appendAudit(db: Kysely<Database>, entry: AuditEntry, now: 
       action: entry.action,
       target_kind: entry.target?.kind ?? null,
       target_id: entry.target?.id ?? null,
-      details_json: entry.details ? JSON.stringify(entry.details) : null,
+      details_json: entry.details ? encodeJson(entry.details) : null,
     })
     .execute();
 }
