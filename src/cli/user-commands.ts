@@ -12,7 +12,8 @@ import { zodIssues } from '../core/zod-issues.js';
 import { createInvite, invitePath } from '../engine/accounts/invites.js';
 import { hashPassword } from '../engine/accounts/passwords.js';
 import { appendAudit } from '../store/repositories/audit-log.js';
-import { findUserByEmail, insertUser, listUsers } from '../store/repositories/users.js';
+import { listUsers } from '../store/repositories/users.js';
+import { addAccount } from '../engine/accounts/users.js';
 import { findWorkspace, listWorkspaces } from '../store/repositories/workspaces.js';
 import type { Store } from '../store/store.js';
 import type { Workspace } from '../store/schema.js';
@@ -58,8 +59,7 @@ export function registerUserCommands(program: Command, withStore: WithStore): vo
         const passwordHash = await hashPassword(parsed.data.password);
         const now = Date.now();
         const user = await store.transaction(async (trx) => {
-          if (await findUserByEmail(trx, parsed.data.email)) throw new NudgeError('email_taken', `${parsed.data.email} already has an account`, { status: 409 });
-          const user = await insertUser(trx, { workspaceId: ws.id, email: parsed.data.email, name: parsed.data.name, role: role.data, passwordHash }, now);
+          const user = await addAccount(trx, { workspaceId: ws.id, email: parsed.data.email, name: parsed.data.name, role: role.data, passwordHash }, now);
           await appendAudit(trx, { workspaceId: ws.id, actor: { kind: 'system', id: null, label: 'nudge users create' }, action: 'user.created', target: { kind: 'user', id: user.id }, details: { role: role.data } }, now);
           return user;
         });

@@ -3,13 +3,13 @@
  * a person create an account with a given role in a workspace. The setup link printed on the
  * first start is an invite of kind `setup` with role owner. Invites last 7 days.
  */
-import { ConflictError, NotFoundError, NudgeError, ValidationError } from '../../core/errors.js';
+import { NotFoundError, NudgeError, ValidationError } from '../../core/errors.js';
 import { acceptInviteSchema, newInviteSchema } from '../../core/account-input.js';
 import type { Role } from '../../core/roles.js';
 import { zodIssues } from '../../core/zod-issues.js';
 import { appendAudit, type AuditEntry } from '../../store/repositories/audit-log.js';
 import { findOpenInvite, insertInvite, markInviteAccepted } from '../../store/repositories/invites.js';
-import { findUserByEmail, insertUser } from '../../store/repositories/users.js';
+import { addAccount } from './users.js';
 import { getWorkspace } from '../../store/repositories/workspaces.js';
 import type { Database, InviteRow } from '../../store/schema.js';
 import type { Kysely } from 'kysely';
@@ -69,9 +69,8 @@ export async function acceptInvite(ctx: EngineContext, token: string, body: unkn
   const passwordHash = await hashPassword(parsed.data.password);
   const now = ctx.clock.now();
   const user = await ctx.store.transaction(async (trx) => {
-    if (await findUserByEmail(trx, email)) throw new ConflictError('email_taken', 'an account with this email exists; sign in instead', 'email');
     if (!(await markInviteAccepted(trx, invite.id, now))) throw new NotFoundError('invite', invite.id);
-    const user = await insertUser(trx, { workspaceId: invite.workspace_id, email, name: parsed.data.name, role: invite.role, passwordHash }, now);
+    const user = await addAccount(trx, { workspaceId: invite.workspace_id, email, name: parsed.data.name, role: invite.role, passwordHash }, now);
     await appendAudit(trx, { workspaceId: invite.workspace_id, actor: userActor(user), action: 'user.joined', target: { kind: 'user', id: user.id }, details: { role: invite.role, invite_id: invite.id } }, now);
     return user;
   });

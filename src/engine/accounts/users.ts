@@ -2,12 +2,14 @@
  * Managing people: the owner's view of users (change role, remove; a workspace always keeps an
  * owner), and each user's own password and two-factor settings.
  */
+import type { Kysely } from 'kysely';
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.js';
 import { changePasswordSchema, twoFactorCodeSchema, userChangesSchema } from '../../core/account-input.js';
 import { zodIssues } from '../../core/zod-issues.js';
 import { appendAudit, type AuditEntry } from '../../store/repositories/audit-log.js';
-import { countOwners, deleteUser, deleteUserSessions, findUser, updateUser } from '../../store/repositories/users.js';
-import type { UserRow, Workspace } from '../../store/schema.js';
+import { isUniqueViolation } from '../../store/repositories/json.js';
+import { countOwners, deleteUser, deleteUserSessions, findUser, findUserByEmail, insertUser, updateUser, type NewUser } from '../../store/repositories/users.js';
+import type { Database, UserRow, Workspace } from '../../store/schema.js';
 import type { EngineContext } from '../engine-context.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { userActor } from './sessions.js';
@@ -36,6 +38,21 @@ async function userOf(ctx: EngineContext, workspaceId: string, id: string): Prom
 async function keepAnOwner(ctx: EngineContext, user: UserRow): Promise<void> {
   if (user.role === 'owner' && (await countOwners(ctx.store.db, user.workspace_id)) <= 1) {
     throw new ConflictError('last_owner', 'a workspace needs an owner: make someone else owner first');
+  }
+}
+
+/**
+ * Adds an account inside the caller's transaction. Emails are unique per installation: a taken one
+ * is a 409, whether the lookup finds it or a concurrent sign-up wins the race to the unique index.
+ */
+export async function addAccount(trx: Kysely<Database>, input: NewUser, now: number): Promise<UserRow> {
+  const taken = () => new ConflictError('email_taken', `${input.email.toLowerCase()} already has an account`, 'email');
+  if (await findUserByEmail(trx, input.email)) throw taken();
+  try {
+    return await insertUser(trx, input, now);
+  } catch (error) {
+    if (isUniqueViolation(error)) throw taken();
+    throw error;
   }
 }
 
