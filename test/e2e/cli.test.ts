@@ -125,7 +125,7 @@ describe('nudge CLI', () => {
       const signIn = await fetch(`${server.url}/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'ada@example.com', password: 'a long enough password' }) });
       expect(signIn.status).toBe(200);
       const again = await nudgeCommand(['users', 'create', '--email', 'ada@example.com', '--name', 'Ada'], { NUDGE_DATA_DIR: serveDir }, { stdin: 'a long enough password\n' });
-      expect(again.stderr).toBe('error: ada@example.com already has an account\n');
+      expect(again.stderr).toBe('error: ada@example.com already has an account (at email)\n');
       const short = await nudgeCommand(['users', 'create', '--email', 'bo@example.com', '--name', 'Bo'], { NUDGE_DATA_DIR: serveDir }, { stdin: 'short\n' });
       expect(short.stderr).toBe('error: password: use at least 10 characters (at password)\n');
 
