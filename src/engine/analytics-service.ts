@@ -19,17 +19,21 @@ import {
   type Period,
 } from '../store/repositories/activity-counts.js';
 import { countLiveFlows, getFlowVersion, listFlows } from '../store/repositories/flows.js';
+import { listUpcoming, type UpcomingEntry } from '../store/repositories/schedule.js';
 import { decodeJson } from '../store/repositories/json.js';
 import type { FlowRow, Workspace } from '../store/schema.js';
 import { placeSteps } from '../core/flow-compiler.js';
 import type { FlowDefinition } from '../core/flow-definition.js';
 import type { EngineContext } from './engine-context.js';
+import { withTriggerSteps } from './schedule-service.js';
 
 const DAY_MS = 86_400_000;
 /** The default period, and the window of the overview's sends and needs-attention list. */
 export const RECENT_DAYS = 7;
 /** Longest needs-attention list. */
 const ATTENTION_LIMIT = 20;
+/** Longest list of what is due today and tomorrow (Home shows these and links to the rest). */
+export const UPCOMING_LIMIT = 10;
 
 export interface Counts {
   sessions_started: number;
@@ -164,8 +168,15 @@ export function analyticsCsv(analytics: Analytics, perFlow: boolean): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
+/** An upcoming entry as the API shows it: times as ISO strings. */
+export type UpcomingView = Omit<UpcomingEntry, 'due_at' | 'appointment'> & {
+  due_at: string;
+  appointment: (Omit<NonNullable<UpcomingEntry['appointment']>, 'start_at'> & { start_at: string }) | null;
+};
+
 export interface Overview {
   scheduled: { today: number; tomorrow: number };
+  upcoming: UpcomingView[];
   sends_7d: { sent: number; failed: number; skipped: number };
   needs_attention: Array<Omit<AttentionItem, 'at'> & { at: string }>;
   plan: { plan: string; flow_limit: number | null; live_flows: number };
@@ -177,17 +188,21 @@ export async function readOverview(ctx: EngineContext, workspace: Workspace): Pr
   const db = ctx.store.db;
   const now = ctx.clock.now();
   const today = DateTime.fromMillis(now, { zone: workspace.timezone }).startOf('day');
+  const [start, split, end] = [today, today.plus({ days: 1 }), today.plus({ days: 2 })].map((d) => d.toMillis()) as [number, number, number];
   const since = now - RECENT_DAYS * DAY_MS;
-  const [[todayCount, tomorrowCount], sends, attention, live] = await Promise.all([
-    countDueTimers(db, workspace.id, today.toMillis(), today.plus({ days: 1 }).toMillis(), today.plus({ days: 2 }).toMillis()),
+  const [[todayCount, tomorrowCount], upcoming, sends, attention, live] = await Promise.all([
+    countDueTimers(db, workspace.id, start, split, end),
+    listUpcoming(db, workspace.id, start, end, UPCOMING_LIMIT).then((entries) => withTriggerSteps(ctx, entries)),
     countSendsSince(db, workspace.id, since),
     listNeedsAttention(db, workspace.id, since, ATTENTION_LIMIT),
     countLiveFlows(db, workspace.id),
   ]);
+  const iso = (ms: number) => new Date(ms).toISOString();
   return {
     scheduled: { today: todayCount, tomorrow: tomorrowCount },
+    upcoming: upcoming.map((u) => ({ ...u, due_at: iso(u.due_at), appointment: u.appointment && { ...u.appointment, start_at: iso(u.appointment.start_at) } })),
     sends_7d: sends,
-    needs_attention: attention.map((a) => ({ ...a, at: new Date(a.at).toISOString() })),
+    needs_attention: attention.map((a) => ({ ...a, at: iso(a.at) })),
     plan: { plan: workspace.plan, flow_limit: workspace.flow_limit, live_flows: live },
     timezone: workspace.timezone,
   };

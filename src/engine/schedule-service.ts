@@ -1,7 +1,8 @@
 /**
- * An appointment's, contact's or flow's schedule as the API shows it: the entries of
- * store/repositories/schedule.ts, with the step a pending trigger will start at (its flow's first
- * step in the version that runs now: a trigger starts its session on the flow's current version).
+ * An appointment's, contact's or flow's schedule as the API shows it (and Home's upcoming list):
+ * the entries of store/repositories/schedule.ts, with the step a pending trigger will start at (its
+ * flow's first step in the version that runs now: a trigger starts its session on the flow's
+ * current version).
  */
 import type { Workspace } from '../store/schema.js';
 import { getFlowById } from '../store/repositories/flows.js';
@@ -14,13 +15,24 @@ export async function readSchedule(
   scope: ScheduleScope,
   page: { limit: number; after: ScheduleAfter | null },
 ): Promise<ScheduleEntry[]> {
+  return withTriggerSteps(ctx, await listSchedule(ctx.store.db, workspace.id, scope, page));
+}
+
+/**
+ * Entries with each pending trigger's step filled in: its flow's first step in the version that
+ * runs now (null when the flow is gone). Skipped triggers keep the step they name.
+ */
+export async function withTriggerSteps<T extends { kind: 'trigger' | 'step'; status?: string; flow_id: string; step_id: string | null }>(
+  ctx: EngineContext,
+  entries: T[],
+): Promise<T[]> {
   const db = ctx.store.db;
-  const entries = await listSchedule(db, workspace.id, scope, page);
+  const pending = (e: T) => e.kind === 'trigger' && e.status !== 'skipped';
   const firstSteps = new Map<string, string | null>();
   for (const e of entries) {
-    if (e.kind !== 'trigger' || e.status === 'skipped' || firstSteps.has(e.flow_id)) continue;
+    if (!pending(e) || firstSteps.has(e.flow_id)) continue;
     const flow = await getFlowById(db, e.flow_id);
     firstSteps.set(e.flow_id, flow ? (await ctx.flows.get(db, flow.id, flow.version)).compiled.first : null);
   }
-  return entries.map((e) => (e.kind === 'trigger' && e.status !== 'skipped' ? { ...e, step_id: firstSteps.get(e.flow_id) ?? null } : e));
+  return entries.map((e) => (pending(e) ? { ...e, step_id: firstSteps.get(e.flow_id) ?? null } : e));
 }

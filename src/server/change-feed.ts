@@ -1,7 +1,7 @@
 /**
  * What `GET /v1/stream` listens to: one poller per process that reads a change mark per
  * subscribed workspace (store/repositories/activity-counts.ts `readChangeMarks`: the newest
- * session update, delivery and flow update) and tells that workspace's subscribers which kinds
+ * session update, delivery, flow update, appointment update and contact update) and tells that workspace's subscribers which kinds
  * changed. One statement per tick for all workspaces, a tick at most every `intervalMs` after the
  * previous one finished, whatever the number of clients; the poller runs only while someone
  * listens.
@@ -12,9 +12,9 @@
  * after a burst, never a missed one.
  */
 import type { Logger } from 'pino';
-import type { ChangeMarks } from '../store/repositories/activity-counts.js';
+import { NO_CHANGE_MARKS, type ChangeMarks } from '../store/repositories/activity-counts.js';
 
-export const CHANGE_KINDS = ['sessions', 'deliveries', 'flows'] as const;
+export const CHANGE_KINDS = ['sessions', 'deliveries', 'flows', 'appointments', 'contacts'] as const satisfies ReadonlyArray<keyof ChangeMarks>;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
 /** Default time between polls. */
@@ -101,7 +101,7 @@ export class ChangeFeed {
     try {
       const marks = await this.options.read(ids);
       const readAt = this.options.now();
-      for (const id of ids) this.compare(id, marks.get(id) ?? { sessions: null, deliveries: null, flows: null }, readAt);
+      for (const id of ids) this.compare(id, marks.get(id) ?? NO_CHANGE_MARKS, readAt);
     } catch (err) {
       this.options.logger.warn({ err }, 'change feed: reading change marks failed; trying again next tick');
     } finally {

@@ -267,9 +267,9 @@ export function buildOpenApiDocument(): Json {
       },
       '/v1/overview': {
         get: {
-          summary: 'The dashboard: timers due today and tomorrow (workspace timezone), sends of the last 7 days, what failed in the last 7 days and still stands (at most 20, newest first), plan and live flows',
+          summary: 'The dashboard: timers due today and tomorrow (workspace timezone) and the first 10 of them, sends of the last 7 days, what failed in the last 7 days and still stands (at most 20, newest first), plan and live flows',
           operationId: 'getOverview',
-          responses: { '200': ok('{ scheduled: { today, tomorrow }, sends_7d: { sent, failed, skipped }, needs_attention: [{ kind, id, session_id, flow_id, flow_name, at, message }], plan: { plan, flow_limit, live_flows }, timezone }'), ...errors },
+          responses: { '200': ok('{ scheduled: { today, tomorrow }, upcoming: [{ id, kind, flow_id, flow_name, step_id, session_id, due_at, appointment: { id, external_id, start_at, service_name } | null, contact: { id, name, email, phone } | null }], sends_7d: { sent, failed, skipped }, needs_attention: [{ kind, id, session_id, flow_id, flow_name, at, message }], plan: { plan, flow_limit, live_flows }, timezone }'), ...errors },
         },
       },
       '/v1/analytics': {
@@ -306,7 +306,7 @@ export function buildOpenApiDocument(): Json {
       },
       '/v1/stream': {
         get: {
-          summary: 'Server-sent events: `event: change` with `data: {"kinds":[...]}` (sessions, deliveries, flows) when those change in the workspace; `: ping` every 15 s',
+          summary: 'Server-sent events: `event: change` with `data: {"kinds":[...]}` (sessions, deliveries, flows, appointments, contacts) when those change in the workspace; `: ping` every 15 s',
           operationId: 'streamChanges',
           responses: { '200': { description: 'text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...errors },
         },

@@ -11,9 +11,9 @@ import type { AppEnv } from '../../src/server/app-types.js';
 import { ChangeFeed, type ChangeKind, type PollTimer } from '../../src/server/change-feed.js';
 import { listen, type RunningServer } from '../../src/server/http-server.js';
 import { streamRoutes } from '../../src/server/routes/stream.js';
-import type { ChangeMarks } from '../../src/store/repositories/activity-counts.js';
+import { NO_CHANGE_MARKS, readChangeMarks, type ChangeMarks } from '../../src/store/repositories/activity-counts.js';
 import type { Workspace } from '../../src/store/schema.js';
-import { createHarness, type Harness } from '../helpers/harness.js';
+import { appointmentEvent, createHarness, T0, type Harness } from '../helpers/harness.js';
 import { testDialects } from '../helpers/test-store.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -43,7 +43,7 @@ function fakeFeed() {
   const feed = new ChangeFeed({
     read: async (ids) => {
       reads.push([...ids]);
-      const result = new Map(ids.map((id) => [id, { ...(marks.get(id) ?? { sessions: null, deliveries: null, flows: null }) }]));
+      const result = new Map(ids.map((id) => [id, { ...(marks.get(id) ?? NO_CHANGE_MARKS) }]));
       inFlight = Promise.resolve(result);
       return result;
     },
@@ -54,7 +54,7 @@ function fakeFeed() {
   return {
     feed,
     reads,
-    set: (id: string, m: Partial<ChangeMarks>) => marks.set(id, { ...(marks.get(id) ?? { sessions: null, deliveries: null, flows: null }), ...m }),
+    set: (id: string, m: Partial<ChangeMarks>) => marks.set(id, { ...(marks.get(id) ?? NO_CHANGE_MARKS), ...m }),
     advance: (ms: number) => (now += ms),
     /** Whether a poll is scheduled. */
     scheduled: () => pending !== null,
@@ -116,6 +116,21 @@ describe('change feed', () => {
     expect(seen).toEqual([['sessions'], ['sessions']]);
   });
 
+  it('reports appointments and contacts as their own kinds, several in one event when they move together', async () => {
+    const f = fakeFeed();
+    const seen: ChangeKind[][] = [];
+    f.feed.subscribe('ws_a', (k) => seen.push(k));
+    await f.tick();
+    f.advance(10_000);
+    f.set('ws_a', { appointments: NOW });
+    await f.tick();
+    f.advance(10_000);
+    f.set('ws_a', { appointments: NOW + 5_000, contacts: NOW + 5_000 });
+    await f.tick();
+    await f.tick();
+    expect(seen).toEqual([['appointments'], ['appointments', 'contacts']]);
+  });
+
   it('makes one read per tick however many clients listen', async () => {
     const f = fakeFeed();
     const off = Array.from({ length: 50 }, (_, i) => f.feed.subscribe(`ws_${i % 5}`, () => undefined));
@@ -173,6 +188,37 @@ async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, done: 
   }
   return text;
 }
+
+describe.each(testDialects())('change marks on %s', (dialect) => {
+  let h: Harness | undefined;
+  afterEach(async () => h?.close());
+
+  it('move for a reschedule (appointments) and for a changed contact (contacts), each workspace on its own', async () => {
+    h = await createHarness(dialect);
+    const other = await h.otherWorkspace();
+    const db = h.engine.ctx.store.db;
+    const read = async () => readChangeMarks(db, [h!.workspaceId, other.workspaceId]);
+    expect((await read()).get(other.workspaceId)).toEqual(NO_CHANGE_MARKS);
+
+    const start = new Date(T0 + 3 * 86_400_000).toISOString();
+    expect((await h.api('POST', '/v1/events', appointmentEvent('appointment.created', 'bk-1', start))).status).toBe(202);
+    const booked = (await read()).get(h.workspaceId)!;
+    expect(booked).toMatchObject({ appointments: T0, contacts: T0 });
+
+    h.clock.advance(60_000);
+    const moved = new Date(T0 + 4 * 86_400_000).toISOString();
+    expect((await h.api('POST', '/v1/events', appointmentEvent('appointment.rescheduled', 'bk-1', moved))).status).toBe(202);
+    const rescheduled = (await read()).get(h.workspaceId)!;
+    // The same contact fields: only the appointment moved.
+    expect(rescheduled).toMatchObject({ appointments: T0 + 60_000, contacts: T0 });
+
+    h.clock.advance(60_000);
+    const renamed = appointmentEvent('appointment.rescheduled', 'bk-1', moved, { contact: { first_name: 'Grace' } });
+    expect((await h.api('POST', '/v1/events', renamed)).status).toBe(202);
+    expect((await read()).get(h.workspaceId)).toMatchObject({ appointments: T0 + 60_000, contacts: T0 + 120_000 });
+    expect((await read()).get(other.workspaceId)).toEqual(NO_CHANGE_MARKS);
+  });
+});
 
 describe.each(testDialects())('GET /v1/stream on %s, over a real connection', (dialect) => {
   let h: Harness | undefined;

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { activeFlow, appointmentEvent, T0, useHarnessAndReceiver } from '../helpers/harness.js';
 import { testDialects } from '../helpers/test-store.js';
+import { listUpcoming } from '../../src/store/repositories/schedule.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const H = 3_600_000;
@@ -68,6 +69,37 @@ describe.each(testDialects())('web app API on %s', (dialect) => {
     expect(data.needs_attention[0]).toMatchObject({ kind: 'delivery_failed', flow_name: 'Hook', message: 'HTTP 400: {"error":"bad"}', at: iso(T0) });
     const { data: delivery } = await ok('GET', `/v1/deliveries/${data.needs_attention[0].id}`);
     expect(delivery.status).toBe('failed');
+
+    // What is due, in due order: the two waits ending at 02:00 PST, then b1's and b2's reminders.
+    const upcoming = data.upcoming as Array<Record<string, any>>;
+    expect(upcoming.map((u) => [u.flow_name, u.kind, u.step_id, u.due_at, u.contact?.email, u.appointment?.external_id])).toEqual([
+      ['Welcome', 'step', 'pause', iso(T0 + H), 'a@example.com', undefined],
+      ['Welcome', 'step', 'pause', iso(T0 + H), 'b@example.com', undefined],
+      ['Reminder', 'trigger', 'remind', iso(T0 + 6 * H), 'cust-b1@example.com', 'b1'],
+      ['Reminder', 'trigger', 'remind', iso(T0 + 26 * H), 'cust-b2@example.com', 'b2'],
+    ]);
+    expect(upcoming[0]!.session_id).toBe(upcoming[0]!.id);
+    expect(upcoming[2]).toMatchObject({ session_id: null, contact: { name: 'Ada' }, appointment: { start_at: iso(T0 + 30 * H), service_name: 'Tattoo Removal' } });
+  });
+
+  it('overview: the upcoming list leaves out paused flows and other workspaces, and stops at its limit', async () => {
+    const { reminder } = await setup();
+    // Another workspace with a wait due today.
+    const other = await s.h.otherWorkspace();
+    const asOther = (path: string, body: unknown) =>
+      s.h.raw(path, { method: 'POST', headers: { authorization: `Bearer ${other.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const otherFlow = { name: 'Elsewhere', trigger: { event: 'signup' }, steps: [{ id: 'pause', wait: { duration: '1h' } }] };
+    expect((await asOther('/v1/flows?activate=true', otherFlow)).status).toBe(201);
+    expect((await asOther('/v1/events', { name: 'signup', contact: { email: 'c@example.com' } })).status).toBe(202);
+    await ok('POST', `/v1/flows/${reminder}/pause`);
+    const { data } = await ok('GET', '/v1/overview');
+    expect(data.scheduled).toEqual({ today: 2, tomorrow: 0 });
+    expect(data.upcoming.map((u: { flow_name: string }) => u.flow_name)).toEqual(['Welcome', 'Welcome']);
+
+    await ok('POST', `/v1/flows/${reminder}/resume`);
+    const db = s.h.engine.ctx.store.db;
+    const first = await listUpcoming(db, s.h.workspaceId, T0, T0 + 48 * H, 3);
+    expect(first.map((u) => u.flow_name)).toEqual(['Welcome', 'Welcome', 'Reminder']);
   });
 
   it('analytics: totals, daily buckets in the workspace timezone, per flow; hourly; one flow; CSV', async () => {

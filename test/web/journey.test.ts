@@ -259,8 +259,8 @@ describe('a shop owner’s journey in the browser', () => {
     const rescheduled = await booking('appointment.rescheduled', 'bk-200', moved);
     expect(rescheduled.status, JSON.stringify(rescheduled.body)).toBe(202);
     const movedDue = new Date(moved.getTime() - DAY).toISOString();
-    await page.reload();
-    await upcoming.locator(`time[datetime="${movedDue}"]`).waitFor();
+    // No reload: the change stream's `appointments` event refreshes the open page.
+    await upcoming.locator(`time[datetime="${movedDue}"]`).waitFor({ timeout: 10_000 });
     await expect(upcoming.locator(`time[datetime="${firstDue}"]`).count()).resolves.toBe(0);
   }, 90_000);
 

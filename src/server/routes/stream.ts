@@ -1,7 +1,7 @@
 /**
  * `GET /v1/stream`: server-sent events telling the web app what changed in its workspace, so it
  * refreshes what it shows. `event: change` with `data: {"kinds":[…]}` (sessions, deliveries,
- * flows) when the change feed sees a change; a `: ping` comment every HEARTBEAT_MS so proxies keep
+ * flows, appointments, contacts: change-feed.ts CHANGE_KINDS) when the change feed sees a change; a `: ping` comment every HEARTBEAT_MS so proxies keep
  * the connection open. The stream ends when the client goes away or the server closes.
  */
 import { Hono } from 'hono';

@@ -207,12 +207,18 @@ export interface ChangeMarks {
   sessions: number | null;
   deliveries: number | null;
   flows: number | null;
+  appointments: number | null;
+  contacts: number | null;
 }
 
+/** A workspace with nothing written yet. */
+export const NO_CHANGE_MARKS: Readonly<ChangeMarks> = Object.freeze({ sessions: null, deliveries: null, flows: null, appointments: null, contacts: null });
+
 /**
- * For each workspace, the newest `updated_at` of its sessions and flows and the newest `created_at`
- * of its deliveries, in one statement: each is the first entry of a `(workspace_id, time)` index
- * read backwards, so the cost does not grow with the tables.
+ * For each workspace, the newest `updated_at` of its sessions, flows, appointments and contacts
+ * and the newest `created_at` of its deliveries, in one statement: each is the first entry of a
+ * `(workspace_id, time)` index read backwards (migrations 008 and 010), so the cost does not grow
+ * with the tables.
  */
 export async function readChangeMarks(db: Kysely<Database>, workspaceIds: readonly string[]): Promise<Map<string, ChangeMarks>> {
   if (workspaceIds.length === 0) return new Map();
@@ -220,9 +226,17 @@ export async function readChangeMarks(db: Kysely<Database>, workspaceIds: readon
     (id) => sql`select cast(${id} as text) as workspace_id,
       (select updated_at from sessions where workspace_id = ${id} order by updated_at desc limit 1) as sessions,
       (select created_at from deliveries where workspace_id = ${id} order by created_at desc limit 1) as deliveries,
-      (select max(updated_at) from flows where workspace_id = ${id}) as flows`,
+      (select max(updated_at) from flows where workspace_id = ${id}) as flows,
+      (select updated_at from appointments where workspace_id = ${id} order by updated_at desc limit 1) as appointments,
+      (select updated_at from contacts where workspace_id = ${id} order by updated_at desc limit 1) as contacts`,
   );
-  const result = await sql<{ workspace_id: string; sessions: unknown; deliveries: unknown; flows: unknown }>`${sql.join(parts, sql` union all `)}`.execute(db);
+  type Row = { workspace_id: string } & Record<keyof ChangeMarks, unknown>;
+  const result = await sql<Row>`${sql.join(parts, sql` union all `)}`.execute(db);
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-  return new Map(result.rows.map((r) => [r.workspace_id, { sessions: num(r.sessions), deliveries: num(r.deliveries), flows: num(r.flows) }]));
+  return new Map(
+    result.rows.map((r) => [
+      r.workspace_id,
+      { sessions: num(r.sessions), deliveries: num(r.deliveries), flows: num(r.flows), appointments: num(r.appointments), contacts: num(r.contacts) },
+    ]),
+  );
 }

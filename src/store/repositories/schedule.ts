@@ -4,7 +4,7 @@
  * retry) and recorded skips, in due order. Read from the tables that drive the engine, so what is
  * listed is what will run: a reschedule that moves a timer moves its entry.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database, SkipRow, TimerRow } from '../schema.js';
 
 /** Whose schedule: exactly one is set, with Nudge ids (see record-refs.ts). */
@@ -107,4 +107,63 @@ function skipEntry(s: SkipRow): ScheduleEntry {
 
 export function scheduleEntryView(e: ScheduleEntry): Record<string, unknown> {
   return { ...e, due_at: new Date(e.due_at).toISOString() };
+}
+
+/** A reminder or step due soon in a workspace, with what Home shows beside it. */
+export interface UpcomingEntry {
+  id: string;
+  kind: 'trigger' | 'step';
+  flow_id: string;
+  flow_name: string | null;
+  /** As in ScheduleEntry: null for a pending trigger until the engine fills in its flow's first step. */
+  step_id: string | null;
+  session_id: string | null;
+  /** When it is meant to run. */
+  due_at: number;
+  appointment: { id: string; external_id: string; start_at: number; service_name: string | null } | null;
+  contact: { id: string; name: string | null; email: string | null; phone: string | null } | null;
+}
+
+/**
+ * Timers not held, due in [start, end), in due order, at most `limit`, with their flow, appointment
+ * (a trigger's own, or the session's) and contact. Read like `countDueTimers` (activity-counts.ts):
+ * by due time on the timers' own order, then by workspace; the joins are by primary key and stop at
+ * `limit` rows. A timer being run right now is listed at its lease's expiry, minutes away at most.
+ */
+export async function listUpcoming(db: Kysely<Database>, workspaceId: string, start: number, end: number, limit: number): Promise<UpcomingEntry[]> {
+  type Row = Pick<UpcomingEntry, 'id' | 'flow_id' | 'flow_name' | 'step_id' | 'session_id'> & {
+    kind: string;
+    scheduled_at: number | string;
+    appointment_id: string | null;
+    external_id: string | null;
+    start_at: number | string | null;
+    service_name: string | null;
+    contact_id: string | null;
+    contact_name: string | null;
+    email: string | null;
+    phone: string | null;
+  };
+  const { rows } = await sql<Row>`
+    select t.id, t.kind, t.flow_id, f.name as flow_name, t.step_id, t.session_id, t.scheduled_at,
+      a.id as appointment_id, a.external_id, a.start_at, a.service_name,
+      c.id as contact_id, coalesce(c.name, nullif(trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')), '')) as contact_name, c.email, c.phone
+    from timers t
+    left join sessions s on s.id = t.session_id
+    left join appointments a on a.id = coalesce(t.appointment_id, s.appointment_id)
+    left join contacts c on c.id = coalesce(s.contact_id, a.contact_id)
+    left join flows f on f.id = t.flow_id
+    where t.held = 0 and t.due_at >= ${start} and t.due_at < ${end} and t.workspace_id = ${workspaceId}
+    order by t.due_at, t.id
+    limit ${limit}`.execute(db);
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind === 'trigger' ? 'trigger' : 'step',
+    flow_id: r.flow_id,
+    flow_name: r.flow_name,
+    step_id: r.step_id,
+    session_id: r.session_id,
+    due_at: Number(r.scheduled_at),
+    appointment: r.appointment_id === null ? null : { id: r.appointment_id, external_id: r.external_id!, start_at: Number(r.start_at), service_name: r.service_name },
+    contact: r.contact_id === null ? null : { id: r.contact_id, name: r.contact_name, email: r.email, phone: r.phone },
+  }));
 }

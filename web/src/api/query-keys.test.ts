@@ -9,6 +9,13 @@ describe('query keys', () => {
   });
 
   it('maps every kind the change stream sends to keys', () => {
-    for (const kind of ['sessions', 'deliveries', 'flows']) expect(keysForChange[kind]?.length).toBeGreaterThan(0);
+    for (const kind of ['sessions', 'deliveries', 'flows', 'appointments', 'contacts']) expect(keysForChange[kind]?.length).toBeGreaterThan(0);
+  });
+
+  it('refreshes a contact’s upcoming reminders and an appointment’s schedule when an appointment changes', () => {
+    const refreshed = (key: readonly unknown[]) => keysForChange.appointments!.some((prefix) => prefix.every((part, i) => key[i] === part));
+    expect(refreshed(queryKeys.contacts.schedule('ct_1'))).toBe(true);
+    expect(refreshed(queryKeys.appointments.schedule('ap_1'))).toBe(true);
+    expect(refreshed(queryKeys.overview())).toBe(true);
   });
 });

@@ -64,4 +64,8 @@ export const keysForChange: Record<string, ReadonlyArray<readonly unknown[]>> = 
   sessions: [queryKeys.sessions.all(), queryKeys.contacts.all(), queryKeys.appointments.all(), queryKeys.overview(), ['analytics'], queryKeys.stepCounts.all()],
   deliveries: [queryKeys.deliveries.all(), queryKeys.outbox.all(), queryKeys.sessions.all(), queryKeys.overview(), ['analytics'], queryKeys.stepCounts.all()],
   flows: [queryKeys.flows.all(), queryKeys.overview()],
+  /** A booking moved or canceled: its page, the contact's appointments and upcoming reminders, Home's schedule. */
+  appointments: [queryKeys.appointments.all(), queryKeys.contacts.all(), queryKeys.overview()],
+  /** Appointment pages show their contact. */
+  contacts: [queryKeys.contacts.all(), queryKeys.appointments.all(), queryKeys.overview()],
 };

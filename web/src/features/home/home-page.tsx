@@ -1,28 +1,16 @@
-import { queryOptions, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api/client';
-import { queryKeys } from '../../api/query-keys';
 import { useMe } from '../../api/session';
 import { Card } from '../../ui/card';
-import { DateTime } from '../../ui/date-time';
-import { EmptyState } from '../../ui/empty-state';
 import { ErrorState } from '../../ui/error-state';
 import { PageHeader } from '../../ui/page-header';
 import { LoadingRows } from '../../ui/skeleton';
+import { AttentionList } from './attention-list';
+import { overviewQuery } from './home-api';
+import { UpcomingList } from './upcoming-list';
 
-interface Overview {
-  scheduled: { today: number; tomorrow: number };
-  sends_7d: { sent: number; failed: number; skipped: number };
-  needs_attention: Array<{ kind: 'delivery_failed' | 'session_failed'; id: string; flow_id: string; flow_name: string; at: string; message: string }>;
-  plan: { plan: string; flow_limit: number | null; live_flows: number };
-  timezone: string;
-}
-
-const overviewQuery = queryOptions({
-  queryKey: queryKeys.overview(),
-  queryFn: async () => (await api<{ data: Overview }>('/v1/overview')).data,
-});
+const SEE_ALL = 'text-sm font-medium text-indigo-700 hover:underline';
 
 function Stat({ label, value }: { label: string; value: number | string }) {
   return (
@@ -70,32 +58,27 @@ export function HomePage() {
               </dl>
             </Card>
           </div>
-          <Card title={t('needs_attention')}>
-            {overview.data.needs_attention.length === 0 ? (
-              <EmptyState title={t('all_good')} />
-            ) : (
-              <ul className="divide-y divide-slate-100">
-                {overview.data.needs_attention.map((item) => (
-                  <li key={`${item.kind}-${item.id}`} className="flex flex-wrap items-baseline justify-between gap-2 py-2 text-sm">
-                    <div className="min-w-0">
-                      {item.kind === 'delivery_failed' ? (
-                        <Link to="/deliveries/$deliveryId" params={{ deliveryId: item.id }} className="font-medium text-indigo-700 hover:underline">
-                          {t('delivery_failed', { flow: item.flow_name })}
-                        </Link>
-                      ) : (
-                        <Link to="/sessions/$sessionId" params={{ sessionId: item.id }} className="font-medium text-indigo-700 hover:underline">
-                          {t('session_failed', { flow: item.flow_name })}
-                        </Link>
-                      )}
-                      <p className="break-words text-slate-700">{item.message}</p>
-                    </div>
-                    <span className="text-slate-600">
-                      <DateTime value={item.at} />
-                    </span>
-                  </li>
-                ))}
-              </ul>
-            )}
+          <Card
+            title={t('upcoming')}
+            actions={
+              overview.data.upcoming.length < overview.data.scheduled.today + overview.data.scheduled.tomorrow && (
+                <Link to="/sessions" search={{ status: 'waiting' }} className={SEE_ALL}>
+                  {t('see_all_waiting')}
+                </Link>
+              )
+            }
+          >
+            <UpcomingList items={overview.data.upcoming} />
+          </Card>
+          <Card
+            title={t('needs_attention')}
+            actions={
+              <Link to="/deliveries" search={{ status: 'failed' }} className={SEE_ALL}>
+                {t('see_all_failed')}
+              </Link>
+            }
+          >
+            <AttentionList items={overview.data.needs_attention} />
           </Card>
         </div>
       )}
