@@ -14,7 +14,7 @@ import type { Database } from '../../store/schema.js';
 import type { SourceRow } from '../../store/source-tables.js';
 import { newId } from '../../store/repositories/ids.js';
 import { decodeJson, encodeJson } from '../../store/repositories/json.js';
-import { getSource, insertSource, updateSourceSecrets } from '../../store/repositories/sources.js';
+import { getSource, insertSource, updateSourceFields } from '../../store/repositories/sources.js';
 import type { SecretBox } from '../secrets.js';
 
 export const newSourceSchema = z.strictObject({
@@ -97,6 +97,24 @@ export async function rotateSource(
     rotated_at: now,
     ...(parsed.data.url ? { token_hash: hashToken(token), token_ciphertext: box.encrypt(token) } : {}),
   };
-  await updateSourceSecrets(db, row.id, changes);
+  await updateSourceFields(db, row.id, changes);
   return { row: { ...row, ...changes }, token, secret };
+}
+
+export const sourceChangesSchema = z.strictObject({
+  name: z.string().trim().min(1).max(100).optional(),
+  config: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** Renames a source or replaces its settings (checked as on create); its URL and secret stay. */
+export async function updateSource(db: Kysely<Database>, workspaceId: string, id: string, input: unknown): Promise<SourceRow> {
+  const parsed = sourceChangesSchema.safeParse(input);
+  if (!parsed.success) throw new ValidationError('invalid_source', zodIssues(parsed.error));
+  const row = await getSource(db, workspaceId, id);
+  const changes = {
+    ...(parsed.data.name === undefined ? {} : { name: parsed.data.name }),
+    ...(parsed.data.config === undefined ? {} : { config_json: encodeJson(parseSourceConfig(row.kind, parsed.data.config)) }),
+  };
+  if (Object.keys(changes).length > 0) await updateSourceFields(db, row.id, changes);
+  return { ...row, ...changes };
 }

@@ -22,10 +22,10 @@ export async function listSources(db: Kysely<Database>, workspaceId: string): Pr
   return db.selectFrom('sources').selectAll().where('workspace_id', '=', workspaceId).orderBy('id').execute();
 }
 
-export async function updateSourceSecrets(
+export async function updateSourceFields(
   db: Kysely<Database>,
   id: string,
-  changes: { secret_ciphertext: string; token_hash?: string; token_ciphertext?: string; rotated_at: number },
+  changes: Partial<Pick<SourceRow, 'name' | 'config_json' | 'secret_ciphertext' | 'token_hash' | 'token_ciphertext' | 'rotated_at'>>,
 ): Promise<void> {
   await db.updateTable('sources').set(changes).where('id', '=', id).execute();
 }
