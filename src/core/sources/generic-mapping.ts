@@ -25,14 +25,21 @@ const OPEN_TARGET = /^(properties|contact\.attributes|appointment\.extra)\.[A-Za
 export const MAX_MAPPING_FIELDS = 64;
 
 const scalar = z.union([z.string().max(1000), z.number(), z.boolean()]);
-const pathText = z.string().refine(isPathText, { message: 'expected a path starting with $' }).superRefine((value, ctx) => {
+const pathText = z.string().superRefine((value, ctx) => {
+  const parsed = parseFieldPath(value);
+  if ('error' in parsed) ctx.addIssue({ code: 'custom', message: parsed.error });
+});
+/** Text starting with `$` is a path (and must parse); other text is a constant. */
+const textSpec = z.string().max(1000).superRefine((value, ctx) => {
+  if (!isPathText(value)) return;
   const parsed = parseFieldPath(value);
   if ('error' in parsed) ctx.addIssue({ code: 'custom', message: parsed.error });
 });
 
 const fieldSpecSchema = z.union([
-  pathText,
-  scalar,
+  textSpec,
+  z.number(),
+  z.boolean(),
   z.strictObject({ const: z.union([scalar, z.null()]) }),
   z.strictObject({
     path: pathText,

@@ -68,7 +68,13 @@ export async function previewSource(ctx: EngineContext, workspaceId: string, sou
   let config = sourceConfig(source);
   if (parsed.data.mapping !== undefined) {
     if (source.kind !== 'generic') throw new ValidationError('invalid_request', [{ path: 'mapping', message: `a ${source.kind} source has no mapping` }]);
-    config = parseSourceConfig('generic', { ...(config as object), mapping: parsed.data.mapping });
+    try {
+      config = parseSourceConfig('generic', { ...(config as object), mapping: parsed.data.mapping });
+    } catch (error) {
+      // Issues at the request's own `mapping`, not at the source's `config.mapping`.
+      if (!(error instanceof ValidationError)) throw error;
+      throw new ValidationError('invalid_mapping', (error.details ?? []).map((i) => ({ ...i, path: i.path.replace(/^config\./, '') })));
+    }
   }
   const mapping = source.kind === 'generic' ? (config as { mapping: Record<string, unknown> }).mapping : null;
   const decision = vendorOf(source.kind).decide(parsed.data.body, config);
