@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `nudge`: serve, worker, migrate, workspaces, keys, users, workspace, api-keys, flows, presets, secrets, events.
+ * `nudge`: serve, worker, migrate, workspaces, keys, users, workspace, api-keys, sources, flows, presets, secrets, events.
  * Commands parse flags, call the library and release what they opened in `finally`.
  */
 import { readFile } from 'node:fs/promises';
@@ -17,6 +17,7 @@ import { callApi } from './api-client.js';
 import { client, clientOptions, print, type ClientFlags } from './client-options.js';
 import { parseFlowLimit, registerWorkspaceCommands } from './workspace-commands.js';
 import { registerApiKeyCommands } from './api-key-commands.js';
+import { registerSourceCommands } from './source-commands.js';
 import { registerUserCommands } from './user-commands.js';
 import { runServe, runWorker } from './run.js';
 import { readSecretValue } from './secret-input.js';
@@ -218,6 +219,7 @@ clientOptions(secrets.command('delete <name>').description('delete a secret')).a
 
 registerWorkspaceCommands(program);
 registerApiKeyCommands(program);
+registerSourceCommands(program);
 registerUserCommands(program, withStore);
 
 const events = program.command('events').description('events');

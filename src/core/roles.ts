@@ -4,7 +4,7 @@
  * says which role holds which permission.
  *
  * - owner: everything, including users, invites, plan, API keys and the audit log;
- * - admin: flows, secrets, settings (but not the plan), events, sessions, deliveries;
+ * - admin: flows, secrets, settings (but not the plan), sources, events, sessions, deliveries;
  * - staff: reads flows, sessions, contacts, appointments, deliveries, schedules and logs, and may
  *   stop a session; nothing else.
  */
@@ -28,6 +28,8 @@ export const PERMISSIONS = [
   'settings:write',
   /** Plan, flow limit, the two-factor requirement. */
   'plan:write',
+  /** Create, change, rotate and delete inbound sources; replay their deliveries. */
+  'sources:manage',
   /** Create, list and revoke API keys. */
   'keys:manage',
   /** Invite, change and remove users. */
@@ -39,7 +41,7 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 const GRANTS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
   owner: new Set(PERMISSIONS),
-  admin: new Set<Permission>(['read', 'sessions:stop', 'events:write', 'flows:write', 'deliveries:retry', 'secrets:manage', 'settings:write']),
+  admin: new Set<Permission>(['read', 'sessions:stop', 'events:write', 'flows:write', 'deliveries:retry', 'secrets:manage', 'settings:write', 'sources:manage']),
   staff: new Set<Permission>(['read', 'sessions:stop']),
 };
 

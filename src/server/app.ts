@@ -27,6 +27,8 @@ import { scheduleRoutes } from './routes/schedules.js';
 import { presetRoutes } from './routes/presets.js';
 import { schemaRoutes } from './routes/schemas.js';
 import { secretRoutes } from './routes/secrets.js';
+import { hookRoutes } from './routes/hooks.js';
+import { sourceRoutes } from './routes/sources.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { streamRoutes } from './routes/stream.js';
 import { workspaceRoutes } from './routes/workspace.js';
@@ -74,12 +76,15 @@ export function createApp(ctx: EngineContext): Hono<AppEnv> {
   v1.route('/', scheduleRoutes(ctx));
   v1.route('/workspace', workspaceRoutes(ctx));
   v1.route('/api-keys', apiKeyRoutes(ctx));
+  v1.route('/sources', sourceRoutes(ctx));
   v1.route('/', recordRoutes(ctx));
   v1.route('/', userRoutes(ctx));
   v1.route('/', dashboardRoutes(ctx));
   v1.route('/stream', streamRoutes(feed));
   v1.route('/schemas', schemaRoutes(ctx));
   app.route('/v1', v1);
+  // Webhooks from booking systems: the token in the path and the vendor's signature are their authentication.
+  app.route('/hooks', hookRoutes(ctx));
   app.route('/', webAssetRoutes());
   return app;
 }

@@ -7,6 +7,7 @@ import { contactInputSchema, eventInputSchema } from '../engine/event-input.js';
 import { workspaceChangesSchema } from '../engine/workspace-settings.js';
 import { newApiKeySchema } from './routes/api-keys.js';
 import { accessPaths } from './openapi-access.js';
+import { sourcePaths } from './openapi-sources.js';
 import { queryParameters } from './query-params.js';
 import { ANALYTICS_QUERY, STEP_COUNTS_QUERY } from './routes/dashboard.js';
 import { EVENT_LIST_QUERY } from './routes/events.js';
@@ -327,6 +328,7 @@ export function buildOpenApiDocument(): Json {
         },
       },
       ...accessPaths,
+      ...sourcePaths,
     },
   };
 }

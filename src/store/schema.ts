@@ -8,6 +8,7 @@
  * - ids are text with a type prefix (`ws_`, `ct_`, `ap_`, …) followed by a ULID.
  */
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { SourceBookingsTable, SourceDeliveriesTable, SourcesTable } from './source-tables.js';
 
 export interface WorkspacesTable {
   id: string;
@@ -334,6 +335,9 @@ export interface Database {
   user_sessions: UserSessionsTable;
   invites: InvitesTable;
   audit_log: AuditLogTable;
+  sources: SourcesTable;
+  source_deliveries: SourceDeliveriesTable;
+  source_bookings: SourceBookingsTable;
 }
 
 export type Workspace = Selectable<WorkspacesTable>;

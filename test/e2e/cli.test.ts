@@ -169,6 +169,26 @@ describe('nudge CLI', () => {
       expect(after.stderr).toBe('error: invalid or revoked API key\n');
     }, 120_000);
 
+    it('creates, lists, rotates and deletes sources through the API', async () => {
+      const created = await nudgeCommand(['sources', 'create', '--kind', 'calcom', '--name', 'Cal.com bookings'], client);
+      expect(created.stderr).toBe('');
+      expect(created.stdout).toMatch(/^so_\w+ {2}calcom {2}Cal\.com bookings\n {2}URL: {4}http:\/\/\S+\/hooks\/[\w-]{43}\n {2}secret: [\w-]{43} /);
+      const id = /^(so_\w+)/.exec(created.stdout)![1]!;
+      const url = /URL: {4}(\S+)/.exec(created.stdout)![1]!;
+      const secret = /secret: (\S+)/.exec(created.stdout)![1]!;
+      const listed = await nudgeCommand(['sources', 'list'], client);
+      expect(listed.stdout).toContain(`${id}  calcom  Cal.com bookings\n  URL:    ${url}\n  last:   nothing received yet\n`);
+      expect(listed.stdout).not.toContain(secret);
+      const rotated = await nudgeCommand(['sources', 'rotate', id], client);
+      expect(rotated.stdout).toContain(`  URL:    ${url}\n  secret: `);
+      expect(rotated.stdout).not.toContain(secret);
+      const bad = await nudgeCommand(['sources', 'create', '--kind', 'shopify', '--name', 'x'], client);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toMatch(/^error: kind: expected one of: calcom, calendly, generic/);
+      expect((await nudgeCommand(['sources', 'delete', id], client)).stdout).toBe(`deleted ${id}\n`);
+      expect((await nudgeCommand(['sources', 'list'], client)).stdout).toBe('');
+    }, 120_000);
+
     it('sets a secret piped on standard input, keeping it out of the output', async () => {
       const res = await nudgeCommand(['secrets', 'set', 'PIPED_TOKEN'], client, { stdin: 'piped-value-1\n' });
       expect(res.stderr).toBe('');

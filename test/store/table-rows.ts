@@ -165,6 +165,32 @@ export function sampleRows(ws: string): SampleRows {
         action: 'workspace.updated', target_kind: null, target_id: null, details_json: null,
       },
     },
+    sources: {
+      full: {
+        id: `so_${ws}_1`, workspace_id: ws, kind: 'generic', name: 'Zoë’s "booking" app', token_hash: `hash_${ws}_so1`,
+        token_ciphertext: 'c1', secret_ciphertext: 'c2', config_json: JSON_TEXT, created_at: T0, rotated_at: MAX_TIME,
+      },
+      sparse: {
+        id: `so_${ws}_2`, workspace_id: ws, kind: 'calcom', name: '', token_hash: `hash_${ws}_so2`,
+        token_ciphertext: 'c3', secret_ciphertext: 'c4', config_json: '{}', created_at: T0, rotated_at: null,
+      },
+    },
+    source_deliveries: {
+      full: {
+        id: `sd_${ws}_1`, source_id: `so_${ws}_1`, workspace_id: ws, received_at: MAX_TIME, headers_json: JSON_TEXT, body: JSON_TEXT,
+        body_bytes: 123, verified: 1, outcome: 'applied', reason: 'ok ✓', status_code: 200, vendor_event: 'BOOKING_CREATED',
+        vendor_delivery_id: 'msg_1', replay_key: 'id:msg_1', event_ids_json: '["ev_1"]', replay_of: `sd_${ws}_0`,
+      },
+      sparse: {
+        id: `sd_${ws}_2`, source_id: `so_${ws}_1`, workspace_id: ws, received_at: T0, headers_json: '{}', body: null,
+        body_bytes: 0, verified: 0, outcome: 'rejected', reason: null, status_code: 401, vendor_event: null,
+        vendor_delivery_id: null, replay_key: null, event_ids_json: '[]', replay_of: null,
+      },
+    },
+    source_bookings: {
+      full: { workspace_id: ws, kind: 'calendly', booking_id: 'https://api.calendly.com/scheduled_events/X/invitees/Y', appointment_key: 'calendly:https://…/Z', created_at: MAX_TIME },
+      sparse: { workspace_id: ws, kind: 'calcom', booking_id: 'uid-2', appointment_key: 'calcom:uid-1', created_at: T0 },
+    },
   };
 }
 
@@ -173,4 +199,5 @@ export const KEY: { [T in TableName]: readonly string[] } = {
   workspaces: ['id'], api_keys: ['id'], contacts: ['id'], events: ['id'], appointments: ['id'], flows: ['id'],
   flow_versions: ['flow_id', 'version'], sessions: ['id'], session_logs: ['id'], deliveries: ['id'], outbox: ['id'], timers: ['id'],
   secrets: ['workspace_id', 'name'], skips: ['id'], users: ['id'], user_sessions: ['id'], invites: ['id'], audit_log: ['id'],
+  sources: ['id'], source_deliveries: ['id'], source_bookings: ['workspace_id', 'kind', 'booking_id'],
 };

@@ -20,7 +20,7 @@ function pooledRandom(): number {
 const ulid = monotonicFactory(pooledRandom);
 
 /** Id prefixes by entity, so an id in a log tells what it names. */
-export type IdPrefix = 'ws' | 'key' | 'ct' | 'ev' | 'ap' | 'fl' | 'ss' | 'sl' | 'dl' | 'ob' | 'tm' | 'sk' | 'us' | 'iv' | 'au';
+export type IdPrefix = 'ws' | 'key' | 'ct' | 'ev' | 'ap' | 'fl' | 'ss' | 'sl' | 'dl' | 'ob' | 'tm' | 'sk' | 'us' | 'iv' | 'au' | 'so' | 'sd';
 
 /** A new time-ordered id such as `ss_01JD2…`: sorting ids sorts by creation. */
 export function newId(prefix: IdPrefix): string {

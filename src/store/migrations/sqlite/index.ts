@@ -9,5 +9,6 @@ import { workspaceFlowLimitNullable } from './006-workspace-flow-limit-nullable.
 import { access } from './007-access.js';
 import { dashboardIndexes } from './008-dashboard-indexes.js';
 import { changeMarks } from './010-change-marks.js';
+import { sources } from './011-sources.js';
 
-export const sqliteMigrations: readonly Migration[] = [initial, secrets, dropTimersSessionIndex, workspaceCountry, skips, workspaceFlowLimitNullable, access, dashboardIndexes, changeMarks];
+export const sqliteMigrations: readonly Migration[] = [initial, secrets, dropTimersSessionIndex, workspaceCountry, skips, workspaceFlowLimitNullable, access, dashboardIndexes, changeMarks, sources];

@@ -1,0 +1,89 @@
+/**
+ * From a vendor's decision to ingested events. Events about a vendor booking get the appointment
+ * id of the booking chain they belong to: the id a reschedule replaced, followed through the links
+ * earlier reschedules left (`source_bookings`), else the booking's own id, prefixed with the kind
+ * (`calcom:<uid>`). The events then go through `ingestEvents`, the path `POST /v1/events` takes, so
+ * a redelivery is a duplicate of the same idempotency key and applies nothing new.
+ */
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { ValidationError, type FieldIssue } from '../../core/errors.js';
+import type { BookingEvent, BookingLink, SourceDecision } from '../../core/sources/source-decision.js';
+import type { Database, Workspace } from '../../store/schema.js';
+import { findBookingKey, linkBooking } from '../../store/repositories/sources.js';
+import type { EngineContext } from '../engine-context.js';
+import { parseEventInput, type EventInput } from '../event-input.js';
+import { ingestEvents, type IngestResult } from '../ingest.js';
+
+/** Longest appointment id an event takes; longer vendor ids are hashed to fit. */
+const MAX_KEY = 200;
+
+interface Prepared {
+  inputs: EventInput[];
+  links: Array<{ bookingId: string; appointmentKey: string }>;
+}
+
+function ownKey(kind: string, bookingId: string): string {
+  const key = `${kind}:${bookingId}`;
+  return key.length <= MAX_KEY ? key : `${kind}:sha256:${createHash('sha256').update(bookingId).digest('hex')}`;
+}
+
+async function keyOf(db: Kysely<Database>, workspaceId: string, kind: string, bookingId: string): Promise<string> {
+  return (await findBookingKey(db, workspaceId, kind, bookingId)) ?? ownKey(kind, bookingId);
+}
+
+async function withAppointmentKey(db: Kysely<Database>, workspaceId: string, kind: string, item: BookingEvent, links: Prepared['links']) {
+  if (!item.booking) return item.event;
+  const { id, replaces } = item.booking;
+  const key = await keyOf(db, workspaceId, kind, replaces ?? id);
+  if (key !== ownKey(kind, id)) links.push({ bookingId: id, appointmentKey: key });
+  return { ...item.event, appointment: { ...(item.event.appointment as Record<string, unknown> | undefined), id: key } };
+}
+
+/** The decision's events, validated as `POST /v1/events` validates them, and the links to record; throws a ValidationError. */
+export async function prepareEvents(
+  db: Kysely<Database>,
+  workspaceId: string,
+  kind: string,
+  events: readonly BookingEvent[],
+  extraLinks: readonly BookingLink[] = [],
+): Promise<Prepared> {
+  const prepared: Prepared = { inputs: [], links: [] };
+  const issues: FieldIssue[] = [];
+  for (const [i, item] of events.entries()) {
+    const event = await withAppointmentKey(db, workspaceId, kind, item, prepared.links);
+    try {
+      prepared.inputs.push(parseEventInput(event, events.length > 1 ? ['events', i] : []));
+    } catch (error) {
+      if (error instanceof ValidationError) issues.push(...(error.details ?? [{ path: error.path ?? '', message: error.message }]));
+      else throw error;
+    }
+  }
+  if (issues.length > 0) throw new ValidationError('unmappable', issues);
+  for (const link of extraLinks) {
+    prepared.links.push({ bookingId: link.booking, appointmentKey: await keyOf(db, workspaceId, kind, link.sameAs) });
+  }
+  return prepared;
+}
+
+export interface Applied {
+  outcome: 'applied' | 'ignored';
+  reason: string | null;
+  results: IngestResult[];
+}
+
+/**
+ * Records the decision's booking links, then ingests its events. Links first: they are facts about
+ * the vendor's ids, and a retry after a failed ingest finds them. Throws a ValidationError
+ * (`unmappable`) when the body does not make a valid event.
+ */
+export async function applyDecision(ctx: EngineContext, workspace: Workspace, kind: string, decision: SourceDecision): Promise<Applied> {
+  if (decision.outcome === 'invalid') throw new ValidationError('unmappable', decision.issues);
+  const events = decision.outcome === 'events' ? decision.events : [];
+  const prepared = await prepareEvents(ctx.store.db, workspace.id, kind, events, decision.links);
+  const now = ctx.clock.now();
+  for (const link of prepared.links) await linkBooking(ctx.store.db, { workspaceId: workspace.id, kind, ...link }, now);
+  if (decision.outcome === 'ignored') return { outcome: 'ignored', reason: decision.reason, results: [] };
+  const results = await ingestEvents(ctx, workspace, prepared.inputs);
+  return { outcome: 'applied', reason: null, results };
+}

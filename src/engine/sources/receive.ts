@@ -1,0 +1,117 @@
+/**
+ * Receiving a webhook at `/hooks/<token>`: find the source by the token's hash, keep the body
+ * (bounded), verify the vendor's signature over the raw bytes, refuse a delivery seen before, then
+ * parse, decide and ingest. Every attempt that reaches a source is stored with its outcome; what
+ * was refused applied nothing. Unknown event types are acknowledged (200, ignored) so vendors do
+ * not retry them forever.
+ */
+import { NudgeError, ValidationError } from '../../core/errors.js';
+import { parseJsonText } from '../../core/json-text.js';
+import { vendorOf } from '../../sources/registry.js';
+import { genericHeaders, type GenericConfig } from '../../sources/generic.js';
+import type { InboundRequest, SourceVendor } from '../../sources/vendor.js';
+import type { SourceDeliveryRow, SourceRow } from '../../store/source-tables.js';
+import { findSourceByTokenHash, findVerifiedByReplayKey } from '../../store/repositories/sources.js';
+import { getWorkspace } from '../../store/repositories/workspaces.js';
+import type { EngineContext } from '../engine-context.js';
+import { applyDecision } from './booking-events.js';
+import { MAX_HOOK_BODY_BYTES, recordDelivery, type DeliveryOutcome, type Received } from './deliveries.js';
+import { hashToken, sourceConfig } from './source-service.js';
+
+/** How long a delivery's signature or id is remembered to refuse it when it comes again: 24 hours. */
+export const REPLAY_WINDOW_MS = 24 * 3_600_000;
+
+export interface HookAnswer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+function keptHeaders(source: SourceRow, vendor: SourceVendor<unknown>, config: unknown, all: Readonly<Record<string, string>>): Record<string, string> {
+  const names = source.kind === 'generic' ? genericHeaders(config as GenericConfig) : vendor.headers;
+  const out: Record<string, string> = {};
+  for (const name of names) if (all[name] !== undefined) out[name] = all[name].slice(0, 1000);
+  return out;
+}
+
+function answer(row: SourceDeliveryRow, result: DeliveryOutcome): HookAnswer {
+  if (result.outcome === 'rejected') {
+    return { status: result.status, body: { error: { code: result.code ?? 'rejected', message: result.reason ?? 'rejected', delivery_id: row.id } } };
+  }
+  return { status: result.status, body: { data: { delivery_id: row.id, outcome: result.outcome, reason: result.reason ?? null, event_ids: result.eventIds ?? [] } } };
+}
+
+const rejected = (status: number, code: string, reason: string, verified: boolean, vendorEvent?: string | null): DeliveryOutcome => ({
+  outcome: 'rejected',
+  status,
+  code,
+  reason,
+  verified,
+  vendorEvent,
+});
+
+/** Parses, decides and applies a verified body; a bad body is an outcome (4xx), not an exception. */
+export async function decideAndApply(ctx: EngineContext, source: SourceRow, config: unknown, text: string, contentType: string | undefined): Promise<DeliveryOutcome> {
+  if (contentType && !/json/i.test(contentType)) {
+    return rejected(415, 'unsupported_media_type', `expected content-type application/json, got ${contentType.slice(0, 100)}`, true);
+  }
+  let body: unknown;
+  try {
+    body = parseJsonText(text);
+  } catch (error) {
+    if (error instanceof ValidationError) return rejected(400, error.code, error.message, true);
+    throw error;
+  }
+  const decision = vendorOf(source.kind).decide(body, config);
+  try {
+    const workspace = await getWorkspace(ctx.store.db, source.workspace_id);
+    const applied = await applyDecision(ctx, workspace, source.kind, decision);
+    return {
+      outcome: applied.outcome,
+      status: 200,
+      reason: applied.reason,
+      verified: true,
+      vendorEvent: decision.vendorEvent,
+      eventIds: applied.results.map((r) => r.event_id),
+    };
+  } catch (error) {
+    if (error instanceof NudgeError && error.status >= 400 && error.status < 500) {
+      return rejected(422, 'unmappable', `the body does not make a valid event: ${error.message}`, true, decision.vendorEvent);
+    }
+    throw error;
+  }
+}
+
+export async function receiveWebhook(ctx: EngineContext, token: string, request: InboundRequest): Promise<HookAnswer> {
+  const source = await findSourceByTokenHash(ctx.store.db, hashToken(token));
+  if (!source) throw new NudgeError('not_found', 'no source has this URL (was it deleted or its URL rotated?)', { status: 404 });
+  const vendor = vendorOf(source.kind);
+  const config = sourceConfig(source);
+  const size = request.body.byteLength;
+  const received: Received = {
+    sourceId: source.id,
+    workspaceId: source.workspace_id,
+    headers: keptHeaders(source, vendor, config, request.headers),
+    body: size <= MAX_HOOK_BODY_BYTES ? new TextDecoder().decode(request.body) : null,
+    bodyBytes: size,
+  };
+  const settle = async (result: DeliveryOutcome) => answer(await recordDelivery(ctx, received, result), result);
+  if (received.body === null) return settle(rejected(413, 'payload_too_large', `the body is larger than ${MAX_HOOK_BODY_BYTES} bytes`, false));
+
+  const now = ctx.clock.now();
+  const verification = vendor.verify(request, ctx.secretBox.decrypt(source.secret_ciphertext), config, now);
+  if (!verification.ok) return settle(rejected(401, verification.code, verification.reason, false));
+  received.deliveryId = verification.deliveryId;
+  received.replayKey = verification.replayKey;
+  const earlier = await findVerifiedByReplayKey(ctx.store.db, source.id, verification.replayKey, now - REPLAY_WINDOW_MS);
+  if (earlier) {
+    return settle(rejected(409, 'replayed', `this delivery was received before (${earlier.id}); nothing applied`, true));
+  }
+  try {
+    return await settle(await decideAndApply(ctx, source, config, received.body, request.headers['content-type']));
+  } catch (error) {
+    // Not remembered for replay detection: the sender's retry of this delivery must be applied.
+    received.replayKey = null;
+    await recordDelivery(ctx, received, rejected(500, 'internal_error', 'the delivery could not be applied; the sender may retry it', true));
+    throw error;
+  }
+}
