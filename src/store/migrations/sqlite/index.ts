@@ -8,5 +8,6 @@ import { skips } from './005-skips.js';
 import { workspaceFlowLimitNullable } from './006-workspace-flow-limit-nullable.js';
 import { access } from './007-access.js';
 import { dashboardIndexes } from './008-dashboard-indexes.js';
+import { listSearch } from './009-list-search.js';
 
-export const sqliteMigrations: readonly Migration[] = [initial, secrets, dropTimersSessionIndex, workspaceCountry, skips, workspaceFlowLimitNullable, access, dashboardIndexes];
+export const sqliteMigrations: readonly Migration[] = [initial, secrets, dropTimersSessionIndex, workspaceCountry, skips, workspaceFlowLimitNullable, access, dashboardIndexes, listSearch];
