@@ -122,7 +122,7 @@ describe.each(testDialects())('list filters on %s', (dialect) => {
       { email: 'ada@example.com', name: 'Ada Lovelace', phone: '+44 20 7946 0001' },
       { email: 'adam@example.com', name: 'Adam Smith' },
       { email: 'darcy@example.com', name: "100%_Sure D'Arcy" },
-      { email: 'bob@example.com', name: 'Bob', phone: '1 (415) 555-0100' },
+      { email: 'bob@example.com', name: 'Bob', phone: '1 (415) 555-0100', external_id: 'cust-42' },
     ];
     const ids: string[] = [];
     for (const c of contacts) {
@@ -138,6 +138,8 @@ describe.each(testDialects())('list filters on %s', (dialect) => {
     expect(await find('+44 20 79')).toEqual([ada]);
     expect(await find('1-415-555')).toEqual([bob]);
     expect(await find('415')).toEqual([]);
+    expect(await find('cust-42')).toEqual([bob]);
+    expect(await find('cust-4')).toEqual([]);
     expect(await find('100%_')).toEqual([sure]);
     expect(await find('100%x')).toEqual([]);
     expect(await find('%')).toEqual([]);

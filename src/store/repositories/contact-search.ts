@@ -1,6 +1,7 @@
 /**
  * The contact search of `GET /v1/contacts?q=` (and of appointments by their contact): a
- * case-insensitive prefix of the email or the name, or of the phone number compared digits only.
+ * case-insensitive prefix of the email or the name, the phone number compared digits only, or the
+ * booking system's id (exact, over its unique index).
  * Each branch is a range over one index of migration 009 (`009-list-search.ts` per dialect), so a
  * search reads the matching index entries of one workspace instead of the table:
  * - SQLite: `email LIKE 'ad%'` on an index `(workspace_id, email COLLATE NOCASE)` is SQLite's LIKE
@@ -39,7 +40,7 @@ export function contactSearchCondition(db: Kysely<any>, q: string): Expression<S
   const postgres = isPostgres(db);
   const text = (column: 'email' | 'name') =>
     postgres ? sql<SqlBool>`lower(${sql.ref(column)}) like lower(${pattern}) escape '\\'` : sql<SqlBool>`${sql.ref(column)} like ${pattern} escape '\\'`;
-  const branches = [text('email'), text('name')];
+  const branches = [text('email'), text('name'), sql<SqlBool>`external_id = ${q}`];
   if (PHONE_LIKE.test(q)) {
     const digits = q.replace(/[^0-9]/g, '');
     // Digits sort before ':', so [digits, digits + ':') holds exactly the digit strings starting with digits.
