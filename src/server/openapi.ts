@@ -151,7 +151,7 @@ export function buildOpenApiDocument(): Json {
       },
       '/v1/events/{id}': { get: { summary: 'Get an event', parameters: [idParam()], responses: { '200': ok('Event'), ...errors } } },
       '/v1/contacts': {
-        get: { summary: 'List contacts', parameters: queryParameters(CONTACT_LIST_QUERY), responses: { '200': ok('Contacts'), ...errors } },
+        get: { summary: 'List contacts; q searches email, name and phone by prefix', parameters: queryParameters(CONTACT_LIST_QUERY), responses: { '200': ok('Contacts'), ...errors } },
         post: { summary: 'Create or update a contact', requestBody: jsonBody(ref('Contact')), responses: { '200': ok('Contact'), ...errors } },
       },
       '/v1/contacts/{id}': { get: { summary: 'Get a contact (id or external id)', parameters: [idParam()], responses: { '200': ok('Contact'), ...errors } } },
@@ -160,7 +160,7 @@ export function buildOpenApiDocument(): Json {
       '/v1/appointments/{id}': { get: { summary: 'Get an appointment (id or booking-system id)', parameters: [idParam()], responses: { '200': ok('Appointment'), ...errors } } },
       '/v1/appointments/{id}/schedule': schedule('an appointment (id or booking-system id)'),
       '/v1/flows': {
-        get: { summary: 'List flows', parameters: queryParameters(FLOW_LIST_QUERY), responses: { '200': ok('Flows'), ...errors } },
+        get: { summary: 'List flows with each one\'s trigger; ?include=counts adds sessions by status', parameters: queryParameters(FLOW_LIST_QUERY), responses: { '200': ok('Flows'), ...errors } },
         post: { summary: 'Create a flow (draft; ?activate=true to activate)', parameters: queryParameters(FLOW_CREATE_QUERY), requestBody: jsonBody(ref('Flow')), responses: { '201': ok('Created'), ...errors, '409': errors['400'] } },
       },
       '/v1/flows/apply': {

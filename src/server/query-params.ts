@@ -73,6 +73,18 @@ export function textParam(description: string): QueryParam<string> {
   };
 }
 
+/** A search: trimmed, at most 200 characters; empty means no filter. */
+export function searchParam(description: string): QueryParam<string> {
+  return {
+    description,
+    schema: { type: 'string', maxLength: 200 },
+    parse: (raw) => {
+      const value = raw.trim();
+      return value === '' ? { value: undefined } : value.length > 200 ? { error: 'expected at most 200 characters' } : { value };
+    },
+  };
+}
+
 /** One of a fixed list; empty means no filter. */
 export function enumParam<T extends string>(values: readonly T[], description: string): QueryParam<T> {
   return {

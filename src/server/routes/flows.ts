@@ -13,7 +13,7 @@ import {
 import type { FlowRow } from '../../store/schema.js';
 import { getFlow, getFlowVersion, listFlows, listFlowVersions } from '../../store/repositories/flows.js';
 import { decodeJson } from '../../store/repositories/json.js';
-import { countSessionsByStep } from '../../store/repositories/sessions.js';
+import { countSessionsByFlow, countSessionsByStep } from '../../store/repositories/sessions.js';
 import { countSkipsByReason } from '../../store/repositories/skips.js';
 import type { AppEnv } from '../app-types.js';
 import { booleanParam, defineQuery, enumParam } from '../query-params.js';
@@ -21,7 +21,10 @@ import { readJsonOrYaml } from '../request-body.js';
 
 const FLOW_STATUSES = ['draft', 'active', 'paused', 'archived'] as const;
 
-export const FLOW_LIST_QUERY = defineQuery({ status: enumParam(FLOW_STATUSES, 'flow status') });
+export const FLOW_LIST_QUERY = defineQuery({
+  status: enumParam(FLOW_STATUSES, 'flow status'),
+  include: enumParam(['counts'], 'counts: add `sessions`, each flow\'s sessions by status (one grouped count over the listed flows)'),
+});
 export const FLOW_CREATE_QUERY = defineQuery({ activate: booleanParam('activate the new flow (default false: a draft)') });
 export const FLOW_APPLY_QUERY = defineQuery({ activate: booleanParam('activate the flow after saving it (default true)') });
 
@@ -42,8 +45,16 @@ export function flowRoutes(ctx: EngineContext): Hono<AppEnv> {
   const db = ctx.store.db;
 
   app.get('/', FLOW_LIST_QUERY.check, async (c) => {
-    const rows = await listFlows(db, c.get('workspace').id, FLOW_LIST_QUERY.read(c).status);
-    return c.json({ data: rows.map((r) => flowView(r)) });
+    const { status, include } = FLOW_LIST_QUERY.read(c);
+    const rows = await listFlows(db, c.get('workspace').id, status);
+    const counts = include === 'counts' ? await countSessionsByFlow(db, rows.map((r) => r.id)) : undefined;
+    return c.json({
+      data: rows.map((r) => ({
+        ...flowView(r),
+        trigger: decodeJson<{ trigger?: unknown }>(r.definition_json, {}).trigger ?? null,
+        ...(counts ? { sessions: counts.get(r.id) ?? {} } : {}),
+      })),
+    });
   });
 
   /** Checks a definition without saving it: `{ valid, errors }`, always 200 for a readable body. */

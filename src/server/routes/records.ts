@@ -17,15 +17,17 @@ import {
 } from '../../store/repositories/deliveries.js';
 import type { AppEnv } from '../app-types.js';
 import { PAGE_PARAMS, pageFrom, pageOf } from '../pagination.js';
-import { APPOINTMENT_REF_PARAM, CONTACT_REF_PARAM, defineQuery, enumParam, textParam } from '../query-params.js';
+import { APPOINTMENT_REF_PARAM, CONTACT_REF_PARAM, defineQuery, enumParam, isoTimeParam, searchParam, textParam } from '../query-params.js';
 import { readJson } from '../request-body.js';
 
 const APPOINTMENT_STATUSES = ['booked', 'canceled', 'completed', 'checked_in', 'no_show'] as const;
 const DELIVERY_STATUSES = ['succeeded', 'retrying', 'failed', 'skipped'] as const;
 
-export const CONTACT_LIST_QUERY = defineQuery({ ...PAGE_PARAMS, email: textParam('exact email'), external_id: textParam('exact external id') });
+const SEARCH_PARAM = searchParam('case-insensitive prefix of the email or the name, or of the phone number compared digits only');
+export const CONTACT_LIST_QUERY = defineQuery({ ...PAGE_PARAMS, email: textParam('exact email'), external_id: textParam('exact external id'), q: SEARCH_PARAM });
 export const APPOINTMENT_LIST_QUERY = defineQuery({
   ...PAGE_PARAMS,
+  q: searchParam("the booking system's id (exact), or the contact as in GET /v1/contacts?q="),
   status: enumParam(APPOINTMENT_STATUSES, 'appointment status'),
   contact_id: CONTACT_REF_PARAM,
 });
@@ -34,6 +36,9 @@ export const DELIVERY_LIST_QUERY = defineQuery({
   session_id: textParam('session'),
   flow_id: textParam('flow'),
   status: enumParam(DELIVERY_STATUSES, 'delivery status'),
+  channel: textParam('channel kind, e.g. email or webhook'),
+  created_after: isoTimeParam('attempts made at or after this time (ISO 8601 with Z or an offset)'),
+  created_before: isoTimeParam('attempts made before this time (ISO 8601 with Z or an offset); later than created_after'),
   contact_id: CONTACT_REF_PARAM,
   appointment_id: APPOINTMENT_REF_PARAM,
 });
@@ -79,6 +84,9 @@ export function recordRoutes(ctx: EngineContext): Hono<AppEnv> {
 
   app.get('/deliveries', DELIVERY_LIST_QUERY.check, async (c) => {
     const { limit, cursor, contact_id, appointment_id, ...filters } = DELIVERY_LIST_QUERY.read(c);
+    if (filters.created_after !== undefined && filters.created_before !== undefined && filters.created_before <= filters.created_after) {
+      throw new ValidationError('invalid_query', [{ path: 'created_before', message: 'must be later than created_after' }]);
+    }
     const page = pageFrom({ limit, cursor });
     const refs = await resolveRefFilters(db, c.get('workspace').id, { contact_id, appointment_id });
     const rows = refs === null ? [] : await listDeliveries(db, c.get('workspace').id, { ...page, ...filters, ...refs });

@@ -23,6 +23,8 @@
  * any($2)` kept a plan made while the table was nearly empty (index on workspace_id only, the
  * array as a filter) and took 13–18 ms per lookup once the table held 12k rows, against 0.1 ms
  * planned afresh. Planning such a statement costs tens of microseconds.
+ * Searches (`LIKE $n`) stay unnamed too: PostgreSQL reads an index range from a LIKE pattern only
+ * when it plans with the pattern's value (repositories/contact-search.ts).
  */
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
 import type pg from 'pg';
@@ -30,14 +32,14 @@ import type pg from 'pg';
 /** Distinct statements named per store; SQL beyond this (rare: Kysely's IN lists vary in length) runs unnamed. */
 const MAX_NAMED = 500;
 const DATA_STATEMENT = /^\s*(select|insert|update|delete|with)\b/i;
-const ARRAY_LOOKUP = /= any\(\$\d+\)|from unnest\(\$\d+/i;
+const PLANNED_EACH_TIME = /= any\(\$\d+\)|from unnest\(\$\d+| like /i;
 const RETRY_UNNAMED = new Set(['0A000', '26000']);
 
 export function preparedStatementPool(pool: pg.Pool): PostgresPool {
   const names = new Map<string, string>();
   const nameFor = (sql: string): string | undefined => {
     let name = names.get(sql);
-    if (name === undefined && names.size < MAX_NAMED && DATA_STATEMENT.test(sql) && !ARRAY_LOOKUP.test(sql)) {
+    if (name === undefined && names.size < MAX_NAMED && DATA_STATEMENT.test(sql) && !PLANNED_EACH_TIME.test(sql)) {
       name = `nudge_${names.size + 1}`;
       names.set(sql, name);
     }

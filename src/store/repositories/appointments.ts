@@ -6,6 +6,7 @@ import { decodeJson, encodeJson } from './json.js';
 import { knownAppointment, rememberAppointment } from './read-ahead.js';
 import { deferNewRow, pendingRow } from './write-behind.js';
 import type { ListOptions } from './contacts.js';
+import { contactSearchCondition } from './contact-search.js';
 import { APPOINTMENT_PROPERTIES } from '../../core/appointment-properties.js';
 
 export { APPOINTMENT_PROPERTIES };
@@ -162,13 +163,25 @@ export async function getAppointmentById(db: Kysely<Database>, id: string): Prom
   return db.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** By internal id or the booking system's id, within a workspace. */
+/**
+ * A workspace's appointments, newest first. `q` matches the booking system's id exactly, or the
+ * contact as `GET /v1/contacts?q=` does (a prefix of email or name, or of the phone's digits).
+ */
 export async function listAppointments(
   db: Kysely<Database>,
   workspaceId: string,
-  options: ListOptions & { status?: string | undefined; contact_id?: string | undefined },
+  options: ListOptions & { status?: string | undefined; contact_id?: string | undefined; q?: string | undefined },
 ): Promise<AppointmentRow[]> {
   let q = db.selectFrom('appointments').selectAll().where('workspace_id', '=', workspaceId);
+  const search = options.q;
+  if (search) {
+    q = q.where((eb) =>
+      eb.or([
+        eb('external_id', '=', search),
+        eb('contact_id', 'in', eb.selectFrom('contacts').select('id').where('workspace_id', '=', workspaceId).where(contactSearchCondition(db, search))),
+      ]),
+    );
+  }
   if (options.status) q = q.where('status', '=', options.status);
   if (options.contact_id) q = q.where('contact_id', '=', options.contact_id);
   if (options.cursor) q = q.where('id', '<', options.cursor);

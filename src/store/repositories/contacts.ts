@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { ConflictError } from '../../core/errors.js';
 import type { ContactRow, Database } from '../schema.js';
+import { contactSearchCondition } from './contact-search.js';
 import { newId } from './ids.js';
 import { decodeJson, encodeJson } from './json.js';
 import { CONTACT_KEYS, knownContact, rememberContact } from './read-ahead.js';
@@ -187,9 +188,10 @@ export interface ListOptions {
 export async function listContacts(
   db: Kysely<Database>,
   workspaceId: string,
-  options: ListOptions & { email?: string | undefined; external_id?: string | undefined },
+  options: ListOptions & { email?: string | undefined; external_id?: string | undefined; q?: string | undefined },
 ): Promise<ContactRow[]> {
   let q = db.selectFrom('contacts').selectAll().where('workspace_id', '=', workspaceId);
+  if (options.q) q = q.where(contactSearchCondition(db, options.q));
   if (options.email) q = q.where('email', '=', options.email);
   if (options.external_id) q = q.where('external_id', '=', options.external_id);
   if (options.cursor) q = q.where('id', '<', options.cursor);

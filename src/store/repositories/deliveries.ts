@@ -14,6 +14,11 @@ export interface DeliveryFilters extends ListOptions {
   session_id?: string | undefined;
   flow_id?: string | undefined;
   status?: string | undefined;
+  channel?: string | undefined;
+  /** Epoch ms: attempts made at or after this time. */
+  created_after?: number | undefined;
+  /** Epoch ms: attempts made before this time. */
+  created_before?: number | undefined;
   /** Nudge ids (record-refs.ts resolves the booking system's): deliveries of that contact's or appointment's sessions. */
   contact_id?: string | undefined;
   appointment_id?: string | undefined;
@@ -28,6 +33,9 @@ export async function listDeliveries(
   if (filters.session_id) q = q.where('session_id', '=', filters.session_id);
   if (filters.flow_id) q = q.where('flow_id', '=', filters.flow_id);
   if (filters.status) q = q.where('status', '=', filters.status);
+  if (filters.channel) q = q.where('channel', '=', filters.channel);
+  if (filters.created_after !== undefined) q = q.where('created_at', '>=', filters.created_after);
+  if (filters.created_before !== undefined) q = q.where('created_at', '<', filters.created_before);
   for (const column of ['contact_id', 'appointment_id'] as const) {
     const id = filters[column];
     if (id) q = q.where('session_id', 'in', (eb) => eb.selectFrom('sessions').select('id').where('workspace_id', '=', workspaceId).where(column, '=', id));

@@ -78,14 +78,20 @@ export async function findFlowByName(db: Kysely<Database>, workspaceId: string, 
     .executeTakeFirst();
 }
 
+/** The workspace's flows, oldest first, each with the definition of its current version. */
 export async function listFlows(
   db: Kysely<Database>,
   workspaceId: string,
   status?: string | undefined,
-): Promise<FlowRow[]> {
-  let q = db.selectFrom('flows').selectAll().where('workspace_id', '=', workspaceId);
-  if (status) q = q.where('status', '=', status);
-  return q.orderBy('created_at').execute();
+): Promise<Array<FlowRow & { definition_json: string }>> {
+  let q = db
+    .selectFrom('flows')
+    .innerJoin('flow_versions', (join) => join.onRef('flow_versions.flow_id', '=', 'flows.id').onRef('flow_versions.version', '=', 'flows.version'))
+    .selectAll('flows')
+    .select('flow_versions.definition_json')
+    .where('flows.workspace_id', '=', workspaceId);
+  if (status) q = q.where('flows.status', '=', status);
+  return q.orderBy('flows.created_at').execute();
 }
 
 export async function listFlowVersions(db: Kysely<Database>, flowId: string): Promise<FlowVersionRow[]> {

@@ -161,6 +161,23 @@ export async function countSessionsByStep(
   return rows.map((r) => ({ step_id: r.step_id, status: r.status, count: Number(r.count) }));
 }
 
+/**
+ * Sessions by status for each of `flowIds`, in one grouped statement: each flow's range of the
+ * (flow_id, status) index is read without touching the table. Flows without sessions are absent.
+ */
+export async function countSessionsByFlow(db: Kysely<Database>, flowIds: readonly string[]): Promise<Map<string, Record<string, number>>> {
+  const counts = new Map<string, Record<string, number>>();
+  if (flowIds.length === 0) return counts;
+  const rows = await db
+    .selectFrom('sessions')
+    .select(['flow_id', 'status', (eb) => eb.fn.countAll<number>().as('count')])
+    .where(inList(db, 'flow_id', flowIds))
+    .groupBy(['flow_id', 'status'])
+    .execute();
+  for (const r of rows) counts.set(r.flow_id, { ...counts.get(r.flow_id), [r.status]: Number(r.count) });
+  return counts;
+}
+
 export async function countSessionsByStatus(db: Kysely<Database>): Promise<Record<string, number>> {
   const rows = await db
     .selectFrom('sessions')

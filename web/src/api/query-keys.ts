@@ -12,7 +12,7 @@ export const queryKeys = {
   analytics: (params: Filters) => ['analytics', params] as const,
   flows: {
     all: () => ['flows'] as const,
-    list: () => ['flows', 'list'] as const,
+    list: (filters: Filters = {}) => ['flows', 'list', filters] as const,
     detail: (id: string) => ['flows', 'detail', id] as const,
   },
   presets: { all: () => ['presets'] as const },

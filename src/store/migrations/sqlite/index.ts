@@ -8,7 +8,8 @@ import { skips } from './005-skips.js';
 import { workspaceFlowLimitNullable } from './006-workspace-flow-limit-nullable.js';
 import { access } from './007-access.js';
 import { dashboardIndexes } from './008-dashboard-indexes.js';
+import { listSearch } from './009-list-search.js';
 import { changeMarks } from './010-change-marks.js';
 import { sources } from './011-sources.js';
 
-export const sqliteMigrations: readonly Migration[] = [initial, secrets, dropTimersSessionIndex, workspaceCountry, skips, workspaceFlowLimitNullable, access, dashboardIndexes, changeMarks, sources];
+export const sqliteMigrations: readonly Migration[] = [initial, secrets, dropTimersSessionIndex, workspaceCountry, skips, workspaceFlowLimitNullable, access, dashboardIndexes, listSearch, changeMarks, sources];

@@ -1,6 +1,6 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { StatusBadge, useStatusLabel } from '../../ui/status-badge';
 import { Button } from '../../ui/button';
@@ -12,25 +12,35 @@ import { Input, Select } from '../../ui/input';
 import { PageHeader } from '../../ui/page-header';
 import { LoadingRows } from '../../ui/skeleton';
 import { Table, Td, Th, Tr } from '../../ui/table';
+import { useDebouncedValue } from '../../ui/use-debounced-value';
 import { appointmentsQuery } from './records-api';
 
 const STATUSES = ['booked', 'canceled', 'completed', 'checked_in', 'no_show'] as const;
 
 export function AppointmentsPage() {
   const { t } = useTranslation('contacts');
-  const search = useSearch({ strict: false }) as { status?: string; contact_id?: string };
+  const search = useSearch({ strict: false }) as { status?: string; contact_id?: string; q?: string };
   const navigate = useNavigate();
   const statusLabel = useStatusLabel();
   const [status, setStatus] = useState(search.status ?? '');
-  const [contact, setContact] = useState(search.contact_id ?? '');
+  const [text, setText] = useState(search.q ?? '');
   const [open, setOpen] = useState('');
-  const filters = { ...(search.status ? { status: search.status } : {}), ...(search.contact_id ? { contact_id: search.contact_id } : {}) };
+  const settled = useDebouncedValue(text.trim());
+  const filters = { ...(search.status ? { status: search.status } : {}), ...(search.contact_id ? { contact_id: search.contact_id } : {}), ...(search.q ? { q: search.q } : {}) };
   const appointments = useInfiniteQuery(appointmentsQuery(filters));
   const rows = appointments.data?.pages.flatMap((p) => p.data) ?? [];
+  const show = (next: { status?: string; q?: string }, replace = false) =>
+    void navigate({ to: '/appointments', search: { ...(search.contact_id ? { contact_id: search.contact_id } : {}), ...(next.status ? { status: next.status } : {}), ...(next.q ? { q: next.q } : {}) }, replace });
+
+  // The search follows typing once it pauses, kept in the URL so a search can be shared or reloaded.
+  // Only a pause in typing moves the URL (not a URL change, so Back is not undone).
+  useEffect(() => {
+    if (settled !== (search.q ?? '')) show({ status: search.status, q: settled }, true);
+  }, [settled]);
 
   const apply = (e: FormEvent) => {
     e.preventDefault();
-    void navigate({ to: '/appointments', search: { ...(status ? { status } : {}), ...(contact.trim() ? { contact_id: contact.trim() } : {}) } });
+    show({ status, q: text.trim() });
   };
 
   return (
@@ -48,8 +58,8 @@ export function AppointmentsPage() {
               ))}
             </Select>
           </Field>
-          <Field label={t('contact_filter')}>
-            <Input value={contact} onChange={(e) => setContact(e.target.value)} />
+          <Field label={t('appointment_search')}>
+            <Input type="search" value={text} onChange={(e) => setText(e.target.value)} />
           </Field>
           <Button type="submit" variant="primary">
             {t('apply')}

@@ -6,8 +6,9 @@ describe('contactSearch', () => {
     ['', null],
     ['  ', null],
     ['ct_01abc', { open: 'ct_01abc' }],
-    ['ada@example.com', { email: 'ada@example.com' }],
-    [' cust-42 ', { external_id: 'cust-42' }],
+    ['ada@example.com', { q: 'ada@example.com' }],
+    [' cust-42 ', { q: 'cust-42' }],
+    ['+44 20', { q: '+44 20' }],
   ])('%j → %j', (q, expected) => {
     expect(contactSearch(q)).toEqual(expected);
   });

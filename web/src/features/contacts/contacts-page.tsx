@@ -1,6 +1,6 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button } from '../../ui/button';
 import { DateTime } from '../../ui/date-time';
@@ -11,14 +11,15 @@ import { Input } from '../../ui/input';
 import { PageHeader } from '../../ui/page-header';
 import { LoadingRows } from '../../ui/skeleton';
 import { Table, Td, Th, Tr } from '../../ui/table';
+import { useDebouncedValue } from '../../ui/use-debounced-value';
 import { contactsQuery } from './records-api';
 
-/** What a search box entry asks for: a Nudge id opens the contact, an email or the booking system's id filters. */
-export function contactSearch(q: string): { open: string } | { email: string } | { external_id: string } | null {
+/** What a search box entry asks for: a Nudge id opens the contact; anything else is a search (`q`). */
+export function contactSearch(q: string): { open: string } | { q: string } | null {
   const value = q.trim();
   if (!value) return null;
   if (/^ct_[A-Za-z0-9]+$/.test(value)) return { open: value };
-  return value.includes('@') ? { email: value } : { external_id: value };
+  return { q: value };
 }
 
 export function ContactsPage() {
@@ -26,16 +27,22 @@ export function ContactsPage() {
   const { q = '' } = useSearch({ strict: false }) as { q?: string };
   const navigate = useNavigate();
   const [text, setText] = useState(q);
-  const parsed = contactSearch(q);
-  const filters = parsed && !('open' in parsed) ? parsed : {};
-  const contacts = useInfiniteQuery(contactsQuery(filters));
+  const settled = useDebouncedValue(text.trim());
+  const contacts = useInfiniteQuery(contactsQuery(q ? { q } : {}));
   const rows = contacts.data?.pages.flatMap((p) => p.data) ?? [];
+
+  // The search follows typing once it pauses, kept in the URL so a search can be shared or reloaded.
+  // Only a pause in typing moves the URL (not a URL change, so Back is not undone); a Nudge id waits for Enter.
+  useEffect(() => {
+    const wanted = contactSearch(settled);
+    if (settled !== q && !(wanted && 'open' in wanted)) void navigate({ to: '/contacts', search: wanted ? { q: wanted.q } : {}, replace: true });
+  }, [settled]);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const wanted = contactSearch(text);
     if (wanted && 'open' in wanted) void navigate({ to: '/contacts/$contactId', params: { contactId: wanted.open } });
-    else void navigate({ to: '/contacts', search: text.trim() ? { q: text.trim() } : {} });
+    else void navigate({ to: '/contacts', search: wanted ? { q: wanted.q } : {} });
   };
 
   return (

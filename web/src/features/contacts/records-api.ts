@@ -75,7 +75,7 @@ export interface EventRow {
 type Page<T> = { data: T[]; next_cursor: string | null };
 const enc = encodeURIComponent;
 
-export function contactsQuery(filters: { email?: string; external_id?: string }) {
+export function contactsQuery(filters: { q?: string }) {
   return infiniteQueryOptions({
     queryKey: queryKeys.contacts.list(filters),
     queryFn: ({ pageParam }) => api<Page<Contact>>('/v1/contacts', { query: { ...filters, cursor: pageParam } }),
@@ -90,7 +90,7 @@ export const contactQuery = (id: string) =>
 export const contactScheduleQuery = (id: string) =>
   queryOptions({ queryKey: queryKeys.contacts.schedule(id), queryFn: async () => (await api<Page<ScheduleEntry>>(`/v1/contacts/${enc(id)}/schedule`)).data });
 
-export function appointmentsQuery(filters: { status?: string; contact_id?: string }) {
+export function appointmentsQuery(filters: { status?: string; contact_id?: string; q?: string }) {
   return infiniteQueryOptions({
     queryKey: queryKeys.appointments.list(filters),
     queryFn: ({ pageParam }) => api<Page<Appointment>>('/v1/appointments', { query: { ...filters, cursor: pageParam } }),

@@ -37,7 +37,10 @@ const enc = encodeURIComponent;
 
 export const DELIVERY_STATUSES = ['succeeded', 'retrying', 'failed', 'skipped'] as const;
 
-export function deliveriesQuery(filters: { flow_id?: string; status?: string }) {
+/** Server-side filters of `GET /v1/deliveries`; the window is [created_after, created_before). */
+export type DeliveryFilters = Partial<Record<'flow_id' | 'status' | 'channel' | 'created_after' | 'created_before', string>>;
+
+export function deliveriesQuery(filters: DeliveryFilters) {
   return infiniteQueryOptions({
     queryKey: queryKeys.deliveries.list(filters),
     queryFn: ({ pageParam }) => api<Page<Delivery>>('/v1/deliveries', { query: { ...filters, limit: 100, cursor: pageParam } }),
@@ -66,9 +69,8 @@ export function calendarOf(request: unknown): string | null {
   return typeof calendar?.content === 'string' ? calendar.content : null;
 }
 
-/** Rows inside a time window and of a channel: filters the API does not take are applied to loaded rows. */
-export function filterLoaded(rows: Delivery[], f: { channel?: string; from?: string; to?: string }): Delivery[] {
-  const from = f.from ? Date.parse(f.from) : -Infinity;
-  const to = f.to ? Date.parse(f.to) : Infinity;
-  return rows.filter((d) => (!f.channel || d.channel === f.channel) && Date.parse(d.created_at) >= from && Date.parse(d.created_at) <= to);
+/** A `datetime-local` value (the browser's time zone) as an ISO time with Z; undefined when empty or not a time. */
+export function localTimeToIso(value: string | undefined): string | undefined {
+  const ms = value ? new Date(value).getTime() : Number.NaN;
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }

@@ -14,7 +14,7 @@ import { Input, Select } from '../../ui/input';
 import { PageHeader } from '../../ui/page-header';
 import { LoadingRows } from '../../ui/skeleton';
 import { Table, Td, Th, Tr } from '../../ui/table';
-import { DELIVERY_STATUSES, deliveriesQuery, filterLoaded } from './deliveries-api';
+import { DELIVERY_STATUSES, deliveriesQuery, localTimeToIso } from './deliveries-api';
 
 const KEYS = ['flow_id', 'status', 'channel', 'from', 'to'] as const;
 type Filters = Partial<Record<(typeof KEYS)[number], string>>;
@@ -35,8 +35,16 @@ export function DeliveriesPage() {
     queryFn: async () => (await api<{ data: Array<{ kind: string; name: string }> }>('/v1/channels')).data,
     staleTime: Infinity,
   });
-  const deliveries = useInfiniteQuery(deliveriesQuery({ flow_id: current.flow_id, status: current.status }));
-  const rows = filterLoaded(deliveries.data?.pages.flatMap((p) => p.data) ?? [], current);
+  const deliveries = useInfiniteQuery(
+    deliveriesQuery({
+      flow_id: current.flow_id,
+      status: current.status,
+      channel: current.channel,
+      created_after: localTimeToIso(current.from),
+      created_before: localTimeToIso(current.to),
+    }),
+  );
+  const rows = deliveries.data?.pages.flatMap((p) => p.data) ?? [];
   const flowName = new Map(flows.data?.map((f) => [f.id, f.name]));
 
   const apply = (e: FormEvent) => {

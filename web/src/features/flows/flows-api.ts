@@ -12,9 +12,13 @@ export interface FlowSummary {
   version: number;
   created_at: string;
   updated_at: string;
-  /** Present when the server includes the definition or session counts in the list. */
-  definition?: { trigger?: TriggerDefinition };
-  sessions?: Record<string, number>;
+  /** What starts the flow (its current version's trigger). */
+  trigger: TriggerDefinition | null;
+}
+
+/** A row of the flows page: the list asked with `include=counts`, sessions by status. */
+export interface FlowListEntry extends FlowSummary {
+  sessions: Partial<Record<string, number>>;
 }
 
 export interface Preset {
@@ -25,22 +29,11 @@ export interface Preset {
   placeholders: Array<{ name: string; description: string; secret: boolean; example?: string }>;
 }
 
+/** Every flow with its trigger and session counts, in one request (`GET /v1/flows?include=counts`). */
 export const flowsQuery = queryOptions({
-  queryKey: queryKeys.flows.list(),
-  queryFn: async () => (await api<{ data: FlowSummary[] }>('/v1/flows')).data,
+  queryKey: queryKeys.flows.list({ include: 'counts' }),
+  queryFn: async () => (await api<{ data: FlowListEntry[] }>('/v1/flows', { query: { include: 'counts' } })).data,
 });
-
-export interface FlowDetail extends FlowSummary {
-  definition: { trigger?: TriggerDefinition };
-  sessions: Record<string, number>;
-}
-
-/** One flow with its definition and session counts by status (`GET /v1/flows/:id`). */
-export const flowQuery = (id: string) =>
-  queryOptions({
-    queryKey: queryKeys.flows.detail(id),
-    queryFn: async () => (await api<{ data: FlowDetail }>(`/v1/flows/${encodeURIComponent(id)}`)).data,
-  });
 
 export const presetsQuery = queryOptions({
   queryKey: queryKeys.presets.all(),

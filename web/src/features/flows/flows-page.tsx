@@ -10,9 +10,9 @@ import { DateTime } from '../../ui/date-time';
 import { EmptyState } from '../../ui/empty-state';
 import { errorMessage, ErrorState } from '../../ui/error-state';
 import { PageHeader } from '../../ui/page-header';
-import { LoadingRows, Skeleton } from '../../ui/skeleton';
+import { LoadingRows } from '../../ui/skeleton';
 import { Table, Td, Th, Tr } from '../../ui/table';
-import { actionsFor, flowQuery, flowsQuery, runFlowAction, triggerSummary, type FlowAction, type FlowStatus } from './flows-api';
+import { actionsFor, flowsQuery, runFlowAction, triggerSummary, type FlowAction, type FlowListEntry, type FlowStatus } from './flows-api';
 import { FLOW_STATUS_LABEL } from './flow-labels';
 
 const ACTION_LABEL = { activate: 'action_activate', pause: 'action_pause', resume: 'action_resume', archive: 'action_archive' } as const;
@@ -83,7 +83,7 @@ export function FlowsPage() {
                     {flow.name}
                   </Link>
                 </Td>
-                <FlowFacts id={flow.id} />
+                <FlowFacts flow={flow} />
                 <Td>
                   <Badge tone={statusTone(flow.status)}>{t(FLOW_STATUS_LABEL[flow.status as FlowStatus])}</Badge>
                 </Td>
@@ -121,37 +121,15 @@ export function FlowsPage() {
   );
 }
 
-/** A row's trigger and session counts, which the list does not carry: read from the flow itself. */
-function FlowFacts({ id }: { id: string }) {
+/** A row's trigger and session counts (waiting sessions count as active). */
+function FlowFacts({ flow }: { flow: FlowListEntry }) {
   const { t } = useTranslation('flows');
-  const flow = useQuery(flowQuery(id));
-  if (flow.isPending) {
-    return (
-      <>
-        <Td>
-          <Skeleton className="h-4 w-24" />
-        </Td>
-        <Td>
-          <Skeleton className="h-4 w-32" />
-        </Td>
-      </>
-    );
-  }
-  if (flow.isError) {
-    return (
-      <Td colSpan={2} className="text-xs text-red-700">
-        {errorMessage(flow.error, t('details_failed'))}
-      </Td>
-    );
-  }
-  const sessions = flow.data.sessions;
-  const trigger = triggerSummary(flow.data.definition?.trigger);
+  const trigger = triggerSummary(flow.trigger ?? undefined);
+  const { active = 0, waiting = 0, completed = 0, failed = 0 } = flow.sessions;
   return (
     <>
       <Td className="text-xs">{trigger ? t(trigger.key, trigger.values) : '—'}</Td>
-      <Td className="text-xs whitespace-nowrap">
-        {t('sessions_counts', { active: (sessions.active ?? 0) + (sessions.waiting ?? 0), completed: sessions.completed ?? 0, failed: sessions.failed ?? 0 })}
-      </Td>
+      <Td className="text-xs whitespace-nowrap">{t('sessions_counts', { active: active + waiting, completed, failed })}</Td>
     </>
   );
 }
