@@ -28,7 +28,7 @@ export function AppointmentPage() {
   return (
     <div>
       <PageHeader title={t('appointment_title', { id: a.external_id })} description={<code>{a.id}</code>} />
-      <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_minmax(0,2fr)]">
+      <div className="grid gap-6 2xl:grid-cols-[minmax(0,1fr)_minmax(0,2fr)]">
         <Card title={t('details')}>
           <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
             <dt className="text-slate-600">{t('col_status')}</dt>

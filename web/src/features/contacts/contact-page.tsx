@@ -33,7 +33,7 @@ export function ContactPage() {
   return (
     <div>
       <PageHeader title={name} description={<code>{c.id}</code>} />
-      <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_minmax(0,2fr)]">
+      <div className="grid gap-6 2xl:grid-cols-[minmax(0,1fr)_minmax(0,2fr)]">
         <Card title={t('profile')}>
           <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
             {fields.map(([label, value]) => (

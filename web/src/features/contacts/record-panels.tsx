@@ -99,9 +99,10 @@ export function SessionsPanel({ filters }: { filters: { contact_id?: string; app
             <tbody>
               {rows.map((s) => (
                 <Tr key={s.id}>
-                  {/* Ids are long: shown cut short (whole in the link's name and title) so the Stop button fits beside them. */}
-                  <Td className="max-w-32 truncate font-mono text-xs">
-                    <Link to="/sessions/$sessionId" params={{ sessionId: s.id }} title={s.id} className="text-indigo-700 hover:underline">
+                  {/* Ids are long: shown cut short (whole in the link's name and title) so the Stop button fits beside them.
+                      The link is a block because a table cell ignores max-width. */}
+                  <Td className="font-mono text-xs">
+                    <Link to="/sessions/$sessionId" params={{ sessionId: s.id }} title={s.id} className="block max-w-32 truncate text-indigo-700 hover:underline">
                       {s.id}
                     </Link>
                   </Td>

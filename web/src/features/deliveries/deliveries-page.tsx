@@ -138,8 +138,9 @@ export function DeliveriesPage() {
                   <StatusBadge status={d.status} />
                 </Td>
                 <Td>{d.attempt}</Td>
-                <Td className="max-w-xs truncate text-red-700" title={d.error ?? undefined}>
-                  {d.error ?? ''}
+                <Td className="text-red-700" title={d.error ?? undefined}>
+                  {/* A table cell ignores max-width; a block inside it does not. */}
+                  <div className="max-w-xs truncate">{d.error ?? ''}</div>
                 </Td>
               </Tr>
             ))}
