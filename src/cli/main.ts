@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { loadConfig, type Config } from '../config.js';
 import { NudgeError } from '../core/errors.js';
-import { checkSecretName } from '../engine/secrets.js';
+import { checkSecret } from '../engine/secrets.js';
 import { describeLimit } from '../core/workspace-plan.js';
 import { createStore } from '../store/create-store.js';
 import type { Store } from '../store/store.js';
@@ -201,7 +201,7 @@ clientOptions(
     .command('set <name> [value]')
     .description('set a secret; without a value it is asked for without echo on a terminal, or read from standard input (keeps it out of shell history)'),
 ).action(async (name: string, value: string | undefined, o: ClientFlags) => {
-  checkSecretName(name);
+  checkSecret({ name });
   const secret = value ?? (await readSecretValue(name));
   const res = (await callApi(client(loadConfig(), o), 'PUT', `/v1/secrets/${encodeURIComponent(name)}`, { json: { value: secret } })) as {
     data: { name: string; updated_at: string };

@@ -1,6 +1,6 @@
 /**
  * What people type to get in: the bodies of sign-in, invite acceptance, password change and
- * two-factor codes, and the role of an invite or key. Shared by the server (validation) and the
+ * two-factor codes, invites and API keys. Shared by the server (validation) and the
  * web app (its forms), so both say the same thing about the same field.
  */
 import { z } from 'zod';
@@ -31,3 +31,5 @@ export const roleSchema = z.enum(ROLES);
 export const newInviteSchema = z.object({ role: roleSchema, email: email.optional() }).strict();
 
 export const userChangesSchema = z.object({ role: roleSchema }).strict();
+
+export const newApiKeySchema = z.object({ name: z.string().trim().min(1).max(100), role: roleSchema.default('admin') }).strict();

@@ -3,11 +3,11 @@ import {
   anchorTime,
   applyOffset,
   formatAppointmentDatetime,
-  isValidZone,
   parseUntil,
   resolveZone,
 } from './appointment-timing.js';
 import { ValidationError } from './errors.js';
+import { isValidZone } from './time-zones.js';
 
 const H = 3_600_000;
 const utc = (iso: string): number => Date.parse(iso);

@@ -3,30 +3,11 @@
  * resolution, the human date Sesami calls `event.datetime`, and the `until` text of wait steps.
  */
 
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
 import { formatOffset, invalidDurationMessage, parseDuration, parseOffset, type SignedOffset } from './duration.js';
 import { ValidationError } from './errors.js';
 import type { Anchor } from './flow-definition.js';
-
-/**
- * Answers of `IANAZone.isValidZone`, which builds an `Intl.DateTimeFormat` on every call (9% of a
- * worker's CPU in the drain benchmark, as every reminder resolves a zone). The runtime's zone
- * database does not change while it runs. Names come from user data, so the memo is bounded.
- */
-const zoneValidity = new Map<string, boolean>();
-const ZONE_MEMO_MAX = 2000;
-
-/** True when `zone` is an IANA zone name the runtime knows (`Europe/Paris`, `UTC`). */
-export function isValidZone(zone: string): boolean {
-  if (typeof zone !== 'string') return false;
-  let valid = zoneValidity.get(zone);
-  if (valid === undefined) {
-    valid = zone.trim() !== '' && IANAZone.isValidZone(zone);
-    if (zoneValidity.size >= ZONE_MEMO_MAX) zoneValidity.clear();
-    zoneValidity.set(zone, valid);
-  }
-  return valid;
-}
+import { isValidZone } from './time-zones.js';
 
 /**
  * The first valid IANA zone among the candidates, else `'UTC'`. The caller passes them in

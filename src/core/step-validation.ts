@@ -4,7 +4,8 @@
  */
 
 import { z } from 'zod';
-import { isValidZone, parseUntil } from './appointment-timing.js';
+import { parseUntil } from './appointment-timing.js';
+import { isValidZone } from './time-zones.js';
 import { validateConditions } from './condition-validation.js';
 import { durationToMs, parseDuration } from './duration.js';
 import type { FieldIssue } from './errors.js';

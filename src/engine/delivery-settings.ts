@@ -4,8 +4,8 @@
  * or to the outbox, the default sender, and the outbound allow-list. And a test email, to check the
  * SMTP settings from the web app.
  */
-import { z } from 'zod';
 import { ValidationError } from '../core/errors.js';
+import { testEmailSchema } from '../core/workspace-input.js';
 import { zodIssues } from '../core/zod-issues.js';
 import type { Workspace } from '../store/schema.js';
 import type { EngineContext } from './engine-context.js';
@@ -30,8 +30,6 @@ function safeHost(url: string): string | null {
     return null;
   }
 }
-
-export const testEmailSchema = z.object({ to: z.email({ message: 'expected an email address' }) }).strict();
 
 /** Sends a short email to `to` through the configured transport; the channel's result or error is the answer. */
 export async function sendTestEmail(ctx: EngineContext, workspace: Workspace, body: unknown) {

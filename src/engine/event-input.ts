@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { formatPath, NudgeError, ValidationError } from '../core/errors.js';
 import { unknownEventName, type AppointmentEventName } from '../core/event-names.js';
 import { zodIssues } from '../core/zod-issues.js';
-import { isValidZone } from '../core/appointment-timing.js';
+import { isValidZone } from '../core/time-zones.js';
 import { countSchema, durationMinutesSchema, isoTimeSchema as isoTime } from '../core/input-ranges.js';
 const shortText = z.string().max(1000);
 const zone = z.string().refine(isValidZone, { message: 'unknown IANA timezone' });

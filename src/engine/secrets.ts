@@ -11,13 +11,13 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
+import type { z } from 'zod';
 import { NudgeError, ValidationError } from '../core/errors.js';
+import { MIN_REDACTED_LENGTH, secretNameSchema, secretValueSchema } from '../core/secret-input.js';
+import { zodIssues } from '../core/zod-issues.js';
 import type { Database } from '../store/schema.js';
 import { deleteSecret, listSecrets, putSecret } from '../store/repositories/secrets.js';
 
-export const SECRET_NAME = /^[A-Z][A-Z0-9_]{0,63}$/;
-/** Values shorter than this are not searched for when redacting (they would match too much). */
-export const MIN_REDACTED_LENGTH = 4;
 
 export interface SecretBox {
   encrypt(plaintext: string): string;
@@ -74,21 +74,21 @@ function parseKey(text: string): Buffer {
   return key;
 }
 
-export function checkSecretName(name: string): void {
-  if (!SECRET_NAME.test(name)) {
-    throw new ValidationError('invalid_secret', [
-      { path: 'name', message: 'expected upper-case letters, digits and _, starting with a letter (e.g. KLAVIYO_PRIVATE_API_KEY)' },
-    ]);
-  }
+/** Throws a ValidationError (`invalid_secret`) naming `name` or `value` when either breaks the shared rules. */
+export function checkSecret(input: { name: string; value?: string }): void {
+  const issues = [
+    ...issuesOf(secretNameSchema.safeParse(input.name), 'name'),
+    ...(input.value === undefined ? [] : issuesOf(secretValueSchema.safeParse(input.value), 'value')),
+  ];
+  if (issues.length > 0) throw new ValidationError('invalid_secret', issues);
+}
+
+function issuesOf(result: { success: boolean; error?: z.ZodError }, path: string) {
+  return result.error ? zodIssues(result.error, [path]) : [];
 }
 
 export async function setSecret(db: Kysely<Database>, box: SecretBox, workspaceId: string, name: string, value: string, now: number) {
-  checkSecretName(name);
-  if (value === '') throw new ValidationError('invalid_secret', [{ path: 'value', message: 'must not be empty' }]);
-  if (value.length < MIN_REDACTED_LENGTH) {
-    // Logs are searched for secret values to hide them; a shorter one would match too much to search for.
-    throw new ValidationError('invalid_secret', [{ path: 'value', message: `must be at least ${MIN_REDACTED_LENGTH} characters, so it can be redacted` }]);
-  }
+  checkSecret({ name, value });
   return putSecret(db, workspaceId, name, box.encrypt(value), now);
 }
 

@@ -15,7 +15,7 @@ import { checkSigningSecret } from '../channels/webhook/webhook-signature.js';
 import type { ChannelModule, StepRenderer } from '../channels/channel.js';
 import type { Workspace } from '../store/schema.js';
 import type { EngineContext } from './engine-context.js';
-import { MIN_REDACTED_LENGTH } from './secrets.js';
+import { MIN_REDACTED_LENGTH } from '../core/secret-input.js';
 import { SecretRedactor, SecretsDrop } from './template-secrets.js';
 import { renderRecord, renderString, renderStringSync, renderValue, TemplateError, type OutputEscape, type OutputMode, type TemplateContext } from './templates.js';
 

@@ -14,7 +14,8 @@
  */
 import { Drop } from 'liquidjs';
 import { SECRETS_ONLY_IN_CREDENTIALS } from '../core/validation-support.js';
-import { MIN_REDACTED_LENGTH, redactSecrets, textForms } from './secrets.js';
+import { MIN_REDACTED_LENGTH } from '../core/secret-input.js';
+import { redactSecrets, textForms } from './secrets.js';
 
 /** `secrets` in a credential position: reads values by name, and remembers that it was read. */
 export class SecretsDrop extends Drop {

@@ -12,7 +12,7 @@
  */
 import { Context, Drop, Liquid, toValueSync, Value, type Template } from 'liquidjs';
 import { DateTime } from 'luxon';
-import { isValidZone } from '../core/appointment-timing.js';
+import { isValidZone } from '../core/time-zones.js';
 import { NudgeError } from '../core/errors.js';
 import { createSandboxedLiquid, MAX_RENDERED_LENGTH } from '../core/template-sandbox.js';
 import { SecretsDrop } from './template-secrets.js';

@@ -3,39 +3,20 @@
  * `./nudge workspace set`) may change. Plan and flow limit follow core/workspace-plan.ts.
  */
 import { isSupportedCountry } from 'libphonenumber-js';
-import { z } from 'zod';
-import { isValidZone } from '../core/appointment-timing.js';
 import { ForbiddenError, ValidationError } from '../core/errors.js';
-import { PLANS } from '../core/workspace-plan.js';
+import { COUNTRY_MESSAGE, workspaceChangesSchema } from '../core/workspace-input.js';
 import { zodIssues } from '../core/zod-issues.js';
 import { updateWorkspace } from '../store/repositories/workspaces.js';
 import type { Workspace } from '../store/schema.js';
 import type { EngineContext } from './engine-context.js';
 
-const email = z.email();
-
-/** `ada@example.com` or `Salon Zoë <hi@example.com>`: the address is used as the emails' From. */
-function isSender(text: string): boolean {
-  const named = /^[^<>]*<([^<>]+)>$/.exec(text.trim());
-  return email.safeParse(named ? named[1] : text.trim()).success;
-}
-
-export const workspaceChangesSchema = z
-  .object({
-    name: z.string().trim().min(1).max(200),
-    timezone: z.string().refine(isValidZone, { message: 'unknown IANA timezone' }),
-    sender_email: z.string().refine(isSender, { message: 'expected an email address, e.g. hi@example.com or Salon <hi@example.com>' }).nullable(),
-    country: z
-      .string()
-      .transform((code) => code.toUpperCase())
-      .refine((code) => isSupportedCountry(code), { message: 'expected an ISO 3166-1 alpha-2 country code, e.g. GB' })
-      .nullable(),
-    plan: z.enum(PLANS),
-    flow_limit: z.number().int().positive().nullable(),
-    require_two_factor: z.boolean(),
-  })
-  .partial()
-  .strict();
+/**
+ * The shared schema, plus the check the browser does not make: a country the phone-number rules
+ * know (used to read local numbers).
+ */
+const workspaceChanges = workspaceChangesSchema.superRefine((changes, ctx) => {
+  if (changes.country && !isSupportedCountry(changes.country)) ctx.addIssue({ code: 'custom', path: ['country'], message: COUNTRY_MESSAGE });
+});
 
 export function workspaceView(w: Workspace) {
   return {
@@ -60,7 +41,7 @@ const OWNER_FIELDS = ['plan', 'flow_limit', 'require_two_factor'] as const;
  * `mayChangePlan` is false.
  */
 export async function changeWorkspaceSettings(ctx: EngineContext, workspaceId: string, body: unknown, mayChangePlan: boolean): Promise<Workspace> {
-  const parsed = workspaceChangesSchema.safeParse(body);
+  const parsed = workspaceChanges.safeParse(body);
   if (!parsed.success) throw new ValidationError('invalid_workspace', zodIssues(parsed.error));
   const c = parsed.data;
   const ownerField = OWNER_FIELDS.find((field) => c[field] !== undefined);

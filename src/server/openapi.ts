@@ -3,9 +3,9 @@
  * same zod schemas that validate requests, so the document cannot drift from the code.
  */
 import { z } from 'zod';
+import { newApiKeySchema } from '../core/account-input.js';
+import { workspaceChangesSchema } from '../core/workspace-input.js';
 import { contactInputSchema, eventInputSchema } from '../engine/event-input.js';
-import { workspaceChangesSchema } from '../engine/workspace-settings.js';
-import { newApiKeySchema } from './routes/api-keys.js';
 import { accessPaths } from './openapi-access.js';
 import { sourcePaths } from './openapi-sources.js';
 import { queryParameters } from './query-params.js';

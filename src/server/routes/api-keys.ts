@@ -4,18 +4,15 @@
  * what it may do, as a user's does; only owners manage keys (server/access-rules.ts).
  */
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { ValidationError } from '../../core/errors.js';
 import { formatStoredTime as iso } from '../../core/input-ranges.js';
-import { roleSchema } from '../../core/account-input.js';
+import { newApiKeySchema } from '../../core/account-input.js';
 import { zodIssues } from '../../core/zod-issues.js';
 import type { EngineContext } from '../../engine/engine-context.js';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../store/repositories/workspaces.js';
 import type { ApiKeyRow } from '../../store/schema.js';
 import type { AppEnv } from '../app-types.js';
 import { readJson } from '../request-body.js';
-
-export const newApiKeySchema = z.object({ name: z.string().trim().min(1).max(100), role: roleSchema.default('admin') }).strict();
 
 const apiKeyView = (row: ApiKeyRow) => ({
   id: row.id,

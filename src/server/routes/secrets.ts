@@ -2,7 +2,9 @@
 import { Hono } from 'hono';
 import { ValidationError } from '../../core/errors.js';
 import type { EngineContext } from '../../engine/engine-context.js';
-import { checkSecretName, deleteSecret, listSecrets, setSecret } from '../../engine/secrets.js';
+import { secretBodySchema } from '../../core/secret-input.js';
+import { zodIssues } from '../../core/zod-issues.js';
+import { checkSecret, deleteSecret, listSecrets, setSecret } from '../../engine/secrets.js';
 import type { SecretRow } from '../../store/schema.js';
 import type { AppEnv } from '../app-types.js';
 import { readJson, requireObject } from '../request-body.js';
@@ -20,12 +22,10 @@ export function secretRoutes(ctx: EngineContext): Hono<AppEnv> {
 
   app.put('/:name', async (c) => {
     const name = c.req.param('name');
-    checkSecretName(name);
-    const body = requireObject(await readJson(c));
-    const extra = Object.keys(body).filter((k) => k !== 'value');
-    if (extra.length > 0) throw new ValidationError('invalid_secret', extra.map((k) => ({ path: k, message: 'unknown field' })));
-    if (typeof body.value !== 'string') throw new ValidationError('invalid_secret', [{ path: 'value', message: 'expected a string' }]);
-    const value = body.value;
+    checkSecret({ name });
+    const parsed = secretBodySchema.safeParse(requireObject(await readJson(c)));
+    if (!parsed.success) throw new ValidationError('invalid_secret', zodIssues(parsed.error));
+    const { value } = parsed.data;
     const row = await ctx.store.transaction((trx) => setSecret(trx, ctx.secretBox, c.get('workspace').id, name, value, ctx.clock.now()));
     return c.json({ data: view(row) });
   });

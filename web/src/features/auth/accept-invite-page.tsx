@@ -1,12 +1,12 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
-import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { acceptInviteSchema, MIN_PASSWORD_LENGTH } from '../../../../src/core/account-input';
 import { ApiError } from '../../api/client';
 import { queryKeys } from '../../api/query-keys';
 import { Button } from '../../ui/button';
-import { errorMessage, ErrorState } from '../../ui/error-state';
-import { Field } from '../../ui/field';
+import { ErrorState } from '../../ui/error-state';
+import { FormAlert, FormField, useSubmit, useZodForm } from '../../ui/form';
 import { Input } from '../../ui/input';
 import { LoadingRows } from '../../ui/skeleton';
 import { acceptInvite, getInvite } from './auth-api';
@@ -27,14 +27,7 @@ export function InvitePage() {
 function AcceptInvite({ kind }: { kind: 'setup' | 'invite' }) {
   const { t } = useTranslation('auth');
   const { token = '' } = useSearch({ strict: false }) as { token?: string };
-  const navigate = useNavigate();
-  const queryClient = useQueryClient();
   const invite = useQuery({ queryKey: queryKeys.invite(token), queryFn: () => getInvite(token), enabled: token !== '', retry: false });
-  const [name, setName] = useState('');
-  const [email, setEmail] = useState<string | null>(null);
-  const [password, setPassword] = useState('');
-  const [error, setError] = useState<{ message: string; field?: string | undefined } | null>(null);
-  const [busy, setBusy] = useState(false);
   const title = kind === 'setup' ? t('setup_title') : t('invite_title');
 
   if (!token) return <AuthCard title={title}><ErrorState error={null} title={t('invite_missing')} /></AuthCard>;
@@ -47,53 +40,38 @@ function AcceptInvite({ kind }: { kind: 'setup' | 'invite' }) {
       </AuthCard>
     );
   }
-  const info = invite.data;
-  const emailValue = email ?? info.email ?? '';
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (password.length < 10) {
-      setError({ message: t('password_too_short'), field: 'password' });
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      const me = await acceptInvite(token, { email: emailValue, name, password });
-      queryClient.setQueryData(queryKeys.me(), me);
-      await navigate({ to: me.two_factor_setup_required ? '/two-factor-setup' : '/' });
-    } catch (e) {
-      setError({ message: errorMessage(e, t('accept_failed')), field: e instanceof ApiError ? e.path : undefined });
-    } finally {
-      setBusy(false);
-    }
-  };
-  const fieldError = (f: string) => (error?.field === f ? error.message : undefined);
-
   return (
-    <AuthCard
-      title={title}
-      subtitle={t('invite_subtitle', { workspace: info.workspace_name, role: t(ROLE_LABEL[info.role]) })}
-    >
-      <form onSubmit={(e) => void submit(e)} className="space-y-4" noValidate>
-        <Field label={t('name')} error={fieldError('name')}>
-          <Input autoComplete="name" required value={name} onChange={(e) => setName(e.target.value)} />
-        </Field>
-        <Field label={t('email')} error={fieldError('email')}>
-          <Input type="email" autoComplete="username" required value={emailValue} onChange={(e) => setEmail(e.target.value)} />
-        </Field>
-        <Field label={t('new_password')} hint={t('password_hint')} error={fieldError('password')}>
-          <Input type="password" autoComplete="new-password" required minLength={10} value={password} onChange={(e) => setPassword(e.target.value)} />
-        </Field>
-        {error && !['name', 'email', 'password'].includes(error.field ?? '') && (
-          <p role="alert" className="text-sm text-red-700">
-            {error.message}
-          </p>
-        )}
-        <Button type="submit" variant="primary" className="w-full" disabled={busy}>
-          {kind === 'setup' ? t('create_owner') : t('join')}
-        </Button>
-      </form>
+    <AuthCard title={title} subtitle={t('invite_subtitle', { workspace: invite.data.workspace_name, role: t(ROLE_LABEL[invite.data.role]) })}>
+      <AcceptForm token={token} kind={kind} email={invite.data.email ?? ''} />
     </AuthCard>
+  );
+}
+
+function AcceptForm({ token, kind, email }: { token: string; kind: 'setup' | 'invite'; email: string }) {
+  const { t } = useTranslation('auth');
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const form = useZodForm(acceptInviteSchema, { name: '', email, password: '' });
+  const submit = useSubmit(form, async (values) => {
+    const me = await acceptInvite(token, values);
+    queryClient.setQueryData(queryKeys.me(), me);
+    await navigate({ to: me.two_factor_setup_required ? '/two-factor-setup' : '/' });
+  });
+  return (
+    <form onSubmit={(e) => void submit(e)} className="space-y-4" noValidate>
+      <FormField form={form} name="name" label={t('name')}>
+        <Input autoComplete="name" required />
+      </FormField>
+      <FormField form={form} name="email" label={t('email')}>
+        <Input type="email" autoComplete="username" required />
+      </FormField>
+      <FormField form={form} name="password" label={t('new_password')} hint={t('password_hint')}>
+        <Input type="password" autoComplete="new-password" required minLength={MIN_PASSWORD_LENGTH} />
+      </FormField>
+      <FormAlert form={form} />
+      <Button type="submit" variant="primary" className="w-full" disabled={form.formState.isSubmitting}>
+        {kind === 'setup' ? t('create_owner') : t('join')}
+      </Button>
+    </form>
   );
 }

@@ -1,16 +1,18 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError } from '../../api/client';
+import { changePasswordSchema, twoFactorCodeSchema } from '../../../../src/core/account-input';
+import { api } from '../../api/client';
 import { queryKeys } from '../../api/query-keys';
 import { useCan, useMe } from '../../api/session';
 import { Badge } from '../../ui/badge';
 import { Button } from '../../ui/button';
 import { Card } from '../../ui/card';
 import { errorMessage } from '../../ui/error-state';
-import { Field } from '../../ui/field';
+import { FormAlert, FormField, useSubmit, useZodForm } from '../../ui/form';
 import { Input } from '../../ui/input';
 import { changePassword, disableTwoFactor } from './auth-api';
+import { CodeInput } from './code-input';
 import { TwoFactorEnrol } from './two-factor-enrol';
 
 /** The signed-in user's own security: two-factor sign-in, password; for owners, requiring two-factor for everyone. */
@@ -29,27 +31,24 @@ function TwoFactorCard() {
   const me = useMe();
   const queryClient = useQueryClient();
   const [enrolling, setEnrolling] = useState(false);
-  const [code, setCode] = useState('');
-  const disable = useMutation({
-    mutationFn: disableTwoFactor,
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.me() }),
+  const form = useZodForm(twoFactorCodeSchema, { code: '' });
+  const disable = useSubmit(form, async ({ code }) => {
+    await disableTwoFactor(code);
+    await queryClient.invalidateQueries({ queryKey: queryKeys.me() });
   });
   return (
     <Card title={t('two_factor_title')} actions={<Badge tone={me.user.two_factor_enabled ? 'green' : 'neutral'}>{me.user.two_factor_enabled ? t('on') : t('off')}</Badge>}>
       {me.user.two_factor_enabled ? (
-        <form
-          className="flex flex-wrap items-end gap-3"
-          onSubmit={(e) => {
-            e.preventDefault();
-            disable.mutate(code);
-          }}
-        >
-          <Field label={t('code')} error={disable.isError ? errorMessage(disable.error, t('code_rejected')) : undefined}>
-            <Input inputMode="numeric" maxLength={6} value={code} onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))} />
-          </Field>
-          <Button type="submit" variant="danger" disabled={code.length !== 6 || disable.isPending}>
-            {t('two_factor_disable')}
-          </Button>
+        <form className="space-y-3" onSubmit={(e) => void disable(e)} noValidate>
+          <div className="flex flex-wrap items-start gap-3">
+            <FormField form={form} name="code" label={t('code')}>
+              <CodeInput />
+            </FormField>
+            <Button type="submit" variant="danger" className="mt-6" disabled={form.formState.isSubmitting}>
+              {t('two_factor_disable')}
+            </Button>
+          </div>
+          <FormAlert form={form} />
         </form>
       ) : enrolling ? (
         <TwoFactorEnrol onDone={() => setEnrolling(false)} />
@@ -67,35 +66,26 @@ function TwoFactorCard() {
 
 function PasswordCard() {
   const { t } = useTranslation('auth');
-  const [current, setCurrent] = useState('');
-  const [next, setNext] = useState('');
-  const change = useMutation({
-    mutationFn: changePassword,
-    onSuccess: () => {
-      setCurrent('');
-      setNext('');
-    },
+  const form = useZodForm(changePasswordSchema, { current_password: '', new_password: '' });
+  const submit = useSubmit(form, async (values) => {
+    await changePassword(values);
+    // Not form.reset(): it would end the submission before it counts as successful.
+    form.resetField('current_password');
+    form.resetField('new_password');
   });
-  const failure = change.error instanceof ApiError ? change.error : null;
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    change.mutate({ current_password: current, new_password: next });
-  };
   return (
     <Card title={t('password_title')}>
-      <form onSubmit={submit} className="grid max-w-sm gap-3" noValidate>
-        <Field label={t('current_password')} error={failure?.path === 'current_password' ? failure.message : undefined}>
-          <Input type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} />
-        </Field>
-        <Field label={t('new_password')} hint={t('password_hint')} error={failure?.path === 'new_password' ? failure.message : undefined}>
-          <Input type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} />
-        </Field>
-        {change.isError && !['current_password', 'new_password'].includes(failure?.path ?? '') && (
-          <p role="alert" className="text-sm text-red-700">{errorMessage(change.error, t('password_failed'))}</p>
-        )}
-        {change.isSuccess && <p role="status" className="text-sm text-emerald-800">{t('password_changed')}</p>}
+      <form onSubmit={(e) => void submit(e)} className="grid max-w-sm gap-3" noValidate>
+        <FormField form={form} name="current_password" label={t('current_password')}>
+          <Input type="password" autoComplete="current-password" />
+        </FormField>
+        <FormField form={form} name="new_password" label={t('new_password')} hint={t('password_hint')}>
+          <Input type="password" autoComplete="new-password" />
+        </FormField>
+        <FormAlert form={form} />
+        {form.formState.isSubmitSuccessful && <p role="status" className="text-sm text-emerald-800">{t('password_changed')}</p>}
         <div>
-          <Button type="submit" variant="primary" disabled={!current || next.length < 10 || change.isPending}>
+          <Button type="submit" variant="primary" disabled={form.formState.isSubmitting}>
             {t('password_change')}
           </Button>
         </div>

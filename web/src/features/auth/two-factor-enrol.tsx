@@ -1,14 +1,15 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import QRCode from 'qrcode';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { twoFactorCodeSchema } from '../../../../src/core/account-input';
 import { queryKeys } from '../../api/query-keys';
 import { Button } from '../../ui/button';
-import { errorMessage, ErrorState } from '../../ui/error-state';
-import { Field } from '../../ui/field';
-import { Input } from '../../ui/input';
+import { ErrorState } from '../../ui/error-state';
+import { FormAlert, FormField, useSubmit, useZodForm } from '../../ui/form';
 import { LoadingRows } from '../../ui/skeleton';
 import { enableTwoFactor, startTwoFactorSetup } from './auth-api';
+import { CodeInput } from './code-input';
 
 /**
  * Turning on two-factor sign-in: asks the server for a pending secret, shows it as a QR code drawn
@@ -19,13 +20,11 @@ export function TwoFactorEnrol({ onDone }: { onDone: () => void }) {
   const queryClient = useQueryClient();
   const setup = useMutation({ mutationFn: startTwoFactorSetup });
   const [qr, setQr] = useState<string | null>(null);
-  const [code, setCode] = useState('');
-  const enable = useMutation({
-    mutationFn: enableTwoFactor,
-    onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: queryKeys.me() });
-      onDone();
-    },
+  const form = useZodForm(twoFactorCodeSchema, { code: '' });
+  const submit = useSubmit(form, async ({ code }) => {
+    await enableTwoFactor(code);
+    await queryClient.invalidateQueries({ queryKey: queryKeys.me() });
+    onDone();
   });
   const start = setup.mutate;
   useEffect(() => start(), [start]);
@@ -35,10 +34,6 @@ export function TwoFactorEnrol({ onDone }: { onDone: () => void }) {
 
   if (setup.isError) return <ErrorState error={setup.error} onRetry={() => setup.mutate()} />;
   if (!setup.data) return <LoadingRows rows={3} />;
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    enable.mutate(code);
-  };
   return (
     <div className="space-y-4">
       <p className="text-sm text-slate-700">{t('two_factor_scan')}</p>
@@ -47,11 +42,12 @@ export function TwoFactorEnrol({ onDone }: { onDone: () => void }) {
         <p className="text-xs text-slate-600">{t('two_factor_secret')}</p>
         <code className="block rounded bg-slate-100 px-2 py-1 text-sm break-all text-slate-900">{setup.data.secret}</code>
       </div>
-      <form onSubmit={submit} className="space-y-3" noValidate>
-        <Field label={t('code')} error={enable.isError ? errorMessage(enable.error, t('code_rejected')) : undefined}>
-          <Input inputMode="numeric" autoComplete="one-time-code" maxLength={6} value={code} onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))} />
-        </Field>
-        <Button type="submit" variant="primary" disabled={code.length !== 6 || enable.isPending}>
+      <form onSubmit={(e) => void submit(e)} className="space-y-3" noValidate>
+        <FormField form={form} name="code" label={t('code')}>
+          <CodeInput />
+        </FormField>
+        <FormAlert form={form} />
+        <Button type="submit" variant="primary" disabled={form.formState.isSubmitting}>
           {t('two_factor_confirm')}
         </Button>
       </form>

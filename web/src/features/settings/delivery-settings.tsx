@@ -1,13 +1,12 @@
 /** How this installation delivers (read only: the operator's settings) and a test email to check it. */
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../../api/client';
+import { testEmailSchema } from '../../../../src/core/workspace-input';
 import { useCan } from '../../api/session';
 import { Button } from '../../ui/button';
 import { Card } from '../../ui/card';
-import { errorMessage, ErrorState } from '../../ui/error-state';
-import { Field } from '../../ui/field';
+import { ErrorState } from '../../ui/error-state';
+import { FormAlert, FormField, useSubmit, useZodForm } from '../../ui/form';
 import { Input } from '../../ui/input';
 import { LoadingRows } from '../../ui/skeleton';
 import { deliveryQuery, sendTestEmail } from './settings-api';
@@ -16,16 +15,12 @@ export function DeliverySettingsCard() {
   const { t } = useTranslation('settings');
   const delivery = useQuery(deliveryQuery);
   const canTest = useCan('admin');
-  const [to, setTo] = useState('');
-  const test = useMutation({ mutationFn: () => sendTestEmail(to.trim()) });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    test.mutate();
-  };
+  const form = useZodForm(testEmailSchema, { to: '' });
+  const test = useMutation({ mutationFn: sendTestEmail });
+  const submit = useSubmit(form, ({ to }) => test.mutateAsync(to));
   if (delivery.isPending) return <LoadingRows rows={3} />;
   if (delivery.isError) return <ErrorState error={delivery.error} onRetry={() => void delivery.refetch()} />;
   const { email, outbound_allow: allow } = delivery.data;
-  const fieldError = test.error instanceof ApiError && test.error.path === 'to' ? test.error.message : undefined;
   return (
     <Card title={t('delivery_title')}>
       <p className="mb-4 text-sm text-slate-600">{t('delivery_hint')}</p>
@@ -50,13 +45,13 @@ export function DeliverySettingsCard() {
         </dd>
       </dl>
       {canTest && (
-        <form onSubmit={submit} className="mt-4 flex max-w-2xl flex-wrap items-end gap-2" noValidate>
+        <form onSubmit={(e) => void submit(e)} className="mt-4 flex max-w-2xl flex-wrap items-start gap-2" noValidate>
           <div className="min-w-64 flex-1">
-            <Field label={t('test_email_to')} error={fieldError}>
-              <Input type="email" autoComplete="email" value={to} onChange={(e) => setTo(e.target.value)} />
-            </Field>
+            <FormField form={form} name="to" label={t('test_email_to')}>
+              <Input type="email" autoComplete="email" />
+            </FormField>
           </div>
-          <Button type="submit" disabled={test.isPending || to.trim() === ''}>
+          <Button type="submit" className="mt-6" disabled={form.formState.isSubmitting}>
             {t('send_test_email')}
           </Button>
         </form>
@@ -65,16 +60,12 @@ export function DeliverySettingsCard() {
         <p role="status" className={test.data.ok ? 'mt-2 text-sm text-emerald-800' : 'mt-2 text-sm text-red-700'}>
           {test.data.ok
             ? test.data.transport === 'smtp'
-              ? t('test_email_sent_smtp', { to: to.trim() })
+              ? t('test_email_sent_smtp', { to: test.variables })
               : t('test_email_sent_outbox')
             : t('test_email_failed', { error: test.data.error ?? '' })}
         </p>
       )}
-      {test.isError && !fieldError && (
-        <p role="alert" className="mt-2 text-sm text-red-700">
-          {errorMessage(test.error, t('save_failed'))}
-        </p>
-      )}
+      <FormAlert form={form} className="mt-2 text-sm text-red-700" />
     </Card>
   );
 }

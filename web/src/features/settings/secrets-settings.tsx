@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../../api/client';
+import { secretSchema } from '../../../../src/core/secret-input';
 import { queryKeys } from '../../api/query-keys';
 import { useCan } from '../../api/session';
 import { Button } from '../../ui/button';
@@ -9,8 +9,8 @@ import { Card } from '../../ui/card';
 import { DateTime } from '../../ui/date-time';
 import { Dialog } from '../../ui/dialog';
 import { EmptyState } from '../../ui/empty-state';
-import { errorMessage, ErrorState } from '../../ui/error-state';
-import { Field } from '../../ui/field';
+import { ErrorState } from '../../ui/error-state';
+import { FormAlert, FormField, useSubmit, useZodForm } from '../../ui/form';
 import { Input } from '../../ui/input';
 import { LoadingRows } from '../../ui/skeleton';
 import { Table, Td, Th, Tr } from '../../ui/table';
@@ -83,37 +83,36 @@ export function SecretsSettings() {
   );
 }
 
+/** Secret names are upper case: what is typed is shown, and sent, in upper case. */
+function upperCase(event: FormEvent<HTMLInputElement>) {
+  const input = event.currentTarget;
+  input.value = input.value.toUpperCase();
+}
+
 function SecretDialog({ initialName, isNew, onClose }: { initialName: string; isNew: boolean; onClose: () => void }) {
   const { t } = useTranslation('settings');
   const queryClient = useQueryClient();
-  const [name, setName] = useState(initialName);
-  const [value, setValue] = useState('');
-  const save = useMutation({
-    mutationFn: () => setSecret(name.trim(), value),
-    onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: queryKeys.secrets() });
-      onClose();
-    },
+  const form = useZodForm(secretSchema, { name: initialName, value: '' });
+  const submit = useSubmit(form, async ({ name, value }) => {
+    await setSecret(name, value);
+    await queryClient.invalidateQueries({ queryKey: queryKeys.secrets() });
+    onClose();
   });
-  const failure = save.error instanceof ApiError ? save.error : null;
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    save.mutate();
-  };
   return (
     <Dialog open onOpenChange={(o) => !o && onClose()} title={isNew ? t('add_secret') : t('replace_secret', { name: initialName })}>
-      <form onSubmit={submit} className="space-y-4" noValidate>
+      <form onSubmit={(e) => void submit(e)} className="space-y-4" noValidate>
         {isNew && (
-          <Field label={t('secret_name')} hint={t('secret_name_hint')} error={failure && failure.path !== 'value' ? errorMessage(failure, t('save_failed')) : undefined}>
-            <Input value={name} onChange={(e) => setName(e.target.value.toUpperCase())} />
-          </Field>
+          <FormField form={form} name="name" label={t('secret_name')} hint={t('secret_name_hint')}>
+            <Input onInput={upperCase} />
+          </FormField>
         )}
-        <Field label={t('secret_value')} hint={t('secret_value_hint')} error={failure?.path === 'value' ? failure.message : !isNew && failure ? failure.message : undefined}>
-          <Input type="password" autoComplete="off" value={value} onChange={(e) => setValue(e.target.value)} />
-        </Field>
+        <FormField form={form} name="value" label={t('secret_value')} hint={t('secret_value_hint')}>
+          <Input type="password" autoComplete="off" />
+        </FormField>
+        <FormAlert form={form} />
         <div className="flex justify-end gap-2">
           <Button onClick={onClose}>{t('cancel')}</Button>
-          <Button type="submit" variant="primary" disabled={save.isPending || !name.trim() || !value}>
+          <Button type="submit" variant="primary" disabled={form.formState.isSubmitting}>
             {t('save')}
           </Button>
         </div>

@@ -2,6 +2,7 @@ import { queryOptions } from '@tanstack/react-query';
 import { api } from '../../api/client';
 import { queryKeys } from '../../api/query-keys';
 import type { Role } from '../../api/session';
+import type { WorkspaceChanges } from '../../../../src/core/workspace-input';
 
 export interface Workspace {
   id: string;
@@ -62,7 +63,6 @@ export interface AuditEntry {
 const enc = encodeURIComponent;
 const data = async <T,>(p: Promise<{ data: T }>) => (await p).data;
 
-export const PLANS = ['small', 'pro', 'advanced', 'custom', 'unlimited'] as const;
 export const ROLES: Role[] = ['owner', 'admin', 'staff'];
 
 export const workspaceQuery = queryOptions({ queryKey: queryKeys.workspace(), queryFn: () => data(api<{ data: Workspace }>('/v1/workspace')) });
@@ -87,7 +87,7 @@ export interface TestEmailResult {
 }
 export const deliveryQuery = queryOptions({ queryKey: queryKeys.delivery(), queryFn: () => data(api<{ data: DeliverySettings }>('/v1/workspace/delivery')) });
 export const sendTestEmail = (to: string) => data(api<{ data: TestEmailResult }>('/v1/workspace/test-email', { method: 'POST', body: { to } }));
-export const updateWorkspace = (body: Partial<Workspace>) => data(api<{ data: Workspace }>('/v1/workspace', { method: 'PATCH', body }));
+export const updateWorkspace = (body: WorkspaceChanges) => data(api<{ data: Workspace }>('/v1/workspace', { method: 'PATCH', body }));
 export const changeRole = (id: string, role: Role) => data(api<{ data: User }>(`/v1/users/${enc(id)}`, { method: 'PATCH', body: { role } }));
 export const removeUser = (id: string) => api(`/v1/users/${enc(id)}`, { method: 'DELETE' });
 export const createInvite = (body: { role: Role; email?: string }) =>

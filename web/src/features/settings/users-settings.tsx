@@ -1,20 +1,20 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { newInviteSchema } from '../../../../src/core/account-input';
 import { queryKeys } from '../../api/query-keys';
 import { useMe, type Role } from '../../api/session';
 import { Badge } from '../../ui/badge';
 import { Button } from '../../ui/button';
 import { Card } from '../../ui/card';
-import { CopyButton } from '../../ui/copy-button';
 import { DateTime } from '../../ui/date-time';
 import { EmptyState } from '../../ui/empty-state';
 import { ErrorState } from '../../ui/error-state';
-import { Field } from '../../ui/field';
+import { blankAs, FormField, useSubmit, useZodForm } from '../../ui/form';
 import { Input, Select } from '../../ui/input';
 import { LoadingRows } from '../../ui/skeleton';
 import { Table, Td, Th, Tr } from '../../ui/table';
-import { changeRole, createInvite, deleteInvite, invitesQuery, removeUser, ROLE_LABEL, ROLES, usersQuery } from './settings-api';
+import { CreateWithRole, RoleOptions } from './create-with-role';
+import { changeRole, createInvite, deleteInvite, invitesQuery, removeUser, ROLE_LABEL, usersQuery } from './settings-api';
 
 /** Owner only: the workspace's users (role, removal) and pending invites. */
 export function UsersSettings() {
@@ -72,11 +72,7 @@ function UsersCard() {
                     onChange={(e) => role.mutate({ id: u.id, role: e.target.value as Role })}
                     className="w-32"
                   >
-                    {ROLES.map((r) => (
-                      <option key={r} value={r}>
-                        {t(ROLE_LABEL[r])}
-                      </option>
-                    ))}
+                    <RoleOptions />
                   </Select>
                 </Td>
                 <Td>
@@ -105,46 +101,19 @@ function InvitesCard() {
   const { t } = useTranslation('settings');
   const queryClient = useQueryClient();
   const invites = useQuery(invitesQuery);
-  const [role, setRole] = useState<Role>('staff');
-  const [email, setEmail] = useState('');
   const refresh = () => queryClient.invalidateQueries({ queryKey: queryKeys.invites() });
+  const form = useZodForm(newInviteSchema, { email: undefined, role: 'staff' });
   const create = useMutation({ mutationFn: createInvite, onSuccess: refresh });
+  const submit = useSubmit(form, (values) => create.mutateAsync(values));
   const revoke = useMutation({ mutationFn: deleteInvite, onSettled: refresh });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    create.mutate({ role, ...(email.trim() ? { email: email.trim() } : {}) });
-  };
   const link = create.data ? new URL(create.data.url, window.location.origin).toString() : null;
   return (
     <Card title={t('invites_title')}>
-      <form onSubmit={submit} className="mb-4 grid max-w-2xl items-end gap-3 sm:grid-cols-[1fr_10rem_auto]">
-        <Field label={t('invite_email')} error={create.error && 'path' in create.error && create.error.path === 'email' ? create.error.message : undefined}>
-          <Input type="email" value={email} onChange={(e) => setEmail(e.target.value)} />
-        </Field>
-        <Field label={t('role')}>
-          <Select value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {t(ROLE_LABEL[r])}
-              </option>
-            ))}
-          </Select>
-        </Field>
-        <Button type="submit" variant="primary" disabled={create.isPending}>
-          {t('invite')}
-        </Button>
-      </form>
-      {create.isError && <ErrorState error={create.error} />}
-      {link && (
-        <div role="status" className="mb-4 rounded-md bg-indigo-50 p-3 text-sm">
-          <p className="font-medium text-slate-900">{t('invite_link')}</p>
-          <div className="mt-2 flex flex-wrap items-center gap-2">
-            <code className="break-all text-slate-900">{link}</code>
-            <CopyButton text={link} />
-          </div>
-          <p className="mt-1 text-slate-700">{t('invite_link_once')}</p>
-        </div>
-      )}
+      <CreateWithRole form={form} onSubmit={(e) => void submit(e)} submitLabel={t('invite')} created={link ? { title: t('invite_link'), value: link, note: t('invite_link_once') } : null}>
+        <FormField form={form} name="email" label={t('invite_email')} options={{ setValueAs: blankAs(undefined) }}>
+          <Input type="email" />
+        </FormField>
+      </CreateWithRole>
       {revoke.isError && <ErrorState error={revoke.error} />}
       {invites.isPending ? (
         <LoadingRows rows={2} />

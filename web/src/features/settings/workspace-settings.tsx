@@ -1,17 +1,17 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../../api/client';
+import { workspaceChangesSchema } from '../../../../src/core/workspace-input';
+import { PLANS, type Plan } from '../../../../src/core/workspace-plan';
 import { queryKeys } from '../../api/query-keys';
 import { useCan } from '../../api/session';
 import { Button } from '../../ui/button';
 import { Card } from '../../ui/card';
-import { errorMessage, ErrorState } from '../../ui/error-state';
-import { Field } from '../../ui/field';
+import { ErrorState } from '../../ui/error-state';
+import { blankAs, FormAlert, FormField, useSubmit, useZodForm } from '../../ui/form';
 import { Input, Select } from '../../ui/input';
 import { LoadingRows } from '../../ui/skeleton';
 import { DeliverySettingsCard } from './delivery-settings';
-import { PLANS, updateWorkspace, workspaceQuery, type Workspace } from './settings-api';
+import { updateWorkspace, workspaceQuery, type Workspace } from './settings-api';
 
 const ZONES: string[] = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : ['UTC'];
 
@@ -27,83 +27,73 @@ export function WorkspaceSettings() {
   );
 }
 
+/** A number input's text as the API's number, or null for no value. */
+const numberOrNull = (value: string) => (value.trim() === '' ? null : Number(value));
+
 function WorkspaceForm({ workspace }: { workspace: Workspace }) {
   const { t } = useTranslation('settings');
   const canEdit = useCan('admin');
   const isOwner = useCan('owner');
   const queryClient = useQueryClient();
-  const [form, setForm] = useState({
+  const form = useZodForm(workspaceChangesSchema, {
     name: workspace.name,
     timezone: workspace.timezone,
-    sender_email: workspace.sender_email ?? '',
-    country: workspace.country ?? '',
-    plan: workspace.plan,
-    flow_limit: workspace.flow_limit === null ? '' : String(workspace.flow_limit),
+    sender_email: workspace.sender_email,
+    country: workspace.country,
+    plan: workspace.plan as Plan,
+    flow_limit: workspace.flow_limit,
   });
-  const save = useMutation({
-    mutationFn: () =>
-      updateWorkspace({
-        name: form.name,
-        timezone: form.timezone,
-        sender_email: form.sender_email.trim() || null,
-        country: form.country.trim() || null,
-        ...(isOwner ? { plan: form.plan, flow_limit: form.flow_limit === '' ? null : Number(form.flow_limit) } : {}),
-      }),
-    onSuccess: () => Promise.all([queryClient.invalidateQueries({ queryKey: queryKeys.workspace() }), queryClient.invalidateQueries({ queryKey: queryKeys.me() })]),
+  // Plan and flow limit are owners' (disabled fields are left out of the body).
+  const ownerOnly = { disabled: !isOwner };
+  const submit = useSubmit(form, async (changes) => {
+    await updateWorkspace(changes);
+    await Promise.all([queryClient.invalidateQueries({ queryKey: queryKeys.workspace() }), queryClient.invalidateQueries({ queryKey: queryKeys.me() })]);
   });
-  const failure = save.error instanceof ApiError ? save.error : null;
-  const fieldError = (path: string) => (failure?.path === path ? failure.message : failure?.details.find((d) => d.path === path)?.message);
-  const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    save.mutate();
-  };
+  const zone = form.watch('timezone') ?? workspace.timezone;
   return (
     <Card title={t('workspace_title')}>
-      <form onSubmit={submit} className="grid max-w-2xl gap-4 sm:grid-cols-2" noValidate>
-        <Field label={t('name')} error={fieldError('name')}>
-          <Input value={form.name} onChange={set('name')} disabled={!canEdit} />
-        </Field>
-        <Field label={t('timezone')} error={fieldError('timezone')}>
-          <Select value={form.timezone} onChange={set('timezone')} disabled={!canEdit}>
-            {(ZONES.includes(form.timezone) ? ZONES : [form.timezone, ...ZONES]).map((z) => (
-              <option key={z} value={z}>
-                {z}
-              </option>
-            ))}
-          </Select>
-        </Field>
-        <Field label={t('sender')} hint={t('sender_hint')} error={fieldError('sender_email')}>
-          <Input value={form.sender_email} onChange={set('sender_email')} disabled={!canEdit} />
-        </Field>
-        <Field label={t('country')} hint={t('country_hint')} error={fieldError('country')}>
-          <Input value={form.country} maxLength={2} onChange={set('country')} disabled={!canEdit} />
-        </Field>
-        <Field label={t('plan')} hint={isOwner ? undefined : t('owner_only')} error={fieldError('plan')}>
-          <Select value={form.plan} onChange={set('plan')} disabled={!isOwner}>
-            {PLANS.map((p) => (
-              <option key={p} value={p}>
-                {p}
-              </option>
-            ))}
-          </Select>
-        </Field>
-        <Field label={t('flow_limit')} hint={t('flow_limit_hint')} error={fieldError('flow_limit')}>
-          <Input type="number" min={1} value={form.flow_limit} onChange={set('flow_limit')} disabled={!isOwner} />
-        </Field>
+      <form onSubmit={(e) => void submit(e)} className="grid max-w-2xl gap-4 sm:grid-cols-2" noValidate>
+        <fieldset disabled={!canEdit} className="contents">
+          <FormField form={form} name="name" label={t('name')}>
+            <Input />
+          </FormField>
+          <FormField form={form} name="timezone" label={t('timezone')}>
+            <Select>
+              {(ZONES.includes(zone) ? ZONES : [zone, ...ZONES]).map((z) => (
+                <option key={z} value={z}>
+                  {z}
+                </option>
+              ))}
+            </Select>
+          </FormField>
+          <FormField form={form} name="sender_email" label={t('sender')} hint={t('sender_hint')} options={{ setValueAs: blankAs(null) }}>
+            <Input />
+          </FormField>
+          <FormField form={form} name="country" label={t('country')} hint={t('country_hint')} options={{ setValueAs: blankAs(null) }}>
+            <Input maxLength={2} />
+          </FormField>
+          <FormField form={form} name="plan" label={t('plan')} hint={isOwner ? undefined : t('owner_only')} options={ownerOnly}>
+            <Select>
+              {PLANS.map((p) => (
+                <option key={p} value={p}>
+                  {p}
+                </option>
+              ))}
+            </Select>
+          </FormField>
+          <FormField form={form} name="flow_limit" label={t('flow_limit')} hint={t('flow_limit_hint')} options={{ ...ownerOnly, setValueAs: numberOrNull }}>
+            <Input type="number" min={1} />
+          </FormField>
+        </fieldset>
         <div className="sm:col-span-2">
-          {save.isError && !['name', 'timezone', 'sender_email', 'country', 'plan', 'flow_limit'].includes(failure?.path ?? '') && (
-            <p role="alert" className="mb-2 text-sm text-red-700">
-              {errorMessage(save.error, t('save_failed'))}
-            </p>
-          )}
-          {save.isSuccess && (
+          <FormAlert form={form} className="mb-2 text-sm text-red-700" />
+          {form.formState.isSubmitSuccessful && (
             <p role="status" className="mb-2 text-sm text-emerald-800">
               {t('saved')}
             </p>
           )}
           {canEdit && (
-            <Button type="submit" variant="primary" disabled={save.isPending}>
+            <Button type="submit" variant="primary" disabled={form.formState.isSubmitting}>
               {t('save')}
             </Button>
           )}

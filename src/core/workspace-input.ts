@@ -1,0 +1,40 @@
+/**
+ * What a workspace's settings screen sends: the changes of `PATCH /v1/workspace` and the address of
+ * a test email. Shared by the server (validation) and the web app (its forms). Only zod and pure
+ * checks here: whether a country code is one the phone-number rules know is checked by the server
+ * alone (engine/workspace-settings.ts), as that table is too large to ship to the browser.
+ */
+import { z } from 'zod';
+import { isValidZone } from './time-zones.js';
+import { PLANS } from './workspace-plan.js';
+
+const email = z.email();
+
+/** `ada@example.com` or `Salon Zoë <hi@example.com>`: the address is used as the emails' From. */
+function isSender(text: string): boolean {
+  const named = /^[^<>]*<([^<>]+)>$/.exec(text.trim());
+  return email.safeParse(named ? named[1] : text.trim()).success;
+}
+
+export const COUNTRY_MESSAGE = 'expected an ISO 3166-1 alpha-2 country code, e.g. GB';
+
+export const workspaceChangesSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    timezone: z.string().refine(isValidZone, { message: 'unknown IANA timezone' }),
+    sender_email: z.string().refine(isSender, { message: 'expected an email address, e.g. hi@example.com or Salon <hi@example.com>' }).nullable(),
+    country: z
+      .string()
+      .regex(/^[A-Za-z]{2}$/, { message: COUNTRY_MESSAGE })
+      .transform((code) => code.toUpperCase())
+      .nullable(),
+    plan: z.enum(PLANS),
+    flow_limit: z.number().int().positive().nullable(),
+    require_two_factor: z.boolean(),
+  })
+  .partial()
+  .strict();
+
+export type WorkspaceChanges = z.output<typeof workspaceChangesSchema>;
+
+export const testEmailSchema = z.object({ to: z.email({ message: 'expected an email address' }) }).strict();
