@@ -64,9 +64,15 @@ export function showFailure<S extends Schema>(form: ZodForm<S>, error: unknown, 
 /** What a field needs of its form (any form over values `T`, whatever its parsed output). */
 export type FormFields<T extends FieldValues> = Pick<UseFormReturn<T>, 'register' | 'getFieldState' | 'formState'>;
 
-/** A `setValueAs` for optional text: blank becomes `empty` (null or undefined), anything else is trimmed. */
-export function blankAs<E extends null | undefined>(empty: E): (value: string) => string | E {
-  return (value) => (value.trim() === '' ? empty : value.trim());
+/**
+ * A `setValueAs` for optional text: blank becomes `empty` (null or undefined), anything else is
+ * trimmed. react-hook-form also passes the default value through it, which may be null.
+ */
+export function blankAs<E extends null | undefined>(empty: E): (value: string | null | undefined) => string | E {
+  return (value) => {
+    const text = (value ?? '').trim();
+    return text === '' ? empty : text;
+  };
 }
 
 interface FormFieldProps<T extends FieldValues> {
