@@ -39,7 +39,7 @@ const args = parseCommon(
 );
 const pending = sized(args.values, 'pending', args.mode, { smoke: 1000, default: 20_000, full: 1_000_000 });
 const n = sized(args.values, 'n', args.mode, { smoke: 200, default: 2000, full: 50_000 });
-const windowS = sized(args.values, 'window', args.mode, { smoke: 3, default: 20, full: 100 });
+const windowS = sized(args.values, 'window', args.mode, { smoke: 2, default: 20, full: 100 });
 const movesPerS = sized(args.values, 'moves', args.mode, { smoke: 50, default: 500, full: 500 });
 const cancelsPerS = sized(args.values, 'cancels', args.mode, { smoke: 10, default: 100, full: 100 });
 const near = args.values.near !== undefined ? Number(args.values.near) : 0.2;

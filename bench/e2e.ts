@@ -24,7 +24,7 @@ const args = parseCommon(
   { engines: ENGINE_NAMES, runs: { smoke: 1, default: 3, full: 3 } },
 );
 const rate = sized(args.values, 'rate', args.mode, { smoke: 100, default: 1000, full: 1000 });
-const durationS = sized(args.values, 'duration', args.mode, { smoke: 2, default: 10, full: 60 });
+const durationS = sized(args.values, 'duration', args.mode, { smoke: 1, default: 10, full: 60 });
 const maxInflight = int(args.values['max-inflight'], 'max-inflight');
 
 interface E2eResult {

@@ -20,12 +20,12 @@ import { createPgAdmin } from './lib/pg-admin.js';
 import { enqueueAll, scattered } from './lib/timer-run.js';
 
 const args = parseCommon(
-  'Footprint: memory, storage per pending reminder and idle cost.\n  --pending N  --idle SECONDS',
-  { pending: { type: 'string' }, idle: { type: 'string' } },
+  'Footprint: memory, storage per pending reminder and idle cost.\n  --pending N  --idle SECONDS  --settle SECONDS',
+  { pending: { type: 'string' }, idle: { type: 'string' }, settle: { type: 'string' } },
   { engines: ENGINE_NAMES, runs: { smoke: 1, default: 3, full: 1 } },
 );
 const pending = sized(args.values, 'pending', args.mode, { smoke: 1000, default: 20_000, full: 1_000_000 });
-const idleS = sized(args.values, 'idle', args.mode, { smoke: 3, default: 30, full: 60 });
+const idleS = sized(args.values, 'idle', args.mode, { smoke: 1, default: 30, full: 60 });
 const DAY = 86_400_000;
 
 interface FootprintResult {
@@ -50,9 +50,10 @@ interface FootprintResult {
  * A PostgreSQL backend reports its transactions to pg_stat_database when it goes idle, up to 10 s
  * after its last one: with a 3 s settle, an engine whose preload had just ended was charged in
  * the idle window for preload transactions (Nudge: 1.0–1.4 idle statements/s measured, while
- * log_statement showed it sending 3 statements in those 30 s).
+ * log_statement showed it sending 3 statements in those 30 s). The smoke measures nothing, so it
+ * settles 1 s.
  */
-const SETTLE_MS = 12_000;
+const SETTLE_MS = sized(args.values, 'settle', args.mode, { smoke: 1, default: 12, full: 12 }) * 1000;
 
 async function vacuumBenchDatabase(): Promise<void> {
   const admin = await createPgAdmin(args.pgUrl);

@@ -19,7 +19,7 @@ const args = parseCommon(
   { engines: ENGINE_NAMES, runs: { smoke: 1, default: 3, full: 3 } },
 );
 const n = sized(args.values, 'n', args.mode, { smoke: 300, default: 10_000, full: 100_000 });
-const windowS = sized(args.values, 'window', args.mode, { smoke: 2, default: 2, full: 10 });
+const windowS = sized(args.values, 'window', args.mode, { smoke: 1, default: 2, full: 10 });
 const leadS = args.values.lead !== undefined ? Number(args.values.lead) : null;
 const drainTimeoutS = sized(args.values, 'drain-timeout', args.mode, { smoke: 30, default: 120, full: 300 });
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
  * `nudge`: serve, worker, migrate, workspaces, keys, users, workspace, api-keys, sources, flows, presets, secrets, events.
- * Commands parse flags, call the library and release what they opened in `finally`.
+ * Commands parse flags, call the library and release what they opened in `finally`. The database
+ * and the server are imported when a command needs them, so that `--help` and the API client
+ * commands start without loading them.
  */
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
@@ -10,16 +12,13 @@ import { loadConfig, type Config } from '../config.js';
 import { NudgeError } from '../core/errors.js';
 import { checkSecret } from '../engine/secrets.js';
 import { describeLimit } from '../core/workspace-plan.js';
-import { createStore } from '../store/create-store.js';
 import type { Store } from '../store/store.js';
-import { createApiKey, createWorkspace, findWorkspace, listApiKeys, listWorkspaces, revokeApiKey } from '../store/repositories/workspaces.js';
 import { callApi } from './api-client.js';
 import { client, clientOptions, print, type ClientFlags } from './client-options.js';
 import { parseFlowLimit, registerWorkspaceCommands } from './workspace-commands.js';
 import { registerApiKeyCommands } from './api-key-commands.js';
 import { registerSourceCommands } from './source-commands.js';
 import { registerUserCommands } from './user-commands.js';
-import { runServe, runWorker } from './run.js';
 import { readSecretValue } from './secret-input.js';
 
 const program = new Command();
@@ -31,12 +30,12 @@ program
 program
   .command('serve')
   .description('run the HTTP API and a worker in one process (creates a default workspace on first start)')
-  .action(async () => runServe(loadConfig()));
+  .action(async () => (await import('./run.js')).runServe(loadConfig()));
 
 program
   .command('worker')
   .description('run a worker only: claims due timers and runs sessions (scale out with several on PostgreSQL)')
-  .action(async () => runWorker(loadConfig()));
+  .action(async () => (await import('./run.js')).runWorker(loadConfig()));
 
 program
   .command('migrate')
@@ -59,6 +58,7 @@ workspaces
   .description('create a workspace and its first API key')
   .action(async (o: { name: string; plan?: string; flowLimit?: string; timezone: string; sender?: string }) =>
     withStore(loadConfig(), async (store) => {
+      const { createApiKey, createWorkspace } = await import('../store/repositories/workspaces.js');
       await store.migrate();
       const now = Date.now();
       const { workspace, key } = await store.transaction(async (trx) => {
@@ -85,6 +85,7 @@ workspaces
   .description('list workspaces')
   .action(async () =>
     withStore(loadConfig(), async (store) => {
+      const { listWorkspaces } = await import('../store/repositories/workspaces.js');
       await store.migrate();
       for (const w of await listWorkspaces(store.db)) print(`${w.id}  ${w.name}  plan=${w.plan}  flows<=${w.flow_limit ?? 'any'}  tz=${w.timezone}`);
     }),
@@ -98,6 +99,7 @@ keys
   .description('create an API key (printed once)')
   .action(async (o: { workspace: string; name: string }) =>
     withStore(loadConfig(), async (store) => {
+      const { createApiKey, findWorkspace } = await import('../store/repositories/workspaces.js');
       await store.migrate();
       const ws = await findWorkspace(store.db, o.workspace);
       if (!ws) throw new NudgeError('not_found', `workspace ${o.workspace} not found`, { status: 404 });
@@ -112,6 +114,7 @@ keys
   .description('list API keys (prefixes only)')
   .action(async (o: { workspace?: string }) =>
     withStore(loadConfig(), async (store) => {
+      const { findWorkspace, listApiKeys } = await import('../store/repositories/workspaces.js');
       await store.migrate();
       const ws = o.workspace ? await findWorkspace(store.db, o.workspace) : undefined;
       if (o.workspace && !ws) throw new NudgeError('not_found', `workspace ${o.workspace} not found`, { status: 404 });
@@ -126,6 +129,7 @@ keys
   .description('revoke an API key by id or prefix')
   .action(async (id: string) =>
     withStore(loadConfig(), async (store) => {
+      const { revokeApiKey } = await import('../store/repositories/workspaces.js');
       await store.migrate();
       const row = await revokeApiKey(store.db, id, Date.now());
       print(`revoked ${row.id} (${row.prefix}…)`);
@@ -238,6 +242,7 @@ clientOptions(
 });
 
 async function withStore(config: Readonly<Config>, fn: (store: Store) => Promise<void>): Promise<void> {
+  const { createStore } = await import('../store/create-store.js');
   const store = await createStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.dbSchema });
   try {
     await fn(store);

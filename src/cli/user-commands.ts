@@ -2,37 +2,15 @@
  * `nudge users create|list|setup-link`: people who sign in to the web app, managed on the database
  * directly (like `workspaces` and `keys`), for the operator of the installation: the first owner
  * when the printed setup link is lost, or an account made from a script. Owners invite everyone
- * else from the web app.
+ * else from the web app. The work is in user-accounts.ts, imported when a command runs.
  */
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../config.js';
-import { acceptInviteSchema, roleSchema } from '../core/account-input.js';
-import { NudgeError, ValidationError } from '../core/errors.js';
-import { zodIssues } from '../core/zod-issues.js';
-import { createInvite, invitePath } from '../engine/accounts/invites.js';
-import { hashPassword } from '../engine/accounts/passwords.js';
-import { appendAudit } from '../store/repositories/audit-log.js';
-import { listUsers } from '../store/repositories/users.js';
-import { addAccount } from '../engine/accounts/users.js';
-import { findWorkspace, listWorkspaces } from '../store/repositories/workspaces.js';
 import type { Store } from '../store/store.js';
-import type { Workspace } from '../store/schema.js';
-import { print } from './client-options.js';
-import { readSecretValue } from './secret-input.js';
 
 type WithStore = (config: Readonly<Config>, fn: (store: Store) => Promise<void>) => Promise<void>;
 
-/** The named workspace, or the only one when none is named. */
-async function workspaceOf(store: Store, name: string | undefined): Promise<Workspace> {
-  if (name !== undefined) {
-    const ws = await findWorkspace(store.db, name);
-    if (!ws) throw new NudgeError('not_found', `workspace ${name} not found`, { status: 404 });
-    return ws;
-  }
-  const all = await listWorkspaces(store.db);
-  if (all.length === 1) return all[0]!;
-  throw new NudgeError('workspace_required', all.length === 0 ? 'no workspace yet: run `./nudge serve` once, or `./nudge workspaces create`' : 'several workspaces: name one with --workspace', { status: 400 });
-}
+const accounts = () => import('./user-accounts.js');
 
 function baseUrl(config: Readonly<Config>): string {
   return config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
@@ -48,35 +26,14 @@ export function registerUserCommands(program: Command, withStore: WithStore): vo
     .option('--workspace <id|name>', 'workspace (default: the only one)')
     .description('create an account; the password is asked without echo, or read from standard input')
     .action(async (o: { email: string; name: string; role: string; workspace?: string }) =>
-      withStore(loadConfig(), async (store) => {
-        await store.migrate();
-        const role = roleSchema.safeParse(o.role);
-        if (!role.success) throw new ValidationError('invalid_role', [{ path: 'role', message: 'expected owner, admin or staff' }]);
-        const password = await readSecretValue('password', process.stdin, `Password for ${o.email}`);
-        const parsed = acceptInviteSchema.safeParse({ email: o.email, name: o.name, password });
-        if (!parsed.success) throw new ValidationError('invalid_account', zodIssues(parsed.error));
-        const ws = await workspaceOf(store, o.workspace);
-        const passwordHash = await hashPassword(parsed.data.password);
-        const now = Date.now();
-        const user = await store.transaction(async (trx) => {
-          const user = await addAccount(trx, { workspaceId: ws.id, email: parsed.data.email, name: parsed.data.name, role: role.data, passwordHash }, now);
-          await appendAudit(trx, { workspaceId: ws.id, actor: { kind: 'system', id: null, label: 'nudge users create' }, action: 'user.created', target: { kind: 'user', id: user.id }, details: { role: role.data } }, now);
-          return user;
-        });
-        print(`${user.id}  ${user.email}  ${user.role}  (workspace ${ws.name})`);
-      }),
+      withStore(loadConfig(), async (store) => (await accounts()).createAccount(store, o)),
     );
 
   users
     .command('list')
     .option('--workspace <id|name>', 'workspace (default: the only one)')
     .description('list accounts')
-    .action(async (o: { workspace?: string }) =>
-      withStore(loadConfig(), async (store) => {
-        const ws = await workspaceOf(store, o.workspace);
-        for (const u of await listUsers(store.db, ws.id)) print(`${u.id}  ${u.email}  ${u.role}${u.totp_secret ? '  2FA' : ''}`);
-      }),
-    );
+    .action(async (o: { workspace?: string }) => withStore(loadConfig(), async (store) => (await accounts()).listAccounts(store, o.workspace)));
 
   users
     .command('setup-link')
@@ -84,11 +41,6 @@ export function registerUserCommands(program: Command, withStore: WithStore): vo
     .description('print a new one-time link (valid 7 days) that creates an owner account')
     .action(async (o: { workspace?: string }) => {
       const config = loadConfig();
-      await withStore(config, async (store) => {
-        await store.migrate();
-        const ws = await workspaceOf(store, o.workspace);
-        const { token } = await createInvite(store.db, { workspaceId: ws.id, kind: 'setup', role: 'owner', email: null, createdBy: null }, Date.now());
-        print(`${baseUrl(config)}${invitePath('setup', token)}`);
-      });
+      await withStore(config, async (store) => (await accounts()).printSetupLink(store, o.workspace, baseUrl(config)));
     });
 }
