@@ -123,7 +123,7 @@ describe('FlowEditorPage', () => {
     fireEvent.change(screen.getByLabelText(/^Flow name/), { target: { value: 'Renamed' } });
     expect(screen.getByText('Unsaved changes')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
-    expect(await screen.findByText('The flow is not valid')).toBeTruthy();
+    expect(await screen.findByText('The flow has problems that need fixing.')).toBeTruthy();
     expect(screen.getByText(/Unsaved changes/)).toBeTruthy();
     const put = calls.find((c) => c.method === 'PUT');
     expect(put?.body).toMatchObject({ name: 'Renamed' });
@@ -177,6 +177,6 @@ describe('FlowEditorPage', () => {
   it('shows an error view when the flow cannot be loaded', async () => {
     serve(() => ({ status: 404, body: { error: { code: 'not_found', message: 'flow f1 not found' } } }));
     render(withProviders(<FlowEditorPage flowId="f1" />));
-    expect(await screen.findByText('flow f1 not found')).toBeTruthy();
+    expect(await screen.findByText('This could not be found. It may have been deleted.')).toBeTruthy();
   });
 });

@@ -9,7 +9,7 @@ import { Badge } from '../../ui/badge';
 import { Button } from '../../ui/button';
 import { Dialog } from '../../ui/dialog';
 import { EmptyState } from '../../ui/empty-state';
-import { ErrorState } from '../../ui/error-state';
+import { ErrorState, fieldErrorText } from '../../ui/error-state';
 import { Field } from '../../ui/field';
 import { Input } from '../../ui/input';
 import { PageHeader } from '../../ui/page-header';
@@ -70,8 +70,7 @@ function PresetDialog({ preset, onClose }: { preset: Preset; onClose: () => void
     onSuccess: () => Promise.all([queryClient.invalidateQueries({ queryKey: queryKeys.flows.all() }), queryClient.invalidateQueries({ queryKey: queryKeys.secrets() })]),
   });
   const failure = create.error instanceof ApiError ? create.error : null;
-  const fieldError = (path: string) =>
-    failure?.path === path ? failure.message : failure?.details.find((d) => d.path === path)?.message;
+  const fieldError = (path: string) => fieldErrorText(failure, path);
   const submit = (activate: boolean) => (e?: FormEvent) => {
     e?.preventDefault();
     create.mutate(activate);
