@@ -7,6 +7,14 @@ export interface FieldIssue {
   /** Path of the bad field, e.g. `steps[2].wait.until`; empty string for the whole input. */
   path: string;
   message: string;
+  /**
+   * What is wrong, for clients that word the message themselves (zod's codes: `required`,
+   * `invalid_type`, `too_small`, `too_big`, `invalid_value`, `invalid_format`, `unknown_field`);
+   * absent on issues whose message is the only description.
+   */
+  code?: string;
+  /** The values the message names (`minimum`, `expected`, `values` …), by code. */
+  params?: Record<string, string | number>;
 }
 
 export interface NudgeErrorOptions {

@@ -11,23 +11,36 @@ export function zodIssues(error: z.ZodError, prefix: ReadonlyArray<PropertyKey> 
   for (const issue of error.issues) {
     const base = [...prefix, ...issue.path];
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) issues.push({ path: formatPath([...base, key]), message: 'unknown field' });
+      for (const key of issue.keys) issues.push({ path: formatPath([...base, key]), message: 'unknown field', code: 'unknown_field' });
       continue;
     }
-    issues.push({ path: formatPath(base), message: describeIssue(issue) });
+    issues.push({ path: formatPath(base), ...describeIssue(issue) });
   }
   return issues;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type') {
-    // zod leaves `input` out of issues unless asked; its message names what it received.
-    const received = /received (\w+)/.exec(issue.message)?.[1] ?? 'something else';
-    if (received === 'undefined') return 'required';
-    return `expected ${issue.expected}, got ${received}`;
+type Described = Omit<FieldIssue, 'path'>;
+
+function describeIssue(issue: z.core.$ZodIssue): Described {
+  switch (issue.code) {
+    case 'invalid_type': {
+      // zod leaves `input` out of issues unless asked; its message names what it received.
+      const received = /received (\w+)/.exec(issue.message)?.[1] ?? 'something else';
+      if (received === 'undefined') return { message: 'required', code: 'required' };
+      return { message: `expected ${issue.expected}, got ${received}`, code: 'invalid_type', params: { expected: issue.expected, received } };
+    }
+    case 'invalid_value': {
+      const values = issue.values.map((v) => String(v)).join(', ');
+      return { message: `expected one of: ${values}`, code: 'invalid_value', params: { values } };
+    }
+    case 'too_small':
+      return { message: issue.message, code: 'too_small', params: { origin: issue.origin, minimum: Number(issue.minimum) } };
+    case 'too_big':
+      return { message: issue.message, code: 'too_big', params: { origin: issue.origin, maximum: Number(issue.maximum) } };
+    case 'invalid_format':
+      // A pattern's message is the schema's own guidance ("expected a version such as 2026-03-15"), which a code would lose.
+      return issue.format === 'regex' ? { message: issue.message } : { message: issue.message, code: 'invalid_format', params: { format: issue.format } };
+    default:
+      return { message: issue.message };
   }
-  if (issue.code === 'invalid_value') {
-    return `expected one of: ${issue.values.map((v) => String(v)).join(', ')}`;
-  }
-  return issue.message;
 }

@@ -101,7 +101,18 @@ export function buildOpenApiDocument(): Json {
                 code: { type: 'string' },
                 message: { type: 'string' },
                 path: { type: 'string', description: 'The bad field, e.g. steps[2].wait.until' },
-                details: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+                details: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    properties: {
+                      path: { type: 'string' },
+                      message: { type: 'string' },
+                      code: { type: 'string', description: 'required, invalid_type, too_small, too_big, invalid_value, invalid_format or unknown_field; absent when the message is the only description' },
+                      params: { type: 'object', additionalProperties: { type: ['string', 'number'] }, description: 'Values the message names, by code: expected/received, minimum/maximum/origin, values, format' },
+                    },
+                  },
+                },
               },
             },
           },

@@ -299,12 +299,12 @@ describe.each(testDialects())('omnisend channel on %s', (dialect) => {
     });
     expect(res.status).toBe(200);
     expect(res.body.data.errors).toEqual([
-      { path: 'steps[0].send.api_key', message: 'required' },
-      { path: 'steps[0].send.eventName', message: 'unknown field' },
-      { path: 'steps[1].send.event_name', message: 'must not be empty' },
-      { path: 'steps[1].send.contact.first_name', message: 'unknown field' },
+      { path: 'steps[0].send.api_key', message: 'required', code: 'required' },
+      { path: 'steps[0].send.eventName', message: 'unknown field', code: 'unknown_field' },
+      { path: 'steps[1].send.event_name', message: 'must not be empty', code: 'too_small', params: { origin: 'string', minimum: 1 } },
+      { path: 'steps[1].send.contact.first_name', message: 'unknown field', code: 'unknown_field' },
       { path: 'steps[1].send.version', message: 'expected a version such as 2026-03-15' },
-      { path: 'steps[1].send.tags', message: 'unknown field' },
+      { path: 'steps[1].send.tags', message: 'unknown field', code: 'unknown_field' },
     ]);
   });
 

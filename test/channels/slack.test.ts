@@ -114,8 +114,8 @@ describe.each(testDialects())('slack channel on %s', (dialect) => {
       steps: [{ send: { channel: 'slack', webhook_url: 'x', txt: 'typo' } }, { send: { channel: 'slak', text: 'x' } }],
     });
     expect(res.body.data.errors).toEqual([
-      { path: 'steps[0].send.text', message: 'required' },
-      { path: 'steps[0].send.txt', message: 'unknown field' },
+      { path: 'steps[0].send.text', message: 'required', code: 'required' },
+      { path: 'steps[0].send.txt', message: 'unknown field', code: 'unknown_field' },
       { path: 'steps[1].send.channel', message: expect.stringMatching(/^unknown channel "slak" \(available: [a-z, ]*\bslack\b[a-z, ]*\)$/) },
     ]);
   });

@@ -248,10 +248,10 @@ describe.each(testDialects())('telegram channel on %s', (dialect) => {
     expect(res.body.data.errors).toEqual([
       { path: 'steps[0].send.bot_token', message: 'expected a bot token such as 123456:ABC-DEF…, or a template' },
       expect.objectContaining({ path: 'steps[0].send.chat_id' }),
-      { path: 'steps[0].send.text', message: 'required' },
-      { path: 'steps[0].send.parse_mode', message: 'expected one of: HTML, MarkdownV2, Markdown' },
+      { path: 'steps[0].send.text', message: 'required', code: 'required' },
+      { path: 'steps[0].send.parse_mode', message: 'expected one of: HTML, MarkdownV2, Markdown', code: 'invalid_value', params: { values: 'HTML, MarkdownV2, Markdown' } },
       expect.objectContaining({ path: 'steps[1].send.chat_id' }),
-      { path: 'steps[1].send.disable_web_page_preview', message: 'expected boolean, got string' },
+      { path: 'steps[1].send.disable_web_page_preview', message: 'expected boolean, got string', code: 'invalid_type', params: { expected: 'boolean', received: 'string' } },
     ]);
   });
 

@@ -272,7 +272,7 @@ describe.each(testDialects())('whatsapp channel on %s', (dialect) => {
       { path: 'steps[0].send.template', message: 'expected a template name (lower-case letters, digits and _), or a template' },
       { path: 'steps[0].send.language', message: 'expected a language code such as en_US or de, or a template' },
       { path: 'steps[1].send.components', message: 'give either components or parameters / header_parameters' },
-      { path: 'steps[2].send.template', message: 'required' },
+      { path: 'steps[2].send.template', message: 'required', code: 'required' },
     ]);
   });
 

@@ -184,7 +184,7 @@ describe('a shop owner’s journey in the browser', () => {
     await page.getByRole('button', { name: 'Use this preset: Slack message when an appointment is created' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('Flow name').fill('Team Slack on new bookings');
-    await dialog.getByLabel('SLACK_WEBHOOK_URL').fill(`${receiver.url}/services/T000/B000/XXXX`);
+    await dialog.getByLabel('Slack webhook URL').fill(`${receiver.url}/services/T000/B000/XXXX`);
     await dialog.getByRole('button', { name: 'Create as draft' }).click();
     await dialog.getByText('Created “Team Slack on new bookings”.').waitFor();
     await expect(dialog.getByText('Secrets still to set').count()).resolves.toBe(0);
@@ -294,7 +294,7 @@ describe('a shop owner’s journey in the browser', () => {
     await shell.goTo(server.url, '/flows/new');
     await page.getByRole('button', { name: 'Add a step here' }).last().click();
     await page.getByRole('menuitem', { name: 'Wait' }).click();
-    const duration = page.getByRole('complementary').getByLabel('duration');
+    const duration = page.getByRole('complementary').getByLabel('Wait for');
     await duration.fill('soon');
     const node = page.locator('.react-flow__node').filter({ hasText: 'wait_1' });
     await node.getByRole('status').filter({ hasText: '1 problem' }).waitFor();

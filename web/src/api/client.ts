@@ -3,8 +3,16 @@
  * Writes carry the CSRF token the server handed out with the signed-in user (`GET /v1/auth/me`).
  * Errors arrive as `ApiError` with the server's code, message and the path of the bad field.
  */
+/** One bad field; `code` and `params` when the server found it by schema (docs/api.md), so the UI can word it. */
+export interface ApiIssue {
+  path: string;
+  message: string;
+  code?: string;
+  params?: Record<string, string | number>;
+}
+
 export interface ApiErrorBody {
-  error: { code: string; message: string; path?: string; details?: Array<{ path: string; message: string }> };
+  error: { code: string; message: string; path?: string; details?: ApiIssue[] };
 }
 
 export class ApiError extends Error {
@@ -13,7 +21,7 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly path?: string,
-    readonly details: Array<{ path: string; message: string }> = [],
+    readonly details: ApiIssue[] = [],
     /** Seconds from the `Retry-After` header (429, 503), when the server sent one. */
     readonly retryAfter: number | null = null,
   ) {

@@ -1,18 +1,38 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../api/client';
-import { errorMessage } from './error-state';
+import { initI18n, setLanguage } from '../i18n/index';
+import { errorMessage, fieldErrorText } from './error-state';
+
+beforeAll(async () => {
+  await initI18n('en');
+});
+afterAll(async () => {
+  await setLanguage('en');
+});
 
 describe('errorMessage', () => {
-  it('shows the server’s message with the field it points at', () => {
-    expect(errorMessage(new ApiError(400, 'invalid_workspace', 'unknown IANA timezone', 'timezone'), 'x')).toBe('unknown IANA timezone (timezone)');
+  it('words the error by its code, with the field it points at', () => {
+    expect(errorMessage(new ApiError(400, 'invalid_workspace', 'unknown timezone "Mars/Olympus"', 'timezone'), 'x')).toBe(
+      'The workspace settings are not valid. timezone: Unknown time zone Mars/Olympus',
+    );
   });
 
   it('lists the details of a request with several bad fields', () => {
     const error = new ApiError(400, 'invalid_request', 'invalid request', undefined, [
-      { path: 'name', message: 'required' },
-      { path: 'email', message: 'expected an email' },
+      { path: 'name', message: 'required', code: 'required' },
+      { path: 'email', message: 'expected an email address' },
     ]);
-    expect(errorMessage(error, 'x')).toBe('invalid request: name: required; email: expected an email');
+    expect(errorMessage(error, 'x')).toBe('The request is not valid. name: Required; email: Expected an email address');
+  });
+
+  it('speaks the UI language, not the server’s', async () => {
+    await setLanguage('zh-TW');
+    const error = new ApiError(400, 'invalid_flow', 'name: Too small', 'name', [{ path: 'name', message: 'Too small', code: 'too_small', params: { origin: 'string', minimum: 1 } }]);
+    expect(errorMessage(error, 'x')).toBe('流程有需要修正的問題。 name: 至少 1 個字元');
+    expect(fieldErrorText(error, 'name')).toBe('至少 1 個字元');
+    expect(fieldErrorText(error, 'other')).toBeUndefined();
+    expect(errorMessage(new ApiError(409, 'flow_name_taken', 'a flow named "x" exists', 'name'), 'x')).toBe('已有其他流程使用此名稱。');
+    await setLanguage('en');
   });
 
   it('never shows a stack trace or the text of other errors', () => {

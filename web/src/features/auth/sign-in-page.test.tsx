@@ -74,7 +74,7 @@ describe('SignInPage', () => {
     fill('Email', 'ada@example.com');
     fill('Password', 'wrong');
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Sign in' })));
-    expect((await screen.findByRole('alert')).textContent).toBe('wrong email or password');
+    expect((await screen.findByRole('alert')).textContent).toBe('Wrong email or password.');
   });
 });
 

@@ -13,6 +13,7 @@ import { JsonView } from '../../ui/json-view';
 import { LoadingRows } from '../../ui/skeleton';
 import { Table, Td, Th, Tr } from '../../ui/table';
 import { flowNamesQuery, isOpen, recordDeliveriesQuery, recordSessionsQuery, stopSession, type EventRow, type ScheduleEntry } from './records-api';
+import { useChannelName } from '../../ui/channel-name';
 
 type QueryState<T> = { isPending: boolean; isError: boolean; error: unknown; data: T | undefined; refetch: () => unknown };
 
@@ -135,6 +136,7 @@ export function SessionsPanel({ filters }: { filters: { contact_id?: string; app
 
 export function DeliveriesPanel({ filters }: { filters: { contact_id?: string; appointment_id?: string } }) {
   const { t } = useTranslation('contacts');
+  const channelName = useChannelName();
   const deliveries = useQuery(recordDeliveriesQuery(filters));
   return (
     <ListPanel query={deliveries} empty={t('deliveries_empty')}>
@@ -157,7 +159,7 @@ export function DeliveriesPanel({ filters }: { filters: { contact_id?: string; a
                     <DateTime value={d.created_at} />
                   </Link>
                 </Td>
-                <Td>{d.channel}</Td>
+                <Td>{channelName(d.channel)}</Td>
                 <Td className="font-mono text-xs">{d.step_id}</Td>
                 <Td>
                   <StatusBadge status={d.status} />

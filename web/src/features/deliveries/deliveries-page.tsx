@@ -15,12 +15,14 @@ import { PageHeader } from '../../ui/page-header';
 import { LoadingRows } from '../../ui/skeleton';
 import { Table, Td, Th, Tr } from '../../ui/table';
 import { DELIVERY_STATUSES, deliveriesQuery, localTimeToIso } from './deliveries-api';
+import { useChannelName } from '../../ui/channel-name';
 
 const KEYS = ['flow_id', 'status', 'channel', 'from', 'to'] as const;
 type Filters = Partial<Record<(typeof KEYS)[number], string>>;
 
 export function DeliveriesPage() {
   const { t } = useTranslation('deliveries');
+  const channelName = useChannelName();
   const search = useSearch({ strict: false }) as Filters;
   const navigate = useNavigate();
   const statusLabel = useStatusLabel();
@@ -133,7 +135,7 @@ export function DeliveriesPage() {
                 </Td>
                 <Td>{flowName.get(d.flow_id) ?? d.flow_id}</Td>
                 <Td className="font-mono text-xs">{d.step_id}</Td>
-                <Td>{d.channel}</Td>
+                <Td>{channelName(d.channel)}</Td>
                 <Td>
                   <StatusBadge status={d.status} />
                 </Td>

@@ -12,9 +12,11 @@ import { JsonView } from '../../ui/json-view';
 import { PageHeader } from '../../ui/page-header';
 import { LoadingRows } from '../../ui/skeleton';
 import { calendarOf, deliveryQuery, retryDelivery } from './deliveries-api';
+import { useChannelName } from '../../ui/channel-name';
 
 export function DeliveryPage() {
   const { t } = useTranslation('deliveries');
+  const channelName = useChannelName();
   const { deliveryId } = useParams({ strict: false }) as { deliveryId: string };
   const canRetry = useCan('admin');
   const queryClient = useQueryClient();
@@ -30,7 +32,7 @@ export function DeliveryPage() {
   return (
     <div>
       <PageHeader
-        title={t('delivery_title', { channel: d.channel })}
+        title={t('delivery_title', { channel: channelName(d.channel) })}
         description={<code>{d.id}</code>}
         actions={
           canRetry &&

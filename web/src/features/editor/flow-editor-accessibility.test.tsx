@@ -47,7 +47,7 @@ describe('flow editor accessibility', () => {
   it('has no axe violations on the canvas with a step selected and its issues shown', async () => {
     render(withProviders(<FlowEditorPage flowId="f1" />));
     fireEvent.click(await screen.findByText('remind'));
-    await screen.findByText('must not be empty', {}, { timeout: 3000 });
+    await screen.findByText('Must not be empty', {}, { timeout: 3000 });
     expect(await violations()).toEqual([]);
   });
 

@@ -120,10 +120,10 @@ describe('FlowEditorPage', () => {
     );
     render(withProviders(<FlowEditorPage flowId="f1" />));
     fireEvent.click(await screen.findByRole('button', { name: 'Reminder' }));
-    fireEvent.change(screen.getByLabelText(/^name/), { target: { value: 'Renamed' } });
+    fireEvent.change(screen.getByLabelText(/^Flow name/), { target: { value: 'Renamed' } });
     expect(screen.getByText('Unsaved changes')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
-    expect(await screen.findByText('The flow is not valid')).toBeTruthy();
+    expect(await screen.findByText('The flow has problems that need fixing.')).toBeTruthy();
     expect(screen.getByText(/Unsaved changes/)).toBeTruthy();
     const put = calls.find((c) => c.method === 'PUT');
     expect(put?.body).toMatchObject({ name: 'Renamed' });
@@ -133,7 +133,7 @@ describe('FlowEditorPage', () => {
     serve(baseHandler((call) => (call.method === 'PUT' ? { status: 200, body: { data: { ...flowView, version: 4, definition: call.body } } } : undefined)));
     render(withProviders(<FlowEditorPage flowId="f1" />));
     fireEvent.click(await screen.findByRole('button', { name: 'Reminder' }));
-    fireEvent.change(screen.getByLabelText(/^name/), { target: { value: 'Renamed' } });
+    fireEvent.change(screen.getByLabelText(/^Flow name/), { target: { value: 'Renamed' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     expect(await screen.findByText('Version 4')).toBeTruthy();
     expect(screen.getByText(/All changes saved/)).toBeTruthy();
@@ -143,14 +143,14 @@ describe('FlowEditorPage', () => {
     serve(baseHandler());
     render(withProviders(<FlowEditorPage flowId="f1" />));
     fireEvent.click(await screen.findByRole('button', { name: 'Reminder' }));
-    const name = screen.getByLabelText(/^name/) as HTMLInputElement;
+    const name = screen.getByLabelText(/^Flow name/) as HTMLInputElement;
     fireEvent.change(name, { target: { value: 'Renamed' } });
     fireEvent.keyDown(name, { key: 'z', ctrlKey: true });
     expect(name.value).toBe('Renamed');
     fireEvent.keyDown(document.body, { key: 'z', ctrlKey: true });
-    expect((screen.getByLabelText(/^name/) as HTMLInputElement).value).toBe('Reminder');
+    expect((screen.getByLabelText(/^Flow name/) as HTMLInputElement).value).toBe('Reminder');
     fireEvent.keyDown(document.body, { key: 'y', ctrlKey: true });
-    expect((screen.getByLabelText(/^name/) as HTMLInputElement).value).toBe('Renamed');
+    expect((screen.getByLabelText(/^Flow name/) as HTMLInputElement).value).toBe('Renamed');
   });
 
   it('offers no editing to a role that may not change flows: read-only note, save disabled, no status actions, disabled forms', async () => {
@@ -161,7 +161,7 @@ describe('FlowEditorPage', () => {
     for (const action of ['Pause', 'Archive']) expect(screen.queryByRole('button', { name: action })).toBeNull();
     // The canvas's add-step buttons sit on edges, which React Flow draws only in a real browser (test/web/journey.test.ts checks them).
     fireEvent.click(screen.getByRole('button', { name: 'Reminder' }));
-    const name = screen.getByLabelText(/^name/) as HTMLInputElement;
+    const name = screen.getByLabelText(/^Flow name/) as HTMLInputElement;
     expect(name.closest('fieldset')?.disabled).toBe(true);
   });
 
@@ -170,13 +170,13 @@ describe('FlowEditorPage', () => {
     render(withProviders(<FlowEditorPage flowId="f1" />));
     expect(await screen.findByRole('button', { name: 'Pause' })).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Reminder' }));
-    expect((screen.getByLabelText(/^name/) as HTMLInputElement).closest('fieldset')?.disabled).toBe(false);
+    expect((screen.getByLabelText(/^Flow name/) as HTMLInputElement).closest('fieldset')?.disabled).toBe(false);
     expect(screen.queryByText('Your role can view this flow but not change it.')).toBeNull();
   });
 
   it('shows an error view when the flow cannot be loaded', async () => {
     serve(() => ({ status: 404, body: { error: { code: 'not_found', message: 'flow f1 not found' } } }));
     render(withProviders(<FlowEditorPage flowId="f1" />));
-    expect(await screen.findByText('flow f1 not found')).toBeTruthy();
+    expect(await screen.findByText('This could not be found. It may have been deleted.')).toBeTruthy();
   });
 });

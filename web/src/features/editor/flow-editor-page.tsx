@@ -17,6 +17,7 @@ import { editorQueries, flowApi, type FieldIssue, type FlowStatus, type FlowView
 import { EditorContext, type EditorEnvironment } from './components/editor-context';
 import { FlowCanvas, type CanvasOverlays } from './components/flow-canvas';
 import { LeaveGuard } from './components/leave-guard';
+import { issueText } from '../../i18n/server-messages';
 import { pinIssues } from './components/server-issues';
 import { SidePanel } from './components/side-panel';
 import { ErrorNote } from './components/step-preview';
@@ -82,7 +83,7 @@ const ACTION_LABELS = { activate: 'status.activate', pause: 'status.pause', resu
 const STATUS_LABELS = { draft: 'status.draft', active: 'status.active', paused: 'status.paused', archived: 'status.archived' } as const;
 
 function FlowEditor({ initialId, initial, canEdit }: { initialId: string | null; initial: FlowDocument; canEdit: boolean }) {
-  const { t } = useTranslation('editor');
+  const { t, i18n } = useTranslation('editor');
   const queryClient = useQueryClient();
   const router = useRouter({ warn: false }) as ReturnType<typeof useRouter> | undefined;
   const [store] = useState<EditorStore>(() => createEditorStore(initial));
@@ -149,7 +150,12 @@ function FlowEditor({ initialId, initial, canEdit }: { initialId: string | null;
   }, [save, store]);
   useEditorShortcuts(store, { onSave, readOnly });
 
-  const issues = useMemo(() => pinIssues(saveIssues ?? validation.issues), [saveIssues, validation.issues]);
+  // Issues are shown in the UI language (the server words them in English).
+  const language = i18n.language;
+  const issues = useMemo(
+    () => pinIssues((saveIssues ?? validation.issues).map((issue) => ({ ...issue, message: issueText(issue) }))),
+    [saveIssues, validation.issues, language],
+  );
   const environment = useMemo<EditorEnvironment>(
     () => ({ store, schemas: schemas.data ?? null, channels: channels.data ?? [], secrets: secrets.data ?? [], issues, readOnly }),
     [store, schemas.data, channels.data, secrets.data, issues, readOnly],

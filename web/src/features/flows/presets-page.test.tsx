@@ -3,7 +3,7 @@ import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { queryKeys } from '../../api/query-keys';
 import type { Me, Role } from '../../api/session';
-import { initI18n } from '../../i18n/index';
+import { initI18n, setLanguage } from '../../i18n/index';
 import { PresetsPage } from './presets-page';
 
 beforeAll(() => {
@@ -14,10 +14,11 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-const PRESET = { id: 'slack-new-booking', name: 'Slack message', description: 'Tells your team.', category: 'team', placeholders: [] };
+// An id this build's catalog does not know: its text is the server's.
+const PRESET = { id: 'newer-preset', name: 'Slack message', description: 'Tells your team.', category: 'team', placeholders: [] };
 
-function renderAs(role: Role) {
-  vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ data: [PRESET] }), { status: 200 })));
+function renderAs(role: Role, presets: unknown[] = [PRESET]) {
+  vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ data: presets }), { status: 200 })));
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   client.setQueryData(queryKeys.me(), { user: { role } } as unknown as Me);
   render(
@@ -39,5 +40,16 @@ describe('PresetsPage', () => {
     expect(await screen.findByText('Tells your team.')).toBeTruthy();
     expect(screen.getByText('Your role can browse presets but not create flows from them.')).toBeTruthy();
     expect(screen.queryByRole('button', { name: /Use this preset/ })).toBeNull();
+  });
+
+  it('shows a preset the catalog knows in the UI language', async () => {
+    await setLanguage('zh-CN');
+    try {
+      renderAs('staff', [{ ...PRESET, id: 'slack-new-booking' }]);
+      expect(await screen.findByRole('heading', { name: '新预约时发送 Slack 消息' })).toBeTruthy();
+      expect(screen.getByText('每有新预约，就在 Slack 中通知你的团队。')).toBeTruthy();
+    } finally {
+      await setLanguage('en');
+    }
   });
 });

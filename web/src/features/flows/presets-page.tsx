@@ -9,17 +9,19 @@ import { Badge } from '../../ui/badge';
 import { Button } from '../../ui/button';
 import { Dialog } from '../../ui/dialog';
 import { EmptyState } from '../../ui/empty-state';
-import { ErrorState } from '../../ui/error-state';
+import { ErrorState, fieldErrorText } from '../../ui/error-state';
 import { Field } from '../../ui/field';
 import { Input } from '../../ui/input';
 import { PageHeader } from '../../ui/page-header';
 import { LoadingRows } from '../../ui/skeleton';
 import { PRESET_CATEGORY_LABEL } from './flow-labels';
 import { createFromPreset, presetsQuery, type Preset } from './flows-api';
+import { usePresetText } from './preset-text';
 
 export function PresetsPage() {
   const { t } = useTranslation('flows');
   const presets = useQuery(presetsQuery);
+  const text = usePresetText();
   const [chosen, setChosen] = useState<Preset | null>(null);
   // Staff may look at presets but not create flows from them (the server answers 403).
   const canCreate = useCan('admin');
@@ -38,12 +40,12 @@ export function PresetsPage() {
           {presets.data.map((p) => (
             <li key={p.id} className="flex flex-col rounded-lg border border-slate-200 bg-white p-4">
               <div className="flex items-start justify-between gap-2">
-                <h2 className="font-semibold text-slate-900">{p.name}</h2>
+                <h2 className="font-semibold text-slate-900">{text.name(p)}</h2>
                 <Badge>{PRESET_CATEGORY_LABEL[p.category] ? t(PRESET_CATEGORY_LABEL[p.category]!) : p.category}</Badge>
               </div>
-              <p className="mt-2 flex-1 text-sm text-slate-700">{p.description}</p>
+              <p className="mt-2 flex-1 text-sm text-slate-700">{text.description(p)}</p>
               {canCreate ? (
-                <Button className="mt-4 self-start" onClick={() => setChosen(p)} aria-label={`${t('use_preset')}: ${p.name}`}>
+                <Button className="mt-4 self-start" onClick={() => setChosen(p)} aria-label={`${t('use_preset')}: ${text.name(p)}`}>
                   {t('use_preset')}
                 </Button>
               ) : null}
@@ -59,7 +61,8 @@ export function PresetsPage() {
 function PresetDialog({ preset, onClose }: { preset: Preset; onClose: () => void }) {
   const { t } = useTranslation('flows');
   const queryClient = useQueryClient();
-  const [name, setName] = useState(preset.name);
+  const text = usePresetText();
+  const [name, setName] = useState(() => text.name(preset));
   const [values, setValues] = useState<Record<string, string>>({});
   const create = useMutation({
     mutationFn: (activate: boolean) =>
@@ -67,15 +70,14 @@ function PresetDialog({ preset, onClose }: { preset: Preset; onClose: () => void
     onSuccess: () => Promise.all([queryClient.invalidateQueries({ queryKey: queryKeys.flows.all() }), queryClient.invalidateQueries({ queryKey: queryKeys.secrets() })]),
   });
   const failure = create.error instanceof ApiError ? create.error : null;
-  const fieldError = (path: string) =>
-    failure?.path === path ? failure.message : failure?.details.find((d) => d.path === path)?.message;
+  const fieldError = (path: string) => fieldErrorText(failure, path);
   const submit = (activate: boolean) => (e?: FormEvent) => {
     e?.preventDefault();
     create.mutate(activate);
   };
   const result = create.data?.data;
   return (
-    <Dialog open onOpenChange={(open) => !open && onClose()} title={preset.name} description={preset.description}>
+    <Dialog open onOpenChange={(open) => !open && onClose()} title={text.name(preset)} description={text.description(preset)}>
       {result ? (
         <div className="space-y-3 text-sm">
           <p role="status" className="text-emerald-800">{t('preset_created', { name: result.flow.name })}</p>
@@ -91,7 +93,7 @@ function PresetDialog({ preset, onClose }: { preset: Preset; onClose: () => void
             <Input value={name} onChange={(e) => setName(e.target.value)} />
           </Field>
           {preset.placeholders.map((p) => (
-            <Field key={p.name} label={p.name} hint={p.description + (p.secret ? ` ${t('secret_hint')}` : '')} error={fieldError(`placeholders.${p.name}`)}>
+            <Field key={p.name} label={text.placeholder(p).label} hint={text.placeholder(p).help + (p.secret ? ` ${t('secret_hint', { name: p.name })}` : '')} error={fieldError(`placeholders.${p.name}`)}>
               <Input
                 type={p.secret ? 'password' : 'text'}
                 autoComplete="off"

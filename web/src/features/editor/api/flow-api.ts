@@ -29,6 +29,9 @@ export interface FlowVersion {
 export interface FieldIssue {
   path: string;
   message: string;
+  /** Set when the server found the issue by schema; see ApiIssue. */
+  code?: string;
+  params?: Record<string, string | number>;
 }
 
 export interface JsonSchema {

@@ -1,16 +1,21 @@
 /**
  * Form fields generated from a JSON Schema object: text and templates, choices, switches, numbers,
  * key/value maps, nested objects, and a YAML box for anything freer (conditions, bodies, variants).
- * Labels are the YAML keys the author writes, so the form and the YAML view name fields alike.
+ * Each field is labelled in the UI language (field-text.ts) with its YAML key shown small beside the
+ * label, so authors moving between the form and the YAML view recognise the field.
  */
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { parse, stringify } from 'yaml';
 import type { JsonSchema } from '../api/flow-api';
+import { FieldLabel, FieldLegend } from './field-label';
+import { useFieldText } from './field-text';
 import { TemplateInput } from './template-input';
 
 export interface SchemaFieldsProps {
   schema: JsonSchema;
+  /** Where the catalog finds these fields' labels (`step.wait`, `channel.slack`, `flow`); see field-text.ts. */
+  scope: string;
   value: Record<string, unknown>;
   /** Sets one property; undefined removes it. */
   onChange(key: string, next: unknown): void;
@@ -38,7 +43,7 @@ const MULTILINE = new Set(['html', 'text', 'body', 'message', 'content']);
 /** Duration settings: plain text (`2h`), not templates. */
 const DURATIONS = new Set(['duration', 'timeout', 'max_lateness', 'before', 'after']);
 
-export function SchemaFields({ schema, value, onChange, errorsFor, variablesFor, omit = [] }: SchemaFieldsProps) {
+export function SchemaFields({ schema, scope, value, onChange, errorsFor, variablesFor, omit = [] }: SchemaFieldsProps) {
   const properties = Object.entries(schema.properties ?? {}).filter(([key]) => !omit.includes(key));
   const required = new Set(schema.required ?? []);
   const extra = Object.keys(value).filter((key) => !(key in (schema.properties ?? {})) && !omit.includes(key));
@@ -48,6 +53,7 @@ export function SchemaFields({ schema, value, onChange, errorsFor, variablesFor,
         <SchemaField
           key={key}
           name={key}
+          scope={scope}
           schema={unwrapSchema(property)}
           required={required.has(key)}
           value={value[key]}
@@ -62,6 +68,7 @@ export function SchemaFields({ schema, value, onChange, errorsFor, variablesFor,
         <SchemaField
           key={key}
           name={key}
+          scope={scope}
           schema={{}}
           required={false}
           value={value[key]}
@@ -78,6 +85,7 @@ export function SchemaFields({ schema, value, onChange, errorsFor, variablesFor,
 
 interface SchemaFieldProps {
   name: string;
+  scope: string;
   schema: JsonSchema;
   required: boolean;
   value: unknown;
@@ -99,20 +107,15 @@ function FieldErrors({ id, errors }: { id: string; errors: string[] }) {
   );
 }
 
-function SchemaField({ name, schema, required, value, onChange, errors, variables, errorsFor, variablesFor }: SchemaFieldProps) {
+function SchemaField({ name, scope, schema, required, value, onChange, errors, variables, errorsFor, variablesFor }: SchemaFieldProps) {
   const { t } = useTranslation('editor');
+  const text = useFieldText()(scope, name, schema.description);
   const id = useId();
   const errorId = `${id}-errors`;
   const invalid = errors.length > 0;
   const type = typeOf(schema);
-  const label = (
-    <label htmlFor={id} className="font-mono text-sm font-medium text-slate-800">
-      {name}
-      {required ? <span aria-hidden="true"> *</span> : null}
-      {required ? <span className="sr-only"> {t('form.required')}</span> : null}
-    </label>
-  );
-  const description = schema.description ? <p className="text-xs text-slate-600">{schema.description}</p> : null;
+  const label = <FieldLabel htmlFor={id} name={name} label={text.label} required={required} />;
+  const description = text.help ? <p className="text-xs text-slate-600">{text.help}</p> : null;
 
   if (schema.enum) {
     return (
@@ -129,7 +132,7 @@ function SchemaField({ name, schema, required, value, onChange, errors, variable
           {required ? null : <option value="">{t('form.default')}</option>}
           {schema.enum.map((option) => (
             <option key={String(option)} value={String(option)}>
-              {String(option)}
+              {text.option(String(option))}
             </option>
           ))}
         </select>
@@ -219,9 +222,11 @@ function SchemaField({ name, schema, required, value, onChange, errors, variable
   if (type === 'object' && schema.properties && (value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value)))) {
     return (
       <fieldset className="flex flex-col gap-2 rounded border border-slate-200 p-2">
-        <legend className="px-1 font-mono text-sm font-medium text-slate-800">{name}</legend>
+        <FieldLegend name={name} label={text.label} />
+        {description}
         <SchemaFields
           schema={schema}
+          scope={`${scope}.${name}`}
           value={(value as Record<string, unknown> | undefined) ?? {}}
           onChange={(key, next) => {
             const object = { ...((value as Record<string, unknown> | undefined) ?? {}) };
@@ -242,6 +247,7 @@ function SchemaField({ name, schema, required, value, onChange, errors, variable
       <KeyValueField
         id={id}
         name={name}
+        label={text.label}
         value={(value as Record<string, string> | undefined) ?? {}}
         onChange={onChange}
         errors={errors}
@@ -256,6 +262,7 @@ function SchemaField({ name, schema, required, value, onChange, errors, variable
 function KeyValueField({
   id,
   name,
+  label,
   value,
   onChange,
   errors,
@@ -263,6 +270,7 @@ function KeyValueField({
 }: {
   id: string;
   name: string;
+  label: string | null;
   value: Record<string, string>;
   onChange(next: unknown): void;
   errors: string[];
@@ -273,12 +281,12 @@ function KeyValueField({
   const write = (next: Array<[string, string]>) => onChange(next.length === 0 ? undefined : Object.fromEntries(next));
   return (
     <fieldset className="flex flex-col gap-2 rounded border border-slate-200 p-2" aria-describedby={errors.length ? `${id}-errors` : undefined}>
-      <legend className="px-1 font-mono text-sm font-medium text-slate-800">{name}</legend>
+      <FieldLegend name={name} label={label} />
       {entries.map(([key, item], i) => (
         <div key={i} className="flex items-start gap-2">
           <input
             type="text"
-            aria-label={t('form.key', { name })}
+            aria-label={t('form.key', { name: label ?? name })}
             value={key}
             onChange={(e) => write(entries.map((entry, j) => (j === i ? [e.target.value, entry[1]] : entry)))}
             className="w-1/3 rounded border border-slate-300 px-2 py-1 font-mono text-sm focus:outline-2 focus:outline-blue-600"

@@ -12,7 +12,7 @@ describe('side panel forms generated from schemas', () => {
     const store = createEditorStore(sampleFlow());
     store.getState().select('steps[0]');
     render(withEditor(<SidePanel flowId={null} readOnly={false} />, store));
-    const subject = screen.getByLabelText(/^subject/);
+    const subject = screen.getByLabelText(/^Subject/);
     fireEvent.change(subject, { target: { value: 'Tomorrow at 10' } });
     fireEvent.change(subject, { target: { value: 'Tomorrow at 10:00' } });
     expect(store.getState().document.steps[0]).toMatchObject({ email: { subject: 'Tomorrow at 10:00' } });
@@ -31,7 +31,7 @@ describe('side panel forms generated from schemas', () => {
         ],
       }),
     );
-    const subject = screen.getByLabelText(/^subject/);
+    const subject = screen.getByLabelText(/^Subject/);
     expect(subject.getAttribute('aria-invalid')).toBe('true');
     expect(document.getElementById(subject.getAttribute('aria-describedby')!)?.textContent).toBe('must not be empty');
     expect(screen.getByRole('alert').textContent).toContain('expected html or text');
@@ -41,7 +41,7 @@ describe('side panel forms generated from schemas', () => {
     const store = createEditorStore(sampleFlow());
     store.getState().select('steps[1].branch.otherwise[0]');
     render(withEditor(<SidePanel flowId={null} readOnly={false} />, store, { secrets: ['HOOK_TOKEN'] }));
-    const url = screen.getByLabelText(/^url/) as HTMLInputElement;
+    const url = screen.getByLabelText(/^URL/) as HTMLInputElement;
     fireEvent.change(url, { target: { value: 'https://x.test/{{ sec', selectionStart: 22 } });
     const listbox = screen.getByRole('listbox');
     expect(within(listbox).getAllByRole('option').map((o) => o.textContent)).toContain('secrets.HOOK_TOKEN');
@@ -49,7 +49,7 @@ describe('side panel forms generated from schemas', () => {
     expect(store.getState().document.steps[1]).toMatchObject({ branch: { otherwise: [{ webhook: { url: 'https://x.test/{{ secrets.HOOK_TOKEN }}' } }] } });
 
     act(() => store.getState().select('steps[0]'));
-    const html = screen.getByLabelText(/^html/);
+    const html = screen.getByLabelText(/^HTML content/);
     fireEvent.change(html, { target: { value: '{{ sec', selectionStart: 6 } });
     expect(screen.queryAllByRole('option').map((o) => o.textContent)).not.toContain('secrets.HOOK_TOKEN');
   });
@@ -80,7 +80,7 @@ describe('side panel forms generated from schemas', () => {
       },
     ];
     render(withEditor(<SidePanel flowId={null} readOnly={false} />, store, { channels }));
-    fireEvent.change(screen.getByLabelText(/^webhook_url/), { target: { value: 'https://hooks.slack.com/x' } });
+    fireEvent.change(screen.getByLabelText(/^Webhook URL/), { target: { value: 'https://hooks.slack.com/x' } });
     expect(store.getState().document.steps[0]).toMatchObject({ send: { channel: 'slack', text: 'hi', webhook_url: 'https://hooks.slack.com/x' } });
   });
 });

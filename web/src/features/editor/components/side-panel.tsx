@@ -2,49 +2,14 @@
 import { ArrowDown, ArrowUp, Copy, Trash2 } from 'lucide-react';
 import { useTranslation } from 'react-i18next';
 import type { StepDefinition, TriggerDefinition } from '../../../../../src/core/flow-definition';
-import { REENTRY_POLICIES } from '../../../../../src/core/flow-definition';
-import type { JsonSchema } from '../api/flow-api';
 import { getIn, splitStepPath, stepKindOf, tokenize, type StepPath } from '../store/step-paths';
 import { useEditor, useEditorEnvironment } from './editor-context';
 import { SchemaFields } from './schema-fields';
 import { issuesUnder } from './server-issues';
 import { StepPreview } from './step-preview';
+import { APPOINTMENT_TRIGGER_SCHEMA, COMMON_SCHEMA, EVENT_TRIGGER_SCHEMA, FLOW_SCHEMA } from './editor-form-schemas';
 import { bodyOf, STEP_KINDS_TABLE } from './step-kinds';
 import { templateVariables } from './step-schemas';
-
-const COMMON_SCHEMA: JsonSchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'string', format: 'plain' },
-    name: { type: 'string', format: 'plain' },
-    max_lateness: { type: 'string', format: 'duration' },
-    retry: { type: 'object', properties: { max_attempts: { type: 'integer', minimum: 1, maximum: 20 } } },
-  },
-};
-
-const FLOW_SCHEMA: JsonSchema = {
-  type: 'object',
-  properties: {
-    name: { type: 'string', format: 'plain' },
-    description: { type: 'string', format: 'multiline' },
-    session: { type: 'object', properties: { key: { type: 'string' }, reentry: { type: 'string', enum: [...REENTRY_POLICIES] } } },
-    settings: { type: 'object', properties: { max_lateness: { type: 'string', format: 'duration' } } },
-  },
-  required: ['name'],
-};
-
-const EVENT_TRIGGER_SCHEMA: JsonSchema = { type: 'object', properties: { event: {}, conditions: {} }, required: ['event'] };
-const APPOINTMENT_TRIGGER_SCHEMA: JsonSchema = {
-  type: 'object',
-  properties: {
-    anchor: { type: 'string', enum: ['start', 'end'] },
-    before: { type: 'string', format: 'duration' },
-    after: { type: 'string', format: 'duration' },
-    if_past: { type: 'string', enum: ['skip', 'send_now'] },
-    conditions: {},
-  },
-  required: ['anchor'],
-};
 
 function PanelIssues({ messages }: { messages: string[] }) {
   if (messages.length === 0) return null;
@@ -88,6 +53,7 @@ function FlowSettingsPanel() {
       <PanelIssues messages={(mine ?? []).filter((i) => !fields.some((f) => i.field.startsWith(f))).map((i) => `${i.field || t('panel.flow')}: ${i.message}`)} />
       <SchemaFields
         schema={FLOW_SCHEMA}
+        scope="flow"
         value={value}
         onChange={(key, next) => store.getState().dispatch({ type: 'setFlowFields', fields: { [key]: next } }, { burst: `flow:${key}` })}
         errorsFor={(field) => issuesUnder(mine, field)}
@@ -130,6 +96,7 @@ function TriggerPanel() {
       {kind === 'event' ? (
         <SchemaFields
           schema={EVENT_TRIGGER_SCHEMA}
+          scope="trigger.event"
           value={event}
           onChange={(key, next) => {
             const copy = { ...event };
@@ -143,6 +110,7 @@ function TriggerPanel() {
       ) : (
         <SchemaFields
           schema={APPOINTMENT_TRIGGER_SCHEMA}
+          scope="trigger.appointment"
           value={appointment}
           onChange={(key, next) => {
             const copy = { ...appointment };
@@ -225,6 +193,7 @@ function StepPanel({ path, flowId }: { path: StepPath; flowId: string | null }) 
         <div className="mt-2">
           <SchemaFields
             schema={COMMON_SCHEMA}
+            scope="common"
             value={common}
             onChange={(key, next) => {
               const copy = { ...step } as Record<string, unknown>;

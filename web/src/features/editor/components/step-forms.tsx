@@ -4,6 +4,9 @@ import { useTranslation } from 'react-i18next';
 import type { StepDefinition, StepKind } from '../../../../../src/core/flow-definition';
 import type { Branch } from '../store/flow-operations';
 import { useEditorEnvironment } from './editor-context';
+import { BRANCH_SCHEMA } from './editor-form-schemas';
+import { FieldLabel } from './field-label';
+import { useFieldText } from './field-text';
 import { SchemaFields } from './schema-fields';
 import { CREDENTIAL_FIELDS, stepSchema, templateVariables } from './step-schemas';
 
@@ -55,6 +58,7 @@ export function SchemaStepForm({ kind, body, onBodyChange, errorsFor }: StepForm
   return (
     <SchemaFields
       schema={stepSchema(kind, schemas)}
+      scope={`step.${kind}`}
       value={body}
       onChange={(key, next) => onBodyChange(setKey(body, key, next), key)}
       errorsFor={errorsFor}
@@ -72,12 +76,11 @@ export function SendStepForm({ body, onBodyChange, errorsFor }: StepFormProps) {
   const credentials = new Set(channel?.credentialFields ?? []);
   const variablesFor = useVariables((field) => credentials.has(field.split('.')[0] ?? field));
   const channelErrors = errorsFor('channel');
+  const fieldText = useFieldText();
   return (
     <div className="flex flex-col gap-3">
       <div className="flex flex-col gap-1">
-        <label htmlFor="send-channel" className="font-mono text-sm font-medium text-slate-800">
-          channel
-        </label>
+        <FieldLabel htmlFor="send-channel" name="channel" label={fieldText('step.send', 'channel').label} required />
         <select
           id="send-channel"
           value={channelId}
@@ -102,6 +105,7 @@ export function SendStepForm({ body, onBodyChange, errorsFor }: StepFormProps) {
       {channel ? (
         <SchemaFields
           schema={channel.settings}
+          scope={`channel.${channel.id}`}
           value={body}
           omit={['channel']}
           onChange={(key, next) => onBodyChange(setKey(body, key, next), key)}
@@ -126,7 +130,8 @@ export function BranchStepForm({ body, onBodyChange, errorsFor }: StepFormProps)
         <section key={i} aria-label={t('branch.title', { number: i + 1 })} className="rounded border border-slate-200 p-2">
           <h3 className="mb-2 text-sm font-semibold text-slate-800">{t('branch.title', { number: i + 1 })}</h3>
           <SchemaFields
-            schema={{ type: 'object', properties: { name: { type: 'string' }, when: {} }, required: ['when'] }}
+            schema={BRANCH_SCHEMA}
+            scope="branch"
             value={branch as unknown as Record<string, unknown>}
             omit={['steps']}
             onChange={(key, next) => writeBranch(i, setKey(branch as unknown as Record<string, unknown>, key, next) as unknown as Branch, key)}

@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StepKind } from '../../../../../src/core/flow-definition';
 import { ApiError } from '../../../api/client';
+import { errorCodeText, issueText } from '../../../i18n/server-messages';
 import { editorKeys } from '../api/editor-query-keys';
 import { editorQueries, flowApi } from '../api/flow-api';
 import { isDirty } from '../store/editor-store';
@@ -17,13 +18,13 @@ import { stepIdsByPath } from './flow-canvas';
 export function ErrorNote({ error }: { error: unknown }) {
   const { t } = useTranslation('editor');
   if (!error) return null;
-  const message = error instanceof ApiError ? error.message : t('errors.network');
-  const where = error instanceof ApiError ? [error.path, ...error.details.map((d) => `${d.path}: ${d.message}`)].filter(Boolean) : [];
+  const message = error instanceof ApiError ? errorCodeText(error.code, error.status) : t('errors.network');
+  const where = error instanceof ApiError ? error.details.map((d) => (d.path ? `${d.path}: ${issueText(d)}` : issueText(d))) : [];
   return (
     <div role="alert" className="rounded border border-red-300 bg-red-50 p-2 text-sm text-red-800">
-      <p>{message}</p>
+      <p title={error instanceof ApiError ? error.message : undefined}>{message}</p>
       {where.length ? (
-        <ul className="font-mono text-xs">
+        <ul className="text-xs">
           {where.map((w) => (
             <li key={w}>{w}</li>
           ))}

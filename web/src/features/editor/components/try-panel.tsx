@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { DateTime, formatDateTime, useFormat } from '../../../ui/date-time';
 import type { TimelineEntry } from '../api/flow-api';
 import { ErrorNote, JsonBlock } from './step-preview';
-import { TRIAL_ACTION_LABELS } from './trial-labels';
+import { TRIAL_ACTION_LABELS, trialReason } from './trial-labels';
 
 export type DryRunMutation = UseMutationResult<{ timeline: TimelineEntry[] }, Error, { event_id?: string }>;
 
@@ -52,7 +52,7 @@ export function TryPanel({ dryRun, dirty, onClear }: { dryRun: DryRunMutation; d
               <span className="ml-2 text-xs text-slate-600">
                 <DateTime value={entry.at} />
               </span>
-              {typeof entry.detail.reason === 'string' ? <p className="text-sm text-amber-900">{entry.detail.reason}</p> : null}
+              {typeof entry.detail.reason === 'string' ? <SkipReason reason={entry.detail.reason} /> : null}
               {typeof entry.detail.took === 'string' ? <p className="text-sm text-slate-700">{t('trial.took', { branch: entry.detail.took })}</p> : null}
               {typeof entry.detail.until === 'string' ? <p className="text-sm text-slate-700">{t('trial.until', { time: formatDateTime(entry.detail.until, format) })}</p> : null}
               {entry.action === 'send' ? (
@@ -68,5 +68,16 @@ export function TryPanel({ dryRun, dirty, onClear }: { dryRun: DryRunMutation; d
         <p className="text-sm text-slate-700">{t('trial.intro')}</p>
       )}
     </div>
+  );
+}
+
+/** Why a dry run stopped, in the UI language; the server's English wording as its tooltip. */
+function SkipReason({ reason }: { reason: string }) {
+  const { t } = useTranslation('editor');
+  const known = trialReason(reason);
+  return (
+    <p className="text-sm text-amber-900" title={known ? reason : undefined}>
+      {known ? t(known.key, known.values) : reason}
+    </p>
   );
 }
