@@ -11,7 +11,7 @@ import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import type { TFunction } from 'i18next';
 import { ApiError } from '../api/client';
-import { errorMessage } from './error-state';
+import { errorMessage, fieldErrorText } from './error-state';
 import { Field } from './field';
 import { issueMessage } from './form-messages';
 
@@ -55,7 +55,8 @@ export function showFailure<S extends Schema>(form: ZodForm<S>, error: unknown, 
   const issues = error instanceof ApiError ? [...(error.path ? [{ path: error.path, message: error.message }] : []), ...error.details] : [];
   const onFields = issues.filter((issue) => fields.has(issue.path));
   onFields.forEach((issue, i) => {
-    const message = issue.message.startsWith(`${issue.path}: `) ? issue.message.slice(issue.path.length + 2) : issue.message;
+    // In the UI language, worded from the issue's code (errors catalog), as everywhere else.
+    const message = fieldErrorText(error, issue.path) ?? issue.message;
     form.setError(issue.path as Path<z.input<S>>, { type: 'server', message }, { shouldFocus: i === 0 });
   });
   if (onFields.length === 0) form.setError('root.server', { type: 'server', message: errorMessage(error, fallback) });

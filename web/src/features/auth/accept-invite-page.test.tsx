@@ -79,21 +79,23 @@ describe('accept invite form (the shared acceptInviteSchema)', () => {
   });
 
   it('puts a server error that names a field on that field', async () => {
-    await renderInvite(() => json(400, { error: { code: 'invalid_invite', message: 'email: already used by another account', path: 'email' } }));
+    // As the server answers a taken email; worded from the errors catalog by its code.
+    await renderInvite(() => json(409, { error: { code: 'email_taken', message: 'ada@example.com already has an account', path: 'email' } }));
     fill('Your name', 'Sam');
     fill('Email', 'ada@example.com');
     fill('New password', 'a long enough password');
     await submit('Join');
-    expect(errorOf('Email')).toBe('already used by another account');
+    expect(errorOf('Email')).toBe('This email address is already in use.');
     expect(screen.queryByRole('alert')).toBeNull();
   });
 
   it('shows any other failure above the button', async () => {
-    await renderInvite(() => json(409, { error: { code: 'invite_used', message: 'this invite was already used' } }));
+    // The server's code, worded from the errors catalog (its English message stays a detail).
+    await renderInvite(() => json(404, { error: { code: 'invite_not_found', message: 'this link is unknown, already used or expired; ask for a new one' } }));
     fill('Your name', 'Sam');
     fill('Email', 'ada@example.com');
     fill('New password', 'a long enough password');
     await submit('Join');
-    expect((await screen.findByRole('alert')).textContent).toBe('this invite was already used');
+    expect((await screen.findByRole('alert')).textContent).toBe('This invitation does not exist or has expired.');
   });
 });
