@@ -45,6 +45,16 @@ const NAMES: Record<string, string> = {
   'orders/cancelled': 'appointment.canceled',
 };
 
+/**
+ * An order's, line item's or customer's id as text. Shopify's ids pass 2^53, so a JSON number may
+ * have lost digits; `admin_graphql_api_id` (`gid://shopify/LineItem/866550311766439020`) keeps them.
+ */
+function idOf(value: Record<string, unknown>): string | undefined {
+  const gid = text(value.admin_graphql_api_id)?.split('/').pop();
+  if (gid && /^\d+$/.test(gid)) return gid;
+  return typeof value.id === 'number' || typeof value.id === 'string' ? String(value.id) : undefined;
+}
+
 /** Line item properties as a map; Shopify sends `[{ name, value }]` (older payloads an object). */
 function propertiesOf(item: Record<string, unknown>): Map<string, string> {
   const out = new Map<string, string>();
@@ -59,7 +69,7 @@ function propertiesOf(item: Record<string, unknown>): Map<string, string> {
 function contactOf(order: Record<string, unknown>): Record<string, unknown> {
   const customer = record(order.customer);
   return compact({
-    external_id: customer.id === undefined || customer.id === null ? undefined : `shopify:${String(customer.id)}`,
+    external_id: idOf(customer) === undefined ? undefined : `shopify:${idOf(customer)}`,
     email: text(order.email) ?? text(customer.email),
     phone: text(order.phone) ?? text(customer.phone),
     first_name: text(customer.first_name),
@@ -81,7 +91,8 @@ function bookingOf(order: Record<string, unknown>, item: Record<string, unknown>
     service_price: price && currency ? `${price} ${currency}` : price,
     service_location: props.get(names.location),
     team_member: props.get(names.team_member),
-    extra: compact({ source: 'shopify', order_id: String(order.id), order_name: text(order.name), line_item_id: String(item.id) }),
+    line_item_properties: Object.fromEntries(props),
+    extra: compact({ source: 'shopify', order_id: idOf(order), order_name: text(order.name), line_item_id: idOf(item) }),
   });
 }
 
@@ -89,13 +100,15 @@ function decide(body: unknown, config: ShopifyConfig, topic: string | null): Sou
   const order = record(body);
   const name = topic ? NAMES[topic] : undefined;
   if (!name) return { outcome: 'ignored', vendorEvent: topic, reason: `unknown event type ${topic ?? '(none)'}` };
-  if (order.id === undefined || order.id === null) return { outcome: 'invalid', vendorEvent: topic, issues: [{ path: 'id', message: 'required' }] };
+  const orderId = idOf(order);
+  if (!orderId) return { outcome: 'invalid', vendorEvent: topic, issues: [{ path: 'id', message: 'required' }] };
   const items = Array.isArray(order.line_items) ? order.line_items.map(record) : [];
   const events: BookingEvent[] = [];
   for (const item of items) {
     const appointment = bookingOf(order, item, config.properties);
-    if (!appointment || item.id === undefined) continue;
-    const booking = `${String(order.id)}:${String(item.id)}`;
+    const itemId = idOf(item);
+    if (!appointment || !itemId) continue;
+    const booking = `${orderId}:${itemId}`;
     const event = {
       name,
       // orders/create and orders/paid both create: one key, so the second applies nothing new.
