@@ -23,6 +23,15 @@ async function readConfigFile(path: string): Promise<unknown> {
   }
 }
 
+/** Collects repeated `--credential key=value` into `{ key: value }`. */
+function collectCredential(pair: string, into: Record<string, string>): Record<string, string> {
+  const at = pair.indexOf('=');
+  if (at < 1) throw new NudgeError('invalid_credential', `expected --credential key=value, got ${pair}`, { status: 400 });
+  return { ...into, [pair.slice(0, at)]: pair.slice(at + 1) };
+}
+
+const CREDENTIAL_HELP = 'a vendor-issued secret, repeatable: shopify secret=…; acuity user_id=… api_key=…; square signature_key=…';
+
 function printSource(s: SourceData): void {
   print(`${s.id}  ${s.kind}  ${s.name}`);
   print(`  URL:    ${s.url}`);
@@ -30,16 +39,18 @@ function printSource(s: SourceData): void {
 }
 
 export function registerSourceCommands(program: Command): void {
-  const sources = program.command('sources').description('inbound sources: URLs that take Cal.com, Calendly or generic webhooks (talks to the API)');
+  const sources = program.command('sources').description('inbound sources: URLs that take Cal.com, Calendly, Shopify, Acuity, Square or generic webhooks (talks to the API)');
   clientOptions(
     sources
       .command('create')
-      .requiredOption('--kind <kind>', 'calcom, calendly or generic')
+      .requiredOption('--kind <kind>', 'calcom, calendly, shopify, acuity, square or generic')
       .requiredOption('--name <name>', 'a label for the source')
-      .option('--config <file>', 'JSON file with the generic source’s { verification, mapping } (see docs/sources.md)')
+      .option('--config <file>', 'JSON file with the generic source’s { verification, mapping } or Shopify’s { properties } (see docs/sources.md)')
+      .option('--credential <key=value>', CREDENTIAL_HELP, collectCredential, {})
       .description('create a source; prints its URL and signing secret (the secret only this once)'),
-  ).action(async (o: ClientFlags & { kind: string; name: string; config?: string }) => {
-    const json = { kind: o.kind, name: o.name, ...(o.config ? { config: await readConfigFile(o.config) } : {}) };
+  ).action(async (o: ClientFlags & { kind: string; name: string; config?: string; credential: Record<string, string> }) => {
+    const credentials = Object.keys(o.credential).length > 0 ? { credentials: o.credential } : {};
+    const json = { kind: o.kind, name: o.name, ...(o.config ? { config: await readConfigFile(o.config) } : {}), ...credentials };
     const res = (await callApi(client(loadConfig(), o), 'POST', '/v1/sources', { json })) as { data: SourceData };
     printSource(res.data);
   });
@@ -52,9 +63,15 @@ export function registerSourceCommands(program: Command): void {
     }
   });
   clientOptions(
-    sources.command('rotate <id>').option('--new-url', 'also give the source a new URL (the old one stops working)').description('make a new signing secret (printed once)'),
-  ).action(async (id: string, o: ClientFlags & { newUrl?: boolean }) => {
-    const res = (await callApi(client(loadConfig(), o), 'POST', `/v1/sources/${encodeURIComponent(id)}/rotate`, { json: { url: o.newUrl === true } })) as { data: SourceData };
+    sources
+      .command('rotate <id>')
+      .option('--new-url', 'also give the source a new URL (the old one stops working)')
+      .option('--credential <key=value>', `${CREDENTIAL_HELP} (the new ones, after rotating them at the vendor)`, collectCredential, {})
+      .description('make a new signing secret (printed once), or store the vendor’s new credentials'),
+  ).action(async (id: string, o: ClientFlags & { newUrl?: boolean; credential: Record<string, string> }) => {
+    const credentials = Object.keys(o.credential).length > 0 ? { credentials: o.credential } : {};
+    const json = { url: o.newUrl === true, ...credentials };
+    const res = (await callApi(client(loadConfig(), o), 'POST', `/v1/sources/${encodeURIComponent(id)}/rotate`, { json })) as { data: SourceData };
     printSource(res.data);
   });
   clientOptions(sources.command('delete <id>').description('delete a source: its URL stops working')).action(async (id: string, o: ClientFlags) => {

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Channel } from '../channels/channel.js';
+import type { OutboundGuard } from '../channels/http/outbound-guard.js';
 import type { ChannelRegistry } from '../channels/registry.js';
 import type { EmailInput } from '../channels/email/email-channel.js';
 import type { WebhookInput } from '../channels/webhook/webhook-channel.js';
@@ -39,6 +40,8 @@ export interface EngineContext {
   /** Info lines of what the engine did (activity-log.ts). */
   activity: ActivityLog;
   channels: Channels;
+  /** The outbound guard every HTTP request goes through (NUDGE_OUTBOUND_ALLOW), for calls outside channels (a source's vendor API). */
+  outbound: OutboundGuard;
   /** Channel modules for `send` steps. */
   registry: ChannelRegistry;
   rateLimiter: RateLimiter;

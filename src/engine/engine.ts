@@ -107,6 +107,7 @@ export async function createEngine(config: Readonly<Config>, options: EngineOpti
     metrics,
     activity: createActivityLog(logger),
     channels: { webhook: createWebhookChannel({ now: () => clock.now(), outbound }), email },
+    outbound,
     random: options.random ?? Math.random,
     // Two connections stay free for reads and claims (bench:drain, PostgreSQL, pool 10: 170
     // reminders/s with one group at a time, 214 with 4, 270 with 8).

@@ -16,7 +16,7 @@ const PREVIEW_EXAMPLE: Json = {
 };
 const admin = { '401': error('Missing or invalid credentials'), '403': error('The caller’s role may not do this'), '404': error('Not found (or another workspace’s)') };
 const sourceView = 'Source: { id, kind, name, url, config, created_at, rotated_at, last_delivery }';
-const deliveryView = 'Delivery: { id, received_at, outcome (applied | ignored | rejected), reason, status_code, verified, vendor_event, vendor_delivery_id, event_ids, replay_of, body_bytes, headers, body }';
+const deliveryView = 'Delivery: { id, received_at, outcome (applied | ignored | duplicate | rejected), reason, status_code, verified, vendor_event, vendor_delivery_id, event_ids, replay_of, body_bytes, headers, body }';
 
 export const sourcePaths: Json = {
   '/v1/sources': {
@@ -25,7 +25,7 @@ export const sourcePaths: Json = {
       summary: 'Create a source; the answer holds its URL and, this once, its signing secret',
       operationId: 'createSource',
       requestBody: body(newSourceSchema, SOURCE_EXAMPLE),
-      responses: { '201': ok(`${sourceView} and secret`), '400': error('Invalid kind, name or config (paths name the field)'), ...admin },
+      responses: { '201': ok(`${sourceView} and secret (none for Shopify, Acuity, Square: their credentials are the vendor’s)`), '400': error('Invalid kind, name, config or credentials (paths name the field)'), ...admin },
     },
   },
   '/v1/sources/{id}': {
@@ -41,7 +41,7 @@ export const sourcePaths: Json = {
   },
   '/v1/sources/{id}/rotate': {
     post: {
-      summary: 'A new signing secret (in the answer, this once); with { "url": true } a new URL too',
+      summary: 'A new signing secret (in the answer, this once; Shopify, Acuity and Square take the vendor’s new credentials instead); with { "url": true } a new URL too',
       operationId: 'rotateSource',
       parameters: [param('id')],
       requestBody: { ...body(rotateSourceSchema, { url: false }), required: false },
@@ -82,16 +82,19 @@ export const sourcePaths: Json = {
       operationId: 'receiveWebhook',
       security: [],
       parameters: [param('token')],
-      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+      requestBody: {
+        required: true,
+        content: { 'application/json': { schema: { type: 'object' } }, 'application/x-www-form-urlencoded': { schema: { type: 'object' } } },
+      },
       responses: {
-        '200': ok('{ data: { delivery_id, outcome: applied | ignored, reason, event_ids } }'),
+        '200': ok('{ data: { delivery_id, outcome: applied | ignored, reason, event_ids } }; a redelivery: { status: "duplicate", data: { outcome: duplicate, reason: <first delivery id> } }'),
         '400': error('Malformed JSON'),
         '401': error('missing_signature, bad_signature or stale_timestamp'),
         '404': error('No source has this URL'),
-        '409': error('replayed: this delivery was received before'),
         '413': error('Body too large'),
-        '415': error('Not JSON'),
+        '415': error('Not the vendor’s content type (JSON; form-encoded for Acuity)'),
         '422': error('unmappable: the body does not make a valid event'),
+        '502': error('upstream_failed: the vendor’s API (Acuity) could not be read; the vendor retries'),
       },
     },
   },

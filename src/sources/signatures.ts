@@ -45,3 +45,21 @@ export function checkTimestamp(seconds: string | undefined, now: number): Verifi
 
 export const badSignature = (reason: string): Verification => ({ ok: false, code: 'bad_signature', reason });
 export const missingSignature = (header: string): Verification => ({ ok: false, code: 'missing_signature', reason: `no ${header} header` });
+
+/**
+ * Checks a header holding the base64 HMAC-SHA256 of `parts` with `secret` (Shopify, Acuity,
+ * Square sign this way); answers the verification failure, or null when the signature matches.
+ */
+export function checkBase64Hmac(
+  headers: Readonly<Record<string, string>>,
+  header: { name: string; label: string },
+  secret: string,
+  parts: Array<string | Uint8Array>,
+): Verification | null {
+  const given = headers[header.name];
+  if (!given) return missingSignature(header.label);
+  if (!sameBytes(hmacSha256(secret, ...parts), decodeSignature(given.trim(), 'base64'))) {
+    return badSignature(`${header.label} does not match the body and the source’s secret`);
+  }
+  return null;
+}

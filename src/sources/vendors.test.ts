@@ -2,11 +2,21 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { calcom } from './calcom.js';
 import { calendly } from './calendly.js';
+import type { SourceDecision } from '../core/sources/source-decision.js';
 import { generic, genericConfigSchema } from './generic.js';
+import type { SourceVendor, VendorContext } from './vendor.js';
 
 const NOW = Date.parse('2026-11-23T09:00:00Z');
 const bytes = (text: string) => new TextEncoder().encode(text);
 const request = (body: string, headers: Record<string, string>) => ({ body: bytes(body), headers, url: 'https://nudge.example/hooks/t' });
+const CONTEXT: VendorContext<unknown> = {
+  headers: {},
+  credentials: null,
+  getJson: () => Promise.reject(new Error('no API in unit tests')),
+  endpoint: (_name, fallback) => fallback,
+};
+/** A synchronous vendor's decision. */
+const decide = (vendor: SourceVendor<any, any>, body: unknown, config: unknown = {}) => vendor.decide(body, config, CONTEXT) as SourceDecision;
 
 describe('Cal.com', () => {
   const body = '{"triggerEvent":"BOOKING_CREATED"}';
@@ -20,12 +30,12 @@ describe('Cal.com', () => {
   });
 
   it('makes a reschedule replace the original booking, and a no-show from the attendee list', () => {
-    const rescheduled = calcom.decide({ triggerEvent: 'BOOKING_RESCHEDULED', payload: { uid: 'new', rescheduleUid: 'old', attendees: [{ email: 'a@example.com' }] } }, {});
+    const rescheduled = decide(calcom, { triggerEvent: 'BOOKING_RESCHEDULED', payload: { uid: 'new', rescheduleUid: 'old', attendees: [{ email: 'a@example.com' }] } });
     expect(rescheduled).toMatchObject({ outcome: 'events', events: [{ event: { name: 'appointment.rescheduled' }, booking: { id: 'new', replaces: 'old' } }] });
-    const noShow = calcom.decide({ triggerEvent: 'BOOKING_NO_SHOW_UPDATED', payload: { bookingUid: 'b', attendees: [{ email: 'a@example.com', noShow: true }] } }, {});
+    const noShow = decide(calcom, { triggerEvent: 'BOOKING_NO_SHOW_UPDATED', payload: { bookingUid: 'b', attendees: [{ email: 'a@example.com', noShow: true }] } });
     expect(noShow).toMatchObject({ outcome: 'events', events: [{ event: { name: 'appointment.no_show', contact: { email: 'a@example.com' } }, booking: { id: 'b' } }] });
-    expect(calcom.decide({ triggerEvent: 'BOOKING_NO_SHOW_UPDATED', payload: { bookingUid: 'b', attendees: [{ email: 'a@example.com', noShow: false }] } }, {}).outcome).toBe('ignored');
-    expect(calcom.decide({ triggerEvent: 'MEETING_ENDED', payload: { uid: 'b' } }, {})).toMatchObject({ events: [{ event: { name: 'appointment.completed' } }] });
+    expect(decide(calcom, { triggerEvent: 'BOOKING_NO_SHOW_UPDATED', payload: { bookingUid: 'b', attendees: [{ email: 'a@example.com', noShow: false }] } }).outcome).toBe('ignored');
+    expect(decide(calcom, { triggerEvent: 'MEETING_ENDED', payload: { uid: 'b' } })).toMatchObject({ events: [{ event: { name: 'appointment.completed' } }] });
   });
 });
 
@@ -44,11 +54,11 @@ describe('Calendly', () => {
   });
 
   it('pairs a reschedule: the cancel links and cancels nothing, the create reschedules the old invitee', () => {
-    const cancel = calendly.decide({ event: 'invitee.canceled', payload: { uri: 'old', rescheduled: true, new_invitee: 'new' } }, {});
+    const cancel = decide(calendly, { event: 'invitee.canceled', payload: { uri: 'old', rescheduled: true, new_invitee: 'new' } });
     expect(cancel).toMatchObject({ outcome: 'ignored', links: [{ booking: 'new', sameAs: 'old' }] });
-    const create = calendly.decide({ event: 'invitee.created', payload: { uri: 'new', old_invitee: 'old', email: 'a@example.com' } }, {});
+    const create = decide(calendly, { event: 'invitee.created', payload: { uri: 'new', old_invitee: 'old', email: 'a@example.com' } });
     expect(create).toMatchObject({ outcome: 'events', events: [{ event: { name: 'appointment.rescheduled' }, booking: { id: 'new', replaces: 'old' } }] });
-    const plainCancel = calendly.decide({ event: 'invitee.canceled', payload: { uri: 'x', rescheduled: false } }, {});
+    const plainCancel = decide(calendly, { event: 'invitee.canceled', payload: { uri: 'x', rescheduled: false } });
     expect(plainCancel).toMatchObject({ outcome: 'events', events: [{ event: { name: 'appointment.canceled' } }] });
   });
 });

@@ -5,7 +5,7 @@ export interface SourcesTable {
   /** `so_…` */
   id: string;
   workspace_id: string;
-  /** `calcom` | `calendly` | `generic` (src/sources/registry.ts). */
+  /** `calcom` | `calendly` | `shopify` | `acuity` | `square` | `generic` (src/sources/registry.ts). */
   kind: string;
   name: string;
   /** SHA-256 of the URL token, hex: requests are looked up by it, so no token is ever compared by the database. */
@@ -18,6 +18,11 @@ export interface SourcesTable {
   config_json: string;
   created_at: number;
   rotated_at: number | null;
+  /** Secrets the vendor issued (Acuity's user id and API key, Shopify's or Square's signing key), encrypted JSON; null for vendors whose secret Nudge makes. */
+  credentials_ciphertext: string | null;
+  /** The signing secret before the last rotation, accepted until `previous_secret_expires_at` by vendors that keep signing with it a while (Shopify). */
+  previous_secret_ciphertext: string | null;
+  previous_secret_expires_at: number | null;
 }
 
 export interface SourceDeliveriesTable {
@@ -33,7 +38,7 @@ export interface SourceDeliveriesTable {
   body_bytes: number;
   /** 1 when the signature checked out (only such bodies can be replayed). */
   verified: number;
-  /** `applied` | `ignored` | `rejected` */
+  /** `applied` | `ignored` | `duplicate` | `rejected` */
   outcome: string;
   /** Why it was ignored or rejected. */
   reason: string | null;

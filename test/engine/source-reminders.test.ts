@@ -3,7 +3,8 @@
  * and PostgreSQL: a Cal.com booking's reminder fires; a Cal.com reschedule (a new uid with
  * `rescheduleUid`) moves the same appointment; a Calendly reschedule (a cancel with
  * `rescheduled: true` and a create with `old_invitee`, in either order) moves the reminder and
- * cancels nothing; a forged, stale or replayed delivery changes nothing and is stored as rejected.
+ * cancels nothing; a forged or stale delivery changes nothing and is stored as rejected; a redelivery
+ * is acknowledged as a duplicate and changes nothing.
  */
 import { describe, expect, it } from 'vitest';
 import { activeFlow, T0, useHarnessAndReceiver } from '../helpers/harness.js';
@@ -119,7 +120,7 @@ describe.each(testDialects())('sources drive reminders on %s', (dialect) => {
     });
   }
 
-  it('a forged signature, a stale timestamp and a replay change nothing and are stored as rejected', async () => {
+  it('a forged signature and a stale timestamp are rejected, a redelivery acknowledged as a duplicate: none changes anything', async () => {
     const { h, receiver } = ctx;
     await activeFlow(h, reminderFlow(receiver.url));
     const cal = await createSource(h, 'calcom');
@@ -137,16 +138,17 @@ describe.each(testDialects())('sources drive reminders on %s', (dialect) => {
     expect(await appointments()).toEqual([]);
 
     const headers = calendlyHeaders(cly.secret, body, h.clock.now());
-    expect((await deliver(h, cly.path, body, headers)).status).toBe(200);
-    const replay = await deliver(h, cly.path, body, headers);
-    expect(replay.status).toBe(409);
-    expect(replay.body.error.code).toBe('replayed');
+    const first = await deliver(h, cly.path, body, headers);
+    expect(first.status).toBe(200);
+    const again = await deliver(h, cly.path, body, headers);
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ status: 'duplicate', data: { outcome: 'duplicate', reason: first.body.data.delivery_id, event_ids: [] } });
     expect((await h.api('GET', '/v1/events')).body.data).toHaveLength(1);
 
     const calDeliveries = (await h.api('GET', `/v1/sources/${cal.id}/deliveries`)).body.data;
     expect(calDeliveries).toMatchObject([{ outcome: 'rejected', status_code: 401, verified: false, reason: expect.stringContaining('X-Cal-Signature-256'), body: forgedBody }]);
     const clyDeliveries = (await h.api('GET', `/v1/sources/${cly.id}/deliveries`)).body.data;
-    expect(clyDeliveries.map((d: { outcome: string; status_code: number }) => `${d.outcome} ${d.status_code}`)).toEqual(['rejected 409', 'applied 200', 'rejected 401']);
+    expect(clyDeliveries.map((d: { outcome: string; status_code: number }) => `${d.outcome} ${d.status_code}`)).toEqual(['duplicate 200', 'applied 200', 'rejected 401']);
     expect(clyDeliveries[2].reason).toMatch(/timestamp/);
     h.clock.set(start - 24 * H);
     await h.drain();

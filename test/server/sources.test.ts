@@ -159,7 +159,12 @@ describe.each(testDialects())('sources API on %s', (dialect) => {
     expect(event.payload.properties).toEqual({ channel: 'zapier' });
 
     const again = await deliver(h, source.path, body, standardHeaders(source.secret, 'msg_1', body, h.clock.now() + 1000));
-    expect(again.status).toBe(409);
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ status: 'duplicate', data: { outcome: 'duplicate', reason: res.body.data.delivery_id } });
+    // A third time still names the first delivery, not the duplicate.
+    const third = await deliver(h, source.path, body, standardHeaders(source.secret, 'msg_1', body, h.clock.now() + 2000));
+    expect(third.body.data.reason).toBe(res.body.data.delivery_id);
+    expect((await h.api('GET', '/v1/events')).body.data).toHaveLength(1);
     const other = JSON.stringify(genericBody('booking.paid'));
     const ignored = await deliver(h, source.path, other, standardHeaders(source.secret, 'msg_2', other, h.clock.now()));
     expect(ignored.body.data).toMatchObject({ outcome: 'ignored', reason: 'unknown event type booking.paid' });

@@ -39,6 +39,7 @@ const MAIN_PAGES = [
   { path: '/settings/users', name: 'settings-users' },
   { path: '/settings/api-keys', name: 'settings-api-keys' },
   { path: '/settings/secrets', name: 'settings-secrets' },
+  { path: '/settings/sources', name: 'settings-sources' },
   { path: '/settings/security', name: 'settings-security' },
   { path: '/settings/audit-log', name: 'settings-audit-log' },
 ] as const;

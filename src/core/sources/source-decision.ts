@@ -14,6 +14,11 @@ export interface BookingEvent {
    * the replaced booking belongs to.
    */
   booking?: { id: string; replaces?: string | undefined };
+  /**
+   * Apply only when the appointment's stored start differs from the event's (a vendor that says a
+   * booking was updated but not what changed: Square). An appointment not stored yet counts as changed.
+   */
+  ifStartChanged?: boolean;
 }
 
 /** `booking` belongs to the same appointment as `sameAs` (a reschedule announced before its new booking). */

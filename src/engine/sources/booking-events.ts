@@ -10,7 +10,7 @@ import type { Kysely } from 'kysely';
 import { ValidationError, type FieldIssue } from '../../core/errors.js';
 import type { BookingEvent, BookingLink, SourceDecision } from '../../core/sources/source-decision.js';
 import type { Database, Workspace } from '../../store/schema.js';
-import { findBookingKey, linkBooking } from '../../store/repositories/sources.js';
+import { appointmentStart, findBookingKey, linkBooking } from '../../store/repositories/sources.js';
 import type { EngineContext } from '../engine-context.js';
 import { parseEventInput, type EventInput } from '../event-input.js';
 import { ingestEvents, type IngestResult } from '../ingest.js';
@@ -40,7 +40,18 @@ async function withAppointmentKey(db: Kysely<Database>, workspaceId: string, kin
   return { ...item.event, appointment: { ...(item.event.appointment as Record<string, unknown> | undefined), id: key } };
 }
 
-/** The decision's events, validated as `POST /v1/events` validates them, and the links to record; throws a ValidationError. */
+/** True when the event is conditional on a moved start and the stored appointment already starts then. */
+async function startUnchanged(db: Kysely<Database>, workspaceId: string, item: BookingEvent, event: Record<string, unknown>): Promise<boolean> {
+  if (!item.ifStartChanged) return false;
+  const appointment = event.appointment as { id: string; start_at?: string };
+  const stored = await appointmentStart(db, workspaceId, appointment.id);
+  return stored !== undefined && appointment.start_at !== undefined && stored === Date.parse(appointment.start_at);
+}
+
+/**
+ * The decision's events, validated as `POST /v1/events` validates them (less those conditional on a
+ * start that did not move), and the links to record; throws a ValidationError.
+ */
 export async function prepareEvents(
   db: Kysely<Database>,
   workspaceId: string,
@@ -52,6 +63,7 @@ export async function prepareEvents(
   const issues: FieldIssue[] = [];
   for (const [i, item] of events.entries()) {
     const event = await withAppointmentKey(db, workspaceId, kind, item, prepared.links);
+    if (await startUnchanged(db, workspaceId, item, event)) continue;
     try {
       prepared.inputs.push(parseEventInput(event, events.length > 1 ? ['events', i] : []));
     } catch (error) {
@@ -84,6 +96,7 @@ export async function applyDecision(ctx: EngineContext, workspace: Workspace, ki
   const now = ctx.clock.now();
   for (const link of prepared.links) await linkBooking(ctx.store.db, { workspaceId: workspace.id, kind, ...link }, now);
   if (decision.outcome === 'ignored') return { outcome: 'ignored', reason: decision.reason, results: [] };
+  if (prepared.inputs.length === 0) return { outcome: 'ignored', reason: 'the booking changed, but not its start: nothing to move', results: [] };
   const results = await ingestEvents(ctx, workspace, prepared.inputs);
   return { outcome: 'applied', reason: null, results };
 }

@@ -10,10 +10,11 @@ import type { EngineContext } from '../engine-context.js';
 export const MAX_HOOK_BODY_BYTES = 256 * 1024;
 
 export interface DeliveryOutcome {
-  outcome: 'applied' | 'ignored' | 'rejected';
+  outcome: 'applied' | 'ignored' | 'duplicate' | 'rejected';
   status: number;
   /** An error code (`bad_signature`, …) or an ignore reason's code. */
   code?: string | undefined;
+  /** Why it was ignored or rejected; for a duplicate, the id of the first delivery. */
   reason?: string | null | undefined;
   verified: boolean;
   vendorEvent?: string | null | undefined;

@@ -11,6 +11,7 @@ import { prepareEvents } from './booking-events.js';
 import { recordDelivery } from './deliveries.js';
 import { decideAndApply } from './receive.js';
 import { parseSourceConfig, sourceConfig } from './source-service.js';
+import { vendorContext } from './vendor-context.js';
 
 /**
  * Applies a stored delivery's body again, as if it had just arrived verified (its signature was
@@ -25,7 +26,7 @@ export async function replayDelivery(ctx: EngineContext, workspaceId: string, so
     throw new ConflictError('not_replayable', 'only a delivery whose signature checked out and whose body was kept can be replayed');
   }
   const headers = decodeJson<Record<string, string>>(original.headers_json, {});
-  const result = await decideAndApply(ctx, source, sourceConfig(source), original.body, headers['content-type']);
+  const result = await decideAndApply(ctx, source, sourceConfig(source), original.body, headers);
   const received = {
     sourceId: source.id,
     workspaceId,
@@ -43,6 +44,8 @@ export const previewSchema = z.strictObject({
   body: z.unknown().refine((v) => v !== undefined, { message: 'required: a sample body' }),
   /** For a generic source: a mapping to try instead of the saved one. */
   mapping: z.unknown().optional(),
+  /** Headers the vendor would send with it (lower case), where the body alone does not name the event (Shopify's `x-shopify-topic`). */
+  headers: z.record(z.string().max(100), z.string().max(1000)).optional(),
 });
 
 export interface Preview {
@@ -77,7 +80,8 @@ export async function previewSource(ctx: EngineContext, workspaceId: string, sou
     }
   }
   const mapping = source.kind === 'generic' ? (config as { mapping: Record<string, unknown> }).mapping : null;
-  const decision = vendorOf(source.kind).decide(parsed.data.body, config);
+  const headers = Object.fromEntries(Object.entries(parsed.data.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  const decision = await vendorOf(source.kind).decide(parsed.data.body, config, vendorContext(ctx, source, headers));
   const vendorEvent = decision.vendorEvent;
   if (decision.outcome === 'ignored') return { outcome: 'ignored', vendor_event: vendorEvent, reason: decision.reason };
   if (decision.outcome === 'invalid') return { outcome: 'invalid', vendor_event: vendorEvent, issues: decision.issues };

@@ -2,7 +2,9 @@
  * Creating, rotating and deleting sources. A source's URL token is 32 random bytes: requests find
  * their source by the token's SHA-256 (so no database comparison ever sees the token), and the
  * token itself is kept encrypted with the workspace-secret key so settings can show the URL again.
- * The signing secret is kept encrypted the same way and shown only when created or rotated.
+ * The signing secret is kept encrypted the same way and shown only when created or rotated. For
+ * vendors that issue the secret themselves (Shopify, Acuity, Square), the person pastes the
+ * vendor's credentials instead; they are stored encrypted and never shown again.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
@@ -20,21 +22,51 @@ import type { SecretBox } from '../secrets.js';
 export const newSourceSchema = z.strictObject({
   kind: z.enum(SOURCE_KINDS),
   name: z.string().trim().min(1).max(100),
-  /** The generic source's `verification` and `mapping`; nothing for the others. */
+  /** The generic source's `verification` and `mapping`, Shopify's line item property names; nothing for the others. */
   config: z.record(z.string(), z.unknown()).default({}),
+  /** The vendor-issued secrets of Shopify (`secret`), Acuity (`user_id`, `api_key`) and Square (`signature_key`). */
+  credentials: z.record(z.string(), z.unknown()).optional(),
 });
 
 export const rotateSourceSchema = z.strictObject({
   /** Also give the source a new URL (the old one stops working at once). Default false: only the secret changes. */
   url: z.boolean().default(false),
+  /** For vendors that issue the secret: the new credentials, after rotating them in the vendor's dashboard. */
+  credentials: z.record(z.string(), z.unknown()).optional(),
 });
 
-/** A source with its URL token and secret in the clear, as create and rotate return them once. */
+/** A source with its URL token and secret in the clear, as create and rotate return them once (no secret for vendor-issued ones). */
 export interface RevealedSource {
   row: SourceRow;
   token: string;
-  secret: string;
+  secret: string | undefined;
 }
+
+interface NewSecret {
+  secret: string;
+  secret_ciphertext: string;
+  credentials_ciphertext: string | null;
+}
+
+/**
+ * The signing secret a source gets: one Nudge makes, or the one in the vendor's credentials
+ * (required for those vendors, refused for the others); issues at `credentials…`.
+ */
+function newSecret(box: SecretBox, kind: string, config: unknown, credentials: unknown): NewSecret {
+  const vendor = vendorOf(kind);
+  if (!vendor.credentials) {
+    if (credentials !== undefined) throw new ValidationError('invalid_source', [{ path: 'credentials', message: `a ${kind} source makes its own secret: no credentials` }]);
+    const secret = vendor.newSecret(config);
+    return { secret, secret_ciphertext: box.encrypt(secret), credentials_ciphertext: null };
+  }
+  const parsed = vendor.credentials.schema.safeParse(credentials);
+  if (!parsed.success) throw new ValidationError('invalid_source', zodIssues(parsed.error, ['credentials']));
+  const secret = vendor.credentials.signingSecret(parsed.data);
+  return { secret, secret_ciphertext: box.encrypt(secret), credentials_ciphertext: box.encrypt(JSON.stringify(parsed.data)) };
+}
+
+/** The secret shown once: only one Nudge made (a vendor-issued secret is the person's own). */
+const shown = (kind: string, made: NewSecret) => (vendorOf(kind).credentials ? undefined : made.secret);
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -61,7 +93,7 @@ export async function createSource(db: Kysely<Database>, box: SecretBox, workspa
   const { kind, name } = parsed.data;
   const config = parseSourceConfig(kind, parsed.data.config);
   const token = newToken();
-  const secret = vendorOf(kind).newSecret(config);
+  const made = newSecret(box, kind, config, parsed.data.credentials);
   const row: SourceRow = {
     id: newId('so'),
     workspace_id: workspaceId,
@@ -69,16 +101,23 @@ export async function createSource(db: Kysely<Database>, box: SecretBox, workspa
     name,
     token_hash: hashToken(token),
     token_ciphertext: box.encrypt(token),
-    secret_ciphertext: box.encrypt(secret),
+    secret_ciphertext: made.secret_ciphertext,
+    credentials_ciphertext: made.credentials_ciphertext,
     config_json: encodeJson(config),
     created_at: now,
     rotated_at: null,
+    previous_secret_ciphertext: null,
+    previous_secret_expires_at: null,
   };
   await insertSource(db, row);
-  return { row, token, secret };
+  return { row, token, secret: shown(kind, made) };
 }
 
-/** A new signing secret, and with `url: true` a new URL token too. */
+/**
+ * A new signing secret (for vendors that issue it: the new `credentials`, which may be left out to
+ * change only the URL), and with `url: true` a new URL token too. Vendors that keep signing with
+ * the old secret for a while (`previousSecretGraceMs`) have it accepted until then.
+ */
 export async function rotateSource(
   db: Kysely<Database>,
   box: SecretBox,
@@ -90,15 +129,22 @@ export async function rotateSource(
   const parsed = rotateSourceSchema.safeParse(input ?? {});
   if (!parsed.success) throw new ValidationError('invalid_request', zodIssues(parsed.error));
   const row = await getSource(db, workspaceId, id);
-  const secret = vendorOf(row.kind).newSecret(sourceConfig(row));
+  const vendor = vendorOf(row.kind);
+  const keepSecret = vendor.credentials !== undefined && parsed.data.credentials === undefined;
+  if (keepSecret && !parsed.data.url) {
+    throw new ValidationError('invalid_request', [{ path: 'credentials', message: `required: the new ${vendor.label} credentials (or url: true for a new URL only)` }]);
+  }
+  const made = keepSecret ? null : newSecret(box, row.kind, sourceConfig(row), parsed.data.credentials);
+  const grace = vendor.previousSecretGraceMs ?? 0;
   const token = parsed.data.url ? newToken() : box.decrypt(row.token_ciphertext);
   const changes = {
-    secret_ciphertext: box.encrypt(secret),
     rotated_at: now,
+    ...(made ? { secret_ciphertext: made.secret_ciphertext, credentials_ciphertext: made.credentials_ciphertext } : {}),
+    ...(made && grace > 0 ? { previous_secret_ciphertext: row.secret_ciphertext, previous_secret_expires_at: now + grace } : {}),
     ...(parsed.data.url ? { token_hash: hashToken(token), token_ciphertext: box.encrypt(token) } : {}),
   };
   await updateSourceFields(db, row.id, changes);
-  return { row: { ...row, ...changes }, token, secret };
+  return { row: { ...row, ...changes }, token, secret: made ? shown(row.kind, made) : undefined };
 }
 
 export const sourceChangesSchema = z.strictObject({

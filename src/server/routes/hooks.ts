@@ -3,11 +3,16 @@
  * authentication on purpose: the unguessable token finds the source and the vendor's signature
  * proves the sender (engine/sources/receive.ts). The body was read whole, within the server's
  * limit, by request-size.ts before this route runs.
+ *
+ * The URL a vendor signs (Square) is the one it called: NUDGE_PUBLIC_URL plus the path and query
+ * when set, else the URL the request came to; behind a proxy that rewrites the host or scheme,
+ * NUDGE_PUBLIC_URL must be set for such signatures to match.
  */
 import { Hono } from 'hono';
 import type { EngineContext } from '../../engine/engine-context.js';
 import { receiveWebhook } from '../../engine/sources/receive.js';
 import type { AppEnv } from '../app-types.js';
+import { publicBase } from './users.js';
 
 export function hookRoutes(ctx: EngineContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -17,7 +22,9 @@ export function hookRoutes(ctx: EngineContext): Hono<AppEnv> {
       headers[name.toLowerCase()] = value;
     });
     const body = new Uint8Array(await c.req.arrayBuffer());
-    const answer = await receiveWebhook(ctx, c.req.param('token'), { headers, body, url: c.req.url });
+    const called = new URL(c.req.url);
+    const url = `${publicBase(ctx, c)}${called.pathname}${called.search}`;
+    const answer = await receiveWebhook(ctx, c.req.param('token'), { headers, body, url });
     return c.json(answer.body, answer.status as 200);
   });
   return app;

@@ -25,7 +25,12 @@ export async function listSources(db: Kysely<Database>, workspaceId: string): Pr
 export async function updateSourceFields(
   db: Kysely<Database>,
   id: string,
-  changes: Partial<Pick<SourceRow, 'name' | 'config_json' | 'secret_ciphertext' | 'token_hash' | 'token_ciphertext' | 'rotated_at'>>,
+  changes: Partial<
+    Pick<
+      SourceRow,
+      'name' | 'config_json' | 'secret_ciphertext' | 'token_hash' | 'token_ciphertext' | 'rotated_at' | 'credentials_ciphertext' | 'previous_secret_ciphertext' | 'previous_secret_expires_at'
+    >
+  >,
 ): Promise<void> {
   await db.updateTable('sources').set(changes).where('id', '=', id).execute();
 }
@@ -68,7 +73,7 @@ export async function lastDeliveries(db: Kysely<Database>, sourceIds: string[]):
   return out;
 }
 
-/** An earlier verified delivery of this source with the same replay key, received at or after `since`. */
+/** The first verified delivery of this source with this replay key, received at or after `since` (redeliveries recorded as duplicates are not it). */
 export async function findVerifiedByReplayKey(
   db: Kysely<Database>,
   sourceId: string,
@@ -82,7 +87,9 @@ export async function findVerifiedByReplayKey(
     .where('replay_key', '=', replayKey)
     .where('verified', '=', 1)
     .where('replay_of', 'is', null)
+    .where('outcome', '<>', 'duplicate')
     .where('received_at', '>=', since)
+    .orderBy('id')
     .executeTakeFirst();
 }
 
@@ -109,4 +116,15 @@ export async function linkBooking(
     .values({ workspace_id: link.workspaceId, kind: link.kind, booking_id: link.bookingId, appointment_key: link.appointmentKey, created_at: now })
     .onConflict((oc) => oc.columns(['workspace_id', 'kind', 'booking_id']).doNothing())
     .execute();
+}
+
+/** The stored start of the appointment with this external id, if it exists. */
+export async function appointmentStart(db: Kysely<Database>, workspaceId: string, externalId: string): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('appointments')
+    .select('start_at')
+    .where('workspace_id', '=', workspaceId)
+    .where('external_id', '=', externalId)
+    .executeTakeFirst();
+  return row?.start_at ?? undefined;
 }

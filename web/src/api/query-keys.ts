@@ -56,6 +56,8 @@ export const queryKeys = {
   invites: () => ['invites'] as const,
   apiKeys: () => ['api-keys'] as const,
   secrets: () => ['secrets'] as const,
+  sources: () => ['sources'] as const,
+  sourceDeliveries: (sourceId: string) => ['sources', sourceId, 'deliveries'] as const,
   auditLog: (filters: Filters) => ['audit-log', filters] as const,
 } as const;
 

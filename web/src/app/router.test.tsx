@@ -69,7 +69,7 @@ describe('the signed-in guard', () => {
     await screen.findByRole('heading', { name: 'Workspace' });
     expect(screen.getByText('Salon Lumière')).toBeTruthy();
     const sections = screen.getByRole('navigation', { name: 'Settings sections' });
-    expect([...sections.querySelectorAll('a')].map((a) => a.textContent)).toEqual(['Workspace', 'Security']);
+    expect([...sections.querySelectorAll('a')].map((a) => a.textContent)).toEqual(['Workspace', 'Sources', 'Security']);
   });
 
   it('shows the not-found page for an unknown address', async () => {

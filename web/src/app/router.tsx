@@ -106,6 +106,7 @@ const settingsWorkspace = settingsPage('/', lazyRouteComponent(() => import('../
 const settingsUsers = settingsPage('/users', lazyRouteComponent(() => import('../features/settings/users-settings'), 'UsersSettings'));
 const settingsKeys = settingsPage('/api-keys', lazyRouteComponent(() => import('../features/settings/api-keys-settings'), 'ApiKeysSettings'));
 const settingsSecrets = settingsPage('/secrets', lazyRouteComponent(() => import('../features/settings/secrets-settings'), 'SecretsSettings'));
+const settingsSources = settingsPage('/sources', lazyRouteComponent(() => import('../features/settings/sources-settings'), 'SourcesSettings'));
 const settingsSecurity = settingsPage('/security', lazyRouteComponent(() => import('../features/auth/security-settings'), 'SecuritySettings'));
 const settingsAudit = settingsPage('/audit-log', lazyRouteComponent(() => import('../features/settings/audit-log-settings'), 'AuditLogSettings'));
 
@@ -129,7 +130,7 @@ const routeTree = rootRoute.addChildren([
     deliveryRoute,
     outboxRoute,
     analyticsRoute,
-    settingsRoute.addChildren([settingsWorkspace, settingsUsers, settingsKeys, settingsSecrets, settingsSecurity, settingsAudit]),
+    settingsRoute.addChildren([settingsWorkspace, settingsUsers, settingsKeys, settingsSecrets, settingsSources, settingsSecurity, settingsAudit]),
   ]),
 ]);
 

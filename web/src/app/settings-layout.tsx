@@ -9,6 +9,7 @@ const SECTIONS = [
   { to: '/settings/users', key: 'settings.users', role: 'owner' as const },
   { to: '/settings/api-keys', key: 'settings.api_keys', role: 'owner' as const },
   { to: '/settings/secrets', key: 'settings.secrets', role: 'admin' as const },
+  { to: '/settings/sources', key: 'settings.sources', role: 'staff' as const },
   { to: '/settings/security', key: 'settings.security', role: 'staff' as const },
   { to: '/settings/audit-log', key: 'settings.audit_log', role: 'owner' as const },
 ] as const;

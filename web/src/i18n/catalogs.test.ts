@@ -35,7 +35,7 @@ describe('translation catalogs', () => {
       const walk = (mine: unknown, theirs: unknown, at: string) => {
         if (typeof mine === 'string') {
           // A message with Latin words and no CJK character, that differs from nothing but is equal to the English one.
-          const stripped = mine.replace(/\{[^{}]*\}/g, '').replace(/Nudge|Slack|Klaviyo|Omnisend|WhatsApp|Telegram|SMS|SMTP|API|YAML|JSON|CSV|URL|ID|TOTP|Liquid|\.ics|Email|HTTP/gi, '');
+          const stripped = mine.replace(/\{[^{}]*\}/g, '').replace(/Nudge|Slack|Klaviyo|Omnisend|WhatsApp|Telegram|SMS|SMTP|API|YAML|JSON|CSV|URL|ID|TOTP|Liquid|\.ics|Email|HTTP|Cal\.com|Calendly|Shopify/gi, '');
           if (mine === theirs && /[A-Za-z]{3,}/.test(stripped) && !/[\u3400-\u9fff]/.test(mine)) untranslated.push(`${match[2]}:${at}`);
           return;
         }

@@ -11,5 +11,6 @@ import { dashboardIndexes } from './008-dashboard-indexes.js';
 import { listSearch } from './009-list-search.js';
 import { changeMarks } from './010-change-marks.js';
 import { sources } from './011-sources.js';
+import { sourceCredentials } from './012-source-credentials.js';
 
-export const postgresMigrations: readonly Migration[] = [initial, secrets, dropTimersSessionIndex, workspaceCountry, skips, workspaceFlowLimitNullable, access, dashboardIndexes, listSearch, changeMarks, sources];
+export const postgresMigrations: readonly Migration[] = [initial, secrets, dropTimersSessionIndex, workspaceCountry, skips, workspaceFlowLimitNullable, access, dashboardIndexes, listSearch, changeMarks, sources, sourceCredentials];
