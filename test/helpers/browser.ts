@@ -4,7 +4,7 @@
  * fresh temporary profile), page objects for the screens the tests walk through.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -172,4 +172,33 @@ export async function sessionApi(request: APIRequestContext, baseUrl: string) {
     const text = await res.text();
     return { status: res.status(), body: text ? (JSON.parse(text) as any) : null };
   };
+}
+
+const LOCALES = fileURLToPath(new URL('../../web/src/i18n/locales/', import.meta.url));
+
+/** Every English catalog message without placeholders whose Chinese translation differs: none of them may show in Chinese. */
+function englishOnlyMessages(language: 'zh-CN' | 'zh-TW'): Set<string> {
+  const out = new Set<string>();
+  const walk = (en: unknown, zh: unknown) => {
+    if (typeof en === 'string') {
+      if (!en.includes('{') && /[A-Za-z]{2}/.test(en) && en !== zh) out.add(en.trim());
+      return;
+    }
+    if (en && typeof en === 'object') for (const [k, v] of Object.entries(en)) walk(v, (zh as Record<string, unknown> | undefined)?.[k]);
+  };
+  for (const file of readdirSync(`${LOCALES}en`)) {
+    walk(JSON.parse(readFileSync(`${LOCALES}en/${file}`, 'utf8')), JSON.parse(readFileSync(`${LOCALES}${language}/${file}`, 'utf8')));
+  }
+  return out;
+}
+
+/** Visible text lines and accessible labels on the page that are English catalog messages. */
+export async function englishLeftOn(page: Page, language: 'zh-CN' | 'zh-TW'): Promise<string[]> {
+  const english = englishOnlyMessages(language);
+  const lines = (await page.locator('body').innerText()).split('\n').map((l) => l.trim());
+  const labels = await page
+    .locator('[aria-label],[title],[placeholder]')
+    .evaluateAll((elements) => elements.flatMap((el) => ['aria-label', 'title', 'placeholder'].map((a) => el.getAttribute(a)?.trim() ?? '')));
+  const texts = [...lines, ...labels].filter(Boolean);
+  return [...new Set(texts.filter((t) => english.has(t)))];
 }

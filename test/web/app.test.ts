@@ -10,6 +10,7 @@ import { Secret, TOTP } from 'otpauth';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  englishLeftOn,
   accessibilityProblems,
   AppShell,
   ensureWebBuild,
@@ -160,6 +161,7 @@ describe('web app in a browser', () => {
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('zh-TW');
     for (const { path, name } of MAIN_PAGES) {
       await shell.goTo(server.url, path);
+      expect(await englishLeftOn(page, 'zh-TW'), `${path} in zh-TW`).toEqual([]);
       await page.screenshot({ path: `${SHOTS}${name}.zh-TW.png`, fullPage: true });
     }
     expect(await accessibilityProblems(page)).toEqual([]);
@@ -170,6 +172,7 @@ describe('web app in a browser', () => {
     await shell.nav().getByRole('link', { name: '联系人' }).waitFor();
     for (const { path, name } of MAIN_PAGES) {
       await shell.goTo(server.url, path);
+      expect(await englishLeftOn(page, 'zh-CN'), `${path} in zh-CN`).toEqual([]);
       await page.screenshot({ path: `${SHOTS}${name}.zh-CN.png`, fullPage: true });
     }
     await shell.chooseLanguage('English');

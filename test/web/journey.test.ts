@@ -7,13 +7,14 @@
  * Every check is made through the UI; the API is used only for what a booking system sends
  * (events) and for the one 403 check of item 8.
  */
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import {
   accessibilityProblems,
   AppShell,
+  englishLeftOn,
   ensureWebBuild,
   launchBrowser,
   OWNER,
@@ -28,7 +29,6 @@ import { call } from '../helpers/nudge-process.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 
 const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
-const LOCALES = fileURLToPath(new URL('../../web/src/i18n/locales/', import.meta.url));
 
 const DAY = 86_400_000;
 /** A booking `days` from now at 16:30 UTC, so its reminder (24 h before) is in the future. */
@@ -42,33 +42,6 @@ function bookingStart(days: number): Date {
 function sesamiDatetime(at: Date): string {
   const date = at.toLocaleDateString('en-US', { month: 'long', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
   return `${date} at 04:30 PM`;
-}
-
-/** Every English catalog message without placeholders whose Chinese translation differs: none of them may show in Chinese. */
-function englishOnlyMessages(language: 'zh-CN' | 'zh-TW'): Set<string> {
-  const out = new Set<string>();
-  const walk = (en: unknown, zh: unknown) => {
-    if (typeof en === 'string') {
-      if (!en.includes('{') && /[A-Za-z]{2}/.test(en) && en !== zh) out.add(en.trim());
-      return;
-    }
-    if (en && typeof en === 'object') for (const [k, v] of Object.entries(en)) walk(v, (zh as Record<string, unknown> | undefined)?.[k]);
-  };
-  for (const file of readdirSync(`${LOCALES}en`)) {
-    walk(JSON.parse(readFileSync(`${LOCALES}en/${file}`, 'utf8')), JSON.parse(readFileSync(`${LOCALES}${language}/${file}`, 'utf8')));
-  }
-  return out;
-}
-
-/** Visible text lines and accessible labels on the page that are English catalog messages. */
-async function englishLeftOn(page: Page, language: 'zh-CN' | 'zh-TW'): Promise<string[]> {
-  const english = englishOnlyMessages(language);
-  const lines = (await page.locator('body').innerText()).split('\n').map((l) => l.trim());
-  const labels = await page
-    .locator('[aria-label],[title],[placeholder]')
-    .evaluateAll((elements) => elements.flatMap((el) => ['aria-label', 'title', 'placeholder'].map((a) => el.getAttribute(a)?.trim() ?? '')));
-  const texts = [...lines, ...labels].filter(Boolean);
-  return [...new Set(texts.filter((t) => english.has(t)))];
 }
 
 /** The page fits the window's width: nothing makes the whole page scroll sideways. */

@@ -81,7 +81,7 @@ export function DeliveriesPage() {
             <option value="">{t('any')}</option>
             {channels.data?.map((c) => (
               <option key={c.kind} value={c.kind}>
-                {c.name}
+                {channelName(c.kind)}
               </option>
             ))}
           </Select>

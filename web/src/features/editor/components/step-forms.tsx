@@ -1,6 +1,7 @@
 /** The side-panel form of each step kind; which kind uses which form is fixed by STEP_KINDS_TABLE. */
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useChannelName } from '../../../ui/channel-name';
 import type { StepDefinition, StepKind } from '../../../../../src/core/flow-definition';
 import type { Branch } from '../store/flow-operations';
 import { useEditorEnvironment } from './editor-context';
@@ -70,6 +71,7 @@ export function SchemaStepForm({ kind, body, onBodyChange, errorsFor }: StepForm
 /** A channel step: the channel, then that channel's own settings from its manifest's schema. */
 export function SendStepForm({ body, onBodyChange, errorsFor }: StepFormProps) {
   const { t } = useTranslation('editor');
+  const channelName = useChannelName();
   const { channels } = useEditorEnvironment();
   const channelId = typeof body.channel === 'string' ? body.channel : '';
   const channel = channels.find((c) => c.id === channelId);
@@ -91,7 +93,7 @@ export function SendStepForm({ body, onBodyChange, errorsFor }: StepFormProps) {
           {channel ? null : <option value={channelId}>{channelId || t('form.chooseChannel')}</option>}
           {channels.map((c) => (
             <option key={c.id} value={c.id}>
-              {c.name}
+              {channelName(c.id)}
             </option>
           ))}
         </select>
