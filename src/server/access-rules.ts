@@ -7,6 +7,7 @@
  *
  * Keys are `METHOD /path` with Hono's route pattern (`:id`), as the route is registered.
  */
+import type { AuditAction } from '../core/audit-actions.js';
 import type { Permission } from '../core/roles.js';
 
 export type Access = 'public' | 'user' | Permission;
@@ -14,13 +15,13 @@ export type Access = 'public' | 'user' | Permission;
 export interface AccessRule {
   access: Access;
   /** Written to the audit log when the operation answers 2xx. */
-  audit?: { action: string; target: string };
+  audit?: { action: AuditAction; target: string };
   /** Open to a user who must still set up two-factor sign-in (the workspace requires it). */
   beforeTwoFactor?: true;
 }
 
 const read: AccessRule = { access: 'read' };
-const audited = (access: Permission, action: string, target: string): AccessRule => ({ access, audit: { action, target } });
+const audited = (access: Permission, action: AuditAction, target: string): AccessRule => ({ access, audit: { action, target } });
 const own: AccessRule = { access: 'user', beforeTwoFactor: true };
 
 export const ACCESS_RULES: Readonly<Record<string, AccessRule>> = {

@@ -1,5 +1,6 @@
 /** The audit log: who changed flows, keys, secrets, users and settings, and when. Append only. */
 import type { Kysely } from 'kysely';
+import type { AuditAction } from '../../core/audit-actions.js';
 import type { AuditLogRow, Database } from '../schema.js';
 import { newId } from './ids.js';
 import { encodeJson } from './json.js';
@@ -7,7 +8,7 @@ import { encodeJson } from './json.js';
 export interface AuditEntry {
   workspaceId: string;
   actor: { kind: 'user' | 'api_key' | 'system'; id: string | null; label: string };
-  action: string;
+  action: AuditAction;
   target: { kind: string; id: string } | null;
   details?: Record<string, unknown> | null;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AUDIT_ACTIONS } from '../../../src/core/audit-actions';
 import { pickLanguage } from './index';
 
 const catalogs = import.meta.glob<{ default: Record<string, unknown> }>('./locales/*/*.json', { eager: true });
@@ -45,6 +46,14 @@ describe('translation catalogs', () => {
       walk(module.default, english, '');
     }
     expect(untranslated).toEqual([]);
+  });
+});
+
+describe('audit log actions', () => {
+  it.each(['en', 'zh-CN', 'zh-TW'])('%s words every action the audit log records, and no other', (language) => {
+    const settings = catalogs[`./locales/${language}/settings.json`]!.default as { audit_actions: Record<string, Record<string, string>> };
+    const worded = Object.entries(settings.audit_actions).flatMap(([kind, actions]) => Object.keys(actions).map((a) => `${kind}.${a}`));
+    expect(worded.sort()).toEqual([...AUDIT_ACTIONS].sort());
   });
 });
 

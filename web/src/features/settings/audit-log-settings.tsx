@@ -7,14 +7,15 @@ import { DateTime } from '../../ui/date-time';
 import { EmptyState } from '../../ui/empty-state';
 import { ErrorState } from '../../ui/error-state';
 import { Field } from '../../ui/field';
-import { Input } from '../../ui/input';
+import { Select } from '../../ui/input';
+import { AUDIT_ACTIONS } from '../../../../src/core/audit-actions';
 import { LoadingRows } from '../../ui/skeleton';
 import { Table, Td, Th, Tr } from '../../ui/table';
 import { auditLogQuery } from './settings-api';
 
 /** Owner only: who did what, newest first, a page at a time. */
 export function AuditLogSettings() {
-  const { t } = useTranslation('settings');
+  const { t, i18n } = useTranslation('settings');
   const [action, setAction] = useState('');
   const [applied, setApplied] = useState('');
   const [cursors, setCursors] = useState<string[]>([]);
@@ -23,14 +24,21 @@ export function AuditLogSettings() {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setCursors([]);
-    setApplied(action.trim());
+    setApplied(action);
   };
   return (
     <Card title={t('audit_title')}>
       <form onSubmit={submit} className="mb-4 flex max-w-md items-end gap-2">
         <div className="flex-1">
-          <Field label={t('audit_action')} hint={t('audit_action_hint')}>
-            <Input value={action} onChange={(e) => setAction(e.target.value)} />
+          <Field label={t('audit_action')}>
+            <Select value={action} onChange={(e) => setAction(e.target.value)}>
+              <option value="">{t('audit_any_action')}</option>
+              {AUDIT_ACTIONS.map((a) => (
+                <option key={a} value={a}>
+                  {t(`audit_actions.${a}`)}
+                </option>
+              ))}
+            </Select>
           </Field>
         </div>
         <Button type="submit" variant="primary" className="mb-5">
@@ -61,7 +69,10 @@ export function AuditLogSettings() {
                     <DateTime value={e.at} />
                   </Td>
                   <Td>{e.actor.label ?? e.actor.kind}</Td>
-                  <Td className="font-mono text-xs">{e.action}</Td>
+                  <Td>
+                    {/* Worded in the UI language; the code (what the API filters by) as its title. An action this build does not know shows as its code. */}
+                    <span title={e.action}>{i18n.exists(`settings:audit_actions.${e.action}`) ? t(`audit_actions.${e.action}`) : e.action}</span>
+                  </Td>
                   <Td className="font-mono text-xs">{e.target ? `${e.target.kind} ${e.target.id ?? ''}` : '—'}</Td>
                 </Tr>
               ))}
