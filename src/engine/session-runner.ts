@@ -1,5 +1,7 @@
 /**
- * Runs a session from the step its timer points at until it waits, retries or ends.
+ * Runs a session from the step its timer points at until it waits, retries or ends. What each
+ * step does is decided in core (core/step-decision.ts, from facts read through session-world.ts);
+ * this file makes the sends and renders the decision asks for, and commits the outcome.
  *
  * Each step's result commits in one transaction with the session's new position and its next
  * timer. Every commit is guarded by the session's `seq`: if the session was stopped, canceled
@@ -25,7 +27,7 @@ import {
   type TimeGate,
 } from '../core/step-decision.js';
 import type { Kysely } from 'kysely';
-import type { AppointmentRow, ContactRow, Database, DeliveryRow, EventRow, FlowRow, SessionRow, TimerRow, Workspace } from '../store/schema.js';
+import type { ContactRow, Database, DeliveryRow, FlowRow, SessionRow, TimerRow, Workspace } from '../store/schema.js';
 import { applyContactFields, getContactById } from '../store/repositories/contacts.js';
 import { insertDelivery } from '../store/repositories/deliveries.js';
 import { newId } from '../store/repositories/ids.js';
@@ -35,11 +37,10 @@ import { recordSkip } from '../store/repositories/skips.js';
 import { deleteClaimedTimer, deleteSessionTimer, putSessionTimer } from '../store/repositories/timers.js';
 import type { InFlightStart } from './starts-in-flight.js';
 import type { EngineContext } from './engine-context.js';
-import { readSecrets, redactSecrets } from './secrets.js';
 import { performSend } from './send-steps.js';
-import { appointmentZone, buildTemplateContext } from './template-context.js';
+import { SessionWorld } from './session-world.js';
 import { SecretRedactor } from './template-secrets.js';
-import { renderString, renderValue, TemplateError, type TemplateContext } from './templates.js';
+import { renderString, renderValue, TemplateError } from './templates.js';
 
 /** Guards against a bug looping forever; no valid flow has this many steps in a row. */
 const MAX_STEPS_PER_RUN = 500;
@@ -70,9 +71,7 @@ export interface PendingStart {
 export class SessionRunner {
   private session: SessionRow;
   private readonly owner: string;
-  private contact: ContactRow | undefined | null = null;
-  private secrets: Record<string, string> | null = null;
-  private event: EventRow | undefined | null = null;
+  private readonly world: SessionWorld;
   private start: PendingStart | null;
 
   constructor(
@@ -81,7 +80,8 @@ export class SessionRunner {
   ) {
     this.session = { ...args.session };
     this.owner = args.timer.lease_owner ?? '';
-    if ('contact' in args) this.contact = args.contact;
+    const of = { workspace: args.workspace, flow: args.flow, usesSecrets: args.compiled.usesSecrets, session: () => this.session };
+    this.world = new SessionWorld(ctx, of, 'contact' in args ? { value: args.contact } : undefined);
     this.start = args.start ?? null;
   }
 
@@ -127,7 +127,7 @@ export class SessionRunner {
     const gate = decodeJson<TimeGate | null>(s.gate_json, null);
     // A send re-reads the appointment just before sending: a cancel or reschedule that raced this run wins.
     const fresh = isSendStep(step) && !isLate(step, dueRef, now);
-    const appointment = step.kind === 'wait' || fresh ? await this.appointment(fresh) : undefined;
+    const appointment = step.kind === 'wait' || fresh ? await this.world.appointment(fresh) : undefined;
     const facts: StepFacts = {
       session: s,
       gate,
@@ -136,15 +136,15 @@ export class SessionRunner {
       dueRef,
       retry: { baseMs: this.ctx.config.retry.baseMs, maxMs: this.ctx.config.retry.maxMs, random: this.ctx.random },
     };
-    if (needsZone(step, facts, now)) facts.zone = await this.zone();
-    if (step.kind === 'branch') facts.context = await this.context();
+    if (needsZone(step, facts, now)) facts.zone = await this.world.zone();
+    if (step.kind === 'branch') facts.context = await this.world.context();
     return facts;
   }
 
   // ---- steps -------------------------------------------------------------------------------
 
   private async updateContact(step: CompiledStepOf<'update_contact'>, contactId: string): Promise<StepOutcome> {
-    const context = await this.context();
+    const context = await this.world.context();
     const { attributes, ...fields } = step.updateContact;
     const rendered: Record<string, unknown> = {};
     try {
@@ -162,7 +162,7 @@ export class SessionRunner {
 
   /** Makes the send the decision asked for, then decides again with the channel's answer. */
   private async send(step: CompiledStep, facts: StepFacts): Promise<StepOutcome> {
-    const context = await this.context();
+    const context = await this.world.context();
     // Known before sending, so what the channel writes (an outbox message) can point at its delivery.
     this.nextDeliveryId = newId('dl');
     const channelContext = {
@@ -171,7 +171,7 @@ export class SessionRunner {
       sessionId: this.session.id,
       deliveryId: this.nextDeliveryId,
     };
-    const answer = await performSend(this.ctx, step, this.args.workspace, context, channelContext, new SecretRedactor(this.secrets ?? {}));
+    const answer = await performSend(this.ctx, step, this.args.workspace, context, channelContext, new SecretRedactor(this.world.secrets ?? {}));
     // Delays count from the answer, not from the step's start: a slow answer must not eat into a
     // Retry-After or the backoff's floor.
     const outcome = decideStep(step, { ...facts, answer }, this.ctx.clock.now());
@@ -232,7 +232,7 @@ export class SessionRunner {
       case 'update_contact': {
         const current = await getContactById(trx, effect.contactId);
         if (current) await applyContactFields(trx, current, effect.fields, now);
-        this.contact = null; // later steps see the update
+        this.world.forgetContact(); // later steps see the update
         return;
       }
       case 'record_skip': {
@@ -368,54 +368,14 @@ export class SessionRunner {
       attempt: s.attempt,
       idempotency_key: sessionIdempotencyKey(s.id, stepId),
       status: record.status,
-      request_json: this.redact(encodeJson(record.request)),
-      response_json: record.response === null ? null : this.redact(encodeJson(record.response)),
-      error: record.error === null ? null : this.redact(record.error),
+      request_json: this.world.redact(encodeJson(record.request)),
+      response_json: record.response === null ? null : this.world.redact(encodeJson(record.response)),
+      error: record.error === null ? null : this.world.redact(record.error),
       duration_ms: record.durationMs,
       created_at: this.ctx.clock.now(),
     };
   }
 
-  /** Secrets never reach the delivery log, whatever a template or a receiver echoed. */
-  private redact(text: string): string {
-    return this.secrets ? redactSecrets(text, this.secrets) : text;
-  }
-
-  private appointmentCache: AppointmentRow | undefined | null = null;
-
-  private async appointment(fresh = false): Promise<AppointmentRow | undefined> {
-    if (!this.session.appointment_id) return undefined;
-    if (fresh || this.appointmentCache === null) {
-      this.appointmentCache = await this.ctx.appointments.get(this.session.appointment_id);
-    }
-    return this.appointmentCache;
-  }
-
-  private async loadContact(): Promise<ContactRow | undefined> {
-    if (this.contact === null) {
-      this.contact = this.session.contact_id ? await this.ctx.contacts.get(this.session.contact_id) : undefined;
-    }
-    return this.contact;
-  }
-
-  private async zone(): Promise<string> {
-    return appointmentZone({ appointment: await this.appointment(), contact: await this.loadContact(), workspace: this.args.workspace });
-  }
-
-  private async context(): Promise<TemplateContext> {
-    if (this.event === null) {
-      this.event = this.session.event_id ? await this.ctx.events.get(this.session.event_id) : undefined;
-    }
-    if (this.args.compiled.usesSecrets) this.secrets ??= await readSecrets(this.ctx.store.db, this.ctx.secretBox, this.session.workspace_id);
-    return buildTemplateContext({
-      workspace: this.args.workspace,
-      flow: { id: this.args.flow.id, name: this.args.flow.name, version: this.session.flow_version },
-      session: this.session,
-      event: this.event,
-      contact: await this.loadContact(),
-      appointment: await this.appointment(),
-    });
-  }
 }
 
 /** A send's idempotency key. Iteration is 1: the step graph has no loops, so a session enters a step at most once. */
