@@ -6,17 +6,21 @@
  */
 import { APPOINTMENT_PROPERTIES } from './appointment-properties.js';
 
-/** An appointment as stored (the store's `AppointmentRow` has exactly these columns). */
+/** An appointment as stored: the columns of the store's `appointments` table. */
 export interface AppointmentState {
   id: string;
   workspace_id: string;
+  /** The booking system's id (`appointment.id` in events). */
   external_id: string;
   contact_id: string | null;
+  /** `booked` | `canceled` | `completed` | `checked_in` | `no_show` */
   status: string;
   start_at: number;
   end_at: number;
   timezone: string | null;
+  /** Rises by one on every change; sends compare it with the revision they were scheduled for. */
   revision: number;
+  /** `occurred_at` of the last event applied; older events are stored but not applied. */
   last_event_at: number;
   order_id: string | null;
   quantity: number | null;
@@ -33,6 +37,7 @@ export interface AppointmentState {
   variant_title: string | null;
   customer_management_link: string | null;
   line_item_properties_json: string | null;
+  /** Any other appointment properties sent by the booking system. */
   extra_json: string;
   created_at: number;
   updated_at: number;
