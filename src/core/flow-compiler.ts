@@ -38,9 +38,9 @@ export type CompiledWait =
   | { type: 'time'; at: number }
   | { type: 'appointment'; anchor: Anchor; offset: string };
 
-export interface CompiledStep {
+/** What every compiled step has, whatever its kind. */
+interface StepBase {
   id: string;
-  kind: StepKind;
   name?: string;
   /** Where the step was authored, e.g. `steps[1].branch.branches[0].steps[0]`, for error messages and the UI. */
   path: string;
@@ -50,19 +50,57 @@ export interface CompiledStep {
   maxLatenessMs: number | null;
   /** retry.max_attempts, default 6. */
   maxAttempts: number;
-  wait?: CompiledWait;
-  /** First step id of each branch's list, or null for an empty list (then continue at `next`). */
-  branches?: Array<{ name?: string; when: Condition[]; first: string | null }>;
-  /** First step of the otherwise list; null when absent or empty (then continue at `next`). */
-  otherwise?: string | null;
-  /** `method` defaults to POST and `timeout` to 10s. */
-  webhook?: WebhookStep & { method: NonNullable<WebhookStep['method']>; timeout: string };
-  email?: EmailStep;
+}
+
+export interface CompiledBranch {
+  name?: string;
+  when: Condition[];
+  /** First step id of the branch's list, or null for an empty list (then continue at `next`). */
+  first: string | null;
+}
+
+/** `method` defaults to POST and `timeout` to 10s. */
+export type CompiledWebhook = WebhookStep & { method: NonNullable<WebhookStep['method']>; timeout: string };
+
+/** The fields each kind of step carries beside the common ones, keyed by kind. */
+interface KindFields {
+  wait: { wait: CompiledWait };
+  branch: {
+    branches: CompiledBranch[];
+    /** First step of the otherwise list; null when absent or empty (then continue at `next`). */
+    otherwise: string | null;
+  };
+  webhook: { webhook: CompiledWebhook };
+  email: { email: EmailStep };
   /** A channel module's step: the channel id and its settings (templates, rendered at send time). */
-  send?: { channel: string; settings: Record<string, unknown> };
-  updateContact?: UpdateContactStep;
+  send: { send: { channel: string; settings: Record<string, unknown> } };
+  update_contact: { updateContact: UpdateContactStep };
   /** `{}` when the author wrote `exit: null`. */
-  exit?: ExitStep;
+  exit: { exit: ExitStep };
+}
+
+type KindField = { [K in StepKind]: keyof KindFields[K] }[StepKind];
+
+/**
+ * A compiled step of kind K: the common fields and exactly its kind's own. The other kinds' fields
+ * are declared absent (`?: never`), so code may read `step.wait` on any step (undefined unless it
+ * is a wait) while a switch on `kind` narrows to the one member.
+ */
+export type CompiledStepOf<K extends StepKind> = StepBase & { kind: K } & KindFields[K] & { [F in Exclude<KindField, keyof KindFields[K]>]?: never };
+
+/** A compiled step: a union keyed by `kind`, one member per step kind. */
+export type CompiledStep = { [K in StepKind]: CompiledStepOf<K> }[StepKind];
+
+/** A step that sends through a channel. */
+export type SendStep = CompiledStepOf<'webhook'> | CompiledStepOf<'email'> | CompiledStepOf<'send'>;
+
+export function isSendStep(step: CompiledStep): step is SendStep {
+  return step.kind === 'webhook' || step.kind === 'email' || step.kind === 'send';
+}
+
+/** Reports a kind a switch did not handle: call it in the `default` of every switch over step kinds. */
+export function unhandledKind(step: never): never {
+  throw new Error(`unhandled step kind ${(step as { kind?: unknown }).kind as string}`);
 }
 
 export interface CompiledFlow {
@@ -188,19 +226,17 @@ function compileStep(placed: PlacedStep, flowLateness: string | undefined): Comp
   else if (SEND_KINDS.has(kind)) {
     maxLatenessMs = flowLateness !== undefined ? durationMs(flowLateness) : DEFAULT_MAX_LATENESS_MS;
   }
-  const compiled: CompiledStep = {
-    id,
-    kind,
-    path,
-    next,
-    maxLatenessMs,
-    maxAttempts: step.retry?.max_attempts ?? DEFAULT_MAX_ATTEMPTS,
-  };
-  if (step.name !== undefined) compiled.name = step.name;
-  if ('wait' in step) compiled.wait = compileWait(step.wait);
+  const base: StepBase = { id, path, next, maxLatenessMs, maxAttempts: step.retry?.max_attempts ?? DEFAULT_MAX_ATTEMPTS };
+  if (step.name !== undefined) base.name = step.name;
+  return { ...base, ...kindFields(step, id) } as CompiledStep;
+}
+
+/** The kind and the kind's own fields of a validated step. */
+function kindFields(step: StepDefinition, id: string): { kind: StepKind } & KindFields[StepKind] {
+  if ('wait' in step) return { kind: 'wait', wait: compileWait(step.wait) };
   if ('branch' in step) {
-    compiled.branches = step.branch.branches.map((branch, j) => {
-      const out: { name?: string; when: Condition[]; first: string | null } = {
+    const branches = step.branch.branches.map((branch, j) => {
+      const out: CompiledBranch = {
         when: branch.when,
         first: branch.steps.length > 0 ? (branch.steps[0]?.id ?? `${id}.b${j + 1}.s1`) : null,
       };
@@ -208,23 +244,20 @@ function compileStep(placed: PlacedStep, flowLateness: string | undefined): Comp
       return out;
     });
     const otherwise = step.branch.otherwise ?? [];
-    compiled.otherwise = otherwise.length > 0 ? (otherwise[0]?.id ?? `${id}.otherwise.s1`) : null;
+    return { kind: 'branch', branches, otherwise: otherwise.length > 0 ? (otherwise[0]?.id ?? `${id}.otherwise.s1`) : null };
   }
   if ('webhook' in step) {
-    compiled.webhook = {
-      ...step.webhook,
-      method: step.webhook.method ?? 'POST',
-      timeout: step.webhook.timeout ?? DEFAULT_WEBHOOK_TIMEOUT,
-    };
+    const webhook = { ...step.webhook, method: step.webhook.method ?? 'POST', timeout: step.webhook.timeout ?? DEFAULT_WEBHOOK_TIMEOUT };
+    return { kind: 'webhook', webhook };
   }
-  if ('email' in step) compiled.email = step.email;
+  if ('email' in step) return { kind: 'email', email: step.email };
   if ('send' in step) {
     const { channel, ...settings } = step.send;
-    compiled.send = { channel, settings };
+    return { kind: 'send', send: { channel, settings } };
   }
-  if ('update_contact' in step) compiled.updateContact = step.update_contact;
-  if ('exit' in step) compiled.exit = step.exit ?? {};
-  return compiled;
+  if ('update_contact' in step) return { kind: 'update_contact', updateContact: step.update_contact };
+  if ('exit' in step) return { kind: 'exit', exit: step.exit ?? {} };
+  throw new Error('compileFlow: a step without a kind (validate the flow first)');
 }
 
 function compileWait(wait: WaitStep): CompiledWait {

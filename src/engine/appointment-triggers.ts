@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import { anchorTime } from '../core/appointment-timing.js';
+import { scheduleTrigger, TRIGGERABLE_STATUSES, type PastTriggerPolicy } from '../core/trigger-decision.js';
 import type { CompiledFlow } from '../core/flow-compiler.js';
 import type { AppointmentRow, ContactRow, Database, FlowRow, TimerRow, Workspace } from '../store/schema.js';
 import { listUpcomingAppointments } from '../store/repositories/appointments.js';
@@ -21,19 +22,7 @@ export interface ActiveFlow {
   compiled: CompiledFlow;
 }
 
-/**
- * What to do with a trigger whose time has passed. `record`: the flow's `if_past` decides, and a
- * skip is recorded (a booking, a move, a re-booking: the user must be able to see why nothing was
- * sent). `drop`: deleted silently (activating or editing a flow: bookings whose moment passed before
- * the flow went live are not its business). `keep`: whatever is there stays (resuming: a trigger
- * held by the pause fires and the lateness rule decides whether it still sends; an update that did
- * not change when the trigger is due: a reminder already sent is not judged again, and one about to
- * fire is not dropped).
- */
-export type PastTriggerPolicy = 'record' | 'drop' | 'keep';
-
-/** Statuses for which appointment-time triggers still fire. */
-export const TRIGGERABLE_STATUSES = new Set(['booked', 'checked_in', 'completed']);
+export { TRIGGERABLE_STATUSES, type PastTriggerPolicy };
 
 /**
  * Makes the trigger timers of every appointment-time flow match the appointment as it is now.
@@ -59,21 +48,14 @@ export async function syncAppointmentTriggers(
     const trigger = active.compiled.trigger;
     if (trigger.type !== 'appointment') continue;
     const id = triggerTimerId(active.flow.id, appointment.id);
-    if (!TRIGGERABLE_STATUSES.has(appointment.status)) {
+    const schedule = scheduleTrigger(trigger, appointment, appointmentZone({ appointment, contact, workspace }), now, past);
+    if (schedule.type === 'keep') continue;
+    if (schedule.type !== 'at') {
       await deleteTimer(db, id);
+      if (schedule.type === 'past' && schedule.record) await recordPastDue(db, { workspace, active, appointment, due: schedule.dueAt, now });
       continue;
     }
-    const zone = appointmentZone({ appointment, contact, workspace });
-    let due = anchorTime(appointment, trigger.anchor, trigger.offset, zone);
-    if (due <= now) {
-      if (past === 'keep') continue;
-      if (trigger.ifPast === 'skip' || past === 'drop') {
-        await deleteTimer(db, id);
-        if (past === 'record') await recordPastDue(db, { workspace, active, appointment, due, now });
-        continue;
-      }
-      due = now;
-    }
+    const due = schedule.dueAt;
     const input: StartSessionInput = {
       workspace,
       flow: active.flow,

@@ -8,6 +8,7 @@ import { formatPath, NudgeError, ValidationError } from '../core/errors.js';
 import { unknownEventName, type AppointmentEventName } from '../core/event-names.js';
 import { zodIssues } from '../core/zod-issues.js';
 import { isValidZone } from '../core/time-zones.js';
+import type { AppointmentChange } from '../core/appointment-change.js';
 import { countSchema, durationMinutesSchema, isoTimeSchema as isoTime } from '../core/input-ranges.js';
 const shortText = z.string().max(1000);
 const zone = z.string().refine(isValidZone, { message: 'unknown IANA timezone' });
@@ -100,6 +101,21 @@ export const eventInputSchema = z
 export type EventInput = z.infer<typeof eventInputSchema>;
 export type ContactInput = z.infer<typeof contactInputSchema>;
 export type AppointmentInput = z.infer<typeof appointmentInputSchema>;
+
+/** The change an event makes to its appointment (core/appointment-change.ts applies it). */
+export function appointmentChangeOf(name: string, appointment: AppointmentInput): AppointmentChange {
+  const { id, start_at, end_at, timezone, line_item_properties, extra, ...properties } = appointment;
+  return {
+    external_id: id,
+    start_at: start_at ? Date.parse(start_at) : undefined,
+    end_at: end_at ? Date.parse(end_at) : undefined,
+    timezone,
+    status: APPOINTMENT_EVENTS[name as keyof typeof APPOINTMENT_EVENTS],
+    properties,
+    line_item_properties,
+    extra,
+  };
+}
 
 /**
  * Validates an event; throws a ValidationError (code `invalid_event`, 400) naming the bad field,

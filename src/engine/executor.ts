@@ -4,8 +4,7 @@
  * (flow paused or archived, appointment canceled or moved, session stopped) and act on what is
  * true now, not on what was true when the timer was written.
  */
-import { anchorTime } from '../core/appointment-timing.js';
-import { evaluateConditions } from '../core/conditions.js';
+import { decideFiredTrigger } from '../core/trigger-decision.js';
 import { isTerminal, type SessionState } from '../core/session-state.js';
 import type { AppointmentRow, ContactRow, Database, FlowRow, SessionRow, TimerRow, Workspace } from '../store/schema.js';
 import { distinctValues, inList } from '../store/repositories/in-list.js';
@@ -16,14 +15,11 @@ import { appendSessionLogs, getSessionById, reentryBlockedMany, type LogEntry } 
 import { derivedId } from '../store/repositories/ids.js';
 import { deleteClaimedTimer, deleteClaimedTimers, rearmClaimedTimer } from '../store/repositories/timers.js';
 import { getWorkspace } from '../store/repositories/workspaces.js';
-import { TRIGGERABLE_STATUSES } from './appointment-triggers.js';
 import type { EngineContext } from './engine-context.js';
 import { SessionRunner } from './session-runner.js';
 import { buildSessionStart, recordKeyFailure, sessionKeyOf, type StartSessionInput } from './session-start.js';
 import type { InFlightStart } from './starts-in-flight.js';
 import { appointmentZone, buildTemplateContext } from './template-context.js';
-
-const DUE_TOLERANCE_MS = 5;
 
 /**
  * A timer claimed this many times without finishing keeps crashing whoever runs it (a bug, or data
@@ -144,34 +140,25 @@ async function prepareTrigger(ctx: EngineContext, timer: TimerRow, rows: Claimed
     return null;
   }
   const appointment = !timer.appointment_id ? undefined : rows ? rows.appointments.get(timer.appointment_id) : await getAppointmentById(db, timer.appointment_id);
-  if (!appointment || !TRIGGERABLE_STATUSES.has(appointment.status)) {
+  if (!appointment) {
     await deleteClaimedTimer(db, timer.id, owner);
     return null;
   }
   const { compiled } = await ctx.flows.get(db, flow.id, flow.version);
   const trigger = compiled.trigger;
-  if (trigger.type !== 'appointment') {
-    await deleteClaimedTimer(db, timer.id, owner);
-    return null;
-  }
   const workspace = rows?.workspaces.get(flow.workspace_id) ?? (await getWorkspace(db, flow.workspace_id));
   const contact = !appointment.contact_id ? undefined : rows ? rows.contacts.get(appointment.contact_id) : await getContactById(db, appointment.contact_id);
-  const due = anchorTime(appointment, trigger.anchor, trigger.offset, appointmentZone({ appointment, contact, workspace }));
-  if (due > now + DUE_TOLERANCE_MS) {
+  const context = () => ({ ...buildTemplateContext({ workspace, contact, appointment }), flow: { id: flow.id, name: flow.name, version: flow.version } });
+  const fired = decideFiredTrigger(trigger, { appointment, zone: appointmentZone({ appointment, contact, workspace }), context }, now);
+  if (fired.type === 'not_yet') {
     // The appointment moved later between writing this timer and now.
-    await rearmClaimedTimer(db, timer.id, owner, due);
-    ctx.wake(due);
+    await rearmClaimedTimer(db, timer.id, owner, fired.dueAt);
+    ctx.wake(fired.dueAt);
     return null;
   }
-  if (trigger.conditions.length > 0) {
-    const context = {
-      ...buildTemplateContext({ workspace, contact, appointment }),
-      flow: { id: flow.id, name: flow.name, version: flow.version },
-    };
-    if (!evaluateConditions(trigger.conditions, context, now)) {
-      await deleteClaimedTimer(db, timer.id, owner);
-      return null;
-    }
+  if (fired.type === 'skip' || trigger.type !== 'appointment') {
+    await deleteClaimedTimer(db, timer.id, owner);
+    return null;
   }
   return {
     timer,

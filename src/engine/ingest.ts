@@ -5,7 +5,7 @@
  * same event posted twice (same idempotency key) is stored and acted on once.
  */
 import type { Kysely } from 'kysely';
-import { evaluateConditions } from '../core/conditions.js';
+import { matchEventTrigger, TRIGGERABLE_STATUSES } from '../core/trigger-decision.js';
 import type { AppointmentRow, ContactRow, Database, EventRow, Workspace } from '../store/schema.js';
 import { applyAppointmentChange, type AppointmentApplyResult } from '../store/repositories/appointments.js';
 import { upsertContact } from '../store/repositories/contacts.js';
@@ -17,9 +17,9 @@ import { encodeJson, isUniqueViolation } from '../store/repositories/json.js';
 import { endOpenSessions } from '../store/repositories/sessions.js';
 import { deleteTriggerTimersForAppointment } from '../store/repositories/timers.js';
 import { pendingRow } from '../store/repositories/write-behind.js';
-import { moveAnchoredWaits, syncAppointmentTriggers, TRIGGERABLE_STATUSES, type ActiveFlow } from './appointment-triggers.js';
+import { moveAnchoredWaits, syncAppointmentTriggers, type ActiveFlow } from './appointment-triggers.js';
 import type { EngineContext } from './engine-context.js';
-import { APPOINTMENT_EVENTS, idempotencyKeyFor, type EventInput } from './event-input.js';
+import { appointmentChangeOf, idempotencyKeyFor, type EventInput } from './event-input.js';
 import { startSession } from './session-start.js';
 import { buildTemplateContext } from './template-context.js';
 
@@ -146,25 +146,7 @@ async function ingestOne(
     if (t !== null) due = due === null ? t : Math.min(due, t);
   };
   if (input.appointment) {
-    const a = input.appointment;
-    const { id, start_at, end_at, timezone, line_item_properties, extra, ...properties } = a;
-    change = await applyAppointmentChange(
-      trx,
-      workspace.id,
-      contact.id,
-      {
-        external_id: id,
-        start_at: start_at ? Date.parse(start_at) : undefined,
-        end_at: end_at ? Date.parse(end_at) : undefined,
-        timezone,
-        status: APPOINTMENT_EVENTS[input.name as keyof typeof APPOINTMENT_EVENTS],
-        properties,
-        line_item_properties,
-        extra,
-      },
-      occurredAt,
-      now,
-    );
+    change = await applyAppointmentChange(trx, workspace.id, contact.id, appointmentChangeOf(input.name, input.appointment), occurredAt, now);
     if (change.applied) {
       const appointment = change.row;
       if (change.canceled) {
@@ -242,15 +224,12 @@ function matchEventFlows(
   const matched: ActiveFlow[] = [];
   let context: Record<string, unknown> | undefined;
   for (const active of flows) {
-    const trigger = active.compiled.trigger;
-    if (trigger.type !== 'event' || active.flow.status !== 'active') continue;
-    if (!trigger.events.includes(event.name) && !trigger.events.includes('*')) continue;
-    if (trigger.conditions.length > 0) {
+    if (active.flow.status !== 'active') continue;
+    const flowContext = () => {
       context ??= buildTemplateContext({ workspace, event, contact, appointment });
-      const flowContext = { ...context, flow: { id: active.flow.id, name: active.flow.name, version: active.version } };
-      if (!evaluateConditions(trigger.conditions, flowContext, now)) continue;
-    }
-    matched.push(active);
+      return { ...context, flow: { id: active.flow.id, name: active.flow.name, version: active.version } };
+    };
+    if (matchEventTrigger(active.compiled.trigger, event.name, flowContext, now).match) matched.push(active);
   }
   return matched;
 }

@@ -3,11 +3,11 @@
  * (preview), send one step for real to an address or URL of your choosing (test send), and
  * dry-run a whole flow for an appointment: the timeline of what would be sent when, sending nothing.
  */
-import { anchorTime } from '../core/appointment-timing.js';
-import { evaluateConditions } from '../core/conditions.js';
 import { NudgeError, ValidationError } from '../core/errors.js';
-import type { CompiledFlow, CompiledStep } from '../core/flow-compiler.js';
-import { waitTarget } from '../core/wait-target.js';
+import { applyAppointmentChange } from '../core/appointment-change.js';
+import { isSendStep, type CompiledFlow, type CompiledStep } from '../core/flow-compiler.js';
+import { decideStep } from '../core/step-decision.js';
+import { decideFiredTrigger, matchEventTrigger, scheduleTrigger } from '../core/trigger-decision.js';
 import { ChannelError } from '../channels/channel.js';
 import type { AppointmentRow, ContactRow, EventRow, FlowRow, Workspace } from '../store/schema.js';
 import { getAppointmentById } from '../store/repositories/appointments.js';
@@ -16,7 +16,7 @@ import { getEvent } from '../store/repositories/events.js';
 import { getFlow } from '../store/repositories/flows.js';
 import { validateFlow } from '../core/flow-validation.js';
 import { encodeJson } from '../store/repositories/json.js';
-import { APPOINTMENT_EVENTS, parseEventInput, type EventInput } from './event-input.js';
+import { appointmentChangeOf, parseEventInput, type EventInput } from './event-input.js';
 import type { EngineContext } from './engine-context.js';
 import { readSecrets } from './secrets.js';
 import { renderStepInput } from './send-steps.js';
@@ -104,38 +104,8 @@ function rowsFromInput(workspace: Workspace, input: EventInput, now: number): Ro
   };
   let appointment: AppointmentRow | undefined;
   if (input.appointment) {
-    const { id, start_at, end_at, timezone, line_item_properties, extra, quantity, service_duration, ...rest } = input.appointment;
-    const start = start_at ? Date.parse(start_at) : now;
-    appointment = {
-      id: 'ap_preview',
-      workspace_id: workspace.id,
-      external_id: id,
-      contact_id: contact.id,
-      status: APPOINTMENT_EVENTS[input.name as keyof typeof APPOINTMENT_EVENTS] ?? 'booked',
-      start_at: start,
-      end_at: end_at ? Date.parse(end_at) : start + (service_duration ?? 0) * 60_000,
-      timezone: timezone ?? null,
-      revision: 1,
-      last_event_at: now,
-      order_id: rest.order_id ?? null,
-      quantity: quantity ?? null,
-      service_name: rest.service_name ?? null,
-      service_description: rest.service_description ?? null,
-      service_duration: service_duration ?? null,
-      service_price: rest.service_price ?? null,
-      service_location: rest.service_location ?? null,
-      service_image_url: rest.service_image_url ?? null,
-      team_member: rest.team_member ?? null,
-      team_member_description: rest.team_member_description ?? null,
-      team_member_email: rest.team_member_email ?? null,
-      team_member_phone: rest.team_member_phone ?? null,
-      variant_title: rest.variant_title ?? null,
-      customer_management_link: rest.customer_management_link ?? null,
-      line_item_properties_json: line_item_properties === undefined ? null : encodeJson(line_item_properties),
-      extra_json: encodeJson(extra ?? {}),
-      created_at: now,
-      updated_at: now,
-    };
+    const change = appointmentChangeOf(input.name, input.appointment);
+    appointment = applyAppointmentChange<AppointmentRow>(undefined, change, { workspaceId: workspace.id, contactId: contact.id, newId: 'ap_preview' }, now, now).row;
   }
   const event: EventRow = {
     id: 'ev_preview',
@@ -178,7 +148,7 @@ async function loadFlow(ctx: EngineContext, workspace: Workspace, flowId: string
 function sendStep(compiled: CompiledFlow, stepId: string): CompiledStep {
   const step = Object.hasOwn(compiled.steps, stepId) ? compiled.steps[stepId] : undefined;
   if (!step) throw new ValidationError('invalid_request', [{ path: 'step_id', message: `no step "${stepId}" in this flow (${Object.keys(compiled.steps).join(', ')})` }]);
-  if (!step.webhook && !step.email && !step.send) {
+  if (!isSendStep(step)) {
     throw new ValidationError('invalid_request', [{ path: 'step_id', message: `step "${stepId}" is a ${step.kind} step; only send steps can be previewed` }]);
   }
   return step;
@@ -259,60 +229,90 @@ export interface TimelineEntry {
 export async function dryRun(ctx: EngineContext, workspace: Workspace, flowId: string, source: PreviewSource, nowOverride?: number) {
   const { flow, compiled } = await loadFlow(ctx, workspace, flowId, source.definition);
   const rows = await loadRows(ctx, workspace, source);
-  const { context, redactor, redact } = await contextFor(ctx, workspace, flow, rows);
+  const trial = await contextFor(ctx, workspace, flow, rows);
   const now = nowOverride ?? ctx.clock.now();
   const zone = appointmentZone({ appointment: rows.appointment, contact: rows.contact, workspace });
-  const timeline: TimelineEntry[] = [];
-  const at = (t: number) => new Date(t).toISOString();
+  const start = dryRunStart(compiled, rows, trial.context, zone, now);
+  if (start.type === 'skip') return { timeline: [{ at: iso(start.at), step_id: null, action: 'skip' as const, detail: { reason: start.reason } }] };
+  const timeline: TimelineEntry[] = [{ at: iso(start.at), step_id: null, action: 'trigger', detail: start.detail }];
+  const end = await dryRunSteps(ctx, { compiled, workspace, rows, zone, trial }, start.at, timeline);
+  timeline.push({ at: iso(end), step_id: null, action: 'end', detail: {} });
+  return { timeline };
+}
+
+const iso = (t: number) => new Date(t).toISOString();
+
+type DryRunStart = { type: 'skip'; at: number; reason: string } | { type: 'start'; at: number; detail: Record<string, unknown> };
+
+/** Whether and when the flow starts for this event, as the live trigger decides it. */
+function dryRunStart(compiled: CompiledFlow, rows: Rows, context: Record<string, unknown>, zone: string, now: number): DryRunStart {
   const trigger = compiled.trigger;
-  let t = now;
   if (trigger.type === 'event') {
-    if (!trigger.events.includes(rows.event.name) && !trigger.events.includes('*')) {
-      return { timeline: [{ at: at(now), step_id: null, action: 'skip' as const, detail: { reason: `the flow starts on ${trigger.events.join(', ')}, not ${rows.event.name}` } }] };
-    }
-    if (!evaluateConditions(trigger.conditions, context, now)) {
-      return { timeline: [{ at: at(now), step_id: null, action: 'skip' as const, detail: { reason: 'the trigger’s conditions do not hold' } }] };
-    }
-    timeline.push({ at: at(now), step_id: null, action: 'trigger', detail: { event: rows.event.name } });
-  } else {
-    if (!rows.appointment) {
-      return { timeline: [{ at: at(now), step_id: null, action: 'skip' as const, detail: { reason: 'the flow starts at an appointment time; the event has no appointment' } }] };
-    }
-    const due = anchorTime(rows.appointment, trigger.anchor, trigger.offset, zone);
-    if (due <= now && trigger.ifPast === 'skip') {
-      return { timeline: [{ at: at(due), step_id: null, action: 'skip' as const, detail: { reason: 'the trigger time has passed (if_past: skip)' } }] };
-    }
-    t = Math.max(due, now);
-    if (!evaluateConditions(trigger.conditions, context, t)) {
-      return { timeline: [{ at: at(t), step_id: null, action: 'skip' as const, detail: { reason: 'the trigger’s conditions do not hold' } }] };
-    }
-    timeline.push({ at: at(t), step_id: null, action: 'trigger', detail: { anchor: trigger.anchor, offset: trigger.offset } });
+    const match = matchEventTrigger(trigger, rows.event.name, () => context, now);
+    return match.match ? { type: 'start', at: now, detail: { event: rows.event.name } } : { type: 'skip', at: now, reason: match.reason };
   }
+  const appointment = rows.appointment;
+  // Scheduled as a booking schedules it: a passed time is judged by if_past.
+  const schedule = appointment ? scheduleTrigger(trigger, appointment, zone, now, 'record') : undefined;
+  if (schedule?.type === 'past') return { type: 'skip', at: schedule.dueAt, reason: 'the trigger time has passed (if_past: skip)' };
+  const at = schedule?.type === 'at' ? schedule.dueAt : now;
+  const fired = decideFiredTrigger(trigger, { appointment, zone, context: () => context }, at);
+  if (fired.type === 'skip') return { type: 'skip', at, reason: fired.reason };
+  return { type: 'start', at, detail: { anchor: trigger.anchor, offset: trigger.offset } };
+}
+
+interface DryRunInput {
+  compiled: CompiledFlow;
+  workspace: Workspace;
+  rows: Rows;
+  zone: string;
+  trial: Awaited<ReturnType<typeof contextFor>>;
+}
+
+/**
+ * Walks the steps from the first, each decided as the live run decides it (core/step-decision.ts)
+ * with the session's time moved on by every wait; sends are rendered, not made. Returns the time
+ * the walk ends.
+ */
+async function dryRunSteps(ctx: EngineContext, input: DryRunInput, from: number, timeline: TimelineEntry[]): Promise<number> {
+  const { compiled, rows, zone, trial } = input;
+  const appointment = rows.appointment;
+  const session = { id: 'ss_preview', status: 'active', wake_at: null as number | null, attempt: 1, contact_id: rows.contact.id, appointment_id: appointment?.id ?? null, appointment_revision: appointment?.revision ?? null };
+  const retry = { baseMs: ctx.config.retry.baseMs, maxMs: ctx.config.retry.maxMs, random: ctx.random };
+  let t = from;
   let stepId = compiled.first;
   for (let guard = 0; stepId !== null && guard < 500; guard++) {
     const step: CompiledStep = compiled.steps[stepId]!;
-    let next = step.next;
-    if (step.wait) {
-      const target = waitTarget(step.wait, t, rows.appointment, zone);
-      if (target !== null && target > t) {
-        timeline.push({ at: at(t), step_id: step.id, action: 'wait', detail: { until: at(target) } });
-        t = target;
+    const decision = decideStep(step, { session, gate: null, appointment, zone, context: trial.context, dueRef: t, retry }, t);
+    switch (decision.type) {
+      case 'wait':
+        timeline.push({ at: iso(t), step_id: step.id, action: 'wait', detail: { until: iso(decision.dueAt) } });
+        t = decision.dueAt;
+        Object.assign(session, { status: 'waiting', wake_at: t });
+        continue;
+      case 'move':
+        if (decision.took !== undefined) timeline.push({ at: iso(t), step_id: step.id, action: 'branch', detail: { took: decision.took } });
+        stepId = decision.target;
+        break;
+      case 'send': {
+        const { channel, input: request } = await renderForTrial(ctx, step, input.workspace, trial.context, trial.redactor);
+        timeline.push({ at: iso(t), step_id: step.id, action: 'send', detail: { channel, request: trial.redact(request) } });
+        stepId = step.next;
+        break;
       }
-    } else if (step.branches) {
-      const chosen = step.branches.findIndex((b) => evaluateConditions(b.when, context, t));
-      const branch = chosen >= 0 ? step.branches[chosen]! : undefined;
-      timeline.push({ at: at(t), step_id: step.id, action: 'branch', detail: { took: branch ? (branch.name ?? `branch ${chosen + 1}`) : 'otherwise' } });
-      next = branch ? (branch.first ?? step.next) : (step.otherwise ?? step.next);
-    } else if (step.webhook || step.email || step.send) {
-      const { channel, input } = await renderForTrial(ctx, step, workspace, context, redactor);
-      timeline.push({ at: at(t), step_id: step.id, action: 'send', detail: { channel, request: redact(input) } });
-    } else if (step.updateContact) {
-      timeline.push({ at: at(t), step_id: step.id, action: 'update_contact', detail: { fields: Object.keys(step.updateContact) } });
-    } else if (step.exit) {
-      next = null;
+      case 'update_contact':
+        timeline.push({ at: iso(t), step_id: step.id, action: 'update_contact', detail: { fields: Object.keys(step.updateContact ?? {}) } });
+        stepId = step.next;
+        break;
+      case 'end':
+        stepId = null;
+        break;
+      default: {
+        const unhandled: never = decision;
+        throw new Error(`unhandled decision ${(unhandled as { type: string }).type}`);
+      }
     }
-    stepId = next;
+    Object.assign(session, { status: 'active', wake_at: null });
   }
-  timeline.push({ at: at(t), step_id: null, action: 'end', detail: {} });
-  return { timeline };
+  return t;
 }

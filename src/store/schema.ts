@@ -8,6 +8,7 @@
  * - ids are text with a type prefix (`ws_`, `ct_`, `ap_`, …) followed by a ULID.
  */
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { AppointmentState } from '../core/appointment-change.js';
 import type { SourceBookingsTable, SourceDeliveriesTable, SourcesTable } from './source-tables.js';
 
 export interface WorkspacesTable {
@@ -132,41 +133,8 @@ export interface EventsTable {
   payload_json: string;
 }
 
-export interface AppointmentsTable {
-  id: string;
-  workspace_id: string;
-  /** The booking system's id (`appointment.id` in events). */
-  external_id: string;
-  contact_id: string | null;
-  /** `booked` | `canceled` | `completed` | `checked_in` | `no_show` */
-  status: string;
-  start_at: number;
-  end_at: number;
-  timezone: string | null;
-  /** Rises by one on every change; sends compare it with the revision they were scheduled for. */
-  revision: number;
-  /** `occurred_at` of the last event applied; older events are stored but not applied. */
-  last_event_at: number;
-  order_id: string | null;
-  quantity: number | null;
-  service_name: string | null;
-  service_description: string | null;
-  service_duration: number | null;
-  service_price: string | null;
-  service_location: string | null;
-  service_image_url: string | null;
-  team_member: string | null;
-  team_member_description: string | null;
-  team_member_email: string | null;
-  team_member_phone: string | null;
-  variant_title: string | null;
-  customer_management_link: string | null;
-  line_item_properties_json: string | null;
-  /** Any other appointment properties sent by the booking system. */
-  extra_json: string;
-  created_at: number;
-  updated_at: number;
-}
+/** An appointment's columns: see core/appointment-change.ts, where its changes are decided. */
+export type AppointmentsTable = AppointmentState;
 
 export interface FlowsTable {
   id: string;

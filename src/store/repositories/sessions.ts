@@ -2,14 +2,13 @@ import type { Kysely } from 'kysely';
 import { formatStoredTime } from '../../core/input-ranges.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { ReentryPolicy } from '../../core/flow-definition.js';
+import { blockingMarks, OPEN_SESSION_STATUSES, reentryMark, reentryRefused, type ReentryCheck } from '../../core/reentry.js';
 import type { Database, SessionLogRow, SessionRow } from '../schema.js';
 import { newId } from './ids.js';
 import { inList } from './in-list.js';
 import { deferInsert, deferNewRow, dropPendingRow, insertChunked, insertChunkedUnlessPresent, pendingRow, pendingRows } from './write-behind.js';
 import { decodeJson, encodeJson } from './json.js';
 import type { ListOptions } from './contacts.js';
-
-export const OPEN_SESSION_STATUSES = ['active', 'waiting'] as const;
 
 export async function insertSession(db: Kysely<Database>, row: SessionRow): Promise<void> {
   await db.insertInto('sessions').values(row).execute();
@@ -60,38 +59,12 @@ export async function reentryBlocked(
   return (await reentryBlockedMany(db, [{ flowId, policy, key, contactId }]))[0]!;
 }
 
-export interface ReentryCheck {
-  flowId: string;
-  policy: ReentryPolicy;
-  key: string;
-  contactId: string | null;
-  /**
-   * No written session can match this check: what it is keyed on (the key, or the contact for
-   * `once_per_contact`) was created in this transaction. Only the transaction's own queued sessions
-   * and earlier checks of the list are looked at, not the table.
-   */
-  fresh?: boolean;
-}
-
-/** What blocks a check, as a string: flow and key, or flow and contact (null: nothing can block it). */
-export function reentryMark(flowId: string, policy: ReentryPolicy, key: string, contactId: string | null): string | null {
-  if (policy === 'always') return null;
-  if (policy === 'once_per_contact') return contactId === null ? null : `${policy}\0${flowId}\0${contactId}`;
-  return `${policy}\0${flowId}\0${key}`;
-}
-
-/** The marks (`reentryMark`) a session blocks: its key, its contact, and its key while open. */
-export function blockingMarks(s: Pick<SessionRow, 'flow_id' | 'key' | 'contact_id' | 'status'>): string[] {
-  const marks = [reentryMark(s.flow_id, 'once_per_key', s.key, null)!];
-  if (s.contact_id !== null) marks.push(reentryMark(s.flow_id, 'once_per_contact', '', s.contact_id)!);
-  if ((OPEN_SESSION_STATUSES as readonly string[]).includes(s.status)) marks.push(reentryMark(s.flow_id, 'once_while_active', s.key, null)!);
-  return marks;
-}
+export type { ReentryCheck };
+export { blockingMarks, OPEN_SESSION_STATUSES, reentryMark };
 
 /**
- * `reentryBlocked` for many would-be sessions at once, in one statement per policy present.
- * Checks are taken in order, as if each one's session were started before the next is checked:
- * a check that an earlier one of the list would block is blocked too.
+ * `reentryBlocked` for many would-be sessions at once, in one statement per policy present; the
+ * policy itself is core/reentry.ts `reentryRefused` (checks taken in order).
  */
 export async function reentryBlockedMany(db: Kysely<Database>, checks: readonly ReentryCheck[]): Promise<boolean[]> {
   const taken = new Set<string>();
@@ -115,13 +88,7 @@ export async function reentryBlockedMany(db: Kysely<Database>, checks: readonly 
       for (const r of await q.execute()) taken.add(reentryMark(r.flow_id, policy, r.key, null)!);
     }
   }
-  return checks.map((c) => {
-    const m = reentryMark(c.flowId, c.policy, c.key, c.contactId);
-    if (m === null) return false;
-    if (taken.has(m)) return true;
-    taken.add(m);
-    return false;
-  });
+  return reentryRefused(checks, taken);
 }
 
 export interface SessionFilters extends ListOptions {
