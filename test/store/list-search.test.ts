@@ -131,7 +131,7 @@ describe.each(testDialects())('list reads on %s', (dialect) => {
     }
   });
 
-  it('flows: session counts of many flows in one statement over the (flow_id, status) index', async () => {
+  it('flows: session counts of many flows in one statement over an index on flow_id', async () => {
     const session = (id: string, flow_id: string, status: string) => ({
       id, workspace_id: 'w1', flow_id, flow_version: 1, key: id, status, step_id: null, contact_id: null, appointment_id: null,
       seq: 0, attempt: 1, created_at: 1, updated_at: 1,
@@ -143,7 +143,10 @@ describe.each(testDialects())('list reads on %s', (dialect) => {
     await ts.store.db.executeQuery(CompiledQuery.raw(dialect === 'postgres' ? 'vacuum analyze sessions' : 'analyze'));
     const statements = await statementsOf(ts.store.db, (db) => countSessionsByFlow(db, ['fl_a', 'fl_b', 'fl_c']));
     expect(statements).toHaveLength(1);
-    expect(await planOf(ts.store.db, statements[0]!)).toContain('sessions_flow_status');
+    // Either index that leads with flow_id reads only the listed flows' sessions. PostgreSQL picks
+    // (flow_id, status) for an index-only scan only when VACUUM could mark the pages all-visible,
+    // which a concurrent test's open transaction prevents; then it takes (flow_id, key).
+    expect(await planOf(ts.store.db, statements[0]!)).toMatch(/sessions_flow_(status|key)/);
     const counts = await countSessionsByFlow(ts.store.db, ['fl_a', 'fl_b', 'fl_c']);
     expect(Object.fromEntries(counts)).toEqual({ fl_a: { active: 2, failed: 1 }, fl_b: { completed: 1 } });
   });
