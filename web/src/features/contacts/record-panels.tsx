@@ -4,26 +4,15 @@ import { Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { queryKeys } from '../../api/query-keys';
 import { Badge } from '../../ui/badge';
+import { ListPanel, type QueryState } from '../../ui/list-panel';
 import { StatusBadge } from '../../ui/status-badge';
 import { Button } from '../../ui/button';
 import { DateTime } from '../../ui/date-time';
-import { EmptyState } from '../../ui/empty-state';
 import { ErrorState } from '../../ui/error-state';
 import { JsonView } from '../../ui/json-view';
-import { LoadingRows } from '../../ui/skeleton';
-import { Table, Td, Th, Tr } from '../../ui/table';
+import { actionsColumn, Table, Td, Tr } from '../../ui/table';
 import { flowNamesQuery, isOpen, recordDeliveriesQuery, recordSessionsQuery, stopSession, type EventRow, type ScheduleEntry } from './records-api';
 import { useChannelName } from '../../ui/channel-name';
-
-type QueryState<T> = { isPending: boolean; isError: boolean; error: unknown; data: T | undefined; refetch: () => unknown };
-
-/** Loading, error and empty states around a list panel. */
-function ListPanel<T>({ query, empty, children }: { query: QueryState<T[]>; empty: string; children: (rows: T[]) => React.ReactNode }) {
-  if (query.isPending) return <LoadingRows rows={3} />;
-  if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
-  if (!query.data || query.data.length === 0) return <EmptyState title={empty} />;
-  return <>{children(query.data)}</>;
-}
 
 /** A link to a flow in the editor, named by the flow's name once the list of flows has loaded. */
 function FlowLink({ flowId }: { flowId: string }) {
@@ -39,18 +28,9 @@ function FlowLink({ flowId }: { flowId: string }) {
 export function SchedulePanel({ query }: { query: QueryState<ScheduleEntry[]> }) {
   const { t } = useTranslation('contacts');
   return (
-    <ListPanel query={query} empty={t('schedule_empty')}>
+    <ListPanel query={query} empty={t('schedule_empty')} loadingRows={3}>
       {(rows) => (
-        <Table caption={t('schedule')}>
-          <thead>
-            <tr>
-              <Th>{t('due')}</Th>
-              <Th>{t('col_flow')}</Th>
-              <Th>{t('col_step')}</Th>
-              <Th>{t('col_status')}</Th>
-              <Th>{t('col_note')}</Th>
-            </tr>
-          </thead>
+        <Table caption={t('schedule')} columns={[t('due'), t('col_flow'), t('col_step'), t('col_status'), t('col_note')]}>
           <tbody>
             {rows.map((e) => (
               <Tr key={e.id}>
@@ -82,21 +62,9 @@ export function SessionsPanel({ filters }: { filters: { contact_id?: string; app
   return (
     <>
       {stop.isError && <ErrorState error={stop.error} title={t('stop_failed')} />}
-      <ListPanel query={sessions} empty={t('sessions_empty')}>
+      <ListPanel query={sessions} empty={t('sessions_empty')} loadingRows={3}>
         {(rows) => (
-          <Table caption={t('tab_flows')}>
-            <thead>
-              <tr>
-                <Th>{t('col_session')}</Th>
-                <Th>{t('col_flow')}</Th>
-                <Th>{t('col_status')}</Th>
-                <Th>{t('col_step')}</Th>
-                <Th>{t('col_started')}</Th>
-                <Th>
-                  <span className="sr-only">{t('col_actions')}</span>
-                </Th>
-              </tr>
-            </thead>
+          <Table caption={t('tab_flows')} columns={[t('col_session'), t('col_flow'), t('col_status'), t('col_step'), t('col_started'), actionsColumn(t('col_actions'))]}>
             <tbody>
               {rows.map((s) => (
                 <Tr key={s.id}>
@@ -139,18 +107,9 @@ export function DeliveriesPanel({ filters }: { filters: { contact_id?: string; a
   const channelName = useChannelName();
   const deliveries = useQuery(recordDeliveriesQuery(filters));
   return (
-    <ListPanel query={deliveries} empty={t('deliveries_empty')}>
+    <ListPanel query={deliveries} empty={t('deliveries_empty')} loadingRows={3}>
       {(rows) => (
-        <Table caption={t('tab_deliveries')}>
-          <thead>
-            <tr>
-              <Th>{t('col_time')}</Th>
-              <Th>{t('col_channel')}</Th>
-              <Th>{t('col_step')}</Th>
-              <Th>{t('col_status')}</Th>
-              <Th>{t('col_error')}</Th>
-            </tr>
-          </thead>
+        <Table caption={t('tab_deliveries')} columns={[t('col_time'), t('col_channel'), t('col_step'), t('col_status'), t('col_error')]}>
           <tbody>
             {rows.map((d) => (
               <Tr key={d.id}>
@@ -177,7 +136,7 @@ export function DeliveriesPanel({ filters }: { filters: { contact_id?: string; a
 export function EventsPanel({ query }: { query: QueryState<EventRow[]> }) {
   const { t } = useTranslation('contacts');
   return (
-    <ListPanel query={query} empty={t('events_empty')}>
+    <ListPanel query={query} empty={t('events_empty')} loadingRows={3}>
       {(rows) => (
         <ol className="space-y-3">
           {rows.map((e) => (
