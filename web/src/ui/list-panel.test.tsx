@@ -1,7 +1,7 @@
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { initI18n } from '../i18n/index';
-import { ListPanel, type QueryState } from './list-panel';
+import { ListPanel, ListTable, type QueryState } from './list-panel';
 import { actionsColumn, Table } from './table';
 
 beforeAll(async () => {
@@ -50,5 +50,22 @@ describe('Table columns', () => {
     expect(headers.map((h) => h.textContent)).toEqual(['Name', 'Actions']);
     expect(headers[1]!.querySelector('.sr-only')?.textContent).toBe('Actions');
     expect(screen.getByRole('table', { name: 'Keys' })).toBeTruthy();
+  });
+});
+
+describe('ListTable', () => {
+  it('renders one row per item under the header, and the empty state when there are none', () => {
+    const row = (name: string) => (
+      <tr key={name}>
+        <td>{name}</td>
+      </tr>
+    );
+    render(<ListTable query={settled(['a', 'b'])} empty="None" caption="Names" columns={['Name']} row={row} />);
+    const table = screen.getByRole('table', { name: 'Names' });
+    expect([...table.querySelectorAll('tbody td')].map((td) => td.textContent)).toEqual(['a', 'b']);
+    cleanup();
+    render(<ListTable query={settled<string[]>([])} empty="None" caption="Names" columns={['Name']} row={row} />);
+    expect(screen.queryByRole('table')).toBeNull();
+    expect(screen.getByText('None')).toBeTruthy();
   });
 });

@@ -1,7 +1,7 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { Link, useParams } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
-import { ListPanel } from '../../ui/list-panel';
+import { ListTable } from '../../ui/list-panel';
 import { StatusBadge } from '../../ui/status-badge';
 import { Card } from '../../ui/card';
 import { DateTime } from '../../ui/date-time';
@@ -9,7 +9,7 @@ import { ErrorState } from '../../ui/error-state';
 import { JsonView } from '../../ui/json-view';
 import { PageHeader } from '../../ui/page-header';
 import { LoadingRows } from '../../ui/skeleton';
-import { Table, Td, Tr } from '../../ui/table';
+import { Td, Tr } from '../../ui/table';
 import { Tabs } from '../../ui/tabs';
 import { DeliveriesPanel, SchedulePanel, SessionsPanel } from './record-panels';
 import { appointmentsQuery, contactQuery, contactScheduleQuery } from './records-api';
@@ -71,26 +71,26 @@ function ContactAppointments({ contactId }: { contactId: string }) {
   const appointments = useInfiniteQuery(appointmentsQuery({ contact_id: contactId }));
   const rows = appointments.data?.pages.flatMap((p) => p.data) ?? [];
   return (
-    <ListPanel query={appointments} rows={rows} empty={t('appointments_empty')} loadingRows={3}>
-      {(rows) => (
-        <Table caption={t('tab_appointments')} columns={[t('col_start'), t('col_status'), t('col_external_id')]}>
-          <tbody>
-            {rows.map((a) => (
-              <Tr key={a.id}>
-                <Td>
-                  <Link to="/appointments/$appointmentId" params={{ appointmentId: a.id }} className="text-indigo-700 hover:underline">
-                    <DateTime value={a.start_at} />
-                  </Link>
-                </Td>
-                <Td>
-                  <StatusBadge status={a.status} />
-                </Td>
-                <Td className="font-mono text-xs">{a.external_id}</Td>
-              </Tr>
-            ))}
-          </tbody>
-        </Table>
+    <ListTable
+      query={appointments}
+      rows={rows}
+      empty={t('appointments_empty')}
+      loadingRows={3}
+      caption={t('tab_appointments')}
+      columns={[t('col_start'), t('col_status'), t('col_external_id')]}
+      row={(a) => (
+        <Tr key={a.id}>
+          <Td>
+            <Link to="/appointments/$appointmentId" params={{ appointmentId: a.id }} className="text-indigo-700 hover:underline">
+              <DateTime value={a.start_at} />
+            </Link>
+          </Td>
+          <Td>
+            <StatusBadge status={a.status} />
+          </Td>
+          <Td className="font-mono text-xs">{a.external_id}</Td>
+        </Tr>
       )}
-    </ListPanel>
+    />
   );
 }

@@ -10,10 +10,10 @@ import { ErrorState } from '../../ui/error-state';
 import { Field } from '../../ui/field';
 import { Input } from '../../ui/input';
 import { JsonView } from '../../ui/json-view';
-import { ListPanel } from '../../ui/list-panel';
+import { ListTable } from '../../ui/list-panel';
 import { PageHeader } from '../../ui/page-header';
 import { LoadingRows } from '../../ui/skeleton';
-import { Table, Td, Tr } from '../../ui/table';
+import { Td, Tr } from '../../ui/table';
 import { Tabs } from '../../ui/tabs';
 import { calendarOf, deliveryQuery, outboxQuery, type OutboxMessage } from './deliveries-api';
 
@@ -43,27 +43,26 @@ export function OutboxPage() {
           {t('apply')}
         </Button>
       </form>
-      <ListPanel query={outbox} rows={rows} empty={t('outbox_empty')}>
-        {(rows) => (
-          <Table caption={t('outbox')} columns={[t('col_time'), t('recipient'), t('subject')]}>
-            <tbody>
-              {rows.map((m) => (
-                <Tr key={m.id}>
-                  <Td>
-                    <DateTime value={m.created_at} />
-                  </Td>
-                  <Td>{m.to}</Td>
-                  <Td>
-                    <button type="button" className="text-left font-medium text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600" onClick={() => setOpen(m)}>
-                      {m.subject || t('no_subject')}
-                    </button>
-                  </Td>
-                </Tr>
-              ))}
-            </tbody>
-          </Table>
+      <ListTable
+        query={outbox}
+        rows={rows}
+        empty={t('outbox_empty')}
+        caption={t('outbox')}
+        columns={[t('col_time'), t('recipient'), t('subject')]}
+        row={(m) => (
+          <Tr key={m.id}>
+            <Td>
+              <DateTime value={m.created_at} />
+            </Td>
+            <Td>{m.to}</Td>
+            <Td>
+              <button type="button" className="text-left font-medium text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600" onClick={() => setOpen(m)}>
+                {m.subject || t('no_subject')}
+              </button>
+            </Td>
+          </Tr>
         )}
-      </ListPanel>
+      />
       {outbox.hasNextPage && (
         <Button className="mt-4" disabled={outbox.isFetchingNextPage} onClick={() => void outbox.fetchNextPage()}>
           {t('load_more')}

@@ -9,8 +9,8 @@ import { DateTime } from '../../ui/date-time';
 import { ErrorState } from '../../ui/error-state';
 import { FormField, useSubmit, useZodForm } from '../../ui/form';
 import { Input } from '../../ui/input';
-import { ListPanel } from '../../ui/list-panel';
-import { actionsColumn, Table, Td, Tr } from '../../ui/table';
+import { ListTable } from '../../ui/list-panel';
+import { actionsColumn, Td, Tr } from '../../ui/table';
 import { CreateWithRole } from './create-with-role';
 import { apiKeysQuery, createApiKey, revokeApiKey, ROLE_LABEL } from './settings-api';
 
@@ -35,36 +35,34 @@ export function ApiKeysSettings() {
         </FormField>
       </CreateWithRole>
       {revoke.isError && <ErrorState error={revoke.error} />}
-      <ListPanel query={keys} empty={t('keys_empty')}>
-        {(rows) => (
-          <Table caption={t('api_keys_title')} columns={[t('key_name'), t('prefix'), t('role'), t('created'), t('last_used'), actionsColumn(t('actions'))]}>
-            <tbody>
-              {rows.map((k) => (
-                <Tr key={k.id}>
-                  <Td className="font-medium">{k.name}</Td>
-                  <Td className="font-mono text-xs">{k.prefix}…</Td>
-                  <Td>{k.role ? t(ROLE_LABEL[k.role]) : '—'}</Td>
-                  <Td>
-                    <DateTime value={k.created_at} />
-                  </Td>
-                  <Td>
-                    <DateTime value={k.last_used_at} />
-                  </Td>
-                  <Td className="text-right">
-                    {k.revoked_at ? (
-                      <Badge>{t('revoked')}</Badge>
-                    ) : (
-                      <Button size="sm" variant="danger" disabled={revoke.isPending} aria-label={`${t('revoke')}: ${k.name}`} onClick={() => window.confirm(t('revoke_confirm', { name: k.name })) && revoke.mutate(k.id)}>
-                        {t('revoke')}
-                      </Button>
-                    )}
-                  </Td>
-                </Tr>
-              ))}
-            </tbody>
-          </Table>
+      <ListTable
+        query={keys}
+        empty={t('keys_empty')}
+        caption={t('api_keys_title')}
+        columns={[t('key_name'), t('prefix'), t('role'), t('created'), t('last_used'), actionsColumn(t('actions'))]}
+        row={(k) => (
+          <Tr key={k.id}>
+            <Td className="font-medium">{k.name}</Td>
+            <Td className="font-mono text-xs">{k.prefix}…</Td>
+            <Td>{k.role ? t(ROLE_LABEL[k.role]) : '—'}</Td>
+            <Td>
+              <DateTime value={k.created_at} />
+            </Td>
+            <Td>
+              <DateTime value={k.last_used_at} />
+            </Td>
+            <Td className="text-right">
+              {k.revoked_at ? (
+                <Badge>{t('revoked')}</Badge>
+              ) : (
+                <Button size="sm" variant="danger" disabled={revoke.isPending} aria-label={`${t('revoke')}: ${k.name}`} onClick={() => window.confirm(t('revoke_confirm', { name: k.name })) && revoke.mutate(k.id)}>
+                  {t('revoke')}
+                </Button>
+              )}
+            </Td>
+          </Tr>
         )}
-      </ListPanel>
+      />
     </Card>
   );
 }

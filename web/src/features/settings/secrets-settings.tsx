@@ -11,8 +11,8 @@ import { Dialog } from '../../ui/dialog';
 import { ErrorState } from '../../ui/error-state';
 import { FormAlert, FormField, useSubmit, useZodForm } from '../../ui/form';
 import { Input } from '../../ui/input';
-import { ListPanel } from '../../ui/list-panel';
-import { actionsColumn, Table, Td, Tr } from '../../ui/table';
+import { ListTable } from '../../ui/list-panel';
+import { actionsColumn, Td, Tr } from '../../ui/table';
 import { deleteSecret, secretsQuery, setSecret } from './settings-api';
 
 /** Secrets by name; values are write-only (set or replace), never shown. */
@@ -36,34 +36,32 @@ export function SecretsSettings() {
     >
       <p className="mb-4 text-sm text-slate-700">{t('secrets_text')}</p>
       {remove.isError && <ErrorState error={remove.error} />}
-      <ListPanel query={secrets} empty={t('secrets_empty')}>
-        {(rows) => (
-          <Table caption={t('secrets_title')} columns={[t('secret_name'), t('updated'), actionsColumn(t('actions'))]}>
-            <tbody>
-              {rows.map((s) => (
-                <Tr key={s.name}>
-                  <Td className="font-mono text-xs">{s.name}</Td>
-                  <Td>
-                    <DateTime value={s.updated_at} />
-                  </Td>
-                  <Td className="text-right whitespace-nowrap">
-                    {canEdit && (
-                      <>
-                        <Button size="sm" aria-label={`${t('replace')}: ${s.name}`} onClick={() => setEditing({ name: s.name, isNew: false })}>
-                          {t('replace')}
-                        </Button>
-                        <Button size="sm" variant="danger" className="ml-1" aria-label={`${t('delete')}: ${s.name}`} disabled={remove.isPending} onClick={() => window.confirm(t('delete_secret_confirm', { name: s.name })) && remove.mutate(s.name)}>
-                          {t('delete')}
-                        </Button>
-                      </>
-                    )}
-                  </Td>
-                </Tr>
-              ))}
-            </tbody>
-          </Table>
+      <ListTable
+        query={secrets}
+        empty={t('secrets_empty')}
+        caption={t('secrets_title')}
+        columns={[t('secret_name'), t('updated'), actionsColumn(t('actions'))]}
+        row={(s) => (
+          <Tr key={s.name}>
+            <Td className="font-mono text-xs">{s.name}</Td>
+            <Td>
+              <DateTime value={s.updated_at} />
+            </Td>
+            <Td className="text-right whitespace-nowrap">
+              {canEdit && (
+                <>
+                  <Button size="sm" aria-label={`${t('replace')}: ${s.name}`} onClick={() => setEditing({ name: s.name, isNew: false })}>
+                    {t('replace')}
+                  </Button>
+                  <Button size="sm" variant="danger" className="ml-1" aria-label={`${t('delete')}: ${s.name}`} disabled={remove.isPending} onClick={() => window.confirm(t('delete_secret_confirm', { name: s.name })) && remove.mutate(s.name)}>
+                    {t('delete')}
+                  </Button>
+                </>
+              )}
+            </Td>
+          </Tr>
         )}
-      </ListPanel>
+      />
       {editing && <SecretDialog initialName={editing.name} isNew={editing.isNew} onClose={() => setEditing(null)} />}
     </Card>
   );

@@ -10,8 +10,8 @@ import { ErrorState } from '../../ui/error-state';
 import { Field } from '../../ui/field';
 import { JsonView } from '../../ui/json-view';
 import { Textarea } from '../../ui/input';
-import { ListPanel } from '../../ui/list-panel';
-import { actionsColumn, Table, Td, Tr } from '../../ui/table';
+import { ListTable } from '../../ui/list-panel';
+import { actionsColumn, Td, Tr } from '../../ui/table';
 import { OUTCOME_LABEL, parseJson, previewSource, replayDelivery, sourceDeliveriesQuery, updateSourceConfig, type Source, type SourceDelivery } from './sources-api';
 
 /** A stored body as JSON when it is (a form body as text). */
@@ -127,17 +127,15 @@ export function SourceDetail({ source, canManage }: { source: Source; canManage:
   return (
     <Card title={t('source_detail_title', { name: source.name })}>
       {source.kind === 'generic' && <MappingEditor key={source.id} source={source} canManage={canManage} />}
-      <ListPanel query={deliveries} empty={t('source_nothing_yet')}>
-        {(rows) => (
-          <Table caption={t('source_deliveries')} columns={[t('source_received'), t('source_outcome'), t('source_reason'), t('source_events'), actionsColumn(t('actions'))]}>
-            <tbody>
-              {rows.map((d) => (
-                <DeliveryRow key={d.id} source={source} delivery={d} canManage={canManage} />
-              ))}
-            </tbody>
-          </Table>
+      <ListTable
+        query={deliveries}
+        empty={t('source_nothing_yet')}
+        caption={t('source_deliveries')}
+        columns={[t('source_received'), t('source_outcome'), t('source_reason'), t('source_events'), actionsColumn(t('actions'))]}
+        row={(d) => (
+          <DeliveryRow key={d.id} source={source} delivery={d} canManage={canManage} />
         )}
-      </ListPanel>
+      />
     </Card>
   );
 }
