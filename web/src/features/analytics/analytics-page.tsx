@@ -14,7 +14,7 @@ import { Field } from '../../ui/field';
 import { Select } from '../../ui/input';
 import { PageHeader } from '../../ui/page-header';
 import { LoadingRows } from '../../ui/skeleton';
-import { Table, Td, Th, Tr } from '../../ui/table';
+import { Table, Td, Tr } from '../../ui/table';
 import { analyticsQuery, csvHref, PERIODS, periodParams, type Period } from './analytics-api';
 
 const PERIOD_LABEL = { '24h': 'period_24h', '7d': 'period_7d', '30d': 'period_30d', '90d': 'period_90d' } as const;
@@ -129,19 +129,7 @@ export function AnalyticsPage() {
           ) : (
             <EmptyState title={t('no_data')} />
           )}
-          <Table caption={t('per_flow')}>
-            <thead>
-              <tr>
-                <Th>{t('flow')}</Th>
-                <Th>{t('started')}</Th>
-                <Th>{t('completed')}</Th>
-                <Th>{t('failed_sessions')}</Th>
-                <Th>{t('sent')}</Th>
-                <Th>{t('failed')}</Th>
-                <Th>{t('skipped')}</Th>
-                <Th>{t('completion_rate')}</Th>
-              </tr>
-            </thead>
+          <Table caption={t('per_flow')} columns={[t('flow'), t('started'), t('completed'), t('failed_sessions'), t('sent'), t('failed'), t('skipped'), t('completion_rate')]}>
             <tbody>
               {analytics.data.flows.map((f) => (
                 <Tr key={f.flow_id}>

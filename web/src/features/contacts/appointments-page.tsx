@@ -2,16 +2,14 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ListPanel } from '../../ui/list-panel';
 import { StatusBadge, useStatusLabel } from '../../ui/status-badge';
 import { Button } from '../../ui/button';
 import { DateTime } from '../../ui/date-time';
-import { EmptyState } from '../../ui/empty-state';
-import { ErrorState } from '../../ui/error-state';
 import { Field } from '../../ui/field';
 import { Input, Select } from '../../ui/input';
 import { PageHeader } from '../../ui/page-header';
-import { LoadingRows } from '../../ui/skeleton';
-import { Table, Td, Th, Tr } from '../../ui/table';
+import { Table, Td, Tr } from '../../ui/table';
 import { useDebouncedValue } from '../../ui/use-debounced-value';
 import { appointmentsQuery } from './records-api';
 
@@ -81,57 +79,44 @@ export function AppointmentsPage() {
           <Button type="submit">{t('open')}</Button>
         </form>
       </div>
-      {appointments.isPending ? (
-        <LoadingRows />
-      ) : appointments.isError ? (
-        <ErrorState error={appointments.error} onRetry={() => void appointments.refetch()} />
-      ) : rows.length === 0 ? (
-        <EmptyState title={t('appointments_empty')} />
-      ) : (
-        <>
-          <Table caption={t('appointments_title')}>
-            <thead>
-              <tr>
-                <Th>{t('col_start')}</Th>
-                <Th>{t('col_status')}</Th>
-                <Th>{t('col_external_id')}</Th>
-                <Th>{t('contact')}</Th>
-                <Th>{t('revision')}</Th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((a) => (
-                <Tr key={a.id}>
-                  <Td>
-                    <Link to="/appointments/$appointmentId" params={{ appointmentId: a.id }} className="font-medium text-indigo-700 hover:underline">
-                      <DateTime value={a.start_at} />
-                    </Link>
-                  </Td>
-                  <Td>
-                    <StatusBadge status={a.status} />
-                  </Td>
-                  <Td className="font-mono text-xs">{a.external_id}</Td>
-                  <Td className="font-mono text-xs">
-                    {a.contact_id ? (
-                      <Link to="/contacts/$contactId" params={{ contactId: a.contact_id }} className="text-indigo-700 hover:underline">
-                        {a.contact_id}
+      <ListPanel query={appointments} rows={rows} empty={t('appointments_empty')}>
+        {(rows) => (
+          <>
+            <Table caption={t('appointments_title')} columns={[t('col_start'), t('col_status'), t('col_external_id'), t('contact'), t('revision')]}>
+              <tbody>
+                {rows.map((a) => (
+                  <Tr key={a.id}>
+                    <Td>
+                      <Link to="/appointments/$appointmentId" params={{ appointmentId: a.id }} className="font-medium text-indigo-700 hover:underline">
+                        <DateTime value={a.start_at} />
                       </Link>
-                    ) : (
-                      '—'
-                    )}
-                  </Td>
-                  <Td>{a.revision}</Td>
-                </Tr>
-              ))}
-            </tbody>
-          </Table>
-          {appointments.hasNextPage && (
-            <Button className="mt-4" disabled={appointments.isFetchingNextPage} onClick={() => void appointments.fetchNextPage()}>
-              {t('load_more')}
-            </Button>
-          )}
-        </>
-      )}
+                    </Td>
+                    <Td>
+                      <StatusBadge status={a.status} />
+                    </Td>
+                    <Td className="font-mono text-xs">{a.external_id}</Td>
+                    <Td className="font-mono text-xs">
+                      {a.contact_id ? (
+                        <Link to="/contacts/$contactId" params={{ contactId: a.contact_id }} className="text-indigo-700 hover:underline">
+                          {a.contact_id}
+                        </Link>
+                      ) : (
+                        '—'
+                      )}
+                    </Td>
+                    <Td>{a.revision}</Td>
+                  </Tr>
+                ))}
+              </tbody>
+            </Table>
+            {appointments.hasNextPage && (
+              <Button className="mt-4" disabled={appointments.isFetchingNextPage} onClick={() => void appointments.fetchNextPage()}>
+                {t('load_more')}
+              </Button>
+            )}
+          </>
+        )}
+      </ListPanel>
     </div>
   );
 }

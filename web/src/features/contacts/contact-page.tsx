@@ -1,15 +1,15 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { Link, useParams } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
+import { ListTable } from '../../ui/list-panel';
 import { StatusBadge } from '../../ui/status-badge';
 import { Card } from '../../ui/card';
 import { DateTime } from '../../ui/date-time';
-import { EmptyState } from '../../ui/empty-state';
 import { ErrorState } from '../../ui/error-state';
 import { JsonView } from '../../ui/json-view';
 import { PageHeader } from '../../ui/page-header';
 import { LoadingRows } from '../../ui/skeleton';
-import { Table, Td, Th, Tr } from '../../ui/table';
+import { Td, Tr } from '../../ui/table';
 import { Tabs } from '../../ui/tabs';
 import { DeliveriesPanel, SchedulePanel, SessionsPanel } from './record-panels';
 import { appointmentsQuery, contactQuery, contactScheduleQuery } from './records-api';
@@ -70,33 +70,27 @@ function ContactAppointments({ contactId }: { contactId: string }) {
   const { t } = useTranslation('contacts');
   const appointments = useInfiniteQuery(appointmentsQuery({ contact_id: contactId }));
   const rows = appointments.data?.pages.flatMap((p) => p.data) ?? [];
-  if (appointments.isPending) return <LoadingRows rows={3} />;
-  if (appointments.isError) return <ErrorState error={appointments.error} onRetry={() => void appointments.refetch()} />;
-  if (rows.length === 0) return <EmptyState title={t('appointments_empty')} />;
   return (
-    <Table caption={t('tab_appointments')}>
-      <thead>
-        <tr>
-          <Th>{t('col_start')}</Th>
-          <Th>{t('col_status')}</Th>
-          <Th>{t('col_external_id')}</Th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((a) => (
-          <Tr key={a.id}>
-            <Td>
-              <Link to="/appointments/$appointmentId" params={{ appointmentId: a.id }} className="text-indigo-700 hover:underline">
-                <DateTime value={a.start_at} />
-              </Link>
-            </Td>
-            <Td>
-              <StatusBadge status={a.status} />
-            </Td>
-            <Td className="font-mono text-xs">{a.external_id}</Td>
-          </Tr>
-        ))}
-      </tbody>
-    </Table>
+    <ListTable
+      query={appointments}
+      rows={rows}
+      empty={t('appointments_empty')}
+      loadingRows={3}
+      caption={t('tab_appointments')}
+      columns={[t('col_start'), t('col_status'), t('col_external_id')]}
+      row={(a) => (
+        <Tr key={a.id}>
+          <Td>
+            <Link to="/appointments/$appointmentId" params={{ appointmentId: a.id }} className="text-indigo-700 hover:underline">
+              <DateTime value={a.start_at} />
+            </Link>
+          </Td>
+          <Td>
+            <StatusBadge status={a.status} />
+          </Td>
+          <Td className="font-mono text-xs">{a.external_id}</Td>
+        </Tr>
+      )}
+    />
   );
 }

@@ -4,13 +4,11 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button } from '../../ui/button';
 import { DateTime } from '../../ui/date-time';
-import { EmptyState } from '../../ui/empty-state';
-import { ErrorState } from '../../ui/error-state';
 import { Field } from '../../ui/field';
 import { Input } from '../../ui/input';
+import { ListPanel } from '../../ui/list-panel';
 import { PageHeader } from '../../ui/page-header';
-import { LoadingRows } from '../../ui/skeleton';
-import { Table, Td, Th, Tr } from '../../ui/table';
+import { Table, Td, Tr } from '../../ui/table';
 import { useDebouncedValue } from '../../ui/use-debounced-value';
 import { contactsQuery } from './records-api';
 
@@ -58,49 +56,36 @@ export function ContactsPage() {
           {t('search_button')}
         </Button>
       </form>
-      {contacts.isPending ? (
-        <LoadingRows />
-      ) : contacts.isError ? (
-        <ErrorState error={contacts.error} onRetry={() => void contacts.refetch()} />
-      ) : rows.length === 0 ? (
-        <EmptyState title={q ? t('no_match') : t('empty')} />
-      ) : (
-        <>
-          <Table caption={t('title')}>
-            <thead>
-              <tr>
-                <Th>{t('col_name')}</Th>
-                <Th>{t('col_email')}</Th>
-                <Th>{t('col_phone')}</Th>
-                <Th>{t('col_external_id')}</Th>
-                <Th>{t('col_updated')}</Th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((c) => (
-                <Tr key={c.id}>
-                  <Td>
-                    <Link to="/contacts/$contactId" params={{ contactId: c.id }} className="font-medium text-indigo-700 hover:underline">
-                      {c.name || [c.first_name, c.last_name].filter(Boolean).join(' ') || c.email || c.id}
-                    </Link>
-                  </Td>
-                  <Td>{c.email ?? '—'}</Td>
-                  <Td>{c.phone ?? '—'}</Td>
-                  <Td className="font-mono text-xs">{c.external_id ?? '—'}</Td>
-                  <Td>
-                    <DateTime value={c.updated_at} />
-                  </Td>
-                </Tr>
-              ))}
-            </tbody>
-          </Table>
-          {contacts.hasNextPage && (
-            <Button className="mt-4" disabled={contacts.isFetchingNextPage} onClick={() => void contacts.fetchNextPage()}>
-              {t('load_more')}
-            </Button>
-          )}
-        </>
-      )}
+      <ListPanel query={contacts} rows={rows} empty={q ? t('no_match') : t('empty')}>
+        {(rows) => (
+          <>
+            <Table caption={t('title')} columns={[t('col_name'), t('col_email'), t('col_phone'), t('col_external_id'), t('col_updated')]}>
+              <tbody>
+                {rows.map((c) => (
+                  <Tr key={c.id}>
+                    <Td>
+                      <Link to="/contacts/$contactId" params={{ contactId: c.id }} className="font-medium text-indigo-700 hover:underline">
+                        {c.name || [c.first_name, c.last_name].filter(Boolean).join(' ') || c.email || c.id}
+                      </Link>
+                    </Td>
+                    <Td>{c.email ?? '—'}</Td>
+                    <Td>{c.phone ?? '—'}</Td>
+                    <Td className="font-mono text-xs">{c.external_id ?? '—'}</Td>
+                    <Td>
+                      <DateTime value={c.updated_at} />
+                    </Td>
+                  </Tr>
+                ))}
+              </tbody>
+            </Table>
+            {contacts.hasNextPage && (
+              <Button className="mt-4" disabled={contacts.isFetchingNextPage} onClick={() => void contacts.fetchNextPage()}>
+                {t('load_more')}
+              </Button>
+            )}
+          </>
+        )}
+      </ListPanel>
     </div>
   );
 }

@@ -4,26 +4,15 @@ import { Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { queryKeys } from '../../api/query-keys';
 import { Badge } from '../../ui/badge';
+import { ListPanel, ListTable, type QueryState } from '../../ui/list-panel';
 import { StatusBadge } from '../../ui/status-badge';
 import { Button } from '../../ui/button';
 import { DateTime } from '../../ui/date-time';
-import { EmptyState } from '../../ui/empty-state';
 import { ErrorState } from '../../ui/error-state';
 import { JsonView } from '../../ui/json-view';
-import { LoadingRows } from '../../ui/skeleton';
-import { Table, Td, Th, Tr } from '../../ui/table';
+import { actionsColumn, Td, Tr } from '../../ui/table';
 import { flowNamesQuery, isOpen, recordDeliveriesQuery, recordSessionsQuery, stopSession, type EventRow, type ScheduleEntry } from './records-api';
 import { useChannelName } from '../../ui/channel-name';
-
-type QueryState<T> = { isPending: boolean; isError: boolean; error: unknown; data: T | undefined; refetch: () => unknown };
-
-/** Loading, error and empty states around a list panel. */
-function ListPanel<T>({ query, empty, children }: { query: QueryState<T[]>; empty: string; children: (rows: T[]) => React.ReactNode }) {
-  if (query.isPending) return <LoadingRows rows={3} />;
-  if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
-  if (!query.data || query.data.length === 0) return <EmptyState title={empty} />;
-  return <>{children(query.data)}</>;
-}
 
 /** A link to a flow in the editor, named by the flow's name once the list of flows has loaded. */
 function FlowLink({ flowId }: { flowId: string }) {
@@ -39,38 +28,28 @@ function FlowLink({ flowId }: { flowId: string }) {
 export function SchedulePanel({ query }: { query: QueryState<ScheduleEntry[]> }) {
   const { t } = useTranslation('contacts');
   return (
-    <ListPanel query={query} empty={t('schedule_empty')}>
-      {(rows) => (
-        <Table caption={t('schedule')}>
-          <thead>
-            <tr>
-              <Th>{t('due')}</Th>
-              <Th>{t('col_flow')}</Th>
-              <Th>{t('col_step')}</Th>
-              <Th>{t('col_status')}</Th>
-              <Th>{t('col_note')}</Th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((e) => (
-              <Tr key={e.id}>
-                <Td>
-                  <DateTime value={e.due_at} />
-                </Td>
-                <Td>
-                  <FlowLink flowId={e.flow_id} />
-                </Td>
-                <Td className="font-mono text-xs">{e.step_id ?? '—'}</Td>
-                <Td>
-                  <StatusBadge status={e.status} />
-                </Td>
-                <Td className="text-slate-700">{e.message ?? e.reason ?? ''}</Td>
-              </Tr>
-            ))}
-          </tbody>
-        </Table>
+    <ListTable
+      query={query}
+      empty={t('schedule_empty')}
+      loadingRows={3}
+      caption={t('schedule')}
+      columns={[t('due'), t('col_flow'), t('col_step'), t('col_status'), t('col_note')]}
+      row={(e) => (
+        <Tr key={e.id}>
+          <Td>
+            <DateTime value={e.due_at} />
+          </Td>
+          <Td>
+            <FlowLink flowId={e.flow_id} />
+          </Td>
+          <Td className="font-mono text-xs">{e.step_id ?? '—'}</Td>
+          <Td>
+            <StatusBadge status={e.status} />
+          </Td>
+          <Td className="text-slate-700">{e.message ?? e.reason ?? ''}</Td>
+        </Tr>
       )}
-    </ListPanel>
+    />
   );
 }
 
@@ -82,54 +61,41 @@ export function SessionsPanel({ filters }: { filters: { contact_id?: string; app
   return (
     <>
       {stop.isError && <ErrorState error={stop.error} title={t('stop_failed')} />}
-      <ListPanel query={sessions} empty={t('sessions_empty')}>
-        {(rows) => (
-          <Table caption={t('tab_flows')}>
-            <thead>
-              <tr>
-                <Th>{t('col_session')}</Th>
-                <Th>{t('col_flow')}</Th>
-                <Th>{t('col_status')}</Th>
-                <Th>{t('col_step')}</Th>
-                <Th>{t('col_started')}</Th>
-                <Th>
-                  <span className="sr-only">{t('col_actions')}</span>
-                </Th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((s) => (
-                <Tr key={s.id}>
-                  {/* Ids are long: shown cut short (whole in the link's name and title) so the Stop button fits beside them.
-                      The link is a block because a table cell ignores max-width. */}
-                  <Td className="font-mono text-xs">
-                    <Link to="/sessions/$sessionId" params={{ sessionId: s.id }} title={s.id} className="block max-w-32 truncate text-indigo-700 hover:underline">
-                      {s.id}
-                    </Link>
-                  </Td>
-                  <Td>
-                    <FlowLink flowId={s.flow_id} />
-                  </Td>
-                  <Td>
-                    <StatusBadge status={s.status} />
-                  </Td>
-                  <Td className="font-mono text-xs">{s.step_id ?? '—'}</Td>
-                  <Td>
-                    <DateTime value={s.created_at} />
-                  </Td>
-                  <Td className="text-right">
-                    {isOpen(s.status) && (
-                      <Button size="sm" variant="danger" disabled={stop.isPending} aria-label={`${t('stop')}: ${s.id}`} onClick={() => window.confirm(t('stop_confirm')) && stop.mutate(s.id)}>
-                        {t('stop')}
-                      </Button>
-                    )}
-                  </Td>
-                </Tr>
-              ))}
-            </tbody>
-          </Table>
+      <ListTable
+        query={sessions}
+        empty={t('sessions_empty')}
+        loadingRows={3}
+        caption={t('tab_flows')}
+        columns={[t('col_session'), t('col_flow'), t('col_status'), t('col_step'), t('col_started'), actionsColumn(t('col_actions'))]}
+        row={(s) => (
+          <Tr key={s.id}>
+            {/* Ids are long: shown cut short (whole in the link's name and title) so the Stop button fits beside them.
+                The link is a block because a table cell ignores max-width. */}
+            <Td className="font-mono text-xs">
+              <Link to="/sessions/$sessionId" params={{ sessionId: s.id }} title={s.id} className="block max-w-32 truncate text-indigo-700 hover:underline">
+                {s.id}
+              </Link>
+            </Td>
+            <Td>
+              <FlowLink flowId={s.flow_id} />
+            </Td>
+            <Td>
+              <StatusBadge status={s.status} />
+            </Td>
+            <Td className="font-mono text-xs">{s.step_id ?? '—'}</Td>
+            <Td>
+              <DateTime value={s.created_at} />
+            </Td>
+            <Td className="text-right">
+              {isOpen(s.status) && (
+                <Button size="sm" variant="danger" disabled={stop.isPending} aria-label={`${t('stop')}: ${s.id}`} onClick={() => window.confirm(t('stop_confirm')) && stop.mutate(s.id)}>
+                  {t('stop')}
+                </Button>
+              )}
+            </Td>
+          </Tr>
         )}
-      </ListPanel>
+      />
     </>
   );
 }
@@ -139,45 +105,35 @@ export function DeliveriesPanel({ filters }: { filters: { contact_id?: string; a
   const channelName = useChannelName();
   const deliveries = useQuery(recordDeliveriesQuery(filters));
   return (
-    <ListPanel query={deliveries} empty={t('deliveries_empty')}>
-      {(rows) => (
-        <Table caption={t('tab_deliveries')}>
-          <thead>
-            <tr>
-              <Th>{t('col_time')}</Th>
-              <Th>{t('col_channel')}</Th>
-              <Th>{t('col_step')}</Th>
-              <Th>{t('col_status')}</Th>
-              <Th>{t('col_error')}</Th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((d) => (
-              <Tr key={d.id}>
-                <Td>
-                  <Link to="/deliveries/$deliveryId" params={{ deliveryId: d.id }} className="text-indigo-700 hover:underline">
-                    <DateTime value={d.created_at} />
-                  </Link>
-                </Td>
-                <Td>{channelName(d.channel)}</Td>
-                <Td className="font-mono text-xs">{d.step_id}</Td>
-                <Td>
-                  <StatusBadge status={d.status} />
-                </Td>
-                <Td className="text-red-700">{d.error ?? ''}</Td>
-              </Tr>
-            ))}
-          </tbody>
-        </Table>
+    <ListTable
+      query={deliveries}
+      empty={t('deliveries_empty')}
+      loadingRows={3}
+      caption={t('tab_deliveries')}
+      columns={[t('col_time'), t('col_channel'), t('col_step'), t('col_status'), t('col_error')]}
+      row={(d) => (
+        <Tr key={d.id}>
+          <Td>
+            <Link to="/deliveries/$deliveryId" params={{ deliveryId: d.id }} className="text-indigo-700 hover:underline">
+              <DateTime value={d.created_at} />
+            </Link>
+          </Td>
+          <Td>{channelName(d.channel)}</Td>
+          <Td className="font-mono text-xs">{d.step_id}</Td>
+          <Td>
+            <StatusBadge status={d.status} />
+          </Td>
+          <Td className="text-red-700">{d.error ?? ''}</Td>
+        </Tr>
       )}
-    </ListPanel>
+    />
   );
 }
 
 export function EventsPanel({ query }: { query: QueryState<EventRow[]> }) {
   const { t } = useTranslation('contacts');
   return (
-    <ListPanel query={query} empty={t('events_empty')}>
+    <ListPanel query={query} empty={t('events_empty')} loadingRows={3}>
       {(rows) => (
         <ol className="space-y-3">
           {rows.map((e) => (

@@ -4,16 +4,14 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { queryKeys } from '../../api/query-keys';
+import { ListPanel } from '../../ui/list-panel';
 import { StatusBadge, useStatusLabel } from '../../ui/status-badge';
 import { Button } from '../../ui/button';
 import { DateTime } from '../../ui/date-time';
-import { EmptyState } from '../../ui/empty-state';
-import { ErrorState } from '../../ui/error-state';
 import { Field } from '../../ui/field';
 import { Input, Select } from '../../ui/input';
 import { PageHeader } from '../../ui/page-header';
-import { LoadingRows } from '../../ui/skeleton';
-import { Table, Td, Th, Tr } from '../../ui/table';
+import { Table, Td, Tr } from '../../ui/table';
 import { DELIVERY_STATUSES, deliveriesQuery, localTimeToIso } from './deliveries-api';
 import { useChannelName } from '../../ui/channel-name';
 
@@ -106,49 +104,34 @@ export function DeliveriesPage() {
           {t('apply')}
         </Button>
       </form>
-      {deliveries.isPending ? (
-        <LoadingRows />
-      ) : deliveries.isError ? (
-        <ErrorState error={deliveries.error} onRetry={() => void deliveries.refetch()} />
-      ) : rows.length === 0 ? (
-        <EmptyState title={t('empty')} />
-      ) : (
-        <Table caption={t('title')}>
-          <thead>
-            <tr>
-              <Th>{t('col_time')}</Th>
-              <Th>{t('col_flow')}</Th>
-              <Th>{t('col_step')}</Th>
-              <Th>{t('col_channel')}</Th>
-              <Th>{t('col_status')}</Th>
-              <Th>{t('col_attempt')}</Th>
-              <Th>{t('col_error')}</Th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((d) => (
-              <Tr key={d.id}>
-                <Td>
-                  <Link to="/deliveries/$deliveryId" params={{ deliveryId: d.id }} className="font-medium text-indigo-700 hover:underline">
-                    <DateTime value={d.created_at} />
-                  </Link>
-                </Td>
-                <Td>{flowName.get(d.flow_id) ?? d.flow_id}</Td>
-                <Td className="font-mono text-xs">{d.step_id}</Td>
-                <Td>{channelName(d.channel)}</Td>
-                <Td>
-                  <StatusBadge status={d.status} />
-                </Td>
-                <Td>{d.attempt}</Td>
-                <Td className="text-red-700" title={d.error ?? undefined}>
-                  {/* A table cell ignores max-width; a block inside it does not. */}
-                  <div className="max-w-xs truncate">{d.error ?? ''}</div>
-                </Td>
-              </Tr>
-            ))}
-          </tbody>
-        </Table>
-      )}
+      <ListPanel query={deliveries} rows={rows} empty={t('empty')}>
+        {(rows) => (
+          <Table caption={t('title')} columns={[t('col_time'), t('col_flow'), t('col_step'), t('col_channel'), t('col_status'), t('col_attempt'), t('col_error')]}>
+            <tbody>
+              {rows.map((d) => (
+                <Tr key={d.id}>
+                  <Td>
+                    <Link to="/deliveries/$deliveryId" params={{ deliveryId: d.id }} className="font-medium text-indigo-700 hover:underline">
+                      <DateTime value={d.created_at} />
+                    </Link>
+                  </Td>
+                  <Td>{flowName.get(d.flow_id) ?? d.flow_id}</Td>
+                  <Td className="font-mono text-xs">{d.step_id}</Td>
+                  <Td>{channelName(d.channel)}</Td>
+                  <Td>
+                    <StatusBadge status={d.status} />
+                  </Td>
+                  <Td>{d.attempt}</Td>
+                  <Td className="text-red-700" title={d.error ?? undefined}>
+                    {/* A table cell ignores max-width; a block inside it does not. */}
+                    <div className="max-w-xs truncate">{d.error ?? ''}</div>
+                  </Td>
+                </Tr>
+              ))}
+            </tbody>
+          </Table>
+        )}
+      </ListPanel>
       {deliveries.hasNextPage && (
         <Button className="mt-4" disabled={deliveries.isFetchingNextPage} onClick={() => void deliveries.fetchNextPage()}>
           {t('load_more')}

@@ -10,9 +10,10 @@ import { ErrorState } from '../../ui/error-state';
 import { Field } from '../../ui/field';
 import { Input } from '../../ui/input';
 import { JsonView } from '../../ui/json-view';
+import { ListTable } from '../../ui/list-panel';
 import { PageHeader } from '../../ui/page-header';
 import { LoadingRows } from '../../ui/skeleton';
-import { Table, Td, Th, Tr } from '../../ui/table';
+import { Td, Tr } from '../../ui/table';
 import { Tabs } from '../../ui/tabs';
 import { calendarOf, deliveryQuery, outboxQuery, type OutboxMessage } from './deliveries-api';
 
@@ -42,38 +43,26 @@ export function OutboxPage() {
           {t('apply')}
         </Button>
       </form>
-      {outbox.isPending ? (
-        <LoadingRows />
-      ) : outbox.isError ? (
-        <ErrorState error={outbox.error} onRetry={() => void outbox.refetch()} />
-      ) : rows.length === 0 ? (
-        <EmptyState title={t('outbox_empty')} />
-      ) : (
-        <Table caption={t('outbox')}>
-          <thead>
-            <tr>
-              <Th>{t('col_time')}</Th>
-              <Th>{t('recipient')}</Th>
-              <Th>{t('subject')}</Th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((m) => (
-              <Tr key={m.id}>
-                <Td>
-                  <DateTime value={m.created_at} />
-                </Td>
-                <Td>{m.to}</Td>
-                <Td>
-                  <button type="button" className="text-left font-medium text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600" onClick={() => setOpen(m)}>
-                    {m.subject || t('no_subject')}
-                  </button>
-                </Td>
-              </Tr>
-            ))}
-          </tbody>
-        </Table>
-      )}
+      <ListTable
+        query={outbox}
+        rows={rows}
+        empty={t('outbox_empty')}
+        caption={t('outbox')}
+        columns={[t('col_time'), t('recipient'), t('subject')]}
+        row={(m) => (
+          <Tr key={m.id}>
+            <Td>
+              <DateTime value={m.created_at} />
+            </Td>
+            <Td>{m.to}</Td>
+            <Td>
+              <button type="button" className="text-left font-medium text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600" onClick={() => setOpen(m)}>
+                {m.subject || t('no_subject')}
+              </button>
+            </Td>
+          </Tr>
+        )}
+      />
       {outbox.hasNextPage && (
         <Button className="mt-4" disabled={outbox.isFetchingNextPage} onClick={() => void outbox.fetchNextPage()}>
           {t('load_more')}

@@ -9,9 +9,9 @@ import { Button } from '../../ui/button';
 import { DateTime } from '../../ui/date-time';
 import { EmptyState } from '../../ui/empty-state';
 import { errorMessage, ErrorState } from '../../ui/error-state';
+import { ListTable } from '../../ui/list-panel';
 import { PageHeader } from '../../ui/page-header';
-import { LoadingRows } from '../../ui/skeleton';
-import { Table, Td, Th, Tr } from '../../ui/table';
+import { actionsColumn, Td, Tr } from '../../ui/table';
 import { actionsFor, flowsQuery, runFlowAction, triggerSummary, type FlowAction, type FlowListEntry, type FlowStatus } from './flows-api';
 import { FLOW_STATUS_LABEL } from './flow-labels';
 
@@ -56,66 +56,49 @@ export function FlowsPage() {
           <ErrorState error={action.error} title={t('action_failed')} />
         </div>
       )}
-      {flows.isPending ? (
-        <LoadingRows />
-      ) : flows.isError ? (
-        <ErrorState error={flows.error} onRetry={() => void flows.refetch()} />
-      ) : flows.data.length === 0 ? (
-        <EmptyState title={t('empty_title')} description={t('empty_text')} />
-      ) : (
-        <Table caption={t('title')}>
-          <thead>
-            <tr>
-              <Th>{t('col_name')}</Th>
-              <Th>{t('col_trigger')}</Th>
-              <Th>{t('col_sessions')}</Th>
-              <Th>{t('col_status')}</Th>
-              <Th>{t('col_version')}</Th>
-              <Th>{t('col_updated')}</Th>
-              {canEdit && <Th><span className="sr-only">{t('col_actions')}</span></Th>}
-            </tr>
-          </thead>
-          <tbody>
-            {flows.data.map((flow) => (
-              <Tr key={flow.id} className="hover:bg-slate-50">
-                <Td>
-                  <Link to="/flows/$flowId" params={{ flowId: flow.id }} className="font-medium text-indigo-700 hover:underline">
-                    {flow.name}
-                  </Link>
-                </Td>
-                <FlowFacts flow={flow} />
-                <Td>
-                  <Badge tone={statusTone(flow.status)}>{t(FLOW_STATUS_LABEL[flow.status as FlowStatus])}</Badge>
-                </Td>
-                <Td>{flow.version}</Td>
-                <Td>
-                  <DateTime value={flow.updated_at} />
-                </Td>
-                {canEdit && (
-                  <Td className="text-right whitespace-nowrap">
-                    {actionsFor(flow.status).map((a) => (
-                      <Button
-                        key={a}
-                        size="sm"
-                        variant={a === 'archive' ? 'ghost' : 'secondary'}
-                        className="ml-1"
-                        disabled={action.isPending}
-                        aria-label={`${t(ACTION_LABEL[a])}: ${flow.name}`}
-                        onClick={() => {
-                          if (a === 'archive' && !window.confirm(t('archive_confirm', { name: flow.name }))) return;
-                          action.mutate({ id: flow.id, action: a });
-                        }}
-                      >
-                        {t(ACTION_LABEL[a])}
-                      </Button>
-                    ))}
-                  </Td>
-                )}
-              </Tr>
-            ))}
-          </tbody>
-        </Table>
-      )}
+      <ListTable
+        query={flows}
+        empty={<EmptyState title={t('empty_title')} description={t('empty_text')} />}
+        caption={t('title')}
+        columns={[t('col_name'), t('col_trigger'), t('col_sessions'), t('col_status'), t('col_version'), t('col_updated'), ...(canEdit ? [actionsColumn(t('col_actions'))] : [])]}
+        row={(flow) => (
+          <Tr key={flow.id} className="hover:bg-slate-50">
+            <Td>
+              <Link to="/flows/$flowId" params={{ flowId: flow.id }} className="font-medium text-indigo-700 hover:underline">
+                {flow.name}
+              </Link>
+            </Td>
+            <FlowFacts flow={flow} />
+            <Td>
+              <Badge tone={statusTone(flow.status)}>{t(FLOW_STATUS_LABEL[flow.status as FlowStatus])}</Badge>
+            </Td>
+            <Td>{flow.version}</Td>
+            <Td>
+              <DateTime value={flow.updated_at} />
+            </Td>
+            {canEdit && (
+              <Td className="text-right whitespace-nowrap">
+                {actionsFor(flow.status).map((a) => (
+                  <Button
+                    key={a}
+                    size="sm"
+                    variant={a === 'archive' ? 'ghost' : 'secondary'}
+                    className="ml-1"
+                    disabled={action.isPending}
+                    aria-label={`${t(ACTION_LABEL[a])}: ${flow.name}`}
+                    onClick={() => {
+                      if (a === 'archive' && !window.confirm(t('archive_confirm', { name: flow.name }))) return;
+                      action.mutate({ id: flow.id, action: a });
+                    }}
+                  >
+                    {t(ACTION_LABEL[a])}
+                  </Button>
+                ))}
+              </Td>
+            )}
+          </Tr>
+        )}
+      />
       {action.isError && <p className="sr-only" role="status">{errorMessage(action.error, t('action_failed'))}</p>}
     </div>
   );

@@ -8,12 +8,11 @@ import { useCan } from '../../api/session';
 import { Badge } from '../../ui/badge';
 import { Button } from '../../ui/button';
 import { Dialog } from '../../ui/dialog';
-import { EmptyState } from '../../ui/empty-state';
 import { ErrorState, fieldErrorText } from '../../ui/error-state';
 import { Field } from '../../ui/field';
 import { Input } from '../../ui/input';
+import { ListPanel } from '../../ui/list-panel';
 import { PageHeader } from '../../ui/page-header';
-import { LoadingRows } from '../../ui/skeleton';
 import { PRESET_CATEGORY_LABEL } from './flow-labels';
 import { createFromPreset, presetsQuery, type Preset } from './flows-api';
 import { usePresetText } from './preset-text';
@@ -29,30 +28,26 @@ export function PresetsPage() {
     <div>
       <PageHeader title={t('presets_title')} description={t('presets_text')} />
       {canCreate ? null : <p className="mb-4 text-sm text-slate-700">{t('presets_view_only')}</p>}
-      {presets.isPending ? (
-        <LoadingRows />
-      ) : presets.isError ? (
-        <ErrorState error={presets.error} onRetry={() => void presets.refetch()} />
-      ) : presets.data.length === 0 ? (
-        <EmptyState title={t('presets_empty')} />
-      ) : (
-        <ul className="grid gap-4 sm:grid-cols-2 xl:grid-cols-3">
-          {presets.data.map((p) => (
-            <li key={p.id} className="flex flex-col rounded-lg border border-slate-200 bg-white p-4">
-              <div className="flex items-start justify-between gap-2">
-                <h2 className="font-semibold text-slate-900">{text.name(p)}</h2>
-                <Badge>{PRESET_CATEGORY_LABEL[p.category] ? t(PRESET_CATEGORY_LABEL[p.category]!) : p.category}</Badge>
-              </div>
-              <p className="mt-2 flex-1 text-sm text-slate-700">{text.description(p)}</p>
-              {canCreate ? (
-                <Button className="mt-4 self-start" onClick={() => setChosen(p)} aria-label={`${t('use_preset')}: ${text.name(p)}`}>
-                  {t('use_preset')}
-                </Button>
-              ) : null}
-            </li>
-          ))}
-        </ul>
-      )}
+      <ListPanel query={presets} empty={t('presets_empty')}>
+        {(rows) => (
+          <ul className="grid gap-4 sm:grid-cols-2 xl:grid-cols-3">
+            {rows.map((p) => (
+              <li key={p.id} className="flex flex-col rounded-lg border border-slate-200 bg-white p-4">
+                <div className="flex items-start justify-between gap-2">
+                  <h2 className="font-semibold text-slate-900">{text.name(p)}</h2>
+                  <Badge>{PRESET_CATEGORY_LABEL[p.category] ? t(PRESET_CATEGORY_LABEL[p.category]!) : p.category}</Badge>
+                </div>
+                <p className="mt-2 flex-1 text-sm text-slate-700">{text.description(p)}</p>
+                {canCreate ? (
+                  <Button className="mt-4 self-start" onClick={() => setChosen(p)} aria-label={`${t('use_preset')}: ${text.name(p)}`}>
+                    {t('use_preset')}
+                  </Button>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        )}
+      </ListPanel>
       {chosen && <PresetDialog preset={chosen} onClose={() => setChosen(null)} />}
     </div>
   );

@@ -6,12 +6,11 @@ import { Badge } from '../../ui/badge';
 import { Button } from '../../ui/button';
 import { Card } from '../../ui/card';
 import { DateTime } from '../../ui/date-time';
-import { EmptyState } from '../../ui/empty-state';
 import { ErrorState } from '../../ui/error-state';
 import { FormField, useSubmit, useZodForm } from '../../ui/form';
 import { Input } from '../../ui/input';
-import { LoadingRows } from '../../ui/skeleton';
-import { Table, Td, Th, Tr } from '../../ui/table';
+import { ListTable } from '../../ui/list-panel';
+import { actionsColumn, Td, Tr } from '../../ui/table';
 import { CreateWithRole } from './create-with-role';
 import { apiKeysQuery, createApiKey, revokeApiKey, ROLE_LABEL } from './settings-api';
 
@@ -36,52 +35,34 @@ export function ApiKeysSettings() {
         </FormField>
       </CreateWithRole>
       {revoke.isError && <ErrorState error={revoke.error} />}
-      {keys.isPending ? (
-        <LoadingRows />
-      ) : keys.isError ? (
-        <ErrorState error={keys.error} onRetry={() => void keys.refetch()} />
-      ) : keys.data.length === 0 ? (
-        <EmptyState title={t('keys_empty')} />
-      ) : (
-        <Table caption={t('api_keys_title')}>
-          <thead>
-            <tr>
-              <Th>{t('key_name')}</Th>
-              <Th>{t('prefix')}</Th>
-              <Th>{t('role')}</Th>
-              <Th>{t('created')}</Th>
-              <Th>{t('last_used')}</Th>
-              <Th>
-                <span className="sr-only">{t('actions')}</span>
-              </Th>
-            </tr>
-          </thead>
-          <tbody>
-            {keys.data.map((k) => (
-              <Tr key={k.id}>
-                <Td className="font-medium">{k.name}</Td>
-                <Td className="font-mono text-xs">{k.prefix}…</Td>
-                <Td>{k.role ? t(ROLE_LABEL[k.role]) : '—'}</Td>
-                <Td>
-                  <DateTime value={k.created_at} />
-                </Td>
-                <Td>
-                  <DateTime value={k.last_used_at} />
-                </Td>
-                <Td className="text-right">
-                  {k.revoked_at ? (
-                    <Badge>{t('revoked')}</Badge>
-                  ) : (
-                    <Button size="sm" variant="danger" disabled={revoke.isPending} aria-label={`${t('revoke')}: ${k.name}`} onClick={() => window.confirm(t('revoke_confirm', { name: k.name })) && revoke.mutate(k.id)}>
-                      {t('revoke')}
-                    </Button>
-                  )}
-                </Td>
-              </Tr>
-            ))}
-          </tbody>
-        </Table>
-      )}
+      <ListTable
+        query={keys}
+        empty={t('keys_empty')}
+        caption={t('api_keys_title')}
+        columns={[t('key_name'), t('prefix'), t('role'), t('created'), t('last_used'), actionsColumn(t('actions'))]}
+        row={(k) => (
+          <Tr key={k.id}>
+            <Td className="font-medium">{k.name}</Td>
+            <Td className="font-mono text-xs">{k.prefix}…</Td>
+            <Td>{k.role ? t(ROLE_LABEL[k.role]) : '—'}</Td>
+            <Td>
+              <DateTime value={k.created_at} />
+            </Td>
+            <Td>
+              <DateTime value={k.last_used_at} />
+            </Td>
+            <Td className="text-right">
+              {k.revoked_at ? (
+                <Badge>{t('revoked')}</Badge>
+              ) : (
+                <Button size="sm" variant="danger" disabled={revoke.isPending} aria-label={`${t('revoke')}: ${k.name}`} onClick={() => window.confirm(t('revoke_confirm', { name: k.name })) && revoke.mutate(k.id)}>
+                  {t('revoke')}
+                </Button>
+              )}
+            </Td>
+          </Tr>
+        )}
+      />
     </Card>
   );
 }

@@ -4,13 +4,11 @@ import { useTranslation } from 'react-i18next';
 import { Button } from '../../ui/button';
 import { Card } from '../../ui/card';
 import { DateTime } from '../../ui/date-time';
-import { EmptyState } from '../../ui/empty-state';
-import { ErrorState } from '../../ui/error-state';
 import { Field } from '../../ui/field';
 import { Select } from '../../ui/input';
 import { AUDIT_ACTIONS } from '../../../../src/core/audit-actions';
-import { LoadingRows } from '../../ui/skeleton';
-import { Table, Td, Th, Tr } from '../../ui/table';
+import { ListPanel } from '../../ui/list-panel';
+import { Table, Td, Tr } from '../../ui/table';
 import { auditLogQuery } from './settings-api';
 
 /** Owner only: who did what, newest first, a page at a time. */
@@ -21,6 +19,7 @@ export function AuditLogSettings() {
   const [cursors, setCursors] = useState<string[]>([]);
   const cursor = cursors[cursors.length - 1];
   const log = useQuery(auditLogQuery({ ...(applied ? { action: applied } : {}), ...(cursor ? { cursor } : {}) }));
+  const next = log.data?.next_cursor;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setCursors([]);
@@ -41,53 +40,41 @@ export function AuditLogSettings() {
             </Select>
           </Field>
         </div>
-        <Button type="submit" variant="primary" className="mb-5">
+        <Button type="submit" variant="primary">
           {t('filter')}
         </Button>
       </form>
-      {log.isPending ? (
-        <LoadingRows />
-      ) : log.isError ? (
-        <ErrorState error={log.error} onRetry={() => void log.refetch()} />
-      ) : log.data.data.length === 0 ? (
-        <EmptyState title={t('audit_empty')} />
-      ) : (
-        <>
-          <Table caption={t('audit_title')}>
-            <thead>
-              <tr>
-                <Th>{t('audit_at')}</Th>
-                <Th>{t('audit_actor')}</Th>
-                <Th>{t('audit_action')}</Th>
-                <Th>{t('audit_target')}</Th>
-              </tr>
-            </thead>
-            <tbody>
-              {log.data.data.map((e) => (
-                <Tr key={e.id}>
-                  <Td>
-                    <DateTime value={e.at} />
-                  </Td>
-                  <Td>{e.actor.label ?? e.actor.kind}</Td>
-                  <Td>
-                    {/* Worded in the UI language; the code (what the API filters by) as its title. An action this build does not know shows as its code. */}
-                    <span title={e.action}>{i18n.exists(`settings:audit_actions.${e.action}`) ? t(`audit_actions.${e.action}`) : e.action}</span>
-                  </Td>
-                  <Td className="font-mono text-xs">{e.target ? `${e.target.kind} ${e.target.id ?? ''}` : '—'}</Td>
-                </Tr>
-              ))}
-            </tbody>
-          </Table>
-          <div className="mt-4 flex gap-2">
-            <Button disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
-              {t('newer')}
-            </Button>
-            <Button disabled={!log.data.next_cursor} onClick={() => log.data.next_cursor && setCursors([...cursors, log.data.next_cursor])}>
-              {t('older')}
-            </Button>
-          </div>
-        </>
-      )}
+      <ListPanel query={log} rows={log.data?.data ?? []} empty={t('audit_empty')}>
+        {(rows) => (
+          <>
+            <Table caption={t('audit_title')} columns={[t('audit_at'), t('audit_actor'), t('audit_action'), t('audit_target')]}>
+              <tbody>
+                {rows.map((e) => (
+                  <Tr key={e.id}>
+                    <Td>
+                      <DateTime value={e.at} />
+                    </Td>
+                    <Td>{e.actor.label ?? e.actor.kind}</Td>
+                    <Td>
+                      {/* Worded in the UI language; the code (what the API filters by) as its title. An action this build does not know shows as its code. */}
+                      <span title={e.action}>{i18n.exists(`settings:audit_actions.${e.action}`) ? t(`audit_actions.${e.action}`) : e.action}</span>
+                    </Td>
+                    <Td className="font-mono text-xs">{e.target ? `${e.target.kind} ${e.target.id ?? ''}` : '—'}</Td>
+                  </Tr>
+                ))}
+              </tbody>
+            </Table>
+            <div className="mt-4 flex gap-2">
+              <Button disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
+                {t('newer')}
+              </Button>
+              <Button disabled={!next} onClick={() => next && setCursors([...cursors, next])}>
+                {t('older')}
+              </Button>
+            </div>
+          </>
+        )}
+      </ListPanel>
     </Card>
   );
 }

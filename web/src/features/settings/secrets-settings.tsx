@@ -8,12 +8,11 @@ import { Button } from '../../ui/button';
 import { Card } from '../../ui/card';
 import { DateTime } from '../../ui/date-time';
 import { Dialog } from '../../ui/dialog';
-import { EmptyState } from '../../ui/empty-state';
 import { ErrorState } from '../../ui/error-state';
 import { FormAlert, FormField, useSubmit, useZodForm } from '../../ui/form';
 import { Input } from '../../ui/input';
-import { LoadingRows } from '../../ui/skeleton';
-import { Table, Td, Th, Tr } from '../../ui/table';
+import { ListTable } from '../../ui/list-panel';
+import { actionsColumn, Td, Tr } from '../../ui/table';
 import { deleteSecret, secretsQuery, setSecret } from './settings-api';
 
 /** Secrets by name; values are write-only (set or replace), never shown. */
@@ -37,47 +36,32 @@ export function SecretsSettings() {
     >
       <p className="mb-4 text-sm text-slate-700">{t('secrets_text')}</p>
       {remove.isError && <ErrorState error={remove.error} />}
-      {secrets.isPending ? (
-        <LoadingRows />
-      ) : secrets.isError ? (
-        <ErrorState error={secrets.error} onRetry={() => void secrets.refetch()} />
-      ) : secrets.data.length === 0 ? (
-        <EmptyState title={t('secrets_empty')} />
-      ) : (
-        <Table caption={t('secrets_title')}>
-          <thead>
-            <tr>
-              <Th>{t('secret_name')}</Th>
-              <Th>{t('updated')}</Th>
-              <Th>
-                <span className="sr-only">{t('actions')}</span>
-              </Th>
-            </tr>
-          </thead>
-          <tbody>
-            {secrets.data.map((s) => (
-              <Tr key={s.name}>
-                <Td className="font-mono text-xs">{s.name}</Td>
-                <Td>
-                  <DateTime value={s.updated_at} />
-                </Td>
-                <Td className="text-right whitespace-nowrap">
-                  {canEdit && (
-                    <>
-                      <Button size="sm" aria-label={`${t('replace')}: ${s.name}`} onClick={() => setEditing({ name: s.name, isNew: false })}>
-                        {t('replace')}
-                      </Button>
-                      <Button size="sm" variant="danger" className="ml-1" aria-label={`${t('delete')}: ${s.name}`} disabled={remove.isPending} onClick={() => window.confirm(t('delete_secret_confirm', { name: s.name })) && remove.mutate(s.name)}>
-                        {t('delete')}
-                      </Button>
-                    </>
-                  )}
-                </Td>
-              </Tr>
-            ))}
-          </tbody>
-        </Table>
-      )}
+      <ListTable
+        query={secrets}
+        empty={t('secrets_empty')}
+        caption={t('secrets_title')}
+        columns={[t('secret_name'), t('updated'), actionsColumn(t('actions'))]}
+        row={(s) => (
+          <Tr key={s.name}>
+            <Td className="font-mono text-xs">{s.name}</Td>
+            <Td>
+              <DateTime value={s.updated_at} />
+            </Td>
+            <Td className="text-right whitespace-nowrap">
+              {canEdit && (
+                <>
+                  <Button size="sm" aria-label={`${t('replace')}: ${s.name}`} onClick={() => setEditing({ name: s.name, isNew: false })}>
+                    {t('replace')}
+                  </Button>
+                  <Button size="sm" variant="danger" className="ml-1" aria-label={`${t('delete')}: ${s.name}`} disabled={remove.isPending} onClick={() => window.confirm(t('delete_secret_confirm', { name: s.name })) && remove.mutate(s.name)}>
+                    {t('delete')}
+                  </Button>
+                </>
+              )}
+            </Td>
+          </Tr>
+        )}
+      />
       {editing && <SecretDialog initialName={editing.name} isNew={editing.isNew} onClose={() => setEditing(null)} />}
     </Card>
   );

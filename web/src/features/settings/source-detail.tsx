@@ -6,13 +6,12 @@ import { Badge } from '../../ui/badge';
 import { Button } from '../../ui/button';
 import { Card } from '../../ui/card';
 import { DateTime } from '../../ui/date-time';
-import { EmptyState } from '../../ui/empty-state';
 import { ErrorState } from '../../ui/error-state';
 import { Field } from '../../ui/field';
 import { JsonView } from '../../ui/json-view';
 import { Textarea } from '../../ui/input';
-import { LoadingRows } from '../../ui/skeleton';
-import { Table, Td, Th, Tr } from '../../ui/table';
+import { ListTable } from '../../ui/list-panel';
+import { actionsColumn, Td, Tr } from '../../ui/table';
 import { OUTCOME_LABEL, parseJson, previewSource, replayDelivery, sourceDeliveriesQuery, updateSourceConfig, type Source, type SourceDelivery } from './sources-api';
 
 /** A stored body as JSON when it is (a form body as text). */
@@ -128,32 +127,15 @@ export function SourceDetail({ source, canManage }: { source: Source; canManage:
   return (
     <Card title={t('source_detail_title', { name: source.name })}>
       {source.kind === 'generic' && <MappingEditor key={source.id} source={source} canManage={canManage} />}
-      {deliveries.isPending ? (
-        <LoadingRows />
-      ) : deliveries.isError ? (
-        <ErrorState error={deliveries.error} onRetry={() => void deliveries.refetch()} />
-      ) : deliveries.data.length === 0 ? (
-        <EmptyState title={t('source_nothing_yet')} />
-      ) : (
-        <Table caption={t('source_deliveries')}>
-          <thead>
-            <tr>
-              <Th>{t('source_received')}</Th>
-              <Th>{t('source_outcome')}</Th>
-              <Th>{t('source_reason')}</Th>
-              <Th>{t('source_events')}</Th>
-              <Th>
-                <span className="sr-only">{t('actions')}</span>
-              </Th>
-            </tr>
-          </thead>
-          <tbody>
-            {deliveries.data.map((d) => (
-              <DeliveryRow key={d.id} source={source} delivery={d} canManage={canManage} />
-            ))}
-          </tbody>
-        </Table>
-      )}
+      <ListTable
+        query={deliveries}
+        empty={t('source_nothing_yet')}
+        caption={t('source_deliveries')}
+        columns={[t('source_received'), t('source_outcome'), t('source_reason'), t('source_events'), actionsColumn(t('actions'))]}
+        row={(d) => (
+          <DeliveryRow key={d.id} source={source} delivery={d} canManage={canManage} />
+        )}
+      />
     </Card>
   );
 }

@@ -9,12 +9,11 @@ import { Button } from '../../ui/button';
 import { Card } from '../../ui/card';
 import { CopyButton } from '../../ui/copy-button';
 import { DateTime } from '../../ui/date-time';
-import { EmptyState } from '../../ui/empty-state';
 import { ErrorState } from '../../ui/error-state';
 import { Field } from '../../ui/field';
 import { Input, Select, Textarea } from '../../ui/input';
-import { LoadingRows } from '../../ui/skeleton';
-import { Table, Td, Th, Tr } from '../../ui/table';
+import { ListTable } from '../../ui/list-panel';
+import { actionsColumn, Td, Tr } from '../../ui/table';
 import { SourceDetail } from './source-detail';
 import { createSource, CREDENTIAL_FIELDS, deleteSource, KIND_LABEL, OUTCOME_LABEL, parseJson, rotateSource, SOURCE_KINDS, sourcesQuery, type Source, type SourceKind } from './sources-api';
 
@@ -131,63 +130,46 @@ export function SourcesSettings() {
         {canManage ? <CreateSourceForm onCreated={shown} /> : <p className="mb-4 text-sm text-slate-600">{t('sources_read_only')}</p>}
         {revealed && <SecretOnce source={revealed} />}
         {(rotate.isError || remove.isError) && <ErrorState error={rotate.error ?? remove.error} />}
-        {sources.isPending ? (
-          <LoadingRows />
-        ) : sources.isError ? (
-          <ErrorState error={sources.error} onRetry={() => void sources.refetch()} />
-        ) : sources.data.length === 0 ? (
-          <EmptyState title={t('sources_empty')} />
-        ) : (
-          <Table caption={t('sources_title')}>
-            <thead>
-              <tr>
-                <Th>{t('source_name')}</Th>
-                <Th>{t('source_kind')}</Th>
-                <Th>{t('source_url')}</Th>
-                <Th>{t('source_last_delivery')}</Th>
-                <Th>
-                  <span className="sr-only">{t('actions')}</span>
-                </Th>
-              </tr>
-            </thead>
-            <tbody>
-              {sources.data.map((s) => (
-                <Tr key={s.id}>
-                  <Td className="font-medium">{s.name}</Td>
-                  <Td>{t(KIND_LABEL[s.kind])}</Td>
-                  <Td>
-                    <span className="flex items-center gap-2">
-                      <code className="max-w-xs truncate text-xs" title={s.url}>
-                        {s.url}
-                      </code>
-                      <CopyButton text={s.url} />
-                    </span>
-                  </Td>
-                  <Td>
-                    <LastDelivery source={s} />
-                  </Td>
-                  <Td className="whitespace-nowrap text-right">
-                    <span className="inline-flex gap-2">
-                      <Button size="sm" aria-label={`${t('source_deliveries')}: ${s.name}`} aria-pressed={selected === s.id} onClick={() => setSelected(selected === s.id ? null : s.id)}>
-                        {t('source_deliveries')}
+        <ListTable
+          query={sources}
+          empty={t('sources_empty')}
+          caption={t('sources_title')}
+          columns={[t('source_name'), t('source_kind'), t('source_url'), t('source_last_delivery'), actionsColumn(t('actions'))]}
+          row={(s) => (
+            <Tr key={s.id}>
+              <Td className="font-medium">{s.name}</Td>
+              <Td>{t(KIND_LABEL[s.kind])}</Td>
+              <Td>
+                <span className="flex items-center gap-2">
+                  <code className="max-w-xs truncate text-xs" title={s.url}>
+                    {s.url}
+                  </code>
+                  <CopyButton text={s.url} />
+                </span>
+              </Td>
+              <Td>
+                <LastDelivery source={s} />
+              </Td>
+              <Td className="whitespace-nowrap text-right">
+                <span className="inline-flex gap-2">
+                  <Button size="sm" aria-label={`${t('source_deliveries')}: ${s.name}`} aria-pressed={selected === s.id} onClick={() => setSelected(selected === s.id ? null : s.id)}>
+                    {t('source_deliveries')}
+                  </Button>
+                  {canManage && (
+                    <>
+                      <Button size="sm" disabled={rotate.isPending} aria-label={`${t('source_rotate')}: ${s.name}`} onClick={() => rotate.mutate(s)}>
+                        {t('source_rotate')}
                       </Button>
-                      {canManage && (
-                        <>
-                          <Button size="sm" disabled={rotate.isPending} aria-label={`${t('source_rotate')}: ${s.name}`} onClick={() => rotate.mutate(s)}>
-                            {t('source_rotate')}
-                          </Button>
-                          <Button size="sm" variant="danger" disabled={remove.isPending} aria-label={`${t('source_delete')}: ${s.name}`} onClick={() => window.confirm(t('source_delete_confirm', { name: s.name })) && remove.mutate(s.id)}>
-                            {t('source_delete')}
-                          </Button>
-                        </>
-                      )}
-                    </span>
-                  </Td>
-                </Tr>
-              ))}
-            </tbody>
-          </Table>
-        )}
+                      <Button size="sm" variant="danger" disabled={remove.isPending} aria-label={`${t('source_delete')}: ${s.name}`} onClick={() => window.confirm(t('source_delete_confirm', { name: s.name })) && remove.mutate(s.id)}>
+                        {t('source_delete')}
+                      </Button>
+                    </>
+                  )}
+                </span>
+              </Td>
+            </Tr>
+          )}
+        />
       </Card>
       {current && <SourceDetail source={current} canManage={canManage} />}
     </div>

@@ -7,12 +7,11 @@ import { Badge } from '../../ui/badge';
 import { Button } from '../../ui/button';
 import { Card } from '../../ui/card';
 import { DateTime } from '../../ui/date-time';
-import { EmptyState } from '../../ui/empty-state';
 import { ErrorState } from '../../ui/error-state';
 import { blankAs, FormField, useSubmit, useZodForm } from '../../ui/form';
 import { Input, Select } from '../../ui/input';
-import { LoadingRows } from '../../ui/skeleton';
-import { Table, Td, Th, Tr } from '../../ui/table';
+import { ListTable } from '../../ui/list-panel';
+import { actionsColumn, Td, Tr } from '../../ui/table';
 import { CreateWithRole, RoleOptions } from './create-with-role';
 import { changeRole, createInvite, deleteInvite, invitesQuery, removeUser, ROLE_LABEL, usersQuery } from './settings-api';
 
@@ -41,58 +40,41 @@ function UsersCard() {
           <ErrorState error={role.error ?? remove.error} />
         </div>
       )}
-      {users.isPending ? (
-        <LoadingRows />
-      ) : users.isError ? (
-        <ErrorState error={users.error} onRetry={() => void users.refetch()} />
-      ) : (
-        <Table caption={t('users_title')}>
-          <thead>
-            <tr>
-              <Th>{t('name')}</Th>
-              <Th>{t('email')}</Th>
-              <Th>{t('role')}</Th>
-              <Th>{t('two_factor')}</Th>
-              <Th>{t('last_sign_in')}</Th>
-              <Th>
-                <span className="sr-only">{t('actions')}</span>
-              </Th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.data.map((u) => (
-              <Tr key={u.id}>
-                <Td className="font-medium">{u.name}</Td>
-                <Td>{u.email}</Td>
-                <Td>
-                  <Select
-                    aria-label={t('role_of', { name: u.name || u.email })}
-                    value={u.role}
-                    disabled={role.isPending}
-                    onChange={(e) => role.mutate({ id: u.id, role: e.target.value as Role })}
-                    className="w-32"
-                  >
-                    <RoleOptions />
-                  </Select>
-                </Td>
-                <Td>
-                  <Badge tone={u.two_factor_enabled ? 'green' : 'neutral'}>{u.two_factor_enabled ? t('on') : t('off')}</Badge>
-                </Td>
-                <Td>
-                  <DateTime value={u.last_sign_in_at} />
-                </Td>
-                <Td className="text-right">
-                  {u.id !== me.user.id && (
-                    <Button size="sm" variant="danger" disabled={remove.isPending} onClick={() => window.confirm(t('remove_confirm', { name: u.name || u.email })) && remove.mutate(u.id)}>
-                      {t('remove')}
-                    </Button>
-                  )}
-                </Td>
-              </Tr>
-            ))}
-          </tbody>
-        </Table>
-      )}
+      <ListTable
+        query={users}
+        caption={t('users_title')}
+        columns={[t('name'), t('email'), t('role'), t('two_factor'), t('last_sign_in'), actionsColumn(t('actions'))]}
+        row={(u) => (
+          <Tr key={u.id}>
+            <Td className="font-medium">{u.name}</Td>
+            <Td>{u.email}</Td>
+            <Td>
+              <Select
+                aria-label={t('role_of', { name: u.name || u.email })}
+                value={u.role}
+                disabled={role.isPending}
+                onChange={(e) => role.mutate({ id: u.id, role: e.target.value as Role })}
+                className="w-32"
+              >
+                <RoleOptions />
+              </Select>
+            </Td>
+            <Td>
+              <Badge tone={u.two_factor_enabled ? 'green' : 'neutral'}>{u.two_factor_enabled ? t('on') : t('off')}</Badge>
+            </Td>
+            <Td>
+              <DateTime value={u.last_sign_in_at} />
+            </Td>
+            <Td className="text-right">
+              {u.id !== me.user.id && (
+                <Button size="sm" variant="danger" disabled={remove.isPending} onClick={() => window.confirm(t('remove_confirm', { name: u.name || u.email })) && remove.mutate(u.id)}>
+                  {t('remove')}
+                </Button>
+              )}
+            </Td>
+          </Tr>
+        )}
+      />
     </Card>
   );
 }
@@ -115,42 +97,27 @@ function InvitesCard() {
         </FormField>
       </CreateWithRole>
       {revoke.isError && <ErrorState error={revoke.error} />}
-      {invites.isPending ? (
-        <LoadingRows rows={2} />
-      ) : invites.isError ? (
-        <ErrorState error={invites.error} onRetry={() => void invites.refetch()} />
-      ) : invites.data.length === 0 ? (
-        <EmptyState title={t('invites_empty')} />
-      ) : (
-        <Table caption={t('invites_title')}>
-          <thead>
-            <tr>
-              <Th>{t('email')}</Th>
-              <Th>{t('role')}</Th>
-              <Th>{t('expires')}</Th>
-              <Th>
-                <span className="sr-only">{t('actions')}</span>
-              </Th>
-            </tr>
-          </thead>
-          <tbody>
-            {invites.data.map((i) => (
-              <Tr key={i.id}>
-                <Td>{i.email ?? t('anyone_with_link')}</Td>
-                <Td>{t(ROLE_LABEL[i.role])}</Td>
-                <Td>
-                  <DateTime value={i.expires_at} />
-                </Td>
-                <Td className="text-right">
-                  <Button size="sm" variant="danger" disabled={revoke.isPending} onClick={() => revoke.mutate(i.id)}>
-                    {t('revoke')}
-                  </Button>
-                </Td>
-              </Tr>
-            ))}
-          </tbody>
-        </Table>
-      )}
+      <ListTable
+        query={invites}
+        empty={t('invites_empty')}
+        loadingRows={2}
+        caption={t('invites_title')}
+        columns={[t('email'), t('role'), t('expires'), actionsColumn(t('actions'))]}
+        row={(i) => (
+          <Tr key={i.id}>
+            <Td>{i.email ?? t('anyone_with_link')}</Td>
+            <Td>{t(ROLE_LABEL[i.role])}</Td>
+            <Td>
+              <DateTime value={i.expires_at} />
+            </Td>
+            <Td className="text-right">
+              <Button size="sm" variant="danger" disabled={revoke.isPending} onClick={() => revoke.mutate(i.id)}>
+                {t('revoke')}
+              </Button>
+            </Td>
+          </Tr>
+        )}
+      />
     </Card>
   );
 }
