@@ -169,10 +169,12 @@ export function sampleRows(ws: string): SampleRows {
       full: {
         id: `so_${ws}_1`, workspace_id: ws, kind: 'generic', name: 'Zoë’s "booking" app', token_hash: `hash_${ws}_so1`,
         token_ciphertext: 'c1', secret_ciphertext: 'c2', config_json: JSON_TEXT, created_at: T0, rotated_at: MAX_TIME,
+        credentials_ciphertext: 'c5', previous_secret_ciphertext: 'c6', previous_secret_expires_at: MAX_TIME,
       },
       sparse: {
         id: `so_${ws}_2`, workspace_id: ws, kind: 'calcom', name: '', token_hash: `hash_${ws}_so2`,
         token_ciphertext: 'c3', secret_ciphertext: 'c4', config_json: '{}', created_at: T0, rotated_at: null,
+        credentials_ciphertext: null, previous_secret_ciphertext: null, previous_secret_expires_at: null,
       },
     },
     source_deliveries: {
