@@ -182,9 +182,13 @@ describe('nudge CLI', () => {
       const rotated = await nudgeCommand(['sources', 'rotate', id], client);
       expect(rotated.stdout).toContain(`  URL:    ${url}\n  secret: `);
       expect(rotated.stdout).not.toContain(secret);
-      const bad = await nudgeCommand(['sources', 'create', '--kind', 'shopify', '--name', 'x'], client);
+      const bad = await nudgeCommand(['sources', 'create', '--kind', 'mindbody', '--name', 'x'], client);
       expect(bad.code).toBe(1);
-      expect(bad.stderr).toMatch(/^error: kind: expected one of: calcom, calendly, generic/);
+      expect(bad.stderr).toBe('error: kind: expected one of: calcom, calendly, shopify, acuity, square, generic (at kind)\n');
+      // Shopify issues the signing secret itself: the source needs it as a credential.
+      const noCredentials = await nudgeCommand(['sources', 'create', '--kind', 'shopify', '--name', 'x'], client);
+      expect(noCredentials.code).toBe(1);
+      expect(noCredentials.stderr).toMatch(/^error: credentials: required/);
       expect((await nudgeCommand(['sources', 'delete', id], client)).stdout).toBe(`deleted ${id}\n`);
       expect((await nudgeCommand(['sources', 'list'], client)).stdout).toBe('');
     }, 120_000);
