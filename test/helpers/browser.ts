@@ -195,7 +195,14 @@ function englishOnlyMessages(language: 'zh-CN' | 'zh-TW'): Set<string> {
 /** Visible text lines and accessible labels on the page that are English catalog messages. */
 export async function englishLeftOn(page: Page, language: 'zh-CN' | 'zh-TW'): Promise<string[]> {
   const english = englishOnlyMessages(language);
-  const lines = (await page.locator('body').innerText()).split('\n').map((l) => l.trim());
+  // Code (YAML keys, ids, JSON) is the same in every language: read the text with it hidden.
+  const text = (await page.evaluate(`(() => {
+    const style = document.createElement('style');
+    style.textContent = 'code, pre, kbd, samp { display: none !important; }';
+    document.head.append(style);
+    try { return document.body.innerText; } finally { style.remove(); }
+  })()`)) as string;
+  const lines = text.split('\n').map((l) => l.trim());
   const labels = await page
     .locator('[aria-label],[title],[placeholder]')
     .evaluateAll((elements) => elements.flatMap((el) => ['aria-label', 'title', 'placeholder'].map((a) => el.getAttribute(a)?.trim() ?? '')));

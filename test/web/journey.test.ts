@@ -273,7 +273,8 @@ describe('a shop owner’s journey in the browser', () => {
     await node.getByRole('status').filter({ hasText: '1 problem' }).waitFor();
     await expect(duration.getAttribute('aria-invalid')).resolves.toBe('true');
     const describedBy = (await duration.getAttribute('aria-describedby'))!;
-    await expect(page.locator(`[id="${describedBy}"]`).textContent()).resolves.toBe('invalid duration "soon" (use 30s, 15m, 2h, 1d or ISO 8601)');
+    // The server's issue, worded in the UI language from the errors catalog.
+    await expect(page.locator(`[id="${describedBy}"]`).textContent()).resolves.toBe('Expected a duration such as 30m, 2h or 1d');
     await page.getByRole('status').filter({ hasText: '1 problem' }).first().waitFor();
     expect(await accessibilityProblems(page)).toEqual([]);
   }, 60_000);
