@@ -52,7 +52,11 @@ async function seed(url: string, key: string, flowId: string): Promise<number> {
       const from = next;
       next += BATCH;
       const events = Array.from({ length: Math.min(BATCH, SESSIONS - from) }, (_, k) => booking(from + k));
-      const res = await call(url, key, 'POST', '/v1/events/batch', { events });
+      // A batch is idempotent (each booking has its idempotency key): a dropped connection is sent again.
+      const res = await call(url, key, 'POST', '/v1/events/batch', { events }).catch((error: unknown) => {
+        log(`batch at ${from}: ${(error as Error).message}; sending it again`);
+        return call(url, key, 'POST', '/v1/events/batch', { events });
+      });
       if (res.status !== 202) throw new Error(`batch at ${from}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
     }
   };
@@ -181,6 +185,9 @@ async function main(): Promise<void> {
     );
     const file = writeResult('web-scale', { sessions: SESSIONS, seedMs, reads: Object.fromEntries(reads), view });
     log(`results: ${file}`);
+  } catch (error) {
+    process.stderr.write(`nudge serve's output, last lines:\n${server.nudge.output().slice(-4000)}\n`);
+    throw error;
   } finally {
     await server.close();
   }
