@@ -2,11 +2,10 @@
  * The OpenAPI 3.1 document served at /v1/openapi.json. Event and contact schemas come from the
  * same zod schemas that validate requests, so the document cannot drift from the code.
  */
-import { z } from 'zod';
 import { newApiKeySchema } from '../core/account-input.js';
 import { workspaceChangesSchema } from '../core/workspace-input.js';
 import { contactInputSchema, eventInputSchema } from '../engine/event-input.js';
-import { accessPaths } from './openapi-access.js';
+import { accessPaths, toSchema } from './openapi-access.js';
 import { sourcePaths } from './openapi-sources.js';
 import { queryParameters } from './query-params.js';
 import { ANALYTICS_QUERY, STEP_COUNTS_QUERY } from './routes/dashboard.js';
@@ -57,12 +56,6 @@ const FLOW_EXAMPLE = {
     { id: 'notify', webhook: { url: 'https://example.com/hooks/{{ appointment.id }}', body: { appointment: '{{ appointment.id }}' } } },
   ],
 };
-
-function toSchema(schema: z.ZodType): Json {
-  const out = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json;
-  delete out.$schema;
-  return out;
-}
 
 export function buildOpenApiDocument(): Json {
   const flowAction = (action: string, summary: string): Json => ({
