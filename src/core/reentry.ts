@@ -5,14 +5,9 @@
  * (store/repositories/sessions.ts) reads the marks of stored sessions.
  */
 import type { ReentryPolicy } from './flow-definition.js';
-import { SESSION_STATES, isTerminal, type SessionState } from './session-state.js';
+import { isOpenStatus, OPEN_SESSION_STATUSES, type SessionState } from './session-state.js';
 
-/** Statuses of a session still running (not ended). */
-export const OPEN_SESSION_STATUSES = SESSION_STATES.filter((s) => !isTerminal(s)) as ReadonlyArray<'active' | 'waiting'>;
-
-export function isOpenStatus(status: string): boolean {
-  return (OPEN_SESSION_STATUSES as readonly string[]).includes(status);
-}
+export { isOpenStatus, OPEN_SESSION_STATUSES };
 
 export interface ReentryCheck {
   flowId: string;

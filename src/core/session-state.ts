@@ -21,6 +21,13 @@ export function isTerminal(state: SessionState): boolean {
   return TERMINAL_STATES.has(state);
 }
 
+/** Statuses of a session still running (not ended): the complement of the terminal states. */
+export const OPEN_SESSION_STATUSES = SESSION_STATES.filter((s) => !isTerminal(s)) as ReadonlyArray<'active' | 'waiting'>;
+
+export function isOpenStatus(status: string): boolean {
+  return (OPEN_SESSION_STATUSES as readonly string[]).includes(status);
+}
+
 /**
  * Allowed moves: active ↔ waiting; active or waiting → any terminal state; active → active (the
  * session advances a step) and waiting → waiting (a wait is re-timed, e.g. after a reschedule).
@@ -31,6 +38,14 @@ export function canTransition(from: SessionState, to: SessionState): boolean {
   // list still refuses a corrupt value read from storage.
   if (!(SESSION_STATES as readonly string[]).includes(from) || isTerminal(from)) return false;
   return (SESSION_STATES as readonly string[]).includes(to);
+}
+
+/**
+ * The states a session may be in for a change to `to` to apply: what a guarded write of many
+ * sessions (`where status in …`) puts in its WHERE clause, so the store enforces this machine too.
+ */
+export function statesBefore(to: SessionState): SessionState[] {
+  return SESSION_STATES.filter((from) => canTransition(from, to));
 }
 
 /**

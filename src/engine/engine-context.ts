@@ -10,8 +10,7 @@ import type { AppointmentRow, ContactRow, EventRow } from '../store/schema.js';
 import type { BatchReader } from './batch-reader.js';
 import type { FlowCache } from './flow-cache.js';
 import type { GroupCommitter } from './group-commit.js';
-import type { SessionEndBatcher } from './session-ends.js';
-import type { StartsInFlight } from './starts-in-flight.js';
+import type { SessionWriter } from './session-writer/session-writer.js';
 import type { EngineMetrics } from './metrics.js';
 import type { ActivityLog } from './activity-log.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -52,10 +51,11 @@ export interface EngineContext {
    * arrive while a commit runs share the next transaction (group-commit.ts).
    */
   commits: GroupCommitter;
-  /** Sessions' last commits, batched (session-ends.ts). */
-  sessionEnds: SessionEndBatcher;
-  /** Sessions started by fired triggers and not yet written, for the re-entry checks (starts-in-flight.ts). */
-  startsInFlight: StartsInFlight;
+  /**
+   * The only writer of sessions, their timelines, deliveries and timers for the runner and the
+   * executor (session-writer/): batched unless `createEngine` was asked for the plain one.
+   */
+  writer: SessionWriter;
   /** Rows read by id outside transactions, coalesced per turn of the event loop (batch-reader.ts). */
   appointments: BatchReader<AppointmentRow>;
   contacts: BatchReader<ContactRow>;

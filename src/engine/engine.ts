@@ -27,8 +27,7 @@ import { createActivityLog } from './activity-log.js';
 import { BatchReader } from './batch-reader.js';
 import { inList } from '../store/repositories/in-list.js';
 import { GroupCommitter } from './group-commit.js';
-import { SessionEndBatcher } from './session-ends.js';
-import { StartsInFlight } from './starts-in-flight.js';
+import { createBatchedWriter, createPlainWriter } from './session-writer/writers.js';
 import { Scheduler } from './scheduler.js';
 
 export interface Engine {
@@ -48,6 +47,11 @@ export interface EngineOptions {
   clock?: Clock;
   logger?: Logger;
   random?: () => number;
+  /**
+   * Which session writer to use (session-writer/): `batched` (default: group commit, ends batched)
+   * or `plain` (a transaction per commit, a statement per session; to test with and measure against).
+   */
+  writer?: 'batched' | 'plain';
 }
 
 export async function createEngine(config: Readonly<Config>, options: EngineOptions = {}): Promise<Engine> {
@@ -112,8 +116,7 @@ export async function createEngine(config: Readonly<Config>, options: EngineOpti
     // Two connections stay free for reads and claims (bench:drain, PostgreSQL, pool 10: 170
     // reminders/s with one group at a time, 214 with 4, 270 with 8).
     commits,
-    sessionEnds: new SessionEndBatcher(commits),
-    startsInFlight: new StartsInFlight(),
+    writer: options.writer === 'plain' ? createPlainWriter(store) : createBatchedWriter(store, commits),
     appointments: new BatchReader((ids) => store.db.selectFrom('appointments').selectAll().where(inList(store.db, 'id', ids)).execute(), byId),
     contacts: new BatchReader((ids) => store.db.selectFrom('contacts').selectAll().where(inList(store.db, 'id', ids)).execute(), byId),
     events: new BatchReader((ids) => store.db.selectFrom('events').selectAll().where(inList(store.db, 'id', ids)).execute(), byId),

@@ -11,14 +11,15 @@ import { distinctValues, inList } from '../store/repositories/in-list.js';
 import { getAppointmentById } from '../store/repositories/appointments.js';
 import { getContactById } from '../store/repositories/contacts.js';
 import { getFlowById } from '../store/repositories/flows.js';
-import { appendSessionLogs, getSessionById, reentryBlockedMany, type LogEntry } from '../store/repositories/sessions.js';
+import type { ReentryCheck } from '../core/reentry.js';
+import { getSessionById } from '../store/repositories/sessions.js';
 import { derivedId } from '../store/repositories/ids.js';
 import { deleteClaimedTimer, deleteClaimedTimers, rearmClaimedTimer } from '../store/repositories/timers.js';
 import { getWorkspace } from '../store/repositories/workspaces.js';
 import type { EngineContext } from './engine-context.js';
 import { SessionRunner } from './session-runner.js';
 import { buildSessionStart, recordKeyFailure, sessionKeyOf, type StartSessionInput } from './session-start.js';
-import type { InFlightStart } from './starts-in-flight.js';
+import type { StartedSession } from './session-writer/session-writer.js';
 import { appointmentZone, buildTemplateContext } from './template-context.js';
 
 /**
@@ -76,20 +77,7 @@ export async function runTimer(ctx: EngineContext, timer: TimerRow, rows?: Claim
 async function abandonTimer(ctx: EngineContext, timer: TimerRow): Promise<void> {
   const reason = `gave up after ${MAX_CLAIMS} failed runs of step ${timer.step_id ?? '(trigger)'}; see the worker log`;
   ctx.logger.error({ timer: timer.id, session: timer.session_id, claims: timer.claims }, reason);
-  await ctx.store.transaction(async (trx) => {
-    if (timer.session_id) {
-      await trx
-        .updateTable('sessions')
-        .set((eb) => ({ status: 'failed', end_reason: reason, ended_at: ctx.clock.now(), updated_at: ctx.clock.now(), wake_at: null, seq: eb('seq', '+', 1) }))
-        .where('id', '=', timer.session_id)
-        .where('status', 'in', ['active', 'waiting'])
-        .execute();
-      await appendSessionLogs(trx, [
-        { workspace_id: timer.workspace_id, session_id: timer.session_id, at: ctx.clock.now(), type: 'failed', step_id: timer.step_id, message: reason },
-      ]);
-    }
-    await deleteClaimedTimer(trx, timer.id, timer.lease_owner ?? '');
-  });
+  await ctx.writer.abandon(timer, reason, ctx.clock.now());
 }
 
 async function runSessionTimer(ctx: EngineContext, timer: TimerRow, rows: ClaimedRows | null): Promise<void> {
@@ -166,49 +154,38 @@ async function prepareTrigger(ctx: EngineContext, timer: TimerRow, rows: Claimed
   };
 }
 
-/** A fired trigger's session, admitted by the re-entry policy and not yet written. */
-interface Launch {
-  start: TriggerStart;
-  session: SessionRow;
-  log: LogEntry;
-  inFlight: InFlightStart;
-}
-
 /**
  * Checks the re-entry policy for fired triggers (one read for all of them, then the sessions this
- * worker has in flight) and returns, per trigger, the session to run, or null. A trigger whose
- * session the policy forbids, or whose flow has no steps, has its timer deleted here.
+ * worker has started and not yet written: the session writer's `admit`) and returns, per trigger,
+ * the session to run, or null. A trigger whose session the policy forbids, or whose flow has no
+ * steps, has its timer deleted here.
  *
  * Nothing is written for the sessions that will run: each is written with its first commit, with
- * its first step's result, its trigger's timer deleted in the same transaction (session-runner.ts).
+ * its first step's result, its trigger's timer deleted in the same transaction (session-writer/).
  * Until then the trigger's lease is the record that the session is under way: a worker that dies
  * leaves the timer to fire again when the lease expires, and the session it starts then has the
  * same id (`derivedId`), so a step it repeats sends with the same idempotency key.
  */
-async function launch(ctx: EngineContext, starts: readonly TriggerStart[]): Promise<Array<Launch | null>> {
+async function launch(ctx: EngineContext, starts: readonly TriggerStart[]): Promise<Array<StartedSession | null>> {
   const db = ctx.store.db;
-  const runnable: Array<{ start: TriggerStart; key: string; i: number }> = [];
-  for (const [i, start] of starts.entries()) {
-    if (start.input.compiled.first === null) continue;
-    const { key, error } = await sessionKeyOf(start.input);
-    if (error) await recordKeyFailure(db, start.input, error, start.timer.scheduled_at);
-    else runnable.push({ start, key, i });
+  const runnable: Array<{ check: ReentryCheck; started: StartedSession; i: number }> = [];
+  for (const [i, { timer, input }] of starts.entries()) {
+    if (input.compiled.first === null) continue;
+    const { key, error } = await sessionKeyOf(input);
+    if (error) {
+      await recordKeyFailure(db, input, error, timer.scheduled_at);
+      continue;
+    }
+    const check = { flowId: input.flow.id, policy: input.compiled.reentry, key, contactId: input.contact?.id ?? null };
+    const { session, log } = buildSessionStart(input, key, derivedId('ss', timer.scheduled_at, `${timer.id}\0${timer.scheduled_at}\0${timer.created_at}`));
+    runnable.push({ check, started: { row: session, log, trigger: { id: timer.id, owner: timer.lease_owner ?? '' } }, i });
   }
-  const checks = runnable.map(({ start, key }) => ({ flowId: start.input.flow.id, policy: start.input.compiled.reentry, key, contactId: start.input.contact?.id ?? null }));
-  const built = runnable.map(({ start, key }) => {
-    const { timer, input } = start;
-    return buildSessionStart(input, key, derivedId('ss', timer.scheduled_at, `${timer.id}\0${timer.scheduled_at}\0${timer.created_at}`));
-  });
-  const admitted = await ctx.startsInFlight.admit(
-    checks,
-    built.map((b) => b.session),
-    () => reentryBlockedMany(db, checks),
+  const admitted = await ctx.writer.admit(
+    runnable.map((r) => r.started),
+    runnable.map((r) => r.check),
   );
-  const launches: Array<Launch | null> = starts.map(() => null);
-  for (const [j, { start, i }] of runnable.entries()) {
-    const inFlight = admitted[j];
-    if (inFlight) launches[i] = { start, session: built[j]!.session, log: built[j]!.log, inFlight };
-  }
+  const launches: Array<StartedSession | null> = starts.map(() => null);
+  for (const [j, { started, i }] of runnable.entries()) if (admitted[j]) launches[i] = started;
   // The rest start nothing: their timers go, if this claim still holds them.
   await deleteClaimedTimers(
     db,
@@ -218,59 +195,41 @@ async function launch(ctx: EngineContext, starts: readonly TriggerStart[]): Prom
 }
 
 /** Runs a session a trigger just started, from its first step, under the trigger's lease. */
-async function runLaunched(ctx: EngineContext, l: Launch | null): Promise<void> {
-  if (!l) return;
+async function runLaunched(ctx: EngineContext, { timer, input }: TriggerStart, started: StartedSession | null): Promise<void> {
+  if (!started) return;
   ctx.metrics.sessionsStarted.inc();
-  const { timer, input } = l.start;
-  ctx.activity.sessionStarted(l.session, timer.scheduled_at, ctx.clock.now());
+  ctx.activity.sessionStarted(started.row, timer.scheduled_at, ctx.clock.now());
   // Lateness of the steps run now counts from when the trigger was due (the timer's scheduled_at).
-  await new SessionRunner(ctx, {
-    timer,
-    session: l.session,
-    flow: input.flow,
-    compiled: input.compiled,
-    workspace: input.workspace,
-    contact: input.contact,
-    start: { trigger: { id: timer.id, owner: timer.lease_owner ?? '' }, log: l.log, inFlight: l.inFlight },
-  }).run();
+  const { flow, compiled, workspace, contact } = input;
+  await new SessionRunner(ctx, { timer, session: started.row, flow, compiled, workspace, contact, start: started }).run();
 }
 
 async function runTriggerTimer(ctx: EngineContext, timer: TimerRow, rows: ClaimedRows | null): Promise<void> {
   const start = await prepareTrigger(ctx, timer, rows);
   if (!start) return;
-  const [l] = await launch(ctx, [start]);
-  await runLaunched(ctx, l ?? null);
+  const [started] = await launch(ctx, [start]);
+  await runLaunched(ctx, start, started ?? null);
 }
 
+/** One claimed timer's run, to be started by the scheduler: all at once, or one after another (`drain`). */
+export type ClaimedRun = () => Promise<void>;
+
 /**
- * Runs a claimed batch; returns one promise per timer, settled when that timer's run is over.
- * With the batch's rows read (`readClaimedRows`), the triggers that fire are checked together
- * (`launch`: one re-entry read for all of them, nothing written) and each session then runs on
- * its own, written with its first commit. If the shared check fails, each trigger is checked
+ * Prepares a claimed batch; returns one run per timer, settled when that timer's run is over.
+ * With the batch's rows read (`readClaimedRows`), the triggers that fire are checked together at
+ * once (`launch`: one re-entry read for all of them, nothing written) and each session then runs
+ * on its own, written with its first commit. If the shared check fails, each trigger is checked
  * alone, so one bad row costs the others nothing. Everything else runs one timer at a time, as
  * `runTimer`.
  */
-export function runClaimed(
-  ctx: EngineContext,
-  timers: readonly TimerRow[],
-  rows: ClaimedRows | null,
-  /** Run the timers (and the started sessions) one after another, in order: tests want that. */
-  oneAtATime = false,
-): Array<Promise<void>> {
-  let previous: Promise<unknown> = Promise.resolve();
-  const schedule = (fn: () => Promise<void>): Promise<void> => {
-    if (!oneAtATime) return fn();
-    const p = previous.catch(() => undefined).then(fn);
-    previous = p;
-    return p;
-  };
+export function runClaimed(ctx: EngineContext, timers: readonly TimerRow[], rows: ClaimedRows | null): ClaimedRun[] {
   const together = rows ? timers.filter((t) => t.kind === 'trigger' && t.claims <= MAX_CLAIMS) : [];
-  if (together.length < 2) return timers.map((t) => schedule(() => runTimer(ctx, t, rows)));
+  if (together.length < 2) return timers.map((t) => () => runTimer(ctx, t, rows));
   for (const t of together) ctx.metrics.timerLateness.observe(Math.max(0, ctx.clock.now() - t.scheduled_at) / 1000);
   const prepared = Promise.all(together.map((t) => prepareTrigger(ctx, t, rows).catch((error: unknown) => ({ error }))));
   const launched = prepared.then(async (list) => {
     const starts = list.filter((p): p is TriggerStart => p !== null && !('error' in p));
-    const byTimer = new Map<string, Promise<Launch | null>>();
+    const byTimer = new Map<string, Promise<StartedSession | null>>();
     if (starts.length > 0) {
       try {
         const launches = await launch(ctx, starts);
@@ -284,13 +243,13 @@ export function runClaimed(
   });
   return timers.map((t) => {
     const i = together.indexOf(t);
-    if (i < 0) return schedule(() => runTimer(ctx, t, rows));
-    return schedule(async () => {
+    if (i < 0) return () => runTimer(ctx, t, rows);
+    return async () => {
       const { list, byTimer } = await launched;
       const p = list[i]!;
       if (p === null) return;
       if ('error' in p) throw p.error;
-      await runLaunched(ctx, await byTimer.get(t.id)!);
-    });
+      await runLaunched(ctx, p, await byTimer.get(t.id)!);
+    };
   });
 }

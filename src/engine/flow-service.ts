@@ -22,7 +22,7 @@ import {
   type FlowStatus,
 } from '../store/repositories/flows.js';
 import { decodeJson } from '../store/repositories/json.js';
-import { appendSessionLogs, endOpenSessions, OPEN_SESSION_STATUSES } from '../store/repositories/sessions.js';
+import { appendSessionLogs, OPEN_SESSION_STATUSES } from '../store/repositories/sessions.js';
 import { deleteTriggerTimersForFlow, setFlowTimersHeld } from '../store/repositories/timers.js';
 import { scheduleFlowTriggers } from './appointment-triggers.js';
 import { referencedPlaceholders, referencedSecrets } from '../core/flow-references.js';
@@ -183,7 +183,7 @@ export async function archiveFlow(ctx: EngineContext, workspace: Workspace, flow
     const flow = await getFlow(trx, workspace.id, flowId);
     if (flow.status === 'archived') return flow;
     await setFlowStatus(trx, flow.id, 'archived', now);
-    await endOpenSessions(trx, { flow_id: flow.id }, 'stopped', 'flow archived', now);
+    await ctx.writer.cancelMany(trx, { flow_id: flow.id }, 'stopped', 'flow archived', now);
     await trx.deleteFrom('timers').where('flow_id', '=', flow.id).execute();
     return { ...flow, status: 'archived', updated_at: now };
   });
@@ -284,7 +284,7 @@ export async function stopSession(ctx: EngineContext, workspace: Workspace, sess
     if (!(OPEN_SESSION_STATUSES as readonly string[]).includes(row.status)) {
       throw new ConflictError('session_ended', `session ${sessionId} already ended (${row.status})`);
     }
-    await endOpenSessions(trx, { session_id: sessionId }, 'stopped', 'stopped by request', now);
+    await ctx.writer.cancelMany(trx, { session_id: sessionId }, 'stopped', 'stopped by request', now);
   });
   ctx.activity.sessionsEndedBy(workspace.id, [sessionId], 'stopped', { request: 'stop' });
 }

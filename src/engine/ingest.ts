@@ -14,7 +14,6 @@ import { listLiveFlows } from '../store/repositories/flows.js';
 import { newId } from '../store/repositories/ids.js';
 import { readAhead, type IngestLookups } from '../store/repositories/read-ahead.js';
 import { encodeJson, isUniqueViolation } from '../store/repositories/json.js';
-import { endOpenSessions } from '../store/repositories/sessions.js';
 import { deleteTriggerTimersForAppointment } from '../store/repositories/timers.js';
 import { pendingRow } from '../store/repositories/write-behind.js';
 import { moveAnchoredWaits, syncAppointmentTriggers, type ActiveFlow } from './appointment-triggers.js';
@@ -151,7 +150,7 @@ async function ingestOne(
       const appointment = change.row;
       if (change.canceled) {
         await deleteTriggerTimersForAppointment(trx, appointment.id);
-        canceled = await endOpenSessions(trx, { appointment_id: appointment.id }, 'canceled', 'appointment canceled', now);
+        canceled = await ctx.writer.cancelMany(trx, { appointment_id: appointment.id }, 'canceled', 'appointment canceled', now);
       } else {
         if (change.moved) keep(await moveAnchoredWaits(trx, { workspace, appointment, contact, now }));
         // Passed trigger times are judged (if_past) only when this change set them: a booking, a move, a re-booking.

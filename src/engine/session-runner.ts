@@ -9,8 +9,9 @@
  * run goes straight on to the next step it keeps the timer leased, pointing at that step, so
  * a worker that dies mid-run is replaced at the right step once the lease expires.
  *
- * A session a trigger just started is not written before its first step runs: its first commit
- * inserts it (`writeStarted`), and until then the trigger's own lease stands for it.
+ * Every write goes through the session writer (session-writer/). A session a trigger just
+ * started is not written before its first step runs: its first commit writes it, and until then
+ * the trigger's own lease stands for it.
  */
 import type { CompiledFlow, CompiledStep, CompiledStepOf } from '../core/flow-compiler.js';
 import { isSendStep } from '../core/flow-compiler.js';
@@ -21,22 +22,15 @@ import {
   isLate,
   needsZone,
   type DeliveryRecord,
-  type StepEffect,
   type StepFacts,
   type StepOutcome,
   type TimeGate,
 } from '../core/step-decision.js';
-import type { Kysely } from 'kysely';
-import type { ContactRow, Database, DeliveryRow, FlowRow, SessionRow, TimerRow, Workspace } from '../store/schema.js';
-import { applyContactFields, getContactById } from '../store/repositories/contacts.js';
-import { insertDelivery } from '../store/repositories/deliveries.js';
+import type { ContactRow, DeliveryRow, FlowRow, SessionRow, TimerRow, Workspace } from '../store/schema.js';
 import { newId } from '../store/repositories/ids.js';
 import { decodeJson, encodeJson } from '../store/repositories/json.js';
-import { appendSessionLogs, insertSessionsUnlessPresent, updateSessionIfAt, type LogEntry } from '../store/repositories/sessions.js';
-import { recordSkip } from '../store/repositories/skips.js';
-import { deleteClaimedTimer, deleteSessionTimer, putSessionTimer } from '../store/repositories/timers.js';
-import type { InFlightStart } from './starts-in-flight.js';
 import type { EngineContext } from './engine-context.js';
+import type { StartedSession, TimerAfter } from './session-writer/session-writer.js';
 import { performSend } from './send-steps.js';
 import { SessionWorld } from './session-world.js';
 import { SecretRedactor } from './template-secrets.js';
@@ -53,26 +47,18 @@ export interface SessionRunArgs {
   workspace: Workspace;
   /** The contact, when the caller has just read it (a trigger that fired); else read on first use. */
   contact?: ContactRow | undefined;
-  /** Set for a session a fired trigger just started: nothing is written yet; its first commit writes it. */
-  start?: PendingStart;
-}
-
-/**
- * A session not yet written (executor.ts `launch`). Its first commit, whatever the first step's
- * outcome, inserts it in its new state with its `started` entry, and deletes its trigger's timer
- * if this claim still holds it.
- */
-export interface PendingStart {
-  trigger: { id: string; owner: string };
-  log: LogEntry;
-  inFlight: InFlightStart;
+  /**
+   * Set for a session a fired trigger just started (`session` is then its row): nothing is written
+   * yet; its first commit, whatever the first step's outcome, writes it (session-writer/).
+   */
+  start?: StartedSession;
 }
 
 export class SessionRunner {
   private session: SessionRow;
   private readonly owner: string;
   private readonly world: SessionWorld;
-  private start: PendingStart | null;
+  private start: StartedSession | null;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -90,7 +76,7 @@ export class SessionRunner {
       await this.runSteps();
     } finally {
       // Never written (the run failed before its first commit): the trigger fires again when its lease expires.
-      this.start?.inFlight.settle(null);
+      if (this.start) this.ctx.writer.release(this.start);
     }
   }
 
@@ -183,163 +169,38 @@ export class SessionRunner {
 
   // ---- committing ----------------------------------------------------------------------------
 
-  /** Commits an outcome; returns true when the run should go straight on to the next step. */
+  /** Commits an outcome through the session writer; returns true when the run should go straight on to the next step. */
   private async apply(outcome: StepOutcome, delivery: DeliveryRow | undefined, now: number): Promise<boolean> {
     const s = this.session;
     const plan = planCommit(outcome, s, now);
-    const finalPatch = sessionRowPatch(plan.update);
-    const { timer } = plan;
+    const patch = sessionRowPatch(plan.update);
+    const next: SessionRow = { ...s, ...patch };
     const effect = outcome.type === 'move' ? outcome.effect : undefined;
-    const entries = plan.logs.map((l) => ({ ...l, workspace_id: s.workspace_id, session_id: s.id, at: now }));
-    let held = false;
-    let committed: boolean;
-    if (this.start) {
-      const start = this.start;
-      const written = await this.writeStarted(start, { ...s, ...finalPatch }, timer, delivery, entries, effect, now);
-      this.start = null;
-      start.inFlight.settle(written.row);
-      committed = written.goOn;
-      held = written.held;
-    } else {
-      committed =
-        timer === 'delete' && !effect
-          ? await this.ctx.sessionEnds.end({ sessionId: s.id, expectSeq: s.seq, patch: finalPatch, now, delivery, logs: entries })
-          : await this.ctx.commits.run(async (trx) => {
-              held = false;
-              if (delivery) await insertDelivery(trx, delivery);
-              if (!(await updateSessionIfAt(trx, s.id, s.seq, finalPatch))) return false;
-              if (timer !== 'delete') held = await this.pausedMeanwhile(trx);
-              if (effect) await this.applyEffect(trx, effect, now);
-              await appendSessionLogs(trx, entries);
-              if (timer === 'delete') await deleteSessionTimer(trx, s.id);
-              else await this.putNextTimer(trx, { ...s, ...finalPatch }, timer, held, now);
-              return true;
-            });
-      if (!committed) this.ctx.logger.info({ session: s.id, step: s.step_id }, 'session changed while running; dropping this run');
+    const logs = plan.logs.map((l) => ({ ...l, workspace_id: s.workspace_id, session_id: s.id, at: now }));
+    const start = this.start ?? undefined;
+    this.start = null;
+    const { applied, held } = await this.ctx.writer.commit({ session: s, patch, timer: this.timerAfter(next, plan.timer, now), delivery, logs, effect, now, start });
+    if (effect?.type === 'update_contact') this.world.forgetContact(); // later steps see the update
+    if (!applied) {
+      const what = start ? 'trigger changed while its session ran' : 'session changed while running';
+      this.ctx.logger.info({ session: s.id, step: s.step_id }, `${what}; dropping this run`);
+      return false;
     }
-    if (!committed) return false;
-    this.session = { ...s, ...finalPatch };
-    if (plan.end) this.ctx.activity.sessionEnded(this.session);
+    this.session = next;
+    if (plan.end) this.ctx.activity.sessionEnded(next);
     if (held) return false;
-    if (timer !== 'lease' && timer !== 'delete') this.ctx.wake(timer.dueAt);
-    return timer === 'lease';
-  }
-
-  /** The writes an outcome's effect stands for, in the commit's transaction. */
-  private async applyEffect(trx: Kysely<Database>, effect: StepEffect, now: number): Promise<void> {
-    const s = this.session;
-    switch (effect.type) {
-      case 'update_contact': {
-        const current = await getContactById(trx, effect.contactId);
-        if (current) await applyContactFields(trx, current, effect.fields, now);
-        this.world.forgetContact(); // later steps see the update
-        return;
-      }
-      case 'record_skip': {
-        // Also on the schedules of the appointment, contact and flow (a late send is rare: one row more).
-        const { stepId, dueAt, reason, message } = effect;
-        const skip = { workspaceId: s.workspace_id, flowId: s.flow_id, appointmentId: s.appointment_id, contactId: s.contact_id, sessionId: s.id, stepId, dueAt, reason, message };
-        await recordSkip(trx, skip, now);
-        return;
-      }
-      default: {
-        const unhandled: never = effect;
-        throw new Error(`unhandled effect ${(unhandled as StepEffect).type}`);
-      }
-    }
-  }
-
-  /** Whether the flow was paused while this run was under way: the next timer is then written held, and the run stops. */
-  private async pausedMeanwhile(trx: Kysely<Database>): Promise<boolean> {
-    const flow = await trx.selectFrom('flows').select('status').where('id', '=', this.session.flow_id).executeTakeFirst();
-    return flow?.status === 'paused';
+    if (plan.timer !== 'lease' && plan.timer !== 'delete') this.ctx.wake(plan.timer.dueAt);
+    return plan.timer === 'lease';
   }
 
   /**
-   * The first commit of a session a trigger started: inserts it as `row` (its state after the
-   * first step) with its `started` entry, and deletes the trigger's timer if this claim still holds
-   * it. A session that ends here goes with the batch of ends (session-ends.ts).
-   *
-   * If the claim no longer holds the trigger (the appointment moved or was canceled since the
-   * claim, or the lease expired and another worker took it), a session that ends here is still
-   * written as it ended: what it did, it did. One that would go on is written canceled instead:
-   * the moved trigger fires again at its new time. The same session written by another worker
-   * first (same id) is left as that worker wrote it, and this run stops.
+   * The session's timer after the commit (`next`: the session as it will be): due now and leased
+   * to this run when it goes straight on, else at the wait's end.
    */
-  private async writeStarted(
-    start: PendingStart,
-    row: SessionRow,
-    timer: NextTimer,
-    delivery: DeliveryRow | undefined,
-    entries: LogEntry[],
-    effect: StepEffect | undefined,
-    now: number,
-  ): Promise<{ goOn: boolean; held: boolean; row: SessionRow | null }> {
-    if (timer === 'delete' && !effect) {
-      const applied = await this.ctx.sessionEnds.end({
-        sessionId: row.id,
-        expectSeq: 0,
-        patch: {},
-        now,
-        delivery,
-        logs: entries,
-        start: { row, trigger: start.trigger, log: start.log },
-      });
-      return { goOn: applied, held: false, row };
-    }
-    let held = false;
-    let written: SessionRow | null = row;
-    const goOn = await this.ctx.commits.run(async (trx) => {
-      held = false;
-      written = row;
-      if (delivery) await insertDelivery(trx, delivery);
-      if (!(await deleteClaimedTimer(trx, start.trigger.id, start.trigger.owner))) {
-        const reason = 'its trigger was moved or canceled while it ran';
-        written = { ...row, status: 'canceled', ended_at: now, end_reason: reason, wake_at: null };
-        if ((await insertSessionsUnlessPresent(trx, [written])).size === 1) {
-          await appendSessionLogs(trx, [start.log, ...entries, { workspace_id: row.workspace_id, session_id: row.id, at: now, type: 'canceled', step_id: row.step_id, message: reason }]);
-        }
-        return false;
-      }
-      if ((await insertSessionsUnlessPresent(trx, [row])).size === 0) return false;
-      if (timer !== 'delete') held = await this.pausedMeanwhile(trx);
-      if (effect) await this.applyEffect(trx, effect, now);
-      await appendSessionLogs(trx, [start.log, ...entries]);
-      if (timer !== 'delete') await this.putNextTimer(trx, row, timer, held, now);
-      return true;
-    });
-    if (!goOn) this.ctx.logger.info({ session: row.id, step: row.step_id }, 'trigger changed while its session ran; dropping this run');
-    return { goOn, held, row: written };
-  }
-
-  /**
-   * Writes the session's timer for its next step (`next`: the session as just committed): due now
-   * and leased to this run when it goes straight on, else at the wait's end; held if the flow was
-   * paused meanwhile.
-   */
-  private async putNextTimer(
-    trx: Kysely<Database>,
-    next: SessionRow,
-    timer: Exclude<NextTimer, 'delete'>,
-    held: boolean,
-    now: number,
-  ): Promise<void> {
-    await putSessionTimer(
-      trx,
-      {
-        sessionId: next.id,
-        workspaceId: next.workspace_id,
-        flowId: next.flow_id,
-        appointmentId: next.appointment_id,
-        stepId: next.step_id!,
-        seq: next.seq,
-        dueAt: timer === 'lease' ? now : timer.dueAt,
-        anchor: timer !== 'lease' && timer.gate && this.isAppointmentWait(next.step_id) ? timer.gate : null,
-        lease: timer === 'lease' && !held ? { owner: this.owner, until: now + this.ctx.config.worker.leaseMs } : null,
-        held,
-      },
-      now,
-    );
+  private timerAfter(next: SessionRow, timer: NextTimer, now: number): TimerAfter {
+    if (timer === 'delete') return 'delete';
+    if (timer === 'lease') return { dueAt: now, anchor: null, lease: { owner: this.owner, until: now + this.ctx.config.worker.leaseMs } };
+    return { dueAt: timer.dueAt, anchor: timer.gate && this.isAppointmentWait(next.step_id) ? timer.gate : null, lease: null };
   }
 
   /** Timers of appointment-relative waits and of gated sends move with the appointment. */

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { appointmentEvent, createHarness, T0, type Harness } from '../helpers/harness.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { testDialects } from '../helpers/test-store.js';
+import { decorateWriter } from '../helpers/writer-decorator.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const H = 3_600_000;
@@ -63,21 +64,22 @@ describe.each(testDialects())('appointment reminders on %s', (dialect) => {
    * returns whether it ran.
    */
   async function drainCancelingBeforeFirstStep(cancel: () => Promise<void>): Promise<boolean> {
-    const inFlight = h.engine.ctx.startsInFlight;
-    const admit = inFlight.admit;
+    const writer = h.engine.ctx.writer;
     let ran = false;
-    inFlight.admit = async (...args: Parameters<typeof admit>) => {
-      const result = await admit.apply(inFlight, args);
-      if (!ran) {
-        ran = true;
-        await cancel();
-      }
-      return result;
-    };
+    h.engine.ctx.writer = decorateWriter(writer, {
+      async admit(starts, checks) {
+        const result = await writer.admit(starts, checks);
+        if (!ran) {
+          ran = true;
+          await cancel();
+        }
+        return result;
+      },
+    });
     try {
       await h.drain();
     } finally {
-      inFlight.admit = admit;
+      h.engine.ctx.writer = writer;
     }
     return ran;
   }
@@ -344,25 +346,26 @@ describe.each(testDialects())('appointment reminders on %s', (dialect) => {
     const start = T0 + 24 * H + 1000;
     for (const id of ['f1', 'f2', 'f3']) await send(appointmentEvent('appointment.created', id, iso(start)));
     h.clock.set(T0 + 1000);
-    const inFlight = h.engine.ctx.startsInFlight;
-    const admit = inFlight.admit;
+    const writer = h.engine.ctx.writer;
     const sizes: number[] = [];
     // The shared re-entry read fails (a database hiccup); then all is well.
-    inFlight.admit = (checks, rows, read) => {
-      sizes.push(checks.length);
-      if (sizes.length === 1) return admit.call(inFlight, checks, rows, () => Promise.reject(new Error('connection reset')));
-      return admit.call(inFlight, checks, rows, read);
-    };
+    h.engine.ctx.writer = decorateWriter(writer, {
+      admit(starts, checks) {
+        sizes.push(checks.length);
+        if (sizes.length === 1) return Promise.reject(new Error('connection reset'));
+        return writer.admit(starts, checks);
+      },
+    });
     try {
       await h.drain();
     } finally {
-      inFlight.admit = admit;
+      h.engine.ctx.writer = writer;
     }
     expect(sizes).toEqual([3, 1, 1, 1]);
     expect(receiver.requests.map((r) => (JSON.parse(r.body) as { start: string }).start)).toEqual([iso(start), iso(start), iso(start)]);
     const sessions = (await h.api('GET', '/v1/sessions')).body.data as Array<{ status: string }>;
     expect(sessions.map((s) => s.status)).toEqual(['completed', 'completed', 'completed']);
-    expect(inFlight.size).toBe(0);
+    expect(writer.unwritten).toBe(0);
   });
 
   it('a session whose first commit fails runs again when its trigger\'s lease expires: one session, the same idempotency key', async () => {
@@ -387,7 +390,7 @@ describe.each(testDialects())('appointment reminders on %s', (dialect) => {
     }
     expect(failures).toBe(1);
     expect((await h.api('GET', '/v1/sessions')).body.data).toEqual([]);
-    expect(h.engine.ctx.startsInFlight.size).toBe(0);
+    expect(h.engine.ctx.writer.unwritten).toBe(0);
     // The trigger is still leased; once the lease is over it fires again.
     h.clock.set(T0 + 1000 + h.engine.ctx.config.worker.leaseMs + 1);
     await h.drain();

@@ -6,7 +6,7 @@
 import type { KyselyPlugin } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GroupCommitter } from '../../src/engine/group-commit.js';
-import { endSessions, SessionEndBatcher, type SessionEnd } from '../../src/engine/session-ends.js';
+import { endSessions, SessionEndBatcher, type SessionEnd } from '../../src/engine/session-writer/end-batcher.js';
 import { listSessionLogs } from '../../src/store/repositories/sessions.js';
 import { sessionTimerRow } from '../../src/store/repositories/timers.js';
 import { insertChunked } from '../../src/store/repositories/write-behind.js';

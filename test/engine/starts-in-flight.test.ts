@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ReentryPolicy } from '../../src/core/flow-definition.js';
-import { StartsInFlight } from '../../src/engine/starts-in-flight.js';
+import { StartsInFlight } from '../../src/engine/session-writer/starts-in-flight.js';
 
 const check = (key: string, policy: ReentryPolicy = 'once_per_key', contactId: string | null = null) => ({ flowId: 'f1', policy, key, contactId });
 const row = (key: string, status = 'active', contactId: string | null = null) => ({ flow_id: 'f1', key, contact_id: contactId, status });

@@ -6,7 +6,7 @@ import { blockingMarks, OPEN_SESSION_STATUSES, reentryMark, reentryRefused, type
 import type { Database, SessionLogRow, SessionRow } from '../schema.js';
 import { newId } from './ids.js';
 import { inList } from './in-list.js';
-import { deferInsert, deferNewRow, dropPendingRow, insertChunked, insertChunkedUnlessPresent, pendingRow, pendingRows } from './write-behind.js';
+import { deferInsert, deferNewRow, insertChunked, insertChunkedUnlessPresent, pendingRow, pendingRows } from './write-behind.js';
 import { decodeJson, encodeJson } from './json.js';
 import type { ListOptions } from './contacts.js';
 
@@ -201,54 +201,6 @@ export async function setWaitingWakeAt(db: Kysely<Database>, sessionId: string, 
 
 export async function listSessionLogs(db: Kysely<Database>, sessionId: string): Promise<SessionLogRow[]> {
   return db.selectFrom('session_logs').selectAll().where('session_id', '=', sessionId).orderBy('id').execute();
-}
-
-/**
- * Ends every open session matching `where` with `status`, logs it on each, and deletes their
- * timers, in the caller's transaction. Returns the ended sessions' ids.
- */
-export async function endOpenSessions(
-  db: Kysely<Database>,
-  where: { appointment_id?: string; flow_id?: string; session_id?: string },
-  status: 'canceled' | 'stopped',
-  reason: string,
-  now: number,
-): Promise<string[]> {
-  let q = db.selectFrom('sessions').select(['id', 'workspace_id', 'step_id']).where('status', 'in', [...OPEN_SESSION_STATUSES]);
-  if (where.appointment_id) q = q.where('appointment_id', '=', where.appointment_id);
-  if (where.flow_id) q = q.where('flow_id', '=', where.flow_id);
-  if (where.session_id) q = q.where('id', '=', where.session_id);
-  const written = await q.execute();
-  // Sessions started by this transaction and not written yet (write-behind) end in the queue.
-  const pending = pendingRows(db, 'sessions').filter(
-    (s) =>
-      (OPEN_SESSION_STATUSES as readonly string[]).includes(s.status) &&
-      (!where.appointment_id || s.appointment_id === where.appointment_id) &&
-      (!where.flow_id || s.flow_id === where.flow_id) &&
-      (!where.session_id || s.id === where.session_id),
-  );
-  const end = { status, end_reason: reason, ended_at: now, updated_at: now, wake_at: null };
-  for (const s of pending) {
-    deferNewRow(db, 'sessions', { ...s, ...end, seq: s.seq + 1 });
-    dropPendingRow(db, 'timers', s.id);
-  }
-  const open = [...written, ...pending];
-  if (open.length === 0) return [];
-  const ids = written.map((s) => s.id);
-  for (let i = 0; i < ids.length; i += 500) {
-    const chunk = ids.slice(i, i + 500);
-    await db
-      .updateTable('sessions')
-      .set((eb) => ({ ...end, seq: eb('seq', '+', 1) }))
-      .where('id', 'in', chunk)
-      .execute();
-    await db.deleteFrom('timers').where('id', 'in', chunk).execute();
-  }
-  await appendSessionLogs(
-    db,
-    open.map((s) => ({ workspace_id: s.workspace_id, session_id: s.id, at: now, type: status, step_id: s.step_id, message: reason })),
-  );
-  return open.map((s) => s.id);
 }
 
 export interface SessionView {

@@ -11,12 +11,12 @@
  * the run (they differ by the few milliseconds the batch gathered over).
  */
 import type { Kysely } from 'kysely';
-import type { Database, DeliveryRow, SessionRow } from '../store/schema.js';
-import { insertDelivery } from '../store/repositories/deliveries.js';
-import { appendSessionLogs, insertSessionsUnlessPresent, type LogEntry } from '../store/repositories/sessions.js';
-import { inPairs } from '../store/repositories/in-list.js';
-import { deleteClaimedTimers, deleteSessionTimer } from '../store/repositories/timers.js';
-import type { GroupCommitter } from './group-commit.js';
+import type { Database, DeliveryRow, SessionRow } from '../../store/schema.js';
+import { insertDelivery } from '../../store/repositories/deliveries.js';
+import { appendSessionLogs, insertSessionsUnlessPresent, type LogEntry } from '../../store/repositories/sessions.js';
+import { inPairs } from '../../store/repositories/in-list.js';
+import { deleteClaimedTimers, deleteSessionTimer } from '../../store/repositories/timers.js';
+import type { GroupCommitter } from '../group-commit.js';
 
 export interface SessionEnd {
   sessionId: string;

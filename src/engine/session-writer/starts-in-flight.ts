@@ -9,9 +9,9 @@
  * be missed by both, so an entry stays after its session is written until no check that was
  * running then is still running.
  */
-import type { ReentryCheck } from '../store/repositories/sessions.js';
-import { blockingMarks, reentryMark } from '../store/repositories/sessions.js';
-import type { SessionRow } from '../store/schema.js';
+import type { ReentryCheck } from '../../store/repositories/sessions.js';
+import { blockingMarks, reentryMark } from '../../store/repositories/sessions.js';
+import type { SessionRow } from '../../store/schema.js';
 
 type Marked = Pick<SessionRow, 'flow_id' | 'key' | 'contact_id' | 'status'>;
 

@@ -1,0 +1,96 @@
+/**
+ * The session writer: the only code that writes sessions, their timelines, deliveries and timers
+ * for the runner and the executor. It advances a session, puts it to wait, ends it, writes a
+ * session a fired trigger started together with its first step's outcome, abandons a timer that
+ * keeps failing, and cancels or stops many sessions at once. Every status change it writes is
+ * checked against the state machine in one place (`status-change.ts`).
+ *
+ * Two implementations, one contract (test/engine/session-writer.test.ts runs the same assertions
+ * on both): `createBatchedWriter` (group commit, and sessions that end together end in one guarded
+ * UPDATE: what the engine uses) and `createPlainWriter` (a transaction per commit, a statement per
+ * session: to test with and to measure against). `createEngine` chooses.
+ */
+import type { Kysely } from 'kysely';
+import type { StepEffect } from '../../core/step-decision.js';
+import type { ReentryCheck } from '../../core/reentry.js';
+import type { LogEntry } from '../../store/repositories/sessions.js';
+import type { Database, DeliveryRow, SessionRow, TimerRow } from '../../store/schema.js';
+
+/** A session a fired trigger started, not written yet: its first commit writes it. */
+export interface StartedSession {
+  /** The session as it starts: active, at its flow's first step, with an id derived from its trigger. */
+  row: SessionRow;
+  /** Its `started` timeline entry. */
+  log: LogEntry;
+  /** The trigger's timer and the claim that holds it: deleted by the first commit if still held. */
+  trigger: { id: string; owner: string };
+}
+
+/** The session's timer after a commit: gone, or due at a time (leased to this run when it goes straight on). */
+export type TimerAfter =
+  | 'delete'
+  | {
+      dueAt: number;
+      /** Set for appointment-relative waits and gated sends: a reschedule moves the timer. */
+      anchor: { anchor: string; offset: string } | null;
+      /** Keep the timer leased to this run (it goes straight on); dropped if the flow was paused meanwhile. */
+      lease: { owner: string; until: number } | null;
+    };
+
+/** One step's result, to commit. */
+export interface StepWrite {
+  /** The session as the runner last saw it: the write applies only if it is still at this `seq`. */
+  session: SessionRow;
+  /** Its changed fields (status, position, `seq` + 1, times); only these are written. */
+  patch: Partial<SessionRow>;
+  timer: TimerAfter;
+  delivery?: DeliveryRow | undefined;
+  logs: LogEntry[];
+  /** Other rows the outcome writes (a contact update, a skip), in the same transaction. */
+  effect?: StepEffect | undefined;
+  now: number;
+  /** Set for the first commit of a session a fired trigger started. */
+  start?: StartedSession | undefined;
+}
+
+export interface WriteResult {
+  /** Whether the session was written as asked (false: someone else got there first; the run stops). */
+  applied: boolean;
+  /** The flow was paused meanwhile: the timer was written held, and the run stops. */
+  held: boolean;
+}
+
+/** Which open sessions `cancelMany` ends. */
+export interface SessionSelection {
+  appointment_id?: string;
+  flow_id?: string;
+  session_id?: string;
+}
+
+export interface SessionWriter {
+  /**
+   * Applies the re-entry policy to sessions fired triggers would start (one read for all of them,
+   * then the sessions admitted here and not yet written). Returns, per session, whether it may
+   * start; an admitted one counts as written for later checks until its first commit, or `release`.
+   */
+  admit(starts: readonly StartedSession[], checks: readonly ReentryCheck[]): Promise<boolean[]>;
+  /** An admitted session that will not be written (its run failed before its first commit). */
+  release(start: StartedSession): void;
+  /** Sessions admitted and neither written nor released (for tests and metrics). */
+  readonly unwritten: number;
+  /** Commits a step's result: advance, wait or end; for a started session, its first write. */
+  commit(write: StepWrite): Promise<WriteResult>;
+  /** Fails the session of a timer that kept crashing its runs, and deletes the timer. */
+  abandon(timer: TimerRow, reason: string, now: number): Promise<void>;
+  /**
+   * Ends every open session of `where` with `status`, logs it on each and deletes their timers, in
+   * the caller's transaction (a cancel at ingest, a stop or an archive). Returns their ids.
+   */
+  cancelMany(
+    trx: Kysely<Database>,
+    where: SessionSelection,
+    status: 'canceled' | 'stopped',
+    reason: string,
+    now: number,
+  ): Promise<string[]>;
+}

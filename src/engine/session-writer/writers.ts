@@ -1,0 +1,120 @@
+/**
+ * The two session writers. Both run the same writes (session-writes.ts) and hold the sessions
+ * admitted and not yet written (starts-in-flight.ts); they differ only in how writes share
+ * transactions:
+ *
+ * - batched (`createBatchedWriter`): a step's result is a unit of the group commit
+ *   (group-commit.ts), and a session's last commit joins the others ending at about the same time
+ *   in one guarded UPDATE (end-batcher.ts). Cancels and stops end up to 500 sessions per UPDATE.
+ * - plain (`createPlainWriter`): a transaction per commit, a statement per session. Slower; the
+ *   reference the batched one is tested and measured against.
+ */
+import type { Kysely } from 'kysely';
+import type { ReentryCheck } from '../../core/reentry.js';
+import { reentryBlockedMany } from '../../store/repositories/sessions.js';
+import type { Database, SessionRow, TimerRow } from '../../store/schema.js';
+import type { Store } from '../../store/store.js';
+import type { GroupCommitter } from '../group-commit.js';
+import { SessionEndBatcher } from './end-batcher.js';
+import { abandonTimer, endOpen, writeFirst, writeStep } from './session-writes.js';
+import type { SessionSelection, SessionWriter, StartedSession, StepWrite, WriteResult } from './session-writer.js';
+import { StartsInFlight, type InFlightStart } from './starts-in-flight.js';
+import { checkStatusChange } from './status-change.js';
+
+interface Grouping {
+  /** Runs a unit of work in a transaction (its own, or a group's). */
+  run<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+  /** Batches sessions' last commits; null: each commits alone. */
+  ends: SessionEndBatcher | null;
+  /** Sessions per UPDATE when many end at once. */
+  chunk: number;
+}
+
+class Writer implements SessionWriter {
+  private readonly inFlight = new StartsInFlight();
+  private readonly admitted = new Map<StartedSession, InFlightStart>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly grouping: Grouping,
+  ) {}
+
+  get unwritten(): number {
+    return this.inFlight.size;
+  }
+
+  async admit(starts: readonly StartedSession[], checks: readonly ReentryCheck[]): Promise<boolean[]> {
+    const db = this.store.db;
+    const entries = await this.inFlight.admit(
+      checks,
+      starts.map((s) => s.row),
+      () => reentryBlockedMany(db, checks),
+    );
+    return entries.map((entry, i) => {
+      if (entry) this.admitted.set(starts[i]!, entry);
+      return entry !== null;
+    });
+  }
+
+  release(start: StartedSession): void {
+    this.settle(start, null);
+  }
+
+  private settle(start: StartedSession, row: SessionRow | null): void {
+    const entry = this.admitted.get(start);
+    if (!entry) return;
+    this.admitted.delete(start);
+    entry.settle(row);
+  }
+
+  async commit(w: StepWrite): Promise<WriteResult> {
+    checkStatusChange(w.session, w.patch);
+    const { ends } = this.grouping;
+    const lastCommit = w.timer === 'delete' && !w.effect;
+    if (w.start) {
+      const start = w.start;
+      try {
+        if (lastCommit && ends) {
+          const row = { ...w.session, ...w.patch };
+          const applied = await ends.end({ sessionId: row.id, expectSeq: 0, patch: {}, now: w.now, delivery: w.delivery, logs: w.logs, start: { row, trigger: start.trigger, log: start.log } });
+          this.settle(start, row);
+          return { applied, held: false };
+        }
+        let written: SessionRow | null = null;
+        const result = await this.grouping.run(async (trx) => {
+          const r = await writeFirst(trx, w);
+          written = r.row;
+          return { applied: r.applied, held: r.held };
+        });
+        this.settle(start, written);
+        return result;
+      } finally {
+        // Not written (the commit threw): the trigger fires again when its lease expires.
+        this.settle(start, null);
+      }
+    }
+    if (lastCommit && ends) {
+      const applied = await ends.end({ sessionId: w.session.id, expectSeq: w.session.seq, patch: w.patch, now: w.now, delivery: w.delivery, logs: w.logs });
+      return { applied, held: false };
+    }
+    return this.grouping.run((trx) => writeStep(trx, w));
+  }
+
+  async abandon(timer: TimerRow, reason: string, now: number): Promise<void> {
+    await this.store.transaction((trx) => abandonTimer(trx, timer, reason, now));
+  }
+
+  cancelMany(trx: Kysely<Database>, where: SessionSelection, status: 'canceled' | 'stopped', reason: string, now: number): Promise<string[]> {
+    return endOpen(trx, where, status, reason, now, this.grouping.chunk);
+  }
+}
+
+/** The writer the engine uses: group commit, and ends batched (see the file's comment). */
+export function createBatchedWriter(store: Store, commits: GroupCommitter): SessionWriter {
+  return new Writer(store, { run: (fn) => commits.run(fn), ends: new SessionEndBatcher(commits), chunk: 500 });
+}
+
+/** A transaction per commit and a statement per session: to test with and to measure against. */
+export function createPlainWriter(store: Store): SessionWriter {
+  return new Writer(store, { run: (fn) => store.transaction(fn), ends: null, chunk: 1 });
+}
