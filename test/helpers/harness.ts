@@ -53,7 +53,7 @@ export async function createHarness(
   dialect: Dialect,
   env: Record<string, string> = {},
   plan: { plan?: string; flowLimit?: number } = {},
-  options: { logger?: Logger } = {},
+  options: { logger?: Logger; writer?: 'batched' | 'plain' } = {},
 ): Promise<Harness> {
   const testStore = await createTestStore(dialect);
   const clock = new ManualClock(T0);
@@ -71,6 +71,8 @@ export async function createHarness(
     clock,
     logger: options.logger ?? pino({ level: process.env.NUDGE_TEST_LOG ?? 'silent' }),
     random: () => 0.5,
+    // NUDGE_TEST_WRITER=plain runs a suite against the plain session writer (session-writer/).
+    writer: options.writer ?? (process.env.NUDGE_TEST_WRITER === 'plain' ? 'plain' : 'batched'),
   });
   const workspace = await createWorkspace(testStore.store.db, { name: 'test', timezone: 'UTC', plan: plan.plan ?? 'advanced', flowLimit: plan.flowLimit }, clock.now());
   const { key } = await createApiKey(testStore.store.db, workspace.id, 'test', clock.now());
