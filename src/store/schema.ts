@@ -9,6 +9,7 @@
  */
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AppointmentState } from '../core/appointment-change.js';
+import type { SessionState } from '../core/session-state.js';
 import type { SourceBookingsTable, SourceDeliveriesTable, SourcesTable } from './source-tables.js';
 
 export interface WorkspacesTable {
@@ -165,8 +166,8 @@ export interface SessionsTable {
   /** Event that started the session (for templates and the timeline). */
   event_id: string | null;
   key: string;
-  /** `active` | `waiting` | `completed` | `failed` | `stopped` | `canceled` */
-  status: string;
+  /** One of the session state machine's states (core/session-state.ts). */
+  status: SessionState;
   /** Step the session is at; null once it has ended. */
   step_id: string | null;
   /** Rises by one on every step transition; timers and commits carry it to detect stale work. */

@@ -4,6 +4,7 @@
  * still recorded; the batcher gathers ends that arrive while a commit runs.
  */
 import type { KyselyPlugin } from 'kysely';
+import type { SessionState } from '../../src/core/session-state.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GroupCommitter } from '../../src/engine/group-commit.js';
 import { endSessions, SessionEndBatcher, type SessionEnd } from '../../src/engine/session-writer/end-batcher.js';
@@ -59,7 +60,7 @@ describe.each(testDialects())('session ends on %s', (dialect) => {
     duration_ms: 1,
     created_at: 20,
   });
-  const end = (id: string, seq: number, now: number, status = 'completed', reason = 'reached the end'): SessionEnd => ({
+  const end = (id: string, seq: number, now: number, status: SessionState = 'completed', reason = 'reached the end'): SessionEnd => ({
     sessionId: id,
     expectSeq: seq,
     patch: { status, end_reason: reason, wake_at: null, seq: seq + 1, ended_at: now, updated_at: now },

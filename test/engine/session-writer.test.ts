@@ -84,7 +84,7 @@ describe.each(cases)('session writer on %s, %s', (dialect, _name, make) => {
     // The same write again is stale: the session is at seq 2 now.
     expect(await writer.commit(advance)).toEqual({ applied: false, held: false });
     const s2 = (await row('ss1'))!;
-    const wait = { session: s2, patch: { status: 'waiting', wake_at: 500, seq: 3, updated_at: 100 }, timer: { dueAt: 500, anchor: null, lease: null }, logs: [], now: 100 };
+    const wait: StepWrite = { session: s2, patch: { status: 'waiting', wake_at: 500, seq: 3, updated_at: 100 }, timer: { dueAt: 500, anchor: null, lease: null }, logs: [], now: 100 };
     expect(await writer.commit(wait)).toEqual({ applied: true, held: false });
     expect(await timers()).toEqual([['ss1', null, 500], ['ss2', 'c1', 10]]);
     const s3 = (await row('ss1'))!;

@@ -5,10 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ReentryPolicy } from '../../src/core/flow-definition.js';
+import type { SessionState } from '../../src/core/session-state.js';
 import { StartsInFlight } from '../../src/engine/session-writer/starts-in-flight.js';
 
 const check = (key: string, policy: ReentryPolicy = 'once_per_key', contactId: string | null = null) => ({ flowId: 'f1', policy, key, contactId });
-const row = (key: string, status = 'active', contactId: string | null = null) => ({ flow_id: 'f1', key, contact_id: contactId, status });
+const row = (key: string, status: SessionState = 'active', contactId: string | null = null) => ({ flow_id: 'f1', key, contact_id: contactId, status });
 const nothingWritten = () => Promise.resolve([false]);
 
 describe('starts in flight', () => {

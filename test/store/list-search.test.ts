@@ -3,6 +3,7 @@
  * nothing else, whatever the input holds, and reads ranges of migration 009's indexes; a page of
  * flows gets its session counts from the (flow_id, status) index in one statement.
  */
+import type { SessionState } from '../../src/core/session-state.js';
 import { CompiledQuery, type Kysely, type QueryId, type RootOperationNode } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAppointments } from '../../src/store/repositories/appointments.js';
@@ -132,7 +133,7 @@ describe.each(testDialects())('list reads on %s', (dialect) => {
   });
 
   it('flows: session counts of many flows in one statement over an index on flow_id', async () => {
-    const session = (id: string, flow_id: string, status: string) => ({
+    const session = (id: string, flow_id: string, status: SessionState) => ({
       id, workspace_id: 'w1', flow_id, flow_version: 1, key: id, status, step_id: null, contact_id: null, appointment_id: null,
       seq: 0, attempt: 1, created_at: 1, updated_at: 1,
     });

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { formatStoredTime } from '../../core/input-ranges.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { ReentryPolicy } from '../../core/flow-definition.js';
+import type { SessionState } from '../../core/session-state.js';
 import { blockingMarks, OPEN_SESSION_STATUSES, reentryMark, reentryRefused, type ReentryCheck } from '../../core/reentry.js';
 import type { Database, SessionLogRow, SessionRow } from '../schema.js';
 import { newId } from './ids.js';
@@ -95,7 +96,7 @@ export interface SessionFilters extends ListOptions {
   flow_id?: string | undefined;
   contact_id?: string | undefined;
   appointment_id?: string | undefined;
-  status?: string | undefined;
+  status?: SessionState | undefined;
   step_id?: string | undefined;
 }
 
