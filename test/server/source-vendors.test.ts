@@ -118,6 +118,20 @@ describe.each(testDialects())('vendor sources on %s', (dialect) => {
     expect((await appointments())[0]!.status).toBe('canceled');
   });
 
+  it('Acuity: an appointment answer larger than the delivery log keeps (intake forms) is read whole', async () => {
+    const acuity = await source('acuity', { user_id: ACUITY_USER, api_key: ACUITY_KEY });
+    // Acuity returns every intake form answer with the appointment: 200 answers of 300 characters.
+    const forms = [{ id: 1, name: 'Intake', values: Array.from({ length: 200 }, (_, i) => ({ id: i, fieldID: i, name: `Question ${i}`, value: 'x'.repeat(300) })) }];
+    const answer = { ...acuityAppointment(6060, '2026-11-25T10:15:00-0500'), forms };
+    expect(JSON.stringify(answer).length).toBeGreaterThan(60_000);
+    acuityApi.appointments.set('6060', answer);
+    const body = acuityForm('scheduled', 6060);
+    const scheduled = await deliver(h, acuity.path, body, acuityHeaders(ACUITY_KEY, body));
+    expect(scheduled.status, JSON.stringify(scheduled.body)).toBe(200);
+    expect(scheduled.body.data).toMatchObject({ outcome: 'applied' });
+    expect(await appointments()).toMatchObject([{ external_id: 'acuity:6060', start_at: '2026-11-25T15:15:00.000Z', service_name: 'Regular Visit' }]);
+  });
+
   it('Acuity: hostile bodies are 4xx; an API refusal is 502 and applies nothing; credentials are required', async () => {
     const missing = await h.api('POST', '/v1/sources', { kind: 'acuity', name: 'x' });
     expect(missing.status).toBe(400);
