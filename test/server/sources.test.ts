@@ -130,6 +130,32 @@ describe.each(testDialects())('sources API on %s', (dialect) => {
     expect(notReplayable.body.error.code).toBe('not_replayable');
   });
 
+  it('Calendly: a no-show mark makes the appointment a no-show once; removing the mark changes nothing', async () => {
+    const source = await createSource(h, 'calendly');
+    const send = (event: Parameters<typeof calendlyBody>[0], extra: { noShow?: { uri: string; created_at: string } } = {}) => {
+      const body = JSON.stringify(calendlyBody(event, { invitee: calendlyInvitee('N'), start: iso(START), end: iso(START + H), createdAt: iso(h.clock.now()), ...extra }));
+      return deliver(h, source.path, body, calendlyHeaders(source.secret, body, h.clock.now()));
+    };
+    expect((await send('invitee.created')).status).toBe(200);
+    const mark = { uri: 'https://api.calendly.com/invitee_no_shows/NS1', created_at: iso(START + H) };
+    h.clock.advance(1_000);
+    const marked = await send('invitee_no_show.created', { noShow: mark });
+    expect(marked.status, JSON.stringify(marked.body)).toBe(200);
+    expect(marked.body.data).toMatchObject({ outcome: 'applied', event_ids: [expect.any(String)] });
+    const appointment = async () => (await h.api('GET', '/v1/appointments')).body.data[0];
+    expect(await appointment()).toMatchObject({ external_id: `calendly:${calendlyInvitee('N')}`, status: 'no_show' });
+    const events = (await h.api('GET', '/v1/events')).body.data.map((e: { name: string }) => e.name);
+    expect(events).toEqual(['appointment.no_show', 'appointment.created']);
+
+    h.clock.advance(1_000);
+    expect((await send('invitee_no_show.created', { noShow: mark })).body.data.event_ids).toEqual(marked.body.data.event_ids);
+    const unmarked = await send('invitee_no_show.deleted', { noShow: mark });
+    expect(unmarked.status).toBe(200);
+    expect(unmarked.body.data).toMatchObject({ outcome: 'ignored', event_ids: [] });
+    expect(await appointment()).toMatchObject({ status: 'no_show' });
+    expect((await h.api('GET', '/v1/events')).body.data).toHaveLength(2);
+  });
+
   it('keeps another workspace’s source and its deliveries out of this workspace', async () => {
     const other = await h.otherWorkspace();
     const created = await h.raw('/v1/sources', {
