@@ -132,6 +132,6 @@ export async function createSource(h: Harness, kind: string, config?: unknown): 
 /** Posts a webhook to a source's path as a vendor would: no API key. */
 export async function deliver(h: Harness, path: string, body: string, headers: Record<string, string>) {
   const res = await h.raw(path, { method: 'POST', body, headers });
-  return { status: res.status, body: (await res.json()) as any };
+  return { status: res.status, headers: res.headers, body: (await res.json()) as any };
 }
 

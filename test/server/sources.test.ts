@@ -110,6 +110,24 @@ describe.each(testDialects())('sources API on %s', (dialect) => {
     expect((await h.api('GET', '/v1/events')).body.data).toEqual([]);
   });
 
+  it('stores at most 30 unverified attempts a minute per source; past that answers 429 and stores nothing, while signed deliveries go on', async () => {
+    const source = await createSource(h, 'calcom');
+    const other = await createSource(h, 'calcom');
+    const forged = () => calcomDelivery({ path: source.path, secret: 'not-the-secret' });
+    for (let i = 0; i < 30; i++) expect((await forged()).status).toBe(401);
+    const limited = await forged();
+    expect(limited.status).toBe(429);
+    expect(limited.body.error.code).toBe('too_many_unverified');
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await calcomDelivery({ path: other.path, secret: 'not-the-secret' })).status).toBe(401);
+    expect((await calcomDelivery(source)).status).toBe(200);
+    const stored = async () => (await h.api('GET', `/v1/sources/${source.id}/deliveries?limit=100`)).body.data as Array<{ status_code: number }>;
+    expect((await stored()).map((d) => d.status_code).filter((s) => s === 401)).toHaveLength(30);
+    expect((await stored()).some((d) => d.status_code === 429)).toBe(false);
+    h.clock.advance(60_001);
+    expect((await forged()).status).toBe(401);
+  });
+
   it('applies a redelivery and a replay once: same event, nothing new', async () => {
     const source = await createSource(h, 'calendly');
     const body = JSON.stringify(calendlyBody('invitee.created', { invitee: calendlyInvitee('A'), start: iso(START), end: iso(START + H), createdAt: iso(T0) }));
