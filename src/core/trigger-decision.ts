@@ -12,6 +12,16 @@ import { DUE_TOLERANCE_MS } from './step-decision.js';
 export type EventTrigger = Extract<CompiledTrigger, { type: 'event' }>;
 export type AppointmentTrigger = Extract<CompiledTrigger, { type: 'appointment' }>;
 
+/**
+ * What a trigger timer is about: the appointment whose time it waits for (today's only kind with
+ * timers), and later a contact (a date property such as a birthday) or the flow itself (a
+ * schedule). A flow keeps at most one pending trigger timer per subject.
+ */
+export interface TriggerSubject {
+  kind: 'appointment' | 'contact' | 'flow';
+  id: string;
+}
+
 /** Appointment statuses for which appointment-time triggers still fire. */
 export const TRIGGERABLE_STATUSES: ReadonlySet<string> = new Set(['booked', 'checked_in', 'completed']);
 

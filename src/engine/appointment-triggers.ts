@@ -5,7 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import { anchorTime } from '../core/appointment-timing.js';
-import { scheduleTrigger, TRIGGERABLE_STATUSES, type PastTriggerPolicy } from '../core/trigger-decision.js';
+import { TRIGGERABLE_STATUSES, type PastTriggerPolicy } from '../core/trigger-decision.js';
 import type { CompiledFlow } from '../core/flow-compiler.js';
 import type { AppointmentRow, ContactRow, Database, FlowRow, TimerRow, Workspace } from '../store/schema.js';
 import { listUpcomingAppointments } from '../store/repositories/appointments.js';
@@ -15,6 +15,7 @@ import { appendSessionLogs, reentryBlocked, setWaitingWakeAt } from '../store/re
 import { recordSkip } from '../store/repositories/skips.js';
 import { appointmentZone } from './template-context.js';
 import { keyedOnCreated, sessionKeyOf, type StartSessionInput } from './session-start.js';
+import { triggerKindOf } from './triggers/trigger-kinds.js';
 
 export interface ActiveFlow {
   flow: FlowRow;
@@ -46,9 +47,10 @@ export async function syncAppointmentTriggers(
   let earliest: number | null = null;
   for (const active of args.flows) {
     const trigger = active.compiled.trigger;
-    if (trigger.type !== 'appointment') continue;
-    const id = triggerTimerId(active.flow.id, appointment.id);
-    const schedule = scheduleTrigger(trigger, appointment, appointmentZone({ appointment, contact, workspace }), now, past);
+    const timed = triggerKindOf(trigger).timers;
+    if (timed?.subject !== 'appointment') continue;
+    const id = triggerTimerId(active.flow.id, { kind: 'appointment', id: appointment.id });
+    const schedule = timed.schedule(trigger, appointment, appointmentZone({ appointment, contact, workspace }), now, past);
     if (schedule.type === 'keep') continue;
     if (schedule.type !== 'at') {
       await deleteTimer(db, id);
@@ -78,7 +80,7 @@ export async function syncAppointmentTriggers(
     const held = active.flow.status === 'paused';
     await putTriggerTimer(
       db,
-      { workspaceId: workspace.id, flowId: active.flow.id, appointmentId: appointment.id, dueAt: due, anchor: trigger.anchor, offset: trigger.offset, held },
+      { workspaceId: workspace.id, flowId: active.flow.id, appointmentId: appointment.id, dueAt: due, ...timed.gate(trigger)!, held },
       now,
       args.created === true,
     );

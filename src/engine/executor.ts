@@ -4,7 +4,6 @@
  * (flow paused or archived, appointment canceled or moved, session stopped) and act on what is
  * true now, not on what was true when the timer was written.
  */
-import { decideFiredTrigger } from '../core/trigger-decision.js';
 import { isTerminal, type SessionState } from '../core/session-state.js';
 import type { AppointmentRow, ContactRow, Database, FlowRow, SessionRow, TimerRow, Workspace } from '../store/schema.js';
 import { distinctValues, inList } from '../store/repositories/in-list.js';
@@ -18,6 +17,7 @@ import { deleteClaimedTimer, deleteClaimedTimers, rearmClaimedTimer } from '../s
 import { getWorkspace } from '../store/repositories/workspaces.js';
 import type { EngineContext } from './engine-context.js';
 import { SessionRunner } from './session-runner.js';
+import { triggerKindOf } from './triggers/trigger-kinds.js';
 import { buildSessionStart, recordKeyFailure, sessionKeyOf, type StartSessionInput } from './session-start.js';
 import type { StartedSession } from './session-writer/session-writer.js';
 import { appointmentZone, buildTemplateContext } from './template-context.js';
@@ -134,23 +134,29 @@ async function prepareTrigger(ctx: EngineContext, timer: TimerRow, rows: Claimed
   }
   const { compiled } = await ctx.flows.get(db, flow.id, flow.version);
   const trigger = compiled.trigger;
+  const timed = triggerKindOf(trigger).timers;
+  if (!timed) {
+    // The flow no longer starts at a time (edited since the timer was written).
+    await deleteClaimedTimer(db, timer.id, owner);
+    return null;
+  }
   const workspace = rows?.workspaces.get(flow.workspace_id) ?? (await getWorkspace(db, flow.workspace_id));
   const contact = !appointment.contact_id ? undefined : rows ? rows.contacts.get(appointment.contact_id) : await getContactById(db, appointment.contact_id);
   const context = () => ({ ...buildTemplateContext({ workspace, contact, appointment }), flow: { id: flow.id, name: flow.name, version: flow.version } });
-  const fired = decideFiredTrigger(trigger, { appointment, zone: appointmentZone({ appointment, contact, workspace }), context }, now);
+  const fired = timed.fire(trigger, { subject: appointment, zone: appointmentZone({ appointment, contact, workspace }), context }, now);
   if (fired.type === 'not_yet') {
     // The appointment moved later between writing this timer and now.
     await rearmClaimedTimer(db, timer.id, owner, fired.dueAt);
     ctx.wake(fired.dueAt);
     return null;
   }
-  if (fired.type === 'skip' || trigger.type !== 'appointment') {
+  if (fired.type === 'skip') {
     await deleteClaimedTimer(db, timer.id, owner);
     return null;
   }
   return {
     timer,
-    input: { workspace, flow, version: flow.version, compiled, contact, appointment, event: undefined, gate: { anchor: trigger.anchor, offset: trigger.offset }, now },
+    input: { workspace, flow, version: flow.version, compiled, contact, appointment, event: undefined, gate: timed.gate(trigger), now },
   };
 }
 

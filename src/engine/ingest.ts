@@ -5,7 +5,7 @@
  * same event posted twice (same idempotency key) is stored and acted on once.
  */
 import type { Kysely } from 'kysely';
-import { matchEventTrigger, TRIGGERABLE_STATUSES } from '../core/trigger-decision.js';
+import { TRIGGERABLE_STATUSES } from '../core/trigger-decision.js';
 import type { AppointmentRow, ContactRow, Database, EventRow, Workspace } from '../store/schema.js';
 import { applyAppointmentChange, type AppointmentApplyResult } from '../store/repositories/appointments.js';
 import { upsertContact } from '../store/repositories/contacts.js';
@@ -21,6 +21,7 @@ import type { EngineContext } from './engine-context.js';
 import { appointmentChangeOf, idempotencyKeyFor, type EventInput } from './event-input.js';
 import { startSession } from './session-start.js';
 import { buildTemplateContext } from './template-context.js';
+import { triggerKindOf } from './triggers/trigger-kinds.js';
 
 export interface IngestResult {
   event_id: string;
@@ -228,7 +229,8 @@ function matchEventFlows(
       context ??= buildTemplateContext({ workspace, event, contact, appointment });
       return { ...context, flow: { id: active.flow.id, name: active.flow.name, version: active.version } };
     };
-    if (matchEventTrigger(active.compiled.trigger, event.name, flowContext, now).match) matched.push(active);
+    const trigger = active.compiled.trigger;
+    if (triggerKindOf(trigger).match?.(trigger, { type: 'event', name: event.name }, flowContext, now).match) matched.push(active);
   }
   return matched;
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { TriggerSubject } from '../../core/trigger-decision.js';
 import type { Database, TimerRow } from '../schema.js';
 import { inList } from './in-list.js';
 import { deferNewRow, deferSessionTimerDelete, dropPendingRow, filterPendingRows, pendingRow, pendingRows } from './write-behind.js';
@@ -62,8 +63,13 @@ export async function putSessionTimer(db: Kysely<Database>, spec: SessionTimerSp
     .execute();
 }
 
-export function triggerTimerId(flowId: string, appointmentId: string): string {
-  return `tr_${flowId}_${appointmentId}`;
+/**
+ * The id of a flow's pending trigger timer for `subject`. An appointment's is `tr_<flow>_<appointment>`
+ * (the ids written before subjects existed, so rows in place keep their key); other subjects add
+ * their kind, `tr_<flow>_<kind>_<id>`, which no appointment id (`ap_…`) can collide with.
+ */
+export function triggerTimerId(flowId: string, subject: TriggerSubject): string {
+  return subject.kind === 'appointment' ? `tr_${flowId}_${subject.id}` : `tr_${flowId}_${subject.kind}_${subject.id}`;
 }
 
 export interface TriggerTimerSpec {
@@ -79,7 +85,7 @@ export interface TriggerTimerSpec {
 /** The row of a trigger timer as `putTriggerTimer` writes it. */
 function triggerTimerRow(spec: TriggerTimerSpec, now: number): TimerRow & { id: string } {
   return {
-    id: triggerTimerId(spec.flowId, spec.appointmentId),
+    id: triggerTimerId(spec.flowId, { kind: 'appointment', id: spec.appointmentId }),
     due_at: spec.dueAt,
     scheduled_at: spec.dueAt,
     kind: 'trigger',
