@@ -13,7 +13,6 @@ import { getFlowById } from '../store/repositories/flows.js';
 import type { ReentryCheck } from '../core/reentry.js';
 import { getSessionById } from '../store/repositories/sessions.js';
 import { derivedId } from '../store/repositories/ids.js';
-import { deleteClaimedTimer, deleteClaimedTimers, rearmClaimedTimer } from '../store/repositories/timers.js';
 import { getWorkspace } from '../store/repositories/workspaces.js';
 import type { EngineContext } from './engine-context.js';
 import { SessionRunner } from './session-runner.js';
@@ -82,20 +81,19 @@ async function abandonTimer(ctx: EngineContext, timer: TimerRow): Promise<void> 
 
 async function runSessionTimer(ctx: EngineContext, timer: TimerRow, rows: ClaimedRows | null): Promise<void> {
   const db = ctx.store.db;
-  const owner = timer.lease_owner ?? '';
   const session = !timer.session_id ? undefined : rows ? rows.sessions.get(timer.session_id) : await getSessionById(db, timer.session_id);
   if (!session || isTerminal(session.status as SessionState) || session.seq !== timer.seq) {
-    await deleteClaimedTimer(db, timer.id, owner);
+    await ctx.writer.settleTimer(timer, 'delete');
     return;
   }
   const flow = rows?.flows.get(session.flow_id) ?? (await getFlowById(db, session.flow_id));
   if (!flow) {
-    await deleteClaimedTimer(db, timer.id, owner);
+    await ctx.writer.settleTimer(timer, 'delete');
     return;
   }
   if (flow.status === 'paused') {
     // Hold where it is; resume releases it and lateness rules decide what still sends.
-    await rearmClaimedTimer(db, timer.id, owner, timer.scheduled_at, true);
+    await ctx.writer.settleTimer(timer, { dueAt: timer.scheduled_at, held: true });
     return;
   }
   const loaded = await ctx.flows.get(db, flow.id, session.flow_version);
@@ -116,20 +114,19 @@ interface TriggerStart {
  */
 async function prepareTrigger(ctx: EngineContext, timer: TimerRow, rows: ClaimedRows | null): Promise<TriggerStart | null> {
   const db = ctx.store.db;
-  const owner = timer.lease_owner ?? '';
   const now = ctx.clock.now();
   const flow = rows ? rows.flows.get(timer.flow_id) : await getFlowById(db, timer.flow_id);
   if (!flow || flow.status === 'archived' || flow.status === 'draft') {
-    await deleteClaimedTimer(db, timer.id, owner);
+    await ctx.writer.settleTimer(timer, 'delete');
     return null;
   }
   if (flow.status === 'paused') {
-    await rearmClaimedTimer(db, timer.id, owner, timer.scheduled_at, true);
+    await ctx.writer.settleTimer(timer, { dueAt: timer.scheduled_at, held: true });
     return null;
   }
   const appointment = !timer.appointment_id ? undefined : rows ? rows.appointments.get(timer.appointment_id) : await getAppointmentById(db, timer.appointment_id);
   if (!appointment) {
-    await deleteClaimedTimer(db, timer.id, owner);
+    await ctx.writer.settleTimer(timer, 'delete');
     return null;
   }
   const { compiled } = await ctx.flows.get(db, flow.id, flow.version);
@@ -137,7 +134,7 @@ async function prepareTrigger(ctx: EngineContext, timer: TimerRow, rows: Claimed
   const timed = triggerKindOf(trigger).timers;
   if (!timed) {
     // The flow no longer starts at a time (edited since the timer was written).
-    await deleteClaimedTimer(db, timer.id, owner);
+    await ctx.writer.settleTimer(timer, 'delete');
     return null;
   }
   const workspace = rows?.workspaces.get(flow.workspace_id) ?? (await getWorkspace(db, flow.workspace_id));
@@ -146,12 +143,12 @@ async function prepareTrigger(ctx: EngineContext, timer: TimerRow, rows: Claimed
   const fired = timed.fire(trigger, { subject: appointment, zone: appointmentZone({ appointment, contact, workspace }), context }, now);
   if (fired.type === 'not_yet') {
     // The appointment moved later between writing this timer and now.
-    await rearmClaimedTimer(db, timer.id, owner, fired.dueAt);
+    await ctx.writer.settleTimer(timer, { dueAt: fired.dueAt });
     ctx.wake(fired.dueAt);
     return null;
   }
   if (fired.type === 'skip') {
-    await deleteClaimedTimer(db, timer.id, owner);
+    await ctx.writer.settleTimer(timer, 'delete');
     return null;
   }
   return {
@@ -193,10 +190,7 @@ async function launch(ctx: EngineContext, starts: readonly TriggerStart[]): Prom
   const launches: Array<StartedSession | null> = starts.map(() => null);
   for (const [j, { started, i }] of runnable.entries()) if (admitted[j]) launches[i] = started;
   // The rest start nothing: their timers go, if this claim still holds them.
-  await deleteClaimedTimers(
-    db,
-    starts.filter((_, i) => launches[i] === null).map(({ timer }) => ({ id: timer.id, owner: timer.lease_owner ?? '' })),
-  );
+  await ctx.writer.dropTimers(starts.filter((_, i) => launches[i] === null).map(({ timer }) => timer));
   return launches;
 }
 

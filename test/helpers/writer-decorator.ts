@@ -13,6 +13,8 @@ export function decorateWriter(writer: SessionWriter, over: Partial<Pick<Session
       return writer.unwritten;
     },
     commit: over.commit ?? ((write) => writer.commit(write)),
+    settleTimer: (timer, next) => writer.settleTimer(timer, next),
+    dropTimers: (timers) => writer.dropTimers(timers),
     abandon: (timer, reason, now) => writer.abandon(timer, reason, now),
     cancelMany: (trx, where, status, reason, now) => writer.cancelMany(trx, where, status, reason, now),
   };

@@ -80,6 +80,14 @@ export interface SessionWriter {
   readonly unwritten: number;
   /** Commits a step's result: advance, wait or end; for a started session, its first write. */
   commit(write: StepWrite): Promise<WriteResult>;
+  /**
+   * A claimed timer that runs nothing now (its session ended, its flow is gone or paused, its
+   * trigger is skipped or due later): deleted, or moved to `dueAt` (written held when its flow is
+   * paused), in both cases only if its claim still holds it.
+   */
+  settleTimer(timer: TimerRow, next: 'delete' | { dueAt: number; held?: boolean }): Promise<void>;
+  /** `settleTimer(timer, 'delete')` for many claimed timers, in one statement per claim. */
+  dropTimers(timers: readonly TimerRow[]): Promise<void>;
   /** Fails the session of a timer that kept crashing its runs, and deletes the timer. */
   abandon(timer: TimerRow, reason: string, now: number): Promise<void>;
   /**

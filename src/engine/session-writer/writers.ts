@@ -14,6 +14,7 @@ import type { ReentryCheck } from '../../core/reentry.js';
 import { reentryBlockedMany } from '../../store/repositories/sessions.js';
 import type { Database, SessionRow, TimerRow } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
+import { deleteClaimedTimer, deleteClaimedTimers, rearmClaimedTimer } from '../../store/repositories/timers.js';
 import type { GroupCommitter } from '../group-commit.js';
 import { SessionEndBatcher } from './end-batcher.js';
 import { abandonTimer, endOpen, writeFirst, writeStep } from './session-writes.js';
@@ -98,6 +99,19 @@ class Writer implements SessionWriter {
       return { applied, held: false };
     }
     return this.grouping.run((trx) => writeStep(trx, w));
+  }
+
+  async settleTimer(timer: TimerRow, next: 'delete' | { dueAt: number; held?: boolean }): Promise<void> {
+    const owner = timer.lease_owner ?? '';
+    if (next === 'delete') await deleteClaimedTimer(this.store.db, timer.id, owner);
+    else await rearmClaimedTimer(this.store.db, timer.id, owner, next.dueAt, next.held === true);
+  }
+
+  async dropTimers(timers: readonly TimerRow[]): Promise<void> {
+    await deleteClaimedTimers(
+      this.store.db,
+      timers.map((t) => ({ id: t.id, owner: t.lease_owner ?? '' })),
+    );
   }
 
   async abandon(timer: TimerRow, reason: string, now: number): Promise<void> {
