@@ -2,8 +2,8 @@
  * Starting sessions. Started by an event (ingest): the re-entry check, the session row, its first
  * timer (due now) and the `started` log entry, all in the caller's transaction, a batch of
  * sessions in one statement per table (`startSessions`). Started by a trigger that fired (the
- * worker): the row is built here (`buildSessionStart`) and written by the runner with the first
- * step's result (executor.ts, session-runner.ts).
+ * worker): the row is built here (`buildSessionStart`) and written with the first step's result
+ * by the session writer (executor.ts, session-writer/).
  */
 import type { Kysely } from 'kysely';
 import type { CompiledFlow } from '../core/flow-compiler.js';
@@ -185,8 +185,8 @@ export async function startSessions(db: Kysely<Database>, inputs: readonly Start
 
 /**
  * A new session's row (active, at its flow's first step) and its `started` timeline entry, for a
- * flow that has a first step. Written by `startSessions`, or by the runner with its first commit
- * (a trigger that fired: executor.ts).
+ * flow that has a first step. Written by `startSessions`, or by the session writer with its first
+ * commit (a trigger that fired: executor.ts).
  */
 export function buildSessionStart(input: StartSessionInput, key: string, id: string): { session: SessionRow; log: LogEntry } {
   const { compiled, flow, now } = input;

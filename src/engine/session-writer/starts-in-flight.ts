@@ -1,6 +1,6 @@
 /**
  * Sessions this worker has started from fired triggers and not yet written. A session a trigger
- * starts is written with its first commit (session-runner.ts), after its first step ran, not
+ * starts is written with its first commit (`writeFirst`, session-writes.ts), after its first step ran, not
  * before; until then the re-entry checks of later starts in this process count it as if it were
  * written, so two triggers that fire close together still start one session where the flow's
  * policy allows one.
@@ -9,8 +9,7 @@
  * be missed by both, so an entry stays after its session is written until no check that was
  * running then is still running.
  */
-import type { ReentryCheck } from '../../store/repositories/sessions.js';
-import { blockingMarks, reentryMark } from '../../store/repositories/sessions.js';
+import { blockingMarks, reentryMark, type ReentryCheck } from '../../core/reentry.js';
 import type { SessionRow } from '../../store/schema.js';
 
 type Marked = Pick<SessionRow, 'flow_id' | 'key' | 'contact_id' | 'status'>;
