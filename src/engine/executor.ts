@@ -4,7 +4,7 @@
  * (flow paused or archived, appointment canceled or moved, session stopped) and act on what is
  * true now, not on what was true when the timer was written.
  */
-import { isTerminal, type SessionState } from '../core/session-state.js';
+import { isTerminal } from '../core/session-state.js';
 import type { AppointmentRow, ContactRow, Database, FlowRow, SessionRow, TimerRow, Workspace } from '../store/schema.js';
 import { distinctValues, inList } from '../store/repositories/in-list.js';
 import { getAppointmentById } from '../store/repositories/appointments.js';
@@ -82,7 +82,7 @@ async function abandonTimer(ctx: EngineContext, timer: TimerRow): Promise<void> 
 async function runSessionTimer(ctx: EngineContext, timer: TimerRow, rows: ClaimedRows | null): Promise<void> {
   const db = ctx.store.db;
   const session = !timer.session_id ? undefined : rows ? rows.sessions.get(timer.session_id) : await getSessionById(db, timer.session_id);
-  if (!session || isTerminal(session.status as SessionState) || session.seq !== timer.seq) {
+  if (!session || isTerminal(session.status) || session.seq !== timer.seq) {
     await ctx.writer.settleTimer(timer, 'delete');
     return;
   }
