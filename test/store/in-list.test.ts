@@ -4,7 +4,8 @@
  * afresh, never as named statements, is in postgres-store.test.ts.)
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { inList, inPairs, isPostgres } from '../../src/store/repositories/in-list.js';
+import { inList, inPairs } from '../../src/store/repositories/in-list.js';
+import { sqlCapabilities } from '../../src/store/sql-capabilities.js';
 import { createTestStore, testDialects, type TestStore } from '../helpers/test-store.js';
 
 describe.each(testDialects())('in-lists on %s', (dialect) => {
@@ -21,8 +22,15 @@ describe.each(testDialects())('in-lists on %s', (dialect) => {
   const ids = async (where: ReturnType<typeof inList>) =>
     (await ts.store.db.selectFrom('workspaces').select('id').where(where).orderBy('id').execute()).map((r) => r.id);
 
+  it('reads the capabilities the driver declared from the store, its transactions and its connections', async () => {
+    const declared = sqlCapabilities(ts.store.db);
+    expect(declared.arrayParameters).toBe(dialect === 'postgres');
+    expect(declared.numberedParameters).toBe(dialect === 'postgres');
+    expect(await ts.store.transaction(async (trx) => sqlCapabilities(trx))).toBe(declared);
+    expect(await ts.store.db.connection().execute(async (conn) => sqlCapabilities(conn))).toBe(declared);
+  });
+
   it('selects the rows whose column is one of the values, at any length', async () => {
-    expect(isPostgres(ts.store.db)).toBe(dialect === 'postgres');
     expect(await ids(inList(ts.store.db, 'id', ['w2']))).toEqual(['w2']);
     expect(await ids(inList(ts.store.db, 'id', ['w3', 'w1', 'w3', null, undefined, 'nope']))).toEqual(['w1', 'w3']);
     expect(await ids(inList(ts.store.db, 'id', ['w1', 'w2', 'w3', 'w4', 'w5']))).toEqual(['w1', 'w2', 'w3', 'w4', 'w5']);

@@ -3,13 +3,14 @@
  * Timers are claimed with `FOR UPDATE SKIP LOCKED`, and workers wake each other with
  * `LISTEN/NOTIFY` on a channel per schema.
  */
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { NudgeError } from '../../core/errors.js';
 import { postgresMigrations } from '../migrations/postgres/index.js';
 import { runMigrations } from '../migrator.js';
 import type { Database } from '../schema.js';
 import type { Store } from '../store.js';
+import { PostgresStoreDialect } from './postgres-dialect.js';
 import { storeTypes } from './pg-types.js';
 import { coalesceNotify } from './notify-coalescer.js';
 import { preparedStatementPool } from './prepared-statements.js';
@@ -73,7 +74,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     throw error;
   }
 
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparedStatements ? preparedStatementPool(pool) : pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresStoreDialect({ pool: preparedStatements ? preparedStatementPool(pool) : pool }) });
   const channel = `nudge_timers_${schema ?? 'public'}`;
   const listener = createTimerListener({
     client: { ...connection, application_name: 'nudge-listener' },
@@ -85,7 +86,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
 
   const store: Store = {
     dialect: 'postgres',
-    capabilities: { skipLocked: true, listenNotify: true, connections: poolSize },
+    capabilities: { listenNotify: true, connections: poolSize },
     db,
     transaction: (fn) => db.transaction().execute(fn),
     migrate: () =>

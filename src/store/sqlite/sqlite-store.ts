@@ -97,7 +97,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
 
   const store: Store = {
     dialect: 'sqlite',
-    capabilities: { skipLocked: false, listenNotify: false, connections: 1 },
+    capabilities: { listenNotify: false, connections: 1 },
     db,
 
     // Kysely's own transactions begin DEFERRED: a transaction that reads before it writes then
