@@ -2,6 +2,12 @@
  * The scale-out store: a pg pool shared by any number of API and worker processes.
  * Timers are claimed with `FOR UPDATE SKIP LOCKED`, and workers wake each other with
  * `LISTEN/NOTIFY` on a channel per schema.
+ *
+ * The driver's files, each with its SQLite counterpart of the same name where there is one:
+ * postgres-store.ts (the Store), postgres-dialect.ts (Kysely's dialect: declared SQL
+ * capabilities), statement-cache.ts (named prepared statements), timer-statements.ts (the claim,
+ * the next due time, NOTIFY); PostgreSQL only: timer-listener.ts and notify-coalescer.ts (waking
+ * other processes), pg-types.ts (int8 as numbers on the store's connections).
  */
 import { Kysely, sql } from 'kysely';
 import pg from 'pg';
@@ -13,9 +19,9 @@ import type { Store } from '../store.js';
 import { PostgresStoreDialect } from './postgres-dialect.js';
 import { storeTypes } from './pg-types.js';
 import { coalesceNotify } from './notify-coalescer.js';
-import { preparedStatementPool } from './prepared-statements.js';
+import { preparedStatementPool } from './statement-cache.js';
 import { createTimerListener } from './timer-listener.js';
-import { claimTimers, nextDueAt, notifyTimers } from './timer-queries.js';
+import { createPostgresTimerStatements } from './timer-statements.js';
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:port/database`. */
@@ -35,7 +41,7 @@ export interface PostgresStoreOptions {
   onError?: (error: unknown) => void;
   /**
    * Send the store's ordinary statements as named prepared statements, parsed and planned once per
-   * connection (see prepared-statements.ts; measured: 40% less PostgreSQL CPU per reminder).
+   * connection (see statement-cache.ts; measured: 40% less PostgreSQL CPU per reminder).
    * Default true. Set false behind a pooler in transaction mode that does not support them
    * (PgBouncer before 1.21); the store also falls back by itself when a statement fails that way.
    */
@@ -81,7 +87,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     channel,
     onError,
   });
-  const notify = coalesceNotify((dueAt) => notifyTimers(pool, channel, dueAt));
+  const timers = createPostgresTimerStatements(pool, channel);
+  const notify = coalesceNotify((dueAt) => timers.notify(dueAt));
   let closing: Promise<void> | undefined;
 
   const store: Store = {
@@ -98,8 +105,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
           await sql`select pg_advisory_xact_lock(${sql.lit(MIGRATION_LOCK_CLASS)}, hashtext(current_schema()))`.execute(trx);
         },
       }),
-    claimTimers: (claim) => claimTimers(pool, claim),
-    nextDueAt: () => nextDueAt(pool),
+    claimTimers: (claim) => timers.claim(claim),
+    nextDueAt: () => timers.nextDueAt(),
     notifyTimers: notify,
     listenTimers: (fn) => listener.add(fn),
     close() {

@@ -10,7 +10,7 @@
  *   index instead.
  * - PostgreSQL: `lower(email) LIKE lower('ad%')` on an index `(workspace_id, lower(email)
  *   text_pattern_ops)`; the pattern must be known when the statement is planned, so these
- *   statements are sent unnamed (prepared-statements.ts).
+ *   statements are sent unnamed (postgres/statement-cache.ts).
  * A search's `%`, `_` and `\` are escaped: they match themselves.
  */
 import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';

@@ -7,7 +7,7 @@ import { sqlCapabilities } from '../sql-capabilities.js';
  *   every length. Measured on this machine (PostgreSQL 15, 40k contacts, named prepared
  *   statements): 128 values as an `in ($2, …, $129)` list took 4.3 ms per execution with custom
  *   plans and 85 ms with the generic plan PostgreSQL caches after five; as `= any($2)`, 0.8 ms.
- *   Array lookups are sent unnamed, planned each time (prepared-statements.ts).
+ *   Array lookups are sent unnamed, planned each time (postgres/statement-cache.ts).
  * - SQLite: an `in (…)` list padded to a power of two length (by repeating a value), so the statement
  *   cache sees a few shapes; SQLite has no array parameters.
  *

@@ -34,7 +34,7 @@ export interface TransactionScope {
   open: boolean;
 }
 
-export class GuardedSqliteDialect extends SqliteDialect {
+export class SqliteStoreDialect extends SqliteDialect {
   readonly #scope: AsyncLocalStorage<TransactionScope>;
 
   constructor(config: SqliteDialectConfig, scope: AsyncLocalStorage<TransactionScope>) {
