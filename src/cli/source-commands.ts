@@ -30,7 +30,7 @@ function collectCredential(pair: string, into: Record<string, string>): Record<s
   return { ...into, [pair.slice(0, at)]: pair.slice(at + 1) };
 }
 
-const CREDENTIAL_HELP = 'a vendor-issued secret, repeatable: shopify secret=…; acuity user_id=… api_key=…; square signature_key=…';
+const CREDENTIAL_HELP = 'a vendor-issued secret, repeatable: shopify secret=…; acuity user_id=… api_key=…; square signature_key=… [access_token=…]';
 
 function printSource(s: SourceData): void {
   print(`${s.id}  ${s.kind}  ${s.name}`);

@@ -8,6 +8,10 @@
  * The create is the reschedule: it moves the appointment the old invitee belongs to. The cancel
  * only links the new invitee to that appointment and cancels nothing, so reminders live on
  * whichever arrives first.
+ *
+ * `invitee_no_show.created` carries the invitee with its `no_show` mark: the appointment becomes a
+ * no-show. `invitee_no_show.deleted` (the mark removed) is acknowledged and changes nothing, as a
+ * cleared no-show from Cal.com: what the no-show started has already run.
  */
 import { z } from 'zod';
 import { compact, isoTime, record, text, type SourceDecision } from '../core/sources/source-decision.js';
@@ -56,15 +60,33 @@ function appointmentOf(invitee: Record<string, unknown>): Record<string, unknown
   });
 }
 
+/** The invitee marked as a no-show; the mark's own URI keys the event, so marking again after an unmark is a new event. */
+function noShow(root: Record<string, unknown>, invitee: Record<string, unknown>, uri: string): SourceDecision {
+  const type = 'invitee_no_show.created';
+  const mark = record(invitee.no_show);
+  const event = compact({
+    name: 'appointment.no_show',
+    idempotency_key: `calendly:${type}:${text(mark.uri) ?? uri}`,
+    occurred_at: isoTime(mark.created_at) ?? isoTime(root.created_at),
+    contact: contactOf(invitee),
+    appointment: {},
+  });
+  return { outcome: 'events', vendorEvent: type, events: [{ event, booking: { id: uri } }] };
+}
+
 function decide(body: unknown): SourceDecision {
   const root = record(body);
   const type = text(root.event) ?? null;
   const invitee = record(root.payload);
   const uri = text(invitee.uri);
-  if (type !== 'invitee.created' && type !== 'invitee.canceled') {
+  if (type === 'invitee_no_show.deleted') {
+    return { outcome: 'ignored', vendorEvent: type, reason: 'a no-show mark removed: the appointment stays as it is' };
+  }
+  if (type !== 'invitee.created' && type !== 'invitee.canceled' && type !== 'invitee_no_show.created') {
     return { outcome: 'ignored', vendorEvent: type, reason: `unknown event type ${type ?? '(none)'}` };
   }
   if (!uri) return { outcome: 'invalid', vendorEvent: type, issues: [{ path: 'payload.uri', message: 'required' }] };
+  if (type === 'invitee_no_show.created') return noShow(root, invitee, uri);
   if (type === 'invitee.canceled' && invitee.rescheduled === true) {
     const next = text(invitee.new_invitee);
     return {

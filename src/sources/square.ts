@@ -10,17 +10,30 @@
  * (`CANCELLED_BY_SELLER`, `CANCELLED_BY_CUSTOMER`, `DECLINED`), marks a no-show on `NO_SHOW`, and
  * otherwise moves the appointment only when its start changed (the engine compares with the stored
  * start: Square does not say what changed). A booking names its customer only by `customer_id`,
- * so the contact is `external_id: square:<customer_id>`: email and phone would need a call to
- * Square's Customers API, which this source does not make.
+ * so the contact is `external_id: square:<customer_id>`. With an access token among the source's
+ * credentials (a Square application's, with CUSTOMERS_READ), the customer's name, email and phone
+ * are fetched from the Customers API (`GET /v2/customers/:id`, through the outbound guard) of the
+ * environment the `square-environment` header names; without one, the contact has only its id.
  */
 import { z } from 'zod';
 import { compact, isoTime, record, text, type SourceDecision } from '../core/sources/source-decision.js';
 import { checkBase64Hmac } from './signatures.js';
-import type { SourceVendor } from './vendor.js';
+import type { SourceVendor, VendorContext } from './vendor.js';
 
 const SIGNATURE = { name: 'x-square-hmacsha256-signature', label: 'x-square-hmacsha256-signature' };
 
 const CANCELED = new Set(['CANCELLED_BY_SELLER', 'CANCELLED_BY_CUSTOMER', 'DECLINED']);
+
+/** Square's API by environment; NUDGE_CHANNEL_ENDPOINTS `square=<url>` replaces both (tests, a proxy). */
+export const SQUARE_API = { production: 'https://connect.squareup.com', sandbox: 'https://connect.squareupsandbox.com' } as const;
+/** The API version the Customers call is written against (its `customer` fields). */
+export const SQUARE_VERSION = '2025-10-16';
+
+export interface SquareCredentials {
+  signature_key: string;
+  /** Optional: reads the booking's customer. */
+  access_token?: string | undefined;
+}
 
 /** The event id of a body whose signature checked out; null when it is not JSON or has none. */
 function eventIdOf(body: Uint8Array): string | null {
@@ -57,7 +70,25 @@ function nameOf(type: string, status: string | undefined): string {
   return status === 'NO_SHOW' ? 'appointment.no_show' : 'appointment.rescheduled';
 }
 
-function decide(body: unknown): SourceDecision {
+/** The booking's customer as a contact: its id, plus name, email and phone when the source can read them. */
+async function contactOf(customerId: string | undefined, context: VendorContext<SquareCredentials>): Promise<Record<string, unknown>> {
+  if (!customerId) return {};
+  const contact = { external_id: `square:${customerId}` };
+  const token = context.credentials?.access_token;
+  if (!token || !/^[A-Za-z0-9_-]{1,191}$/.test(customerId)) return contact;
+  const base = context.endpoint('square', context.headers['square-environment']?.toLowerCase() === 'sandbox' ? SQUARE_API.sandbox : SQUARE_API.production);
+  const answer = record(await context.getJson(`${base}/v2/customers/${customerId}`, { authorization: `Bearer ${token}`, 'square-version': SQUARE_VERSION, accept: 'application/json' }));
+  const customer = record(answer.customer);
+  return compact({
+    ...contact,
+    email: text(customer.email_address),
+    phone: text(customer.phone_number),
+    first_name: text(customer.given_name),
+    last_name: text(customer.family_name),
+  });
+}
+
+async function decide(body: unknown, context: VendorContext<SquareCredentials>): Promise<SourceDecision> {
   const root = record(body);
   const type = text(root.type) ?? null;
   if (type !== 'booking.created' && type !== 'booking.updated') return { outcome: 'ignored', vendorEvent: type, reason: `unknown event type ${type ?? '(none)'}` };
@@ -65,26 +96,29 @@ function decide(body: unknown): SourceDecision {
   const id = text(booking.id);
   const eventId = text(root.event_id);
   if (!id || !eventId) return { outcome: 'invalid', vendorEvent: type, issues: [{ path: id ? 'event_id' : 'data.object.booking.id', message: 'required' }] };
-  const customer = text(booking.customer_id);
   const name = nameOf(type, text(booking.status));
   const event = compact({
     name,
     idempotency_key: `square:${eventId}`,
     occurred_at: isoTime(root.created_at),
-    contact: compact({ external_id: customer ? `square:${customer}` : undefined }),
+    contact: await contactOf(text(booking.customer_id), context),
     appointment: appointmentOf(booking),
   });
   return { outcome: 'events', vendorEvent: type, events: [{ event, booking: { id }, ...(name === 'appointment.rescheduled' ? { ifStartChanged: true } : {}) }] };
 }
 
-export const square: SourceVendor<Record<string, never>, { signature_key: string }> = {
+export const square: SourceVendor<Record<string, never>, SquareCredentials> = {
   kind: 'square',
   label: 'Square Appointments',
   headers: ['content-type', 'user-agent', SIGNATURE.name, 'square-environment', 'square-retry-number', 'square-retry-reason'],
   configSchema: z.strictObject({}),
   newSecret: () => '',
   credentials: {
-    schema: z.strictObject({ signature_key: z.string().trim().min(1).max(500) }),
+    schema: z.strictObject({
+      signature_key: z.string().trim().min(1).max(500),
+      // An empty field of a form means none.
+      access_token: z.string().trim().max(500).optional().transform((v) => v || undefined),
+    }),
     signingSecret: (c) => c.signature_key,
   },
   verify(request, secret) {
@@ -93,5 +127,5 @@ export const square: SourceVendor<Record<string, never>, { signature_key: string
     const eventId = eventIdOf(request.body);
     return { ok: true, deliveryId: eventId, replayKey: eventId ? `id:${eventId}` : `sig:${request.headers[SIGNATURE.name]!.trim()}` };
   },
-  decide,
+  decide: (body, _config, context) => decide(body, context),
 };

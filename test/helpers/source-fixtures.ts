@@ -61,10 +61,13 @@ export function calcomHeaders(secret: string, body: string): Record<string, stri
 const CALENDLY_EVENT = 'https://api.calendly.com/scheduled_events/GBGBDCAADAEDCRZ2';
 export const calendlyInvitee = (id: string) => `${CALENDLY_EVENT}/invitees/${id}`;
 
-/** A Calendly webhook body (`invitee.created` / `invitee.canceled`) shaped as the documented example. */
+/**
+ * A Calendly webhook body shaped as the documented example: `invitee.created` / `invitee.canceled`,
+ * and the no-show events, whose payload is the same invitee with its `no_show` mark.
+ */
 export function calendlyBody(
-  event: 'invitee.created' | 'invitee.canceled',
-  o: { invitee: string; start: string; end: string; createdAt: string; oldInvitee?: string; newInvitee?: string; rescheduled?: boolean },
+  event: 'invitee.created' | 'invitee.canceled' | 'invitee_no_show.created' | 'invitee_no_show.deleted',
+  o: { invitee: string; start: string; end: string; createdAt: string; oldInvitee?: string; newInvitee?: string; rescheduled?: boolean; noShow?: { uri: string; created_at: string } },
 ): Record<string, unknown> {
   return {
     created_at: o.createdAt,
@@ -79,6 +82,7 @@ export function calendlyBody(
       last_name: 'Doe',
       name: 'John Doe',
       new_invitee: o.newInvitee ?? null,
+      no_show: o.noShow ?? null,
       old_invitee: o.oldInvitee ?? null,
       questions_and_answers: [],
       reschedule_url: 'https://calendly.com/reschedulings/AAAAAAAAAAAAAAAA',
@@ -128,6 +132,6 @@ export async function createSource(h: Harness, kind: string, config?: unknown): 
 /** Posts a webhook to a source's path as a vendor would: no API key. */
 export async function deliver(h: Harness, path: string, body: string, headers: Record<string, string>) {
   const res = await h.raw(path, { method: 'POST', body, headers });
-  return { status: res.status, body: (await res.json()) as any };
+  return { status: res.status, headers: res.headers, body: (await res.json()) as any };
 }
 

@@ -12,6 +12,7 @@ import { deliver } from '../helpers/source-fixtures.js';
 import { testDialects } from '../helpers/test-store.js';
 import { acuityAppointment, acuityForm, acuityHeaders, shopifyHeaders, shopifyOrder, squareBody, squareHeaders } from '../helpers/vendor-fixtures.js';
 import { startAcuityStandIn, type AcuityStandIn } from '../stand-ins/acuity.js';
+import { startSquareStandIn, type SquareStandIn } from '../stand-ins/square.js';
 
 const H = 3_600_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -19,20 +20,26 @@ const START = T0 + 48 * H;
 const PUBLIC_URL = 'https://nudge.example.com';
 const ACUITY_USER = '11145481';
 const ACUITY_KEY = 'acuity-api-key';
+const SQUARE_TOKEN = 'EAAAl-square-access-token';
 
 describe.each(testDialects())('vendor sources on %s', (dialect) => {
   let h: Harness;
   let acuityApi: AcuityStandIn;
+  let squareApi: SquareStandIn;
   beforeAll(async () => {
     acuityApi = await startAcuityStandIn(ACUITY_USER, ACUITY_KEY);
+    squareApi = await startSquareStandIn(SQUARE_TOKEN);
   });
   afterAll(async () => {
     await acuityApi.close();
+    await squareApi.close();
   });
   beforeEach(async () => {
     acuityApi.appointments.clear();
     acuityApi.requests.length = 0;
-    h = await createHarness(dialect, { NUDGE_CHANNEL_ENDPOINTS: `acuity=${acuityApi.url}`, NUDGE_PUBLIC_URL: PUBLIC_URL });
+    squareApi.customers.clear();
+    squareApi.requests.length = 0;
+    h = await createHarness(dialect, { NUDGE_CHANNEL_ENDPOINTS: `acuity=${acuityApi.url},square=${squareApi.url}`, NUDGE_PUBLIC_URL: PUBLIC_URL });
   });
   afterEach(async () => {
     await h.close();
@@ -118,6 +125,20 @@ describe.each(testDialects())('vendor sources on %s', (dialect) => {
     expect((await appointments())[0]!.status).toBe('canceled');
   });
 
+  it('Acuity: an appointment answer larger than the delivery log keeps (intake forms) is read whole', async () => {
+    const acuity = await source('acuity', { user_id: ACUITY_USER, api_key: ACUITY_KEY });
+    // Acuity returns every intake form answer with the appointment: 200 answers of 300 characters.
+    const forms = [{ id: 1, name: 'Intake', values: Array.from({ length: 200 }, (_, i) => ({ id: i, fieldID: i, name: `Question ${i}`, value: 'x'.repeat(300) })) }];
+    const answer = { ...acuityAppointment(6060, '2026-11-25T10:15:00-0500'), forms };
+    expect(JSON.stringify(answer).length).toBeGreaterThan(60_000);
+    acuityApi.appointments.set('6060', answer);
+    const body = acuityForm('scheduled', 6060);
+    const scheduled = await deliver(h, acuity.path, body, acuityHeaders(ACUITY_KEY, body));
+    expect(scheduled.status, JSON.stringify(scheduled.body)).toBe(200);
+    expect(scheduled.body.data).toMatchObject({ outcome: 'applied' });
+    expect(await appointments()).toMatchObject([{ external_id: 'acuity:6060', start_at: '2026-11-25T15:15:00.000Z', service_name: 'Regular Visit' }]);
+  });
+
   it('Acuity: hostile bodies are 4xx; an API refusal is 502 and applies nothing; credentials are required', async () => {
     const missing = await h.api('POST', '/v1/sources', { kind: 'acuity', name: 'x' });
     expect(missing.status).toBe(400);
@@ -166,5 +187,37 @@ describe.each(testDialects())('vendor sources on %s', (dialect) => {
     const noId = JSON.stringify({ type: 'booking.created', event_id: 'e6', data: { object: { booking: {} } } });
     expect((await deliver(h, sq.path, noId, squareHeaders('sq-signature-key', url, noId))).status).toBe(422);
     expect(await eventCount()).toBe(4);
+  });
+
+  it('Square: with an access token, the booking’s customer is read from the Customers API (name, email, phone)', async () => {
+    const sq = await source('square', { signature_key: 'sq-signature-key', access_token: SQUARE_TOKEN });
+    const url = `${PUBLIC_URL}${sq.path}`;
+    squareApi.customers.set('HF4YCVZW2SYT3FKYHY9ZZAEK4M', {
+      id: 'HF4YCVZW2SYT3FKYHY9ZZAEK4M',
+      given_name: 'Amelia',
+      family_name: 'Earhart',
+      email_address: 'Amelia.Earhart@example.com',
+      phone_number: '+12125550123',
+      created_at: '2026-03-23T20:21:54.859Z',
+    });
+    const body = JSON.stringify(squareBody('booking.created', { bookingId: 'bk1', start: iso(START), eventId: 'c1' }));
+    const created = await deliver(h, sq.path, body, squareHeaders('sq-signature-key', url, body));
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    expect(squareApi.requests).toEqual([{ path: '/v2/customers/HF4YCVZW2SYT3FKYHY9ZZAEK4M', status: 200, version: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) }]);
+    const [contact] = (await h.api('GET', '/v1/contacts')).body.data;
+    expect(contact).toMatchObject({ external_id: 'square:HF4YCVZW2SYT3FKYHY9ZZAEK4M', email: 'Amelia.Earhart@example.com', phone: '+12125550123', first_name: 'Amelia', last_name: 'Earhart' });
+
+    // A token Square refuses: 502, nothing applied, and Square retries the delivery.
+    const wrong = await source('square', { signature_key: 'sq-signature-key', access_token: 'revoked' });
+    const again = JSON.stringify(squareBody('booking.created', { bookingId: 'bk2', start: iso(START), eventId: 'c2' }));
+    const refused = await deliver(h, wrong.path, again, squareHeaders('sq-signature-key', `${PUBLIC_URL}${wrong.path}`, again));
+    expect(refused.status).toBe(502);
+    expect(refused.body.error.code).toBe('upstream_failed');
+    expect(await appointments()).toHaveLength(1);
+    // An empty access token from a form is no token: the contact is the customer id alone, nothing fetched.
+    const none = await source('square', { signature_key: 'sq-signature-key', access_token: '' });
+    const third = JSON.stringify(squareBody('booking.created', { bookingId: 'bk3', start: iso(START), eventId: 'c3' }));
+    expect((await deliver(h, none.path, third, squareHeaders('sq-signature-key', `${PUBLIC_URL}${none.path}`, third))).status).toBe(200);
+    expect(squareApi.requests).toHaveLength(2);
   });
 });

@@ -110,6 +110,24 @@ describe.each(testDialects())('sources API on %s', (dialect) => {
     expect((await h.api('GET', '/v1/events')).body.data).toEqual([]);
   });
 
+  it('stores at most 30 unverified attempts a minute per source; past that answers 429 and stores nothing, while signed deliveries go on', async () => {
+    const source = await createSource(h, 'calcom');
+    const other = await createSource(h, 'calcom');
+    const forged = () => calcomDelivery({ path: source.path, secret: 'not-the-secret' });
+    for (let i = 0; i < 30; i++) expect((await forged()).status).toBe(401);
+    const limited = await forged();
+    expect(limited.status).toBe(429);
+    expect(limited.body.error.code).toBe('too_many_unverified');
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await calcomDelivery({ path: other.path, secret: 'not-the-secret' })).status).toBe(401);
+    expect((await calcomDelivery(source)).status).toBe(200);
+    const stored = async () => (await h.api('GET', `/v1/sources/${source.id}/deliveries?limit=100`)).body.data as Array<{ status_code: number }>;
+    expect((await stored()).map((d) => d.status_code).filter((s) => s === 401)).toHaveLength(30);
+    expect((await stored()).some((d) => d.status_code === 429)).toBe(false);
+    h.clock.advance(60_001);
+    expect((await forged()).status).toBe(401);
+  });
+
   it('applies a redelivery and a replay once: same event, nothing new', async () => {
     const source = await createSource(h, 'calendly');
     const body = JSON.stringify(calendlyBody('invitee.created', { invitee: calendlyInvitee('A'), start: iso(START), end: iso(START + H), createdAt: iso(T0) }));
@@ -128,6 +146,32 @@ describe.each(testDialects())('sources API on %s', (dialect) => {
     const notReplayable = await h.api('POST', `/v1/sources/${source.id}/deliveries/${forged.body.error.delivery_id}/replay`);
     expect(notReplayable.status).toBe(409);
     expect(notReplayable.body.error.code).toBe('not_replayable');
+  });
+
+  it('Calendly: a no-show mark makes the appointment a no-show once; removing the mark changes nothing', async () => {
+    const source = await createSource(h, 'calendly');
+    const send = (event: Parameters<typeof calendlyBody>[0], extra: { noShow?: { uri: string; created_at: string } } = {}) => {
+      const body = JSON.stringify(calendlyBody(event, { invitee: calendlyInvitee('N'), start: iso(START), end: iso(START + H), createdAt: iso(h.clock.now()), ...extra }));
+      return deliver(h, source.path, body, calendlyHeaders(source.secret, body, h.clock.now()));
+    };
+    expect((await send('invitee.created')).status).toBe(200);
+    const mark = { uri: 'https://api.calendly.com/invitee_no_shows/NS1', created_at: iso(START + H) };
+    h.clock.advance(1_000);
+    const marked = await send('invitee_no_show.created', { noShow: mark });
+    expect(marked.status, JSON.stringify(marked.body)).toBe(200);
+    expect(marked.body.data).toMatchObject({ outcome: 'applied', event_ids: [expect.any(String)] });
+    const appointment = async () => (await h.api('GET', '/v1/appointments')).body.data[0];
+    expect(await appointment()).toMatchObject({ external_id: `calendly:${calendlyInvitee('N')}`, status: 'no_show' });
+    const events = (await h.api('GET', '/v1/events')).body.data.map((e: { name: string }) => e.name);
+    expect(events).toEqual(['appointment.no_show', 'appointment.created']);
+
+    h.clock.advance(1_000);
+    expect((await send('invitee_no_show.created', { noShow: mark })).body.data.event_ids).toEqual(marked.body.data.event_ids);
+    const unmarked = await send('invitee_no_show.deleted', { noShow: mark });
+    expect(unmarked.status).toBe(200);
+    expect(unmarked.body.data).toMatchObject({ outcome: 'ignored', event_ids: [] });
+    expect(await appointment()).toMatchObject({ status: 'no_show' });
+    expect((await h.api('GET', '/v1/events')).body.data).toHaveLength(2);
   });
 
   it('keeps another workspace’s source and its deliveries out of this workspace', async () => {

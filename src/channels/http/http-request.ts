@@ -49,7 +49,12 @@ type ResponseHeaders = Dispatcher.ResponseData['headers'];
  * Sends `input`. `context.outbound` is the engine's guard (NUDGE_OUTBOUND_ALLOW); without one, the
  * default guard refuses every loopback, private, link-local and reserved address.
  */
-export async function sendHttpRequest(context: OutboundContext, input: HttpRequest, now: () => number): Promise<ChannelResult> {
+/** A channel's result, plus the whole response text (up to MAX_RESPONSE_BYTES), which is not logged. */
+export interface HttpResult extends ChannelResult {
+  text: string;
+}
+
+export async function sendHttpRequest(context: OutboundContext, input: HttpRequest, now: () => number): Promise<HttpResult> {
   const guard = context.outbound ?? defaultOutboundGuard();
   const headers: Record<string, string> = {
     'user-agent': USER_AGENT,
@@ -93,11 +98,11 @@ export async function sendHttpRequest(context: OutboundContext, input: HttpReque
     url = next;
   }
   const status = response.statusCode;
-  const text = await readLimited(response.body);
-  const logged: Record<string, unknown> = { status, headers: loggedHeaders(response.headers), body: text };
+  const { text, cut } = await readLimited(response.body);
+  const logged: Record<string, unknown> = { status, headers: loggedHeaders(response.headers), body: loggedBody(text, cut) };
   if (redirects.length > 0) logged.redirects = redirects;
   const cls = classifyHttpStatus(status);
-  if (cls === 'success') return { request, response: logged };
+  if (cls === 'success') return { request, response: logged, text };
   const snippet = text.trim().slice(0, 200);
   throw new ChannelError(`HTTP ${status}${snippet ? `: ${snippet}` : ''}`, {
     retryable: cls === 'retryable',
@@ -202,12 +207,18 @@ function discard(body: Readable): void {
 
 const decoder = new TextDecoder();
 
+/** The body as the delivery log keeps it: MAX_LOGGED_BODY characters, `…` where it was cut. */
+function loggedBody(text: string, cut: boolean): string {
+  if (text.length > MAX_LOGGED_BODY) return `${text.slice(0, MAX_LOGGED_BODY)}…`;
+  return cut && text !== '' ? `${text}…` : text;
+}
+
 /**
- * The response text, reading at most MAX_RESPONSE_BYTES and keeping MAX_LOGGED_BODY characters.
- * Past the limit the body is destroyed, which closes its connection; a body read to the end
- * leaves the connection to be reused.
+ * The response text, reading at most MAX_RESPONSE_BYTES; `cut` when the body went on past that or
+ * broke off. Past the limit the body is destroyed, which closes its connection; a body read to the
+ * end leaves the connection to be reused.
  */
-function readLimited(body: Readable): Promise<string> {
+function readLimited(body: Readable): Promise<{ text: string; cut: boolean }> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -215,9 +226,7 @@ function readLimited(body: Readable): Promise<string> {
     const finish = (cut: boolean) => {
       if (done) return;
       done = true;
-      const text = decoder.decode(Buffer.concat(chunks).subarray(0, MAX_RESPONSE_BYTES));
-      if (text.length > MAX_LOGGED_BODY) resolve(`${text.slice(0, MAX_LOGGED_BODY)}…`);
-      else resolve(cut && text !== '' ? `${text}…` : text);
+      resolve({ text: decoder.decode(Buffer.concat(chunks).subarray(0, MAX_RESPONSE_BYTES)), cut });
     };
     body.on('data', (chunk: Buffer) => {
       if (done) return;

@@ -26,9 +26,19 @@ import { vendorContext } from './vendor-context.js';
 /** How long a delivery's signature or id is remembered to recognise it when it comes again: 24 hours. */
 export const REPLAY_WINDOW_MS = 24 * 3_600_000;
 
+/**
+ * Attempts that fail verification are stored, so a user can see why a vendor's deliveries are
+ * refused; someone who learned a source's URL but not its secret could fill the table with them.
+ * Past 30 a minute per source (in this process), they are answered 429 and not stored. Verified
+ * deliveries are never limited: they are the vendor's.
+ */
+export const UNVERIFIED_LIMIT = { limit: 30, intervalMs: 60_000 } as const;
+
 export interface HookAnswer {
   status: number;
   body: Record<string, unknown>;
+  /** Seconds, for a Retry-After header. */
+  retryAfter?: number;
 }
 
 function keptHeaders(source: SourceRow, vendor: SourceVendor<unknown, unknown>, config: unknown, all: Readonly<Record<string, string>>): Record<string, string> {
@@ -112,6 +122,11 @@ function verify(ctx: EngineContext, source: SourceRow, vendor: SourceVendor<unkn
   return earlier.ok ? earlier : current;
 }
 
+function tooManyUnverified(waitMs: number, reason: string): HookAnswer {
+  const message = `too many deliveries that failed verification (${reason}); this one was not stored`;
+  return { status: 429, body: { error: { code: 'too_many_unverified', message } }, retryAfter: Math.ceil(waitMs / 1000) };
+}
+
 export async function receiveWebhook(ctx: EngineContext, token: string, request: InboundRequest): Promise<HookAnswer> {
   const source = await findSourceByTokenHash(ctx.store.db, hashToken(token));
   if (!source) throw new NudgeError('not_found', 'no source has this URL (was it deleted or its URL rotated?)', { status: 404 });
@@ -130,7 +145,11 @@ export async function receiveWebhook(ctx: EngineContext, token: string, request:
 
   const now = ctx.clock.now();
   const verification = verify(ctx, source, vendor, request, config, now);
-  if (!verification.ok) return settle(rejected(401, verification.code, verification.reason, false));
+  if (!verification.ok) {
+    const wait = ctx.rateLimiter.reserve(`unverified-hooks:${source.id}`, [UNVERIFIED_LIMIT], now);
+    if (wait > 0) return tooManyUnverified(wait, verification.reason);
+    return settle(rejected(401, verification.code, verification.reason, false));
+  }
   received.deliveryId = verification.deliveryId;
   received.replayKey = verification.replayKey;
   const first = await findVerifiedByReplayKey(ctx.store.db, source.id, verification.replayKey, now - REPLAY_WINDOW_MS);

@@ -25,16 +25,16 @@ const upstream = (message: string, cause?: unknown) => new NudgeError('upstream_
 
 async function getJson(ctx: EngineContext, source: SourceRow, url: string, headers: Record<string, string>): Promise<unknown> {
   const context = { idempotencyKey: `source:${source.id}`, workspaceId: source.workspace_id, sessionId: '', outbound: ctx.outbound };
-  let body: unknown;
+  let body: string;
   try {
-    const result = await sendHttpRequest(context, { method: 'GET', url, headers, body: null, timeoutMs: VENDOR_API_TIMEOUT_MS }, () => ctx.clock.now());
-    body = (result.response as { body?: unknown }).body;
+    // The whole answer, not the delivery log's copy of it, which is cut at 16 KiB.
+    body = (await sendHttpRequest(context, { method: 'GET', url, headers, body: null, timeoutMs: VENDOR_API_TIMEOUT_MS }, () => ctx.clock.now())).text;
   } catch (error) {
     if (error instanceof ChannelError) throw upstream(`${new URL(url).host} answered: ${error.message}`, error);
     throw error;
   }
   try {
-    return JSON.parse(String(body)) as unknown;
+    return JSON.parse(body) as unknown;
   } catch (error) {
     throw upstream(`${new URL(url).host} did not answer JSON`, error);
   }

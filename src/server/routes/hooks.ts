@@ -25,6 +25,7 @@ export function hookRoutes(ctx: EngineContext): Hono<AppEnv> {
     const called = new URL(c.req.url);
     const url = `${publicBase(ctx, c)}${called.pathname}${called.search}`;
     const answer = await receiveWebhook(ctx, c.req.param('token'), { headers, body, url });
+    if (answer.retryAfter !== undefined) c.header('retry-after', String(answer.retryAfter));
     return c.json(answer.body, answer.status as 200);
   });
   return app;

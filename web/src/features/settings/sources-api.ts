@@ -7,13 +7,16 @@ export const SOURCE_KINDS = ['calcom', 'calendly', 'shopify', 'acuity', 'square'
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 /** Vendors that issue the signing secret: the credential fields pasted from their dashboards (catalog keys in `settings`). */
-export const CREDENTIAL_FIELDS: Partial<Record<SourceKind, ReadonlyArray<{ name: string; label: 'source_cred_secret' | 'source_cred_user_id' | 'source_cred_api_key' | 'source_cred_signature_key' }>>> = {
+export const CREDENTIAL_FIELDS: Partial<Record<SourceKind, ReadonlyArray<{ name: string; label: 'source_cred_secret' | 'source_cred_user_id' | 'source_cred_api_key' | 'source_cred_signature_key' | 'source_cred_access_token' }>>> = {
   shopify: [{ name: 'secret', label: 'source_cred_secret' }],
   acuity: [
     { name: 'user_id', label: 'source_cred_user_id' },
     { name: 'api_key', label: 'source_cred_api_key' },
   ],
-  square: [{ name: 'signature_key', label: 'source_cred_signature_key' }],
+  square: [
+    { name: 'signature_key', label: 'source_cred_signature_key' },
+    { name: 'access_token', label: 'source_cred_access_token' },
+  ],
 };
 
 /** Catalog keys (namespace `settings`) for the kinds. */
