@@ -3,6 +3,8 @@
  * or SQLite a padded list; duplicates and nulls are dropped. (That PostgreSQL plans array lookups
  * afresh, never as named statements, is in postgres-store.test.ts.)
  */
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { inList, inPairs } from '../../src/store/repositories/in-list.js';
 import { sqlCapabilities } from '../../src/store/sql-capabilities.js';
@@ -42,5 +44,17 @@ describe.each(testDialects())('in-lists on %s', (dialect) => {
     expect(await ids(where)).toEqual(['w1', 'w4']);
     const updated = await ts.store.db.updateTable('workspaces').set({ plan: 'pro' }).where(inPairs(ts.store.db, ['id', 'flow_limit'], [['w5', 5]])).returning('id').execute();
     expect(updated).toEqual([{ id: 'w5' }]);
+  });
+});
+
+describe('SQL capabilities', () => {
+  it('are refused, not guessed, for a Kysely instance no store driver made', async () => {
+    const foreign = new Kysely<any>({ dialect: new SqliteDialect({ database: new BetterSqlite3(':memory:') }) });
+    try {
+      expect(() => sqlCapabilities(foreign)).toThrow(/declares no SQL capabilities/);
+      expect(() => inList(foreign, 'id', ['a'])).toThrow(/declares no SQL capabilities/);
+    } finally {
+      await foreign.destroy();
+    }
   });
 });
