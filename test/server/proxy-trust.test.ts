@@ -15,6 +15,8 @@ import type { Dialect } from '../../src/store/store.js';
 import { testDialects } from '../helpers/test-store.js';
 
 const PASSWORD = 'correct horse battery';
+/** 31 deliberately slow password checks each, on a machine that may be busy. */
+const LIMITER_TIMEOUT_MS = 120_000;
 
 describe('NUDGE_TRUST_PROXY', () => {
   it('reads off, one hop, and lists of IPs, CIDRs and named ranges', () => {
@@ -90,7 +92,7 @@ describe('the sign-in limiter behind proxies', () => {
     expect((await signIn(send, '192.0.2.44', { 'x-forwarded-for': '198.51.100.7' }, 'ada@example.com', PASSWORD)).status).toBe(200);
     const audit = await harness.api('GET', '/v1/audit-log?action=user.signed_in');
     expect(audit.body.data[0].details).toEqual({ client_ip: '192.0.2.44' });
-  });
+  }, LIMITER_TIMEOUT_MS);
 
   it('believes X-Forwarded-For from a trusted proxy: each forwarded client has its own count', async () => {
     const { harness, send } = await appFor('sqlite', { NUDGE_TRUST_PROXY: 'loopback,10.0.0.0/8' });
@@ -105,7 +107,7 @@ describe('the sign-in limiter behind proxies', () => {
     expect((await signIn(send, '10.0.0.2', { 'x-forwarded-for': '1.1.1.1, 198.51.100.99, 10.0.0.3' }, 'ada@example.com', PASSWORD)).status).toBe(200);
     const audit = await harness.api('GET', '/v1/audit-log?action=user.signed_in');
     expect(audit.body.data[0].details).toEqual({ client_ip: '198.51.100.99' });
-  });
+  }, LIMITER_TIMEOUT_MS);
 });
 
 describe.each(testDialects())('requests through proxies (%s)', (dialect) => {
