@@ -37,6 +37,14 @@ if have "$SYSTEMD_ANALYZE_BIN" systemd; then
   [ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/      /'
   [ -n "$problems" ] && status=1
   report "systemd-analyze verify nudge.service nudge-worker@.service" "$status"
+  # The hardening, scored by systemd itself (0 = most confined, 10 = not at all): keep it under 2.0
+  # (--threshold counts tenths).
+  for unit in nudge.service nudge-worker@1.service; do
+    out=$(SYSTEMD_UNIT_PATH="$work/units:" "$SYSTEMD_ANALYZE_BIN" security --offline=yes --threshold="${EXPOSURE_MAX:-20}" --no-pager "$work/units/$unit" 2>&1)
+    status=$?
+    printf '%s\n' "$out" | grep -o 'exposure level for [^:]*: [0-9.]*' | sed 's/^/      /'
+    report "systemd-analyze security $unit (exposure under $(( ${EXPOSURE_MAX:-20} / 10 )).$(( ${EXPOSURE_MAX:-20} % 10 )))" "$status"
+  done
 fi
 
 # nginx: the site inside a minimal nginx.conf, with a throwaway self-signed certificate in place of Let's Encrypt's.
