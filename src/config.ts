@@ -178,10 +178,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       ),
     ),
     client: Object.freeze({
-      url: e.NUDGE_URL ?? `http://${e.NUDGE_HOST === '0.0.0.0' ? '127.0.0.1' : e.NUDGE_HOST}:${e.PORT}`,
+      url: e.NUDGE_URL ?? localUrl(e.NUDGE_HOST, e.PORT),
       apiKey: e.NUDGE_API_KEY || null,
     }),
   });
+}
+
+/**
+ * Where this machine reaches a server listening on `host`: a wildcard address (`0.0.0.0`, `::`)
+ * is reached on loopback, and an IPv6 address is written in brackets.
+ */
+export function localUrl(host: string, port: number): string {
+  const h = host === '0.0.0.0' || host === '' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `http://${h.includes(':') ? `[${h}]` : h}:${port}`;
 }
 
 function splitList(text: string): string[] {

@@ -2,7 +2,8 @@
  * Requests through reverse proxies, on SQLite and PostgreSQL: X-Forwarded-For/-Proto/-Host count
  * only when the direct peer is trusted (NUDGE_TRUST_PROXY). A spoofed header from anyone else
  * changes neither the sign-in limiter's key, nor the cookie's Secure flag, nor the links Nudge
- * hands out, nor the address in the audit log. NUDGE_PUBLIC_URL wins over both for links.
+ * hands out, nor the address in the audit log. NUDGE_PUBLIC_URL wins over both for links. Also how
+ * the CLI reaches a server listening on every interface.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
@@ -35,6 +36,13 @@ describe('NUDGE_TRUST_PROXY', () => {
     }
     expect(loadConfig({ NUDGE_TRUST_PROXY: 'loopback' }).trustProxy).toEqual({ kind: 'addresses', entries: ['127.0.0.0/8', '::1/128'] });
     expect(loadConfig({}).trustProxy).toEqual({ kind: 'none' });
+  });
+
+  it('reaches a wildcard listen address on loopback, and writes IPv6 in brackets', () => {
+    expect(loadConfig({ NUDGE_HOST: '0.0.0.0', PORT: '8080' }).client.url).toBe('http://127.0.0.1:8080');
+    expect(loadConfig({ NUDGE_HOST: '::', PORT: '8080' }).client.url).toBe('http://[::1]:8080');
+    expect(loadConfig({ NUDGE_HOST: '::1' }).client.url).toBe('http://[::1]:3000');
+    expect(loadConfig({ NUDGE_HOST: '10.0.0.5' }).client.url).toBe('http://10.0.0.5:3000');
   });
 
   it('takes a public URL with only an origin', () => {
