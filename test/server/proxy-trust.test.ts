@@ -125,6 +125,8 @@ describe.each(testDialects())('requests through proxies (%s)', (dialect) => {
     expect((await signIn(send, '203.0.113.1', { 'x-forwarded-for': '198.51.100.5, 192.0.2.8' }, 'ada@example.com', PASSWORD)).status).toBe(200);
     const audit = await harness.api('GET', '/v1/audit-log?action=user.signed_in');
     expect(audit.body.data[0].details).toEqual({ client_ip: '192.0.2.8' });
+    const joined = await harness.api('GET', '/v1/audit-log?action=user.joined');
+    expect(joined.body.data[0].details).toMatchObject({ role: 'owner', client_ip: '127.0.0.1' });
   });
 
   it('sets Secure on the cookie only when a trusted proxy says the client used https', async () => {

@@ -33,7 +33,7 @@ export function authRoutes(ctx: EngineContext, limiter: SignInLimiter): Hono<App
   };
 
   app.get('/invites/:token', async (c) => c.json({ data: await describeInvite(ctx, c.req.param('token')) }));
-  app.post('/invites/:token/accept', async (c) => signedIn(c, await acceptInvite(ctx, c.req.param('token'), await readJson(c)), 201));
+  app.post('/invites/:token/accept', async (c) => signedIn(c, await acceptInvite(ctx, c.req.param('token'), await readJson(c), requestSource(c).address), 201));
   app.post('/sign-in', async (c) => signedIn(c, await signIn(ctx, limiter, await readJson(c), requestSource(c).address), 200));
 
   app.get('/me', (c) => c.json({ data: meView(sessionOf(c)) }));
@@ -49,17 +49,17 @@ export function authRoutes(ctx: EngineContext, limiter: SignInLimiter): Hono<App
   });
   app.post('/password', async (c) => {
     const s = sessionOf(c);
-    await changePassword(ctx, s.user, s.session.id, await readJson(c));
+    await changePassword(ctx, s.user, s.session.id, await readJson(c), requestSource(c).address);
     return c.body(null, 204);
   });
   app.post('/two-factor/setup', async (c) => c.json({ data: await startTwoFactorSetup(ctx, sessionOf(c).user) }));
   app.post('/two-factor/enable', async (c) => {
-    await enableTwoFactor(ctx, sessionOf(c).user, await readJson(c));
+    await enableTwoFactor(ctx, sessionOf(c).user, await readJson(c), requestSource(c).address);
     return c.body(null, 204);
   });
   app.post('/two-factor/disable', async (c) => {
     const s = sessionOf(c);
-    await disableTwoFactor(ctx, s.user, s.workspace, await readJson(c));
+    await disableTwoFactor(ctx, s.user, s.workspace, await readJson(c), requestSource(c).address);
     return c.body(null, 204);
   });
   return app;
