@@ -27,19 +27,20 @@ have() {
 # systemd: verify needs the units under a unit path and their ExecStart binary (/usr/bin/node) present.
 if have "$SYSTEMD_ANALYZE_BIN" systemd; then
   mkdir -p "$work/units"
-  cp "$here/nudge.service" "$here/nudge-worker@.service" "$work/units/"
+  cp "$here"/nudge*.service "$here"/nudge*.timer "$work/units/"
   out=$(SYSTEMD_UNIT_PATH="$work/units:" "$SYSTEMD_ANALYZE_BIN" verify --man=no \
-    "$work/units/nudge.service" "$work/units/nudge-worker@.service" "$work/units/nudge-worker@1.service" 2>&1)
+    "$work/units/nudge.service" "$work/units/nudge-worker@.service" "$work/units/nudge-worker@1.service" \
+    "$work/units/nudge-backup.service" "$work/units/nudge-backup.timer" 2>&1)
   status=$?
   # systemd only warns about unknown keys and bad values (and exits 0): any line about our units fails.
   # Lines about other units of the checking machine are shown, not counted.
   problems=$(printf '%s\n' "$out" | grep -e "$work/units" -e 'nudge' || true)
   [ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/      /'
   [ -n "$problems" ] && status=1
-  report "systemd-analyze verify nudge.service nudge-worker@.service" "$status"
+  report "systemd-analyze verify nudge.service nudge-worker@.service nudge-backup.service nudge-backup.timer" "$status"
   # The hardening, scored by systemd itself (0 = most confined, 10 = not at all): keep it under 2.0
   # (--threshold counts tenths).
-  for unit in nudge.service nudge-worker@1.service; do
+  for unit in nudge.service nudge-worker@1.service nudge-backup.service; do
     out=$(SYSTEMD_UNIT_PATH="$work/units:" "$SYSTEMD_ANALYZE_BIN" security --offline=yes --threshold="${EXPOSURE_MAX:-20}" --no-pager "$work/units/$unit" 2>&1)
     status=$?
     printf '%s\n' "$out" | grep -o 'exposure level for [^:]*: [0-9.]*' | sed 's/^/      /'
