@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ValidationError } from './core/errors.js';
 import { zodIssues } from './core/zod-issues.js';
 import { parseAllowList } from './channels/http/address-policy.js';
+import { parseTrustProxy, type TrustProxy } from './server/proxy-trust.js';
 
 const int = (min: number) => z.coerce.number().int().min(min);
 
@@ -65,9 +66,28 @@ const envSchema = z.object({
     .optional(),
   /**
    * The address people reach Nudge at (`https://nudge.example.com`), used in links Nudge hands out:
-   * the setup link, invites. Default: the address a request came to (and, at start-up, the listen address).
+   * the setup link, invites, sources' webhook URLs. Default: the address a request came to (through
+   * a trusted proxy, the one it forwarded), and at start-up the listen address.
    */
-  NUDGE_PUBLIC_URL: z.string().url().optional(),
+  NUDGE_PUBLIC_URL: z
+    .string()
+    .url()
+    .refine((url) => /^https?:\/\/[^/?#]+\/?$/i.test(url.trim()), { message: 'expected http(s)://host[:port] without a path, query or fragment' })
+    .optional(),
+  /**
+   * Which reverse proxies' X-Forwarded-For/-Proto/-Host are believed: `0` (default: none), `1`
+   * (the direct peer, whatever its address), or IPs/CIDRs with `loopback` and `private`, comma-separated.
+   */
+  NUDGE_TRUST_PROXY: z
+    .string()
+    .superRefine((text, ctx) => {
+      try {
+        parseTrustProxy(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    })
+    .optional(),
   /** Where CLI client commands (flows apply, events send) reach the API. */
   NUDGE_URL: z.string().url().optional(),
   /** API key for CLI client commands. */
@@ -112,6 +132,8 @@ export interface Config {
   channelEndpoints: Readonly<Record<string, string>>;
   /** NUDGE_PUBLIC_URL without a trailing slash; null: links use the address the request came to. */
   publicUrl: string | null;
+  /** NUDGE_TRUST_PROXY: whose X-Forwarded-* headers count (src/server/proxy-trust.ts). */
+  trustProxy: TrustProxy;
   /** For CLI commands that talk to a running server. */
   client: { url: string; apiKey: string | null };
 }
@@ -143,7 +165,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     runWorker: e.NUDGE_RUN_WORKER === '1',
     firstWorkspaceFlowLimit: e.NUDGE_FLOW_LIMIT ?? null,
     secretKey: e.NUDGE_SECRET_KEY || null,
-    publicUrl: e.NUDGE_PUBLIC_URL ? e.NUDGE_PUBLIC_URL.replace(/\/+$/, '') : null,
+    publicUrl: e.NUDGE_PUBLIC_URL ? e.NUDGE_PUBLIC_URL.trim().replace(/\/+$/, '') : null,
+    trustProxy: Object.freeze(parseTrustProxy(e.NUDGE_TRUST_PROXY)),
     outboundAllow: Object.freeze(splitList(e.NUDGE_OUTBOUND_ALLOW ?? '')),
     channelEndpoints: Object.freeze(
       Object.fromEntries(
@@ -155,10 +178,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       ),
     ),
     client: Object.freeze({
-      url: e.NUDGE_URL ?? `http://${e.NUDGE_HOST === '0.0.0.0' ? '127.0.0.1' : e.NUDGE_HOST}:${e.PORT}`,
+      url: e.NUDGE_URL ?? localUrl(e.NUDGE_HOST, e.PORT),
       apiKey: e.NUDGE_API_KEY || null,
     }),
   });
+}
+
+/**
+ * Where this machine reaches a server listening on `host`: a wildcard address (`0.0.0.0`, `::`)
+ * is reached on loopback, and an IPv6 address is written in brackets.
+ */
+export function localUrl(host: string, port: number): string {
+  const h = host === '0.0.0.0' || host === '' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `http://${h.includes(':') ? `[${h}]` : h}:${port}`;
 }
 
 function splitList(text: string): string[] {

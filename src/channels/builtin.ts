@@ -1,6 +1,9 @@
 /**
- * The channel modules Nudge ships, for `send: { channel: … }` steps. Adding a channel is adding
- * its folder and one line here.
+ * The channel modules Nudge ships for `send: { channel: … }` steps. Adding a channel is adding
+ * its folder and one line here. Webhook and email, the two with step kinds of their own, are
+ * modules of the same kind; the engine builds them beside these (engine.ts) because email needs
+ * the SMTP settings and the outbox, and this list stays free of nodemailer for the web app's
+ * tests that read the channels' schemas.
  */
 import type { ChannelModule } from './channel.js';
 import { createSlackChannel } from './slack/slack-channel.js';

@@ -1,6 +1,9 @@
 /**
- * The channels a `send` step can name. The registry validates step settings with each module's
- * schema (paths like `steps[2].send.text`) and describes every channel as data for the API and UI.
+ * Every channel the engine sends through. The registry validates `send` steps' settings with each
+ * module's schema (paths like `steps[2].send.text`) and describes the channels a `send` step can
+ * name as data for the API and UI. Webhook and email are in it too, for sending, previews and
+ * test sends; their settings are step kinds of the flow schema (`manifest.stepKind`), validated
+ * and described by core, so `validators` and `describe()` leave them out.
  */
 import { z } from 'zod';
 import type { FieldIssue } from '../core/errors.js';
@@ -10,10 +13,12 @@ import type { ChannelModule } from './channel.js';
 
 export interface ChannelRegistry {
   get(id: string): ChannelModule | undefined;
-  /** Validators for `validateFlow(input, { channels })`. */
+  /** Validators for `validateFlow(input, { channels })`: the channels a `send` step can name. */
   validators: Readonly<Record<string, ChannelValidator>>;
-  /** Every channel's manifest with its settings as JSON Schema. */
+  /** The manifest of every channel a `send` step can name, with its settings as JSON Schema. */
   describe(): Array<Record<string, unknown>>;
+  /** Releases what the channels hold (an SMTP pool). */
+  close(): void;
 }
 
 export function createChannelRegistry(modules: ChannelModule[]): ChannelRegistry {
@@ -23,7 +28,9 @@ export function createChannelRegistry(modules: ChannelModule[]): ChannelRegistry
     byId.set(m.manifest.id, m);
   }
   const validators: Record<string, ChannelValidator> = Object.create(null) as Record<string, ChannelValidator>;
-  for (const [id, m] of byId) {
+  const named = [...byId.values()].filter((m) => m.manifest.stepKind === undefined);
+  for (const m of named) {
+    const id = m.manifest.id;
     const validate = (settings: Record<string, unknown>, path: string, issues: FieldIssue[]) => {
       const result = m.settings.safeParse(settings);
       if (!result.success) issues.push(...zodIssues(result.error, pathParts(path)));
@@ -34,11 +41,14 @@ export function createChannelRegistry(modules: ChannelModule[]): ChannelRegistry
     get: (id) => byId.get(id),
     validators,
     describe: () =>
-      [...byId.values()].map((m) => {
+      named.map((m) => {
         const schema = z.toJSONSchema(m.settings, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
         delete schema.$schema;
         return { ...m.manifest, settings: schema };
       }),
+    close: () => {
+      for (const m of byId.values()) m.close?.();
+    },
   };
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `nudge`: serve, worker, migrate, workspaces, keys, users, workspace, api-keys, sources, flows, presets, secrets, events.
+ * `nudge`: serve, worker, migrate, backup, workspaces, keys, users, workspace, api-keys, sources, flows, presets, secrets, events.
  * Commands parse flags, call the library and release what they opened in `finally`. The database
  * and the server are imported when a command needs them, so that `--help` and the API client
  * commands start without loading them.
@@ -46,6 +46,17 @@ program
       print(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
     }),
   );
+
+program
+  .command('backup <file>')
+  .option('--force', 'replace <file> if it exists')
+  .description('copy the SQLite database to <file>, consistently, while Nudge runs (PostgreSQL: use pg_dump)')
+  .action(async (file: string, o: { force?: boolean }) => {
+    const { backupDatabase } = await import('./backup.js');
+    const done = backupDatabase(loadConfig(), file, { force: o.force === true });
+    print(`backed up ${done.source} to ${done.target} (${done.bytes} bytes, integrity ok)`);
+    print(`workspace secrets in it are encrypted with ${done.secretKey}: keep a copy of that key too, apart from the backup`);
+  });
 
 const workspaces = program.command('workspaces').description('manage workspaces');
 workspaces

@@ -1,5 +1,5 @@
 /** Long-running commands: `serve` (API + worker) and `worker`, with graceful shutdown on SIGINT/SIGTERM. */
-import type { Config } from '../config.js';
+import { localUrl, type Config } from '../config.js';
 import { bootstrapIfEmpty, createEngine, type Engine } from '../engine/engine.js';
 import { createApp } from '../server/app.js';
 import { listen, type RunningServer } from '../server/http-server.js';
@@ -11,7 +11,7 @@ export async function runServe(config: Readonly<Config>): Promise<void> {
     await migrate(engine);
     const boot = await bootstrapIfEmpty(engine.ctx);
     server = await listen(createApp(engine.ctx), config.host, config.port);
-    const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${server.port}`;
+    const url = localUrl(config.host, server.port);
     if (boot) {
       process.stdout.write(
         [

@@ -5,7 +5,7 @@
  * else from the web app. The work is in user-accounts.ts, imported when a command runs.
  */
 import type { Command } from 'commander';
-import { loadConfig, type Config } from '../config.js';
+import { loadConfig, localUrl, type Config } from '../config.js';
 import type { Store } from '../store/store.js';
 
 type WithStore = (config: Readonly<Config>, fn: (store: Store) => Promise<void>) => Promise<void>;
@@ -13,7 +13,7 @@ type WithStore = (config: Readonly<Config>, fn: (store: Store) => Promise<void>)
 const accounts = () => import('./user-accounts.js');
 
 function baseUrl(config: Readonly<Config>): string {
-  return config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
+  return config.publicUrl ?? localUrl(config.host, config.port);
 }
 
 export function registerUserCommands(program: Command, withStore: WithStore): void {

@@ -98,6 +98,30 @@ export function isSendStep(step: CompiledStep): step is SendStep {
   return step.kind === 'webhook' || step.kind === 'email' || step.kind === 'send';
 }
 
+/** The channel a send step goes through, its settings, and their path in the flow. */
+export interface SendTarget {
+  channel: string;
+  settings: Record<string, unknown>;
+  path: string;
+}
+
+/**
+ * Webhook and email steps are those channels' settings under a step kind of their own; a `send`
+ * step names its channel. Either way the engine then calls one channel module.
+ */
+export function sendTarget(step: SendStep): SendTarget {
+  switch (step.kind) {
+    case 'webhook':
+      return { channel: 'webhook', settings: { ...step.webhook }, path: `${step.path}.webhook` };
+    case 'email':
+      return { channel: 'email', settings: { ...step.email }, path: `${step.path}.email` };
+    case 'send':
+      return { channel: step.send.channel, settings: step.send.settings, path: `${step.path}.send` };
+    default:
+      return unhandledKind(step);
+  }
+}
+
 /** Reports a kind a switch did not handle: call it in the `default` of every switch over step kinds. */
 export function unhandledKind(step: never): never {
   throw new Error(`unhandled step kind ${(step as { kind?: unknown }).kind as string}`);

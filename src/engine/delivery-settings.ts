@@ -44,7 +44,9 @@ export async function sendTestEmail(ctx: EngineContext, workspace: Workspace, bo
     text: `This is a test email from Nudge (workspace "${workspace.name}"). If you can read it, email delivery works.`,
   };
   try {
-    const result = await ctx.channels.email.send(context, input);
+    const email = ctx.registry.get('email');
+    if (!email) throw new Error('the email channel is not registered');
+    const result = await email.send(context, input);
     return { ok: true, transport: ctx.config.smtpUrl ? 'smtp' : 'outbox', response: result.response ?? null };
   } catch (error) {
     return { ok: false, transport: 'smtp', error: (error as Error).message };

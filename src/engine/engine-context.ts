@@ -1,9 +1,6 @@
 import type { Logger } from 'pino';
-import type { Channel } from '../channels/channel.js';
 import type { OutboundGuard } from '../channels/http/outbound-guard.js';
 import type { ChannelRegistry } from '../channels/registry.js';
-import type { EmailInput } from '../channels/email/email-channel.js';
-import type { WebhookInput } from '../channels/webhook/webhook-channel.js';
 import type { Config } from '../config.js';
 import type { Store } from '../store/store.js';
 import type { AppointmentRow, ContactRow, EventRow } from '../store/schema.js';
@@ -23,11 +20,6 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
-export interface Channels {
-  webhook: Channel<WebhookInput>;
-  email: Channel<EmailInput>;
-}
-
 /** What the engine's functions share; built once by `createEngine`. */
 export interface EngineContext {
   store: Store;
@@ -38,10 +30,9 @@ export interface EngineContext {
   metrics: EngineMetrics;
   /** Info lines of what the engine did (activity-log.ts). */
   activity: ActivityLog;
-  channels: Channels;
   /** The outbound guard every HTTP request goes through (NUDGE_OUTBOUND_ALLOW), for calls outside channels (a source's vendor API). */
   outbound: OutboundGuard;
-  /** Channel modules for `send` steps. */
+  /** Every channel module: webhook, email and those `send` steps name. */
   registry: ChannelRegistry;
   rateLimiter: RateLimiter;
   secretBox: SecretBox;

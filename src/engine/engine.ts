@@ -68,6 +68,7 @@ export async function createEngine(config: Readonly<Config>, options: EngineOpti
   const metrics = createMetrics();
   const email = createEmailChannel({
     smtpUrl: config.smtpUrl,
+    now: () => clock.now(),
     async writeOutbox(channelContext, message) {
       const id = newId('ob');
       await insertOutbox(store.db, {
@@ -91,7 +92,9 @@ export async function createEngine(config: Readonly<Config>, options: EngineOpti
   // Every HTTP send goes through one guard built from NUDGE_OUTBOUND_ALLOW (see outbound-guard.ts).
   const outbound = createOutboundGuard({ allow: config.outboundAllow });
   const registry = createChannelRegistry(
-    builtinChannels({ now: () => clock.now(), endpoints: config.channelEndpoints }).map((module) => withOutboundGuard(module, outbound)),
+    [createWebhookChannel({ now: () => clock.now() }), email, ...builtinChannels({ now: () => clock.now(), endpoints: config.channelEndpoints })].map(
+      (module) => withOutboundGuard(module, outbound),
+    ),
   );
   const secretBox = createSecretBox(await loadSecretKey(config.secretKey, config.dataDir));
   const byId = (row: { id: string }) => row.id;
@@ -110,7 +113,6 @@ export async function createEngine(config: Readonly<Config>, options: EngineOpti
     secretBox,
     metrics,
     activity: createActivityLog(logger),
-    channels: { webhook: createWebhookChannel({ now: () => clock.now(), outbound }), email },
     outbound,
     random: options.random ?? Math.random,
     // Two connections stay free for reads and claims (bench:drain, PostgreSQL, pool 10: 170
@@ -149,7 +151,7 @@ export async function createEngine(config: Readonly<Config>, options: EngineOpti
     startWorker: () => theScheduler.start(),
     async close() {
       await theScheduler.stop(config.shutdownGraceMs);
-      email.close();
+      registry.close();
       await outbound.close();
       await store.close();
     },

@@ -8,7 +8,7 @@ import { applyAppointmentChange } from '../core/appointment-change.js';
 import { isSendStep, type CompiledFlow, type CompiledStep } from '../core/flow-compiler.js';
 import { decideStep } from '../core/step-decision.js';
 import { decideFiredTrigger, matchEventTrigger, scheduleTrigger } from '../core/trigger-decision.js';
-import { ChannelError } from '../channels/channel.js';
+import { ChannelError, type ChannelModule } from '../channels/channel.js';
 import type { AppointmentRow, ContactRow, EventRow, FlowRow, Workspace } from '../store/schema.js';
 import { getAppointmentById } from '../store/repositories/appointments.js';
 import { getContactById } from '../store/repositories/contacts.js';
@@ -186,23 +186,11 @@ export async function testSend(
   const step = sendStep(compiled, stepId);
   const rows = await loadRows(ctx, workspace, source);
   const { context, redactor, redact } = await contextFor(ctx, workspace, flow, rows);
-  const { channel, input } = await renderForTrial(ctx, step, workspace, context, redactor);
+  const { channel, module, input } = await renderForTrial(ctx, step, workspace, context, redactor);
   const channelContext = { idempotencyKey: `test.${flow.id}.${step.id}.${ctx.clock.now()}`, workspaceId: workspace.id, sessionId: 'test' };
-  let sendInput = input as Record<string, unknown>;
-  if (step.email) {
-    if (!target.to) throw new ValidationError('invalid_request', [{ path: 'to', message: 'give the address to send the test email to' }]);
-    sendInput = { ...sendInput, to: target.to, cc: undefined, bcc: undefined };
-  } else if (step.webhook) {
-    if (target.url) sendInput = withUrl(sendInput, target.url);
-  } else if (target.to || target.url) {
-    throw new ValidationError('invalid_request', [{ path: target.to ? 'to' : 'url', message: `${channel} steps send to the destination in their settings` }]);
-  }
+  const sendInput = aimTest(module, input, target);
   try {
-    const result = step.email
-      ? await ctx.channels.email.send(channelContext, sendInput as never)
-      : step.webhook
-        ? await ctx.channels.webhook.send(channelContext, sendInput as never)
-        : await ctx.registry.get(channel)!.send(channelContext, sendInput);
+    const result = await module.send(channelContext, sendInput);
     return { step_id: step.id, channel, ok: true, request: redact(result.request), response: redact(result.response), error: null };
   } catch (error) {
     if (!(error instanceof ChannelError)) throw redactor.redactError(error);
@@ -210,12 +198,17 @@ export async function testSend(
   }
 }
 
-/**
- * The webhook input aimed at `url`, keeping its non-enumerable signing secret (a spread would drop
- * it, and the test request would go out unsigned where the live one is signed).
- */
-function withUrl(input: Record<string, unknown>, url: string): Record<string, unknown> {
-  return Object.defineProperties({}, { ...Object.getOwnPropertyDescriptors(input), url: { value: url, enumerable: true, writable: true, configurable: true } });
+/** The input aimed where the test asks (`to` for email, `url` for a webhook), as the channel allows. */
+function aimTest(module: ChannelModule, input: unknown, target: { to?: string | undefined; url?: string | undefined }): unknown {
+  const aim = module.testTarget;
+  if (!aim) {
+    if (!target.to && !target.url) return input;
+    throw new ValidationError('invalid_request', [{ path: target.to ? 'to' : 'url', message: `${module.manifest.id} steps send to the destination in their settings` }]);
+  }
+  const value = target[aim.field];
+  if (value) return aim.aim(input, value);
+  if (aim.required) throw new ValidationError('invalid_request', [{ path: aim.field, message: aim.required }]);
+  return input;
 }
 
 export interface TimelineEntry {

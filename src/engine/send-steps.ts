@@ -1,23 +1,18 @@
 /**
- * Turning a webhook or email step into a channel call: render the templates against the
- * session's context, call the channel, and describe the attempt for the delivery log.
- * Credential positions (a webhook's URL, headers and signing secret; a channel's declared
- * credential settings) are rendered with `secrets` and remembered by the redactor; every other
- * position sees `secrets` only as an error (template-secrets.ts).
+ * Turning a send step into a channel call: render the step's settings against the session's
+ * context with its channel module's `render`, call the module, and describe the attempt for the
+ * delivery log. Every send step (webhook, email, `send: { channel }`) takes this one path.
+ * Credential positions (a channel's declared credential settings: a webhook's URL, headers and
+ * signing secret, a Slack webhook URL, an API key) are rendered with `secrets` and remembered by
+ * the redactor; every other position sees `secrets` only as an error (template-secrets.ts).
  */
-import type { CompiledStep } from '../core/flow-compiler.js';
-import { durationToMs, parseDuration } from '../core/duration.js';
-import { ChannelError, type ChannelContext, type ChannelResult } from '../channels/channel.js';
-import type { EmailInput } from '../channels/email/email-channel.js';
-import { appointmentCalendar, chooseContent, unsubscribeHeaders, type InviteVariables } from '../channels/email/email-content.js';
-import type { WebhookInput } from '../channels/webhook/webhook-channel.js';
-import { checkSigningSecret } from '../channels/webhook/webhook-signature.js';
-import type { ChannelModule, StepRenderer } from '../channels/channel.js';
+import { isSendStep, sendTarget, type CompiledStep, type SendStep } from '../core/flow-compiler.js';
+import { ChannelError, type ChannelContext, type ChannelModule, type ChannelResult, type StepRenderer } from '../channels/channel.js';
 import type { Workspace } from '../store/schema.js';
 import type { EngineContext } from './engine-context.js';
 import { MIN_REDACTED_LENGTH } from '../core/secret-input.js';
 import { SecretRedactor, SecretsDrop } from './template-secrets.js';
-import { renderRecord, renderString, renderStringSync, renderValue, TemplateError, type OutputEscape, type OutputMode, type TemplateContext } from './templates.js';
+import { renderString, renderStringSync, renderValue, TemplateError, type OutputEscape, type OutputMode, type TemplateContext } from './templates.js';
 
 export type SendAttempt =
   | { type: 'sent'; channel: string; result: ChannelResult; durationMs: number }
@@ -33,6 +28,7 @@ export async function performSend(
   channelContext: ChannelContext,
   redactor: SecretRedactor,
 ): Promise<SendAttempt> {
+  if (!isSendStep(step)) throw new Error(`step ${step.id} is a ${step.kind} step, not a send step`);
   const attempt = await attemptSend(ctx, step, workspace, context, channelContext, redactor);
   return redactAttempt(attempt, redactor);
 }
@@ -58,41 +54,25 @@ function redactAttempt(attempt: SendAttempt, redactor: SecretRedactor): SendAtte
 
 async function attemptSend(
   ctx: EngineContext,
-  step: CompiledStep,
+  step: SendStep,
   workspace: Workspace,
   context: TemplateContext,
   channelContext: ChannelContext,
   redactor: SecretRedactor,
 ): Promise<SendAttempt> {
-  const channel = step.send ? step.send.channel : step.kind === 'email' ? 'email' : 'webhook';
+  const channel = sendTarget(step).channel;
   const started = performance.now();
   let request: unknown = null;
   try {
-    if (step.webhook) {
-      const input = await renderWebhook(step, context, redactor);
-      request = input;
-      const result = await ctx.channels.webhook.send(channelContext, input);
-      return { type: 'sent', channel, result, durationMs: Math.round(performance.now() - started) };
+    const { module, input } = await renderChannelStep(ctx, step, workspace, context, redactor);
+    request = input;
+    const limits = module.manifest.rateLimits ?? [];
+    if (limits.length > 0) {
+      const delayMs = ctx.rateLimiter.reserve(`${module.manifest.id}:${module.destination(input)}`, limits, ctx.clock.now());
+      if (delayMs > 0) return { type: 'rate_limited', channel, delayMs };
     }
-    if (step.send) {
-      const { module, input } = await renderChannelStep(ctx, step, workspace, context, redactor);
-      request = input;
-      const limits = module.manifest.rateLimits ?? [];
-      if (limits.length > 0) {
-        const delayMs = ctx.rateLimiter.reserve(`${module.manifest.id}:${module.destination(input)}`, limits, ctx.clock.now());
-        if (delayMs > 0) return { type: 'rate_limited', channel, delayMs };
-      }
-      const result = await module.send(channelContext, input);
-      return { type: 'sent', channel, result, durationMs: Math.round(performance.now() - started) };
-    }
-    if (step.email) {
-      const input = await renderEmail(ctx, step, workspace, context);
-      request = input;
-      if (!input.to.trim()) return { type: 'no_recipient', channel, request };
-      const result = await ctx.channels.email.send(channelContext, input);
-      return { type: 'sent', channel, result, durationMs: Math.round(performance.now() - started) };
-    }
-    throw new Error(`step ${step.id} is not a send step`);
+    const result = await module.send(channelContext, input);
+    return { type: 'sent', channel, result, durationMs: Math.round(performance.now() - started) };
   } catch (error) {
     const durationMs = Math.round(performance.now() - started);
     if (error instanceof ChannelError && error.noRecipient) {
@@ -113,75 +93,6 @@ async function attemptSend(
     // Template errors and other non-channel failures will not get better by retrying.
     return { type: 'failed', channel, error: error as Error, retryable: false, retryAfterMs: null, request, response: null, durationMs };
   }
-}
-
-async function renderWebhook(step: CompiledStep, context: TemplateContext, redactor: SecretRedactor): Promise<WebhookInput> {
-  const w = step.webhook!;
-  const path = `${step.path}.webhook`;
-  const url = renderCredential(w.url, context, 'text', `${path}.url`, redactor);
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(w.headers ?? {})) headers[k] = renderCredential(v, context, 'text', `${path}.headers.${k}`, redactor);
-  const hasHeader = (name: string) => Object.keys(headers).some((k) => k.toLowerCase() === name);
-  let body: string | null = null;
-  if (w.form) {
-    body = new URLSearchParams(await renderRecord(w.form, context, `${path}.form`)).toString();
-    if (!hasHeader('content-type')) headers['content-type'] = 'application/x-www-form-urlencoded';
-  } else if (w.body !== undefined) {
-    const contentType = Object.entries(headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? 'application/json';
-    if (typeof w.body === 'string') {
-      body = await renderString(w.body, context, contentType.includes('json') ? 'json' : 'text', `${path}.body`);
-    } else {
-      body = JSON.stringify(await renderValue(w.body, context, `${path}.body`));
-    }
-    if (!hasHeader('content-type')) headers['content-type'] = 'application/json';
-  }
-  const timeout = parseDuration(w.timeout);
-  const input: WebhookInput = { method: w.method, url, headers, body, timeoutMs: timeout ? durationToMs(timeout) : 10_000 };
-  if (w.signing_secret !== undefined) {
-    const secret = renderCredential(w.signing_secret, context, 'text', `${path}.signing_secret`, redactor);
-    // Not enumerable: the secret never reaches a delivery log or a preview through JSON.
-    Object.defineProperty(input, 'signingSecret', { value: checkSigningSecret(secret, `${path}.signing_secret`), enumerable: false });
-  }
-  return input;
-}
-
-async function renderEmail(
-  ctx: EngineContext,
-  step: CompiledStep,
-  workspace: Workspace,
-  context: TemplateContext,
-): Promise<EmailInput> {
-  const e = step.email!;
-  const path = `${step.path}.email`;
-  const text = (v: string | undefined, field: string) =>
-    v === undefined ? Promise.resolve(undefined) : renderString(v, context, 'text', `${path}.${field}`);
-  const content = chooseContent(e, (context.contact as { language?: unknown } | undefined)?.language);
-  const input: EmailInput = {
-    from: (await text(e.from, 'from')) || workspace.sender_email || ctx.config.smtpFrom,
-    to: (await text(e.to, 'to')) ?? '',
-    cc: (await text(e.cc, 'cc')) || undefined,
-    bcc: (await text(e.bcc, 'bcc')) || undefined,
-    replyTo: (await text(e.reply_to, 'reply_to')) || undefined,
-    subject: ((await text(content.subject.template, content.subject.field)) ?? '').replace(/[\r\n]+/g, ' '),
-    html: content.html === undefined ? undefined : await renderString(content.html.template, context, 'html', `${path}.${content.html.field}`),
-    text: await text(content.text?.template, content.text?.field ?? 'text'),
-  };
-  if (content.language !== null) input.language = content.language;
-  if (e.marketing && e.unsubscribe_url !== undefined) {
-    input.headers = unsubscribeHeaders((await text(e.unsubscribe_url, 'unsubscribe_url')) ?? '', `${path}.unsubscribe_url`);
-  }
-  if (e.calendar) {
-    const options = e.calendar === true ? {} : e.calendar;
-    const texts = {
-      summary: await text(options.summary, 'calendar.summary'),
-      location: await text(options.location, 'calendar.location'),
-      description: await text(options.description, 'calendar.description'),
-      filename: options.filename,
-    };
-    const calendar = appointmentCalendar(context as unknown as InviteVariables, texts, input, ctx.clock.now(), `${path}.calendar`);
-    if (calendar) input.calendar = calendar;
-  }
-  return input;
 }
 
 /**
@@ -222,44 +133,56 @@ export interface RendererOptions {
   credentialFields?: readonly string[];
   /** The workspace's default country (ISO 3166-1 alpha-2); default none. */
   country?: string | null;
+  /** The workspace's sender address; default empty. */
+  sender?: string;
 }
 
 /**
  * Renders a channel step's settings; `base` prefixes field paths in template errors. Settings
- * named in `credentialFields` are credential positions. `country` is the workspace's default
- * country for phone numbers written without a country code.
+ * named in `credentialFields` are credential positions, and so is everything under one
+ * (`headers.authorization` under `headers`).
  */
 export function createRenderer(context: TemplateContext, base: string, options: RendererOptions = {}): StepRenderer {
-  const { redactor = new SecretRedactor({}), credentialFields = [], country = null } = options;
+  const { redactor = new SecretRedactor({}), credentialFields = [], country = null, sender = '' } = options;
   const credential = new Set(credentialFields);
+  const isCredential = (field: string) => credential.has(field) || credential.has(/^[^.[]*/.exec(field)![0]);
+  const path = (field: string) => `${base}.${field}`;
   const text = (mode: OutputMode | OutputEscape) => async (t: string | undefined, field: string) => {
     if (t === undefined) return undefined;
-    const path = `${base}.${field}`;
-    return credential.has(field) ? renderCredential(t, context, mode, path, redactor) : renderString(t, context, mode, path);
+    return isCredential(field) ? renderCredential(t, context, mode, path(field), redactor) : renderString(t, context, mode, path(field));
   };
   return {
     text: text('text'),
     html: text('html'),
+    json: text('json'),
     escaped: async (t, field, escape) => text(escape)(t, field),
     value: async (v, field) =>
-      credential.has(field) ? renderCredentialValue(v, context, `${base}.${field}`, redactor) : renderValue(v, context, `${base}.${field}`),
+      isCredential(field) ? renderCredentialValue(v, context, path(field), redactor) : renderValue(v, context, path(field)),
+    path,
     country,
+    sender,
+    variables: context,
   };
 }
 
-/** A channel step's module and its settings rendered, with the channel's credential settings as such. */
+/** A send step's channel module and its settings rendered, with the channel's credential settings as such. */
 async function renderChannelStep(
   ctx: EngineContext,
-  step: CompiledStep,
+  step: SendStep,
   workspace: Workspace,
   context: TemplateContext,
   redactor: SecretRedactor,
 ): Promise<{ module: ChannelModule; input: unknown }> {
-  const send = step.send!;
-  const module = ctx.registry.get(send.channel);
-  if (!module) throw new Error(`channel ${send.channel} is not available in this version of Nudge`);
-  const renderer = createRenderer(context, `${step.path}.send`, { redactor, credentialFields: module.manifest.credentialFields ?? [], country: workspace.country });
-  return { module, input: await module.render(send.settings, renderer) };
+  const target = sendTarget(step);
+  const module = ctx.registry.get(target.channel);
+  if (!module) throw new Error(`channel ${target.channel} is not available in this version of Nudge`);
+  const renderer = createRenderer(context, target.path, {
+    redactor,
+    credentialFields: module.manifest.credentialFields ?? [],
+    country: workspace.country,
+    sender: workspace.sender_email || ctx.config.smtpFrom,
+  });
+  return { module, input: await module.render(target.settings, renderer) };
 }
 
 /**
@@ -272,16 +195,12 @@ export async function renderStepInput(
   workspace: Workspace,
   context: TemplateContext,
   redactor: SecretRedactor,
-): Promise<{ channel: string; input: unknown }> {
+): Promise<{ channel: string; module: ChannelModule; input: unknown }> {
+  if (!isSendStep(step)) throw new Error(`step ${step.id} is a ${step.kind} step, not a send step`);
   try {
-    if (step.webhook) return { channel: 'webhook', input: await renderWebhook(step, context, redactor) };
-    if (step.email) return { channel: 'email', input: await renderEmail(ctx, step, workspace, context) };
-    if (step.send) {
-      const { module, input } = await renderChannelStep(ctx, step, workspace, context, redactor);
-      return { channel: module.manifest.id, input };
-    }
+    const { module, input } = await renderChannelStep(ctx, step, workspace, context, redactor);
+    return { channel: module.manifest.id, module, input };
   } catch (error) {
     throw redactor.redactError(error);
   }
-  throw new Error(`step ${step.id} is a ${step.kind} step, not a send step`);
 }

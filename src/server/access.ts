@@ -12,6 +12,7 @@ import type { EngineContext } from '../engine/engine-context.js';
 import { appendAudit } from '../store/repositories/audit-log.js';
 import { ACCESS_RULES, type AccessRule } from './access-rules.js';
 import type { AppEnv, Principal } from './app-types.js';
+import { requestSource } from './proxy-trust.js';
 
 /** The registered pattern of the endpoint a request matched (`GET /v1/flows/:id`), or null when no /v1 endpoint did. */
 function endpointOf(c: Context): string | null {
@@ -73,7 +74,7 @@ async function audit(ctx: EngineContext, c: Context<AppEnv>, entry: NonNullable<
       ctx.store.db,
       {
         workspaceId: c.get('workspace').id,
-        actor: { kind: principal.kind, id: principal.id, label: principal.label },
+        actor: { kind: principal.kind, id: principal.id, label: principal.label, ip: requestSource(c).address },
         action: entry.action,
         target: id === null ? null : { kind: entry.target, id },
       },

@@ -1,6 +1,7 @@
 import type { Role } from '../core/roles.js';
 import type { CurrentSession } from '../engine/accounts/sessions.js';
 import type { Workspace } from '../store/schema.js';
+import type { RequestSource } from './proxy-trust.js';
 
 /** Who is calling: an API key or a signed-in user, with the role that decides what they may do. */
 export interface Principal {
@@ -15,7 +16,7 @@ export interface Principal {
   csrfOk?: boolean;
 }
 
-/** Hono context variables set by the access middleware (access.ts). */
+/** Hono context variables: the request's source (proxy-trust.ts), then the caller (auth.ts). */
 export interface AppEnv {
-  Variables: { workspace: Workspace; principal: Principal };
+  Variables: { workspace: Workspace; principal: Principal; source: RequestSource };
 }

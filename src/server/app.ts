@@ -15,6 +15,7 @@ import { errorBody, mapError } from './error-mapping.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { readWholeBody } from './request-size.js';
 import { refuseNulInUrl } from './request-url.js';
+import { resolveRequestSource } from './proxy-trust.js';
 import { readChangeMarks } from '../store/repositories/activity-counts.js';
 import { ChangeFeed } from './change-feed.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
@@ -44,6 +45,7 @@ export function createApp(ctx: EngineContext): Hono<AppEnv> {
   );
   app.use('*', readWholeBody(limit));
   app.use('*', refuseNulInUrl);
+  app.use('*', resolveRequestSource(ctx.config.trustProxy));
 
   app.get('/health', async (c) => {
     try {

@@ -23,6 +23,7 @@ import type { EngineContext } from '../engine/engine-context.js';
 import { BatchReader } from '../engine/batch-reader.js';
 import { findWorkspacesByKeyHashes, hashApiKey, touchApiKey } from '../store/repositories/workspaces.js';
 import type { AppEnv } from './app-types.js';
+import { requestSource } from './proxy-trust.js';
 
 const LAST_USED_PRECISION_MS = 60_000;
 export const SESSION_COOKIE = 'nudge_session';
@@ -67,12 +68,12 @@ export function authenticate(ctx: EngineContext): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** Sets the session cookie: HttpOnly, SameSite=Lax, Secure when the request came over TLS. */
+/** Sets the session cookie: HttpOnly, SameSite=Lax, Secure when the client used https (as a trusted proxy reports it, proxy-trust.ts). */
 export function setSessionCookie(c: Context, signedIn: SignedIn, now: number): void {
   setCookie(c, SESSION_COOKIE, signedIn.token, {
     httpOnly: true,
     sameSite: 'Lax',
-    secure: new URL(c.req.url).protocol === 'https:',
+    secure: requestSource(c).protocol === 'https',
     path: '/',
     maxAge: Math.max(0, Math.floor((signedIn.expiresAt - now) / 1000)),
   });

@@ -27,6 +27,15 @@ export interface CreateStoreOptions {
   onError?: (error: unknown) => void;
 }
 
+/** The SQLite file the options name (`:memory:` included), or null when they name PostgreSQL. Throws on a bad URL. */
+export function sqliteFileOf(options: Pick<CreateStoreOptions, 'databaseUrl' | 'dataDir'>): string | null {
+  const url = options.databaseUrl?.trim();
+  if (!url) return join(options.dataDir, 'nudge.db');
+  if (/^postgres(ql)?:\/\//i.test(url)) return null;
+  if (/^(sqlite|file):/i.test(url)) return sqliteFilename(url);
+  throw badUrl('database URL must start with postgres://, postgresql://, sqlite: or file:');
+}
+
 /** Opens the store the URL names. Does not migrate: call `store.migrate()`. */
 export async function createStore(options: CreateStoreOptions): Promise<Store> {
   const url = options.databaseUrl?.trim();

@@ -1,7 +1,11 @@
 /**
  * The one Store: a Kysely instance over SQLite or PostgreSQL plus the few hot paths that are
- * written by hand per dialect. Ordinary reads and writes go through `db` (see the repositories
- * beside this file); the engine branches on `capabilities`, never on the dialect's name.
+ * written by hand per dialect (the timer claim, the next due time, notifications). Ordinary reads
+ * and writes go through `db` (see the repositories beside this file). Nothing branches on the
+ * dialect's name: the engine on `capabilities` below, the repositories on the SQL capabilities
+ * each driver declares on its Kysely adapter (sql-capabilities.ts). How timers are claimed
+ * (`FOR UPDATE SKIP LOCKED`, or SQLite's one writer) is each driver's own `claimTimers`, so no
+ * capability names it.
  */
 import type { Kysely } from 'kysely';
 import type { Database, TimerRow } from './schema.js';
@@ -9,9 +13,7 @@ import type { Database, TimerRow } from './schema.js';
 export type Dialect = 'sqlite' | 'postgres';
 
 export interface StoreCapabilities {
-  /** `FOR UPDATE SKIP LOCKED`: many workers may claim timers concurrently. */
-  skipLocked: boolean;
-  /** `LISTEN/NOTIFY`: a process can wake workers in other processes. */
+  /** `LISTEN/NOTIFY`: a process can wake workers in other processes (which share the database). */
   listenNotify: boolean;
   /** Connections that can run transactions at the same time (SQLite: 1; PostgreSQL: the pool size). */
   connections: number;

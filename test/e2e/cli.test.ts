@@ -252,7 +252,7 @@ describe('nudge CLI', () => {
       const commands = new Set<string>();
       for (const file of files) {
         const text = await readFile(join(REPO, file), 'utf8');
-        expect(text, `${file} should write the CLI as ./nudge`).not.toMatch(/npm run nudge|(^|[^./\w-])nudge (serve|worker|migrate|workspaces?|keys|flows|presets|secrets|events)\b/m);
+        expect(text, `${file} should write the CLI as ./nudge`).not.toMatch(/npm run nudge|(^|[^./\w-])nudge (serve|worker|migrate|backup|workspaces?|keys|flows|presets|secrets|events)\b/m);
         for (const m of text.matchAll(/\.\/nudge((?: [a-z][a-z-]*){0,2})/g)) commands.add(m[1]!.trim());
       }
       expect(commands.size).toBeGreaterThan(5);

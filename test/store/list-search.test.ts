@@ -8,9 +8,9 @@ import { CompiledQuery, type Kysely, type QueryId, type RootOperationNode } from
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAppointments } from '../../src/store/repositories/appointments.js';
 import { listContacts } from '../../src/store/repositories/contacts.js';
-import { isPostgres } from '../../src/store/repositories/in-list.js';
 import { countSessionsByFlow } from '../../src/store/repositories/sessions.js';
 import type { Database } from '../../src/store/schema.js';
+import type { Dialect } from '../../src/store/store.js';
 import { createTestStore, testDialects, type TestStore } from '../helpers/test-store.js';
 
 const CONTACTS: Array<[id: string, workspace: string, email: string | null, name: string | null, phone: string | null]> = [
@@ -47,8 +47,8 @@ function inlined(statement: CompiledQuery): string {
 }
 
 /** The query plan of one statement, as text. PostgreSQL is told to avoid scans, so an index that fits is taken even on a tiny table. */
-async function planOf(db: Kysely<Database>, statement: CompiledQuery): Promise<string> {
-  if (!isPostgres(db)) {
+async function planOf(dialect: Dialect, db: Kysely<Database>, statement: CompiledQuery): Promise<string> {
+  if (dialect === 'sqlite') {
     const rows = await db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${statement.sql}`, [...statement.parameters]));
     return rows.rows.map((r) => r.detail).join('\n');
   }
@@ -124,7 +124,7 @@ describe.each(testDialects())('list reads on %s', (dialect) => {
     await ts.store.db.executeQuery(CompiledQuery.raw('analyze'));
     for (const q of ['ada', '+44 20']) {
       const [statement] = await statementsOf(ts.store.db, (db) => listContacts(db, 'w1', { q, limit: 50 }));
-      const plan = await planOf(ts.store.db, statement!);
+      const plan = await planOf(dialect, ts.store.db, statement!);
       expect(plan).toContain('contacts_search_email');
       expect(plan).toContain('contacts_search_name');
       if (q.startsWith('+')) expect(plan).toContain('contacts_search_phone');
@@ -147,7 +147,7 @@ describe.each(testDialects())('list reads on %s', (dialect) => {
     // Either index that leads with flow_id reads only the listed flows' sessions. PostgreSQL picks
     // (flow_id, status) for an index-only scan only when VACUUM could mark the pages all-visible,
     // which a concurrent test's open transaction prevents; then it takes (flow_id, key).
-    expect(await planOf(ts.store.db, statements[0]!)).toMatch(/sessions_flow_(status|key)/);
+    expect(await planOf(dialect, ts.store.db, statements[0]!)).toMatch(/sessions_flow_(status|key)/);
     const counts = await countSessionsByFlow(ts.store.db, ['fl_a', 'fl_b', 'fl_c']);
     expect(Object.fromEntries(counts)).toEqual({ fl_a: { active: 2, failed: 1 }, fl_b: { completed: 1 } });
   });

@@ -10,8 +10,12 @@
  */
 import { createHash } from 'node:crypto';
 import nodemailer from 'nodemailer';
-import { ChannelError, type Channel, type ChannelContext, type ChannelResult } from '../channel.js';
+import type { z } from 'zod';
+import type { EmailStep } from '../../core/flow-definition.js';
+import { STEP_KIND_SCHEMAS } from '../../core/step-validation.js';
+import { ChannelError, type ChannelContext, type ChannelModule, type ChannelResult } from '../channel.js';
 import type { EmailCalendar } from './email-content.js';
+import { renderEmail } from './email-render.js';
 
 export interface EmailInput {
   from: string;
@@ -39,6 +43,8 @@ export interface EmailChannelOptions {
   /** `smtp://user:pass@host:port`; null writes to the outbox. */
   smtpUrl: string | null;
   writeOutbox: (context: ChannelContext, message: OutboxMessage) => Promise<string>;
+  /** The engine's clock: a calendar invitation's DTSTAMP. Default Date.now. */
+  now?: () => number;
 }
 
 export function messageIdFor(idempotencyKey: string, from: string): string {
@@ -47,15 +53,27 @@ export function messageIdFor(idempotencyKey: string, from: string): string {
   return `<${digest}@${domain}>`;
 }
 
-export function createEmailChannel(options: EmailChannelOptions): Channel<EmailInput> & { close(): void } {
+export function createEmailChannel(options: EmailChannelOptions): ChannelModule<EmailStep, EmailInput> & { close(): void } {
   const transport = options.smtpUrl ? nodemailer.createTransport(options.smtpUrl) : null;
+  const now = options.now ?? Date.now;
   return {
     manifest: {
       id: 'email',
       name: 'Email',
       description: 'Sends HTML and text email over SMTP, or to the outbox when no SMTP server is configured.',
+      stepKind: 'email',
+    },
+    settings: STEP_KIND_SCHEMAS.email as z.ZodType<EmailStep>,
+    render: (settings, r) => renderEmail(settings, r, now()),
+    destination: (input) => input.to,
+    testTarget: {
+      field: 'to',
+      required: 'give the address to send the test email to',
+      aim: (input, to) => ({ ...input, to, cc: undefined, bcc: undefined }),
     },
     async send(context, input): Promise<ChannelResult> {
+      // A contact without an address: the engine skips the step and the flow goes on.
+      if (!input.to.trim()) throw new ChannelError('no recipient', { retryable: false, noRecipient: true, request: input });
       const messageId = messageIdFor(context.idempotencyKey, input.from);
       const headers = { ...input.headers, 'X-Nudge-Session': context.sessionId };
       const request = { ...input, messageId, headers, transport: transport ? 'smtp' : 'outbox' };

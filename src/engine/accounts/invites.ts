@@ -60,7 +60,7 @@ export async function describeInvite(ctx: EngineContext, token: string) {
 }
 
 /** Creates the account an invite offers and signs its new user in. A token works once. */
-export async function acceptInvite(ctx: EngineContext, token: string, body: unknown): Promise<SignedIn> {
+export async function acceptInvite(ctx: EngineContext, token: string, body: unknown, ip?: string): Promise<SignedIn> {
   const invite = await openInvite(ctx, token);
   const parsed = acceptInviteSchema.safeParse(body);
   if (!parsed.success) throw new ValidationError('invalid_account', zodIssues(parsed.error));
@@ -71,7 +71,7 @@ export async function acceptInvite(ctx: EngineContext, token: string, body: unkn
   const user = await ctx.store.transaction(async (trx) => {
     if (!(await markInviteAccepted(trx, invite.id, now))) throw new NotFoundError('invite', invite.id);
     const user = await addAccount(trx, { workspaceId: invite.workspace_id, email, name: parsed.data.name, role: invite.role, passwordHash }, now);
-    await appendAudit(trx, { workspaceId: invite.workspace_id, actor: userActor(user), action: 'user.joined', target: { kind: 'user', id: user.id }, details: { role: invite.role, invite_id: invite.id } }, now);
+    await appendAudit(trx, { workspaceId: invite.workspace_id, actor: { ...userActor(user), ip }, action: 'user.joined', target: { kind: 'user', id: user.id }, details: { role: invite.role, invite_id: invite.id } }, now);
     return user;
   });
   return startSession(ctx, user);

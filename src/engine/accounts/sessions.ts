@@ -93,7 +93,7 @@ export async function signIn(ctx: EngineContext, limiter: SignInLimiter, body: u
   limiter.recordSuccess(email);
   await updateUser(ctx.store.db, user.id, { last_sign_in_at: now });
   const signedIn = await startSession(ctx, { ...user, last_sign_in_at: now });
-  await appendAudit(ctx.store.db, { workspaceId: user.workspace_id, actor: userActor(user), action: 'user.signed_in', target: { kind: 'user', id: user.id } }, now);
+  await appendAudit(ctx.store.db, { workspaceId: user.workspace_id, actor: { ...userActor(user), ip: address }, action: 'user.signed_in', target: { kind: 'user', id: user.id } }, now);
   return signedIn;
 }
 

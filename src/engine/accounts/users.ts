@@ -83,7 +83,7 @@ export async function removeUser(ctx: EngineContext, workspaceId: string, id: st
 }
 
 /** Changes the user's password and ends their other sessions. */
-export async function changePassword(ctx: EngineContext, user: UserRow, sessionId: string, body: unknown): Promise<void> {
+export async function changePassword(ctx: EngineContext, user: UserRow, sessionId: string, body: unknown, ip?: string): Promise<void> {
   const parsed = changePasswordSchema.safeParse(body);
   if (!parsed.success) throw new ValidationError('invalid_password', zodIssues(parsed.error));
   if (!(await verifyPassword(parsed.data.current_password, user.password_hash))) {
@@ -93,7 +93,7 @@ export async function changePassword(ctx: EngineContext, user: UserRow, sessionI
   await ctx.store.transaction(async (trx) => {
     await updateUser(trx, user.id, { password_hash: passwordHash });
     await deleteUserSessions(trx, user.id, sessionId);
-    await appendAudit(trx, { workspaceId: user.workspace_id, actor: userActor(user), action: 'user.password_changed', target: { kind: 'user', id: user.id } }, ctx.clock.now());
+    await appendAudit(trx, { workspaceId: user.workspace_id, actor: { ...userActor(user), ip }, action: 'user.password_changed', target: { kind: 'user', id: user.id } }, ctx.clock.now());
   });
 }
 
@@ -112,7 +112,7 @@ function readCode(body: unknown): string {
 
 const wrongCode = () => new ValidationError('invalid_code', [{ path: 'code', message: 'that code is wrong or was already used' }]);
 
-export async function enableTwoFactor(ctx: EngineContext, user: UserRow, body: unknown): Promise<void> {
+export async function enableTwoFactor(ctx: EngineContext, user: UserRow, body: unknown, ip?: string): Promise<void> {
   const code = readCode(body);
   if (!user.totp_pending_secret) throw new ConflictError('two_factor_not_started', 'set up two-factor sign-in first');
   const now = ctx.clock.now();
@@ -120,11 +120,11 @@ export async function enableTwoFactor(ctx: EngineContext, user: UserRow, body: u
   if (counter === null) throw wrongCode();
   await ctx.store.transaction(async (trx) => {
     await updateUser(trx, user.id, { totp_secret: user.totp_pending_secret, totp_pending_secret: null, totp_last_counter: counter });
-    await appendAudit(trx, { workspaceId: user.workspace_id, actor: userActor(user), action: 'user.two_factor_enabled', target: { kind: 'user', id: user.id } }, now);
+    await appendAudit(trx, { workspaceId: user.workspace_id, actor: { ...userActor(user), ip }, action: 'user.two_factor_enabled', target: { kind: 'user', id: user.id } }, now);
   });
 }
 
-export async function disableTwoFactor(ctx: EngineContext, user: UserRow, workspace: Workspace, body: unknown): Promise<void> {
+export async function disableTwoFactor(ctx: EngineContext, user: UserRow, workspace: Workspace, body: unknown, ip?: string): Promise<void> {
   const code = readCode(body);
   if (!user.totp_secret) return;
   if (workspace.require_two_factor === 1) throw new ConflictError('two_factor_required', 'this workspace requires two-factor sign-in');
@@ -132,6 +132,6 @@ export async function disableTwoFactor(ctx: EngineContext, user: UserRow, worksp
   if (acceptCode(user.totp_secret, code, now, user.totp_last_counter) === null) throw wrongCode();
   await ctx.store.transaction(async (trx) => {
     await updateUser(trx, user.id, { totp_secret: null, totp_pending_secret: null, totp_last_counter: null });
-    await appendAudit(trx, { workspaceId: user.workspace_id, actor: userActor(user), action: 'user.two_factor_disabled', target: { kind: 'user', id: user.id } }, now);
+    await appendAudit(trx, { workspaceId: user.workspace_id, actor: { ...userActor(user), ip }, action: 'user.two_factor_disabled', target: { kind: 'user', id: user.id } }, now);
   });
 }

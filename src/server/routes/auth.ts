@@ -1,6 +1,5 @@
 /** Getting in: invites and the setup link, sign-in and sign-out, the signed-in user, password and two-factor. */
 import { Hono, type Context } from 'hono';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { acceptInvite, describeInvite } from '../../engine/accounts/invites.js';
 import { mustSetUpTwoFactor, signIn, type CurrentSession, type SignedIn } from '../../engine/accounts/sessions.js';
 import type { SignInLimiter } from '../../engine/accounts/sign-in-limiter.js';
@@ -11,6 +10,7 @@ import { deleteUserSession, deleteUserSessions } from '../../store/repositories/
 import type { AppEnv } from '../app-types.js';
 import { clearSessionCookie, setSessionCookie } from '../auth.js';
 import { readJson } from '../request-body.js';
+import { requestSource } from '../proxy-trust.js';
 
 /** What the app knows about the signed-in user. */
 export function meView(s: Pick<SignedIn, 'user' | 'workspace' | 'csrfToken'>) {
@@ -22,14 +22,6 @@ export function meView(s: Pick<SignedIn, 'user' | 'workspace' | 'csrfToken'>) {
   };
 }
 
-/** The client's address for sign-in limits: the socket's peer (proxies' headers are not trusted here). */
-function clientAddress(c: Context): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
 
 const sessionOf = (c: Context<AppEnv>): CurrentSession => c.get('principal').session!;
 
@@ -41,8 +33,8 @@ export function authRoutes(ctx: EngineContext, limiter: SignInLimiter): Hono<App
   };
 
   app.get('/invites/:token', async (c) => c.json({ data: await describeInvite(ctx, c.req.param('token')) }));
-  app.post('/invites/:token/accept', async (c) => signedIn(c, await acceptInvite(ctx, c.req.param('token'), await readJson(c)), 201));
-  app.post('/sign-in', async (c) => signedIn(c, await signIn(ctx, limiter, await readJson(c), clientAddress(c)), 200));
+  app.post('/invites/:token/accept', async (c) => signedIn(c, await acceptInvite(ctx, c.req.param('token'), await readJson(c), requestSource(c).address), 201));
+  app.post('/sign-in', async (c) => signedIn(c, await signIn(ctx, limiter, await readJson(c), requestSource(c).address), 200));
 
   app.get('/me', (c) => c.json({ data: meView(sessionOf(c)) }));
   app.post('/sign-out', async (c) => {
@@ -57,17 +49,17 @@ export function authRoutes(ctx: EngineContext, limiter: SignInLimiter): Hono<App
   });
   app.post('/password', async (c) => {
     const s = sessionOf(c);
-    await changePassword(ctx, s.user, s.session.id, await readJson(c));
+    await changePassword(ctx, s.user, s.session.id, await readJson(c), requestSource(c).address);
     return c.body(null, 204);
   });
   app.post('/two-factor/setup', async (c) => c.json({ data: await startTwoFactorSetup(ctx, sessionOf(c).user) }));
   app.post('/two-factor/enable', async (c) => {
-    await enableTwoFactor(ctx, sessionOf(c).user, await readJson(c));
+    await enableTwoFactor(ctx, sessionOf(c).user, await readJson(c), requestSource(c).address);
     return c.body(null, 204);
   });
   app.post('/two-factor/disable', async (c) => {
     const s = sessionOf(c);
-    await disableTwoFactor(ctx, s.user, s.workspace, await readJson(c));
+    await disableTwoFactor(ctx, s.user, s.workspace, await readJson(c), requestSource(c).address);
     return c.body(null, 204);
   });
   return app;

@@ -5,8 +5,8 @@
  * limit, by request-size.ts before this route runs.
  *
  * The URL a vendor signs (Square) is the one it called: NUDGE_PUBLIC_URL plus the path and query
- * when set, else the URL the request came to; behind a proxy that rewrites the host or scheme,
- * NUDGE_PUBLIC_URL must be set for such signatures to match.
+ * when set, else the origin the request came to (as a trusted proxy forwards it, proxy-trust.ts);
+ * NUDGE_PUBLIC_URL is the dependable answer behind a proxy.
  */
 import { Hono } from 'hono';
 import type { EngineContext } from '../../engine/engine-context.js';

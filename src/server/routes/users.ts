@@ -14,6 +14,7 @@ import type { AppEnv } from '../app-types.js';
 import { PAGE_PARAMS, pageFrom, pageOf } from '../pagination.js';
 import { defineQuery, textParam } from '../query-params.js';
 import { readJson } from '../request-body.js';
+import { requestSource } from '../proxy-trust.js';
 
 export const AUDIT_LIST_QUERY = defineQuery({
   ...PAGE_PARAMS,
@@ -23,12 +24,12 @@ export const AUDIT_LIST_QUERY = defineQuery({
 
 const actorOf = (c: Context<AppEnv>) => {
   const p = c.get('principal');
-  return { kind: p.kind, id: p.id, label: p.label };
+  return { kind: p.kind, id: p.id, label: p.label, ip: requestSource(c).address };
 };
 
-/** Links in answers point at the configured public URL, else at the host the request came to. */
+/** Links in answers point at the configured public URL, else at the origin the client called (proxy-trust.ts). */
 export function publicBase(ctx: EngineContext, c: Context): string {
-  return ctx.config.publicUrl ?? new URL(c.req.url).origin;
+  return ctx.config.publicUrl ?? requestSource(c).origin;
 }
 
 const inviteView = (row: InviteRow, url: string | null = null) => ({

@@ -2,19 +2,26 @@
  * The scale-out store: a pg pool shared by any number of API and worker processes.
  * Timers are claimed with `FOR UPDATE SKIP LOCKED`, and workers wake each other with
  * `LISTEN/NOTIFY` on a channel per schema.
+ *
+ * The driver's files, each with its SQLite counterpart of the same name where there is one:
+ * postgres-store.ts (the Store), postgres-dialect.ts (Kysely's dialect: declared SQL
+ * capabilities), statement-cache.ts (named prepared statements), timer-statements.ts (the claim,
+ * the next due time, NOTIFY); PostgreSQL only: timer-listener.ts and notify-coalescer.ts (waking
+ * other processes), pg-types.ts (int8 as numbers on the store's connections).
  */
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { NudgeError } from '../../core/errors.js';
 import { postgresMigrations } from '../migrations/postgres/index.js';
 import { runMigrations } from '../migrator.js';
 import type { Database } from '../schema.js';
 import type { Store } from '../store.js';
+import { PostgresStoreDialect } from './postgres-dialect.js';
 import { storeTypes } from './pg-types.js';
 import { coalesceNotify } from './notify-coalescer.js';
-import { preparedStatementPool } from './prepared-statements.js';
+import { preparedStatementPool } from './statement-cache.js';
 import { createTimerListener } from './timer-listener.js';
-import { claimTimers, nextDueAt, notifyTimers } from './timer-queries.js';
+import { createPostgresTimerStatements } from './timer-statements.js';
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:port/database`. */
@@ -34,7 +41,7 @@ export interface PostgresStoreOptions {
   onError?: (error: unknown) => void;
   /**
    * Send the store's ordinary statements as named prepared statements, parsed and planned once per
-   * connection (see prepared-statements.ts; measured: 40% less PostgreSQL CPU per reminder).
+   * connection (see statement-cache.ts; measured: 40% less PostgreSQL CPU per reminder).
    * Default true. Set false behind a pooler in transaction mode that does not support them
    * (PgBouncer before 1.21); the store also falls back by itself when a statement fails that way.
    */
@@ -73,19 +80,20 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     throw error;
   }
 
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparedStatements ? preparedStatementPool(pool) : pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresStoreDialect({ pool: preparedStatements ? preparedStatementPool(pool) : pool }) });
   const channel = `nudge_timers_${schema ?? 'public'}`;
   const listener = createTimerListener({
     client: { ...connection, application_name: 'nudge-listener' },
     channel,
     onError,
   });
-  const notify = coalesceNotify((dueAt) => notifyTimers(pool, channel, dueAt));
+  const timers = createPostgresTimerStatements(pool, channel);
+  const notify = coalesceNotify((dueAt) => timers.notify(dueAt));
   let closing: Promise<void> | undefined;
 
   const store: Store = {
     dialect: 'postgres',
-    capabilities: { skipLocked: true, listenNotify: true, connections: poolSize },
+    capabilities: { listenNotify: true, connections: poolSize },
     db,
     transaction: (fn) => db.transaction().execute(fn),
     migrate: () =>
@@ -97,8 +105,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
           await sql`select pg_advisory_xact_lock(${sql.lit(MIGRATION_LOCK_CLASS)}, hashtext(current_schema()))`.execute(trx);
         },
       }),
-    claimTimers: (claim) => claimTimers(pool, claim),
-    nextDueAt: () => nextDueAt(pool),
+    claimTimers: (claim) => timers.claim(claim),
+    nextDueAt: () => timers.nextDueAt(),
     notifyTimers: notify,
     listenTimers: (fn) => listener.add(fn),
     close() {

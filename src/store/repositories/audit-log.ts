@@ -7,13 +7,16 @@ import { encodeJson } from './json.js';
 
 export interface AuditEntry {
   workspaceId: string;
-  actor: { kind: 'user' | 'api_key' | 'system'; id: string | null; label: string };
+  /** `ip`: the client's address when a request made the change (kept in `details.client_ip`). */
+  actor: { kind: 'user' | 'api_key' | 'system'; id: string | null; label: string; ip?: string | undefined };
   action: AuditAction;
   target: { kind: string; id: string } | null;
   details?: Record<string, unknown> | null;
 }
 
 export async function appendAudit(db: Kysely<Database>, entry: AuditEntry, now: number): Promise<void> {
+  const ip = entry.actor.ip && entry.actor.ip !== 'unknown' ? { client_ip: entry.actor.ip } : null;
+  const details = entry.details || ip ? { ...entry.details, ...ip } : null;
   await db
     .insertInto('audit_log')
     .values({
@@ -26,7 +29,7 @@ export async function appendAudit(db: Kysely<Database>, entry: AuditEntry, now: 
       action: entry.action,
       target_kind: entry.target?.kind ?? null,
       target_id: entry.target?.id ?? null,
-      details_json: entry.details ? encodeJson(entry.details) : null,
+      details_json: details ? encodeJson(details) : null,
     })
     .execute();
 }

@@ -10,11 +10,11 @@
  *   index instead.
  * - PostgreSQL: `lower(email) LIKE lower('ad%')` on an index `(workspace_id, lower(email)
  *   text_pattern_ops)`; the pattern must be known when the statement is planned, so these
- *   statements are sent unnamed (prepared-statements.ts).
+ *   statements are sent unnamed (postgres/statement-cache.ts).
  * A search's `%`, `_` and `\` are escaped: they match themselves.
  */
 import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
-import { isPostgres } from './in-list.js';
+import { sqlCapabilities } from '../sql-capabilities.js';
 
 /**
  * A phone number's digits, in the SQL of both dialects: stored numbers passed `contactInputSchema`,
@@ -37,14 +37,14 @@ export function likePrefix(text: string): string {
  */
 export function contactSearchCondition(db: Kysely<any>, q: string): Expression<SqlBool> {
   const pattern = likePrefix(q);
-  const postgres = isPostgres(db);
+  const { caseSensitiveLike, likePrefixOnExpressions } = sqlCapabilities(db);
   const text = (column: 'email' | 'name') =>
-    postgres ? sql<SqlBool>`lower(${sql.ref(column)}) like lower(${pattern}) escape '\\'` : sql<SqlBool>`${sql.ref(column)} like ${pattern} escape '\\'`;
+    caseSensitiveLike ? sql<SqlBool>`lower(${sql.ref(column)}) like lower(${pattern}) escape '\\'` : sql<SqlBool>`${sql.ref(column)} like ${pattern} escape '\\'`;
   const branches = [text('email'), text('name'), sql<SqlBool>`external_id = ${q}`];
   if (PHONE_LIKE.test(q)) {
     const digits = q.replace(/[^0-9]/g, '');
     // Digits sort before ':', so [digits, digits + ':') holds exactly the digit strings starting with digits.
-    branches.push(postgres ? sql<SqlBool>`${PHONE_DIGITS} like ${`${digits}%`}` : sql<SqlBool>`${PHONE_DIGITS} >= ${digits} and ${PHONE_DIGITS} < ${`${digits}:`}`);
+    branches.push(likePrefixOnExpressions ? sql<SqlBool>`${PHONE_DIGITS} like ${`${digits}%`}` : sql<SqlBool>`${PHONE_DIGITS} >= ${digits} and ${PHONE_DIGITS} < ${`${digits}:`}`);
   }
   return sql<SqlBool>`(${sql.join(branches, sql` or `)})`;
 }

@@ -1,12 +1,13 @@
 import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
+import { sqlCapabilities } from '../sql-capabilities.js';
 
 /**
- * `column in (values)`, written for the database behind `db`:
+ * `column in (values)`, written for the database behind `db` (its declared `arrayParameters`):
  * - PostgreSQL: `column = any($1)`, the values in one array parameter: one statement shape for
  *   every length. Measured on this machine (PostgreSQL 15, 40k contacts, named prepared
  *   statements): 128 values as an `in ($2, …, $129)` list took 4.3 ms per execution with custom
  *   plans and 85 ms with the generic plan PostgreSQL caches after five; as `= any($2)`, 0.8 ms.
- *   Array lookups are sent unnamed, planned each time (prepared-statements.ts).
+ *   Array lookups are sent unnamed, planned each time (postgres/statement-cache.ts).
  * - SQLite: an `in (…)` list padded to a power of two length (by repeating a value), so the statement
  *   cache sees a few shapes; SQLite has no array parameters.
  *
@@ -14,7 +15,7 @@ import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
  */
 export function inList(db: Kysely<any>, column: string, values: Iterable<string | number | null | undefined>): Expression<SqlBool> {
   const distinct = distinctValues(values);
-  if (isPostgres(db)) return sql<SqlBool>`${sql.ref(column)} = any(${distinct})`;
+  if (sqlCapabilities(db).arrayParameters) return sql<SqlBool>`${sql.ref(column)} = any(${distinct})`;
   return sql<SqlBool>`${sql.ref(column)} in (${sql.join(padToPowerOfTwo(distinct))})`;
 }
 
@@ -25,7 +26,7 @@ export function inList(db: Kysely<any>, column: string, values: Iterable<string 
  */
 export function inPairs(db: Kysely<any>, columns: readonly [string, string], pairs: ReadonlyArray<readonly [string, number]>): Expression<SqlBool> {
   const [a, b] = columns;
-  if (isPostgres(db)) {
+  if (sqlCapabilities(db).arrayParameters) {
     return sql<SqlBool>`(${sql.ref(a)}, ${sql.ref(b)}) in (select * from unnest(${pairs.map((p) => p[0])}::text[], ${pairs.map((p) => p[1])}::int[]))`;
   }
   const rows = padToPowerOfTwo([...pairs]).map(([x, y]) => sql`(${x}, ${y})`);
@@ -35,15 +36,6 @@ export function inPairs(db: Kysely<any>, columns: readonly [string, string], pai
 /** The distinct values among `values`, null and undefined left out, in first-seen order. */
 export function distinctValues<T extends string | number>(values: Iterable<T | null | undefined>): T[] {
   return [...new Set([...values].filter((v): v is T => v !== null && v !== undefined))];
-}
-
-const dialects = new WeakMap<Kysely<any>, boolean>();
-
-/** True when `db` (or a transaction of it) runs on PostgreSQL: its parameters are `$1`, not `?`. */
-export function isPostgres(db: Kysely<any>): boolean {
-  let postgres = dialects.get(db);
-  if (postgres === undefined) dialects.set(db, (postgres = sql`${1}`.compile(db).sql === '$1'));
-  return postgres;
 }
 
 /** `items` (not copied) padded to a power of two length by repeating the first; empty stays empty. */

@@ -19,7 +19,8 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { AppointmentRow, ContactRow, Database, EventRow } from '../schema.js';
-import { inList, isPostgres, padToPowerOfTwo } from './in-list.js';
+import { sqlCapabilities } from '../sql-capabilities.js';
+import { inList, padToPowerOfTwo } from './in-list.js';
 
 export type ContactKey = 'external_id' | 'email' | 'phone';
 export const CONTACT_KEYS: readonly ContactKey[] = ['external_id', 'email', 'phone'];
@@ -172,7 +173,7 @@ async function byUniqueKey<R>(
 ): Promise<R[]> {
   const wanted = lookups.filter(([, values]) => values.length > 0);
   if (wanted.length === 0) return [];
-  if (isPostgres(trx) && wanted.reduce((n, [, values]) => n + values.length, 0) <= FEW) {
+  if (sqlCapabilities(trx).listPlansNeedStatistics && wanted.reduce((n, [, values]) => n + values.length, 0) <= FEW) {
     const arms = wanted.flatMap(([column, values]) =>
       padToPowerOfTwo([...values]).map((value) => sql`select * from ${sql.table(table)} where workspace_id = ${workspaceId} and ${sql.ref(column)} = ${value}`),
     );

@@ -16,7 +16,8 @@
  */
 import { CompiledQuery, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../schema.js';
-import { inList, isPostgres } from './in-list.js';
+import { sqlCapabilities } from '../sql-capabilities.js';
+import { inList } from './in-list.js';
 
 type Deferred = { [T in DeferredTable]: Array<Insertable<Database[T]>> } & {
   deletedSessionTimers: string[];
@@ -194,7 +195,7 @@ async function insertChunks<T extends keyof Database & string>(
     for (const r of result.rows) inserted.add(r.id);
   };
   const all = rows as ReadonlyArray<Record<string, unknown>>;
-  if (isPostgres(db) && all.length > 1) {
+  if (sqlCapabilities(db).jsonRecordsetInsert && all.length > 1) {
     // PostgreSQL: the rows as one JSON parameter, expanded by the server into the table's row type:
     // one statement of one shape for any number of rows, where a multi-row VALUES list takes a
     // statement per power-of-two chunk (a round trip each) and a parameter per value.
@@ -240,13 +241,13 @@ async function insertValues(
     if (columns) {
       const parameters: unknown[] = [];
       for (const row of chunk) for (const column of columns) parameters.push(row[column]);
-      await run(insertSql(table, columns, size, isPostgres(db)) + suffix, parameters);
+      await run(insertSql(table, columns, size, sqlCapabilities(db).numberedParameters) + suffix, parameters);
     } else {
       // Rows of differing columns (or with an undefined value, which means DEFAULT): one
       // statement each, with the columns each one sets.
       for (const row of chunk) {
         const own = Object.keys(row).filter((c) => row[c] !== undefined);
-        await run(insertSql(table, own, 1, isPostgres(db)) + suffix, own.map((c) => row[c]));
+        await run(insertSql(table, own, 1, sqlCapabilities(db).numberedParameters) + suffix, own.map((c) => row[c]));
       }
     }
     i += size;
@@ -288,13 +289,13 @@ function jsonInsertSql(table: string, columns: string[]): string {
   return text;
 }
 
-/** `insert into "table" ("a", "b") values (?, ?), (?, ?)` (PostgreSQL: `$1, $2`), kept by shape. */
-function insertSql(table: string, columns: string[], rows: number, postgres: boolean): string {
-  const key = `${postgres ? 'pg' : 'sqlite'} ${table} ${rows} ${columns.join(',')}`;
+/** `insert into "table" ("a", "b") values (?, ?), (?, ?)` (numbered: `$1, $2`), kept by shape. */
+function insertSql(table: string, columns: string[], rows: number, numbered: boolean): string {
+  const key = `${numbered ? '$' : '?'} ${table} ${rows} ${columns.join(',')}`;
   let text = insertSqlCache.get(key);
   if (text === undefined) {
     let n = 0;
-    const tuple = () => `(${columns.map(() => (postgres ? `$${++n}` : '?')).join(', ')})`;
+    const tuple = () => `(${columns.map(() => (numbered ? `$${++n}` : '?')).join(', ')})`;
     const quoted = quoteColumns(columns);
     text = `insert into "${table}" (${quoted}) values ${Array.from({ length: rows }, tuple).join(', ')}`;
     insertSqlCache.set(key, text);

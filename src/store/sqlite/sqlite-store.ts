@@ -5,6 +5,12 @@
  * next due time, BEGIN/COMMIT) run as cached better-sqlite3 statements while holding that same
  * connection (`db.connection().execute`): better-sqlite3 is synchronous, and running a statement
  * outside the mutex could land inside another caller's open transaction.
+ *
+ * The driver's files, each with its PostgreSQL counterpart of the same name where there is one:
+ * sqlite-store.ts (the Store), sqlite-dialect.ts (Kysely's dialect: declared SQL capabilities, the
+ * re-entrant transaction guard), statement-cache.ts (prepared statements reused),
+ * timer-statements.ts (the claim and the next due time); SQLite only: checkpointer.ts (the
+ * write-ahead log copied back off the event loop).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdir } from 'node:fs/promises';
@@ -15,7 +21,7 @@ import { runMigrations } from '../migrator.js';
 import { sqliteMigrations } from '../migrations/sqlite/index.js';
 import type { Database } from '../schema.js';
 import type { Store } from '../store.js';
-import { GuardedSqliteDialect, assertOutsideTransaction, type TransactionScope } from './guarded-sqlite-dialect.js';
+import { SqliteStoreDialect, assertOutsideTransaction, type TransactionScope } from './sqlite-dialect.js';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { cachingDatabase } from './statement-cache.js';
 import { createSqliteTimerStatements } from './timer-statements.js';
@@ -88,7 +94,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
   }
 
   const scope = new AsyncLocalStorage<TransactionScope>();
-  const db = new Kysely<Database>({ dialect: new GuardedSqliteDialect({ database: statementCache ? cachingDatabase(raw) : raw }, scope) });
+  const db = new Kysely<Database>({ dialect: new SqliteStoreDialect({ database: statementCache ? cachingDatabase(raw) : raw }, scope) });
   const timers = createSqliteTimerStatements(raw);
   const begin = raw.prepare('begin immediate');
   const commit = raw.prepare('commit');
@@ -97,7 +103,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
 
   const store: Store = {
     dialect: 'sqlite',
-    capabilities: { skipLocked: false, listenNotify: false, connections: 1 },
+    capabilities: { listenNotify: false, connections: 1 },
     db,
 
     // Kysely's own transactions begin DEFERRED: a transaction that reads before it writes then

@@ -1,6 +1,7 @@
 /**
- * Kysely's SQLite driver calls `prepare(sql)` for every query, and better-sqlite3 then parses and
- * plans the SQL again each time. Profiled under the timers benchmark (bench/timers.ts), `prepare`
+ * Statement caching on SQLite (postgres/statement-cache.ts is PostgreSQL's). Kysely's SQLite
+ * driver calls `prepare(sql)` for every query, and better-sqlite3 then parses and plans the SQL
+ * again each time. Profiled under the timers benchmark (bench/timers.ts), `prepare`
  * was the single largest function of a SQLite worker: 12.7% of its CPU. This hands Kysely, for SQL
  * it has seen before, the statement it prepared then (least recently used dropped past `max`).
  *

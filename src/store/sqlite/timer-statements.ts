@@ -1,5 +1,6 @@
 /**
- * The scheduler's hot-path SQL on SQLite, as better-sqlite3 statements prepared once.
+ * The scheduler's hot-path SQL on SQLite (claim, next due time), as better-sqlite3 statements
+ * prepared once; postgres/timer-statements.ts is its PostgreSQL counterpart.
  * Kysely prepares every query anew; a reused statement measured 30–50% faster (engines.md §5).
  * Call these only while holding Kysely's connection (see sqlite-store.ts).
  */

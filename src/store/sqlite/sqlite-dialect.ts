@@ -1,6 +1,7 @@
 /**
- * Kysely's SQLite dialect with one addition: asking for the connection from inside one of the
- * store's own transactions throws instead of hanging.
+ * Kysely's SQLite dialect with two additions: its adapter declares the store's SQL capabilities
+ * (sql-capabilities.ts), and asking for the connection from inside one of the store's own
+ * transactions throws instead of hanging.
  *
  * Why: Kysely's SQLite driver has a single connection behind a mutex, and `store.transaction()`
  * holds it until the callback returns. Code inside the callback that uses `store.db` (instead of
@@ -8,20 +9,41 @@
  * for that mutex forever. On PostgreSQL the same mistake silently runs outside the transaction.
  */
 import type { AsyncLocalStorage } from 'node:async_hooks';
-import { SqliteDialect, type Driver, type SqliteDialectConfig } from 'kysely';
+import { SqliteAdapter, SqliteDialect, type DialectAdapter, type Driver, type SqliteDialectConfig } from 'kysely';
 import { NudgeError } from '../../core/errors.js';
+import type { CapableAdapter, SqlCapabilities } from '../sql-capabilities.js';
+
+/** What SQLite's SQL can do, where the repositories write it differently (sql-capabilities.ts). */
+export const SQLITE_SQL: SqlCapabilities = Object.freeze({
+  numberedParameters: false,
+  arrayParameters: false,
+  jsonRecordsetInsert: false,
+  // SQLite plans an `IN` list on a unique index as one probe per value, statistics or not.
+  listPlansNeedStatistics: false,
+  // LIKE is case-insensitive for ASCII letters; migration 009 indexes email and name NOCASE to match.
+  caseSensitiveLike: false,
+  likePrefixOnExpressions: false,
+});
+
+class SqliteStoreAdapter extends SqliteAdapter implements CapableAdapter {
+  readonly sqlCapabilities = SQLITE_SQL;
+}
 
 /** Marks the async context of one running transaction; `open` turns false when it ends. */
 export interface TransactionScope {
   open: boolean;
 }
 
-export class GuardedSqliteDialect extends SqliteDialect {
+export class SqliteStoreDialect extends SqliteDialect {
   readonly #scope: AsyncLocalStorage<TransactionScope>;
 
   constructor(config: SqliteDialectConfig, scope: AsyncLocalStorage<TransactionScope>) {
     super(config);
     this.#scope = scope;
+  }
+
+  override createAdapter(): DialectAdapter {
+    return new SqliteStoreAdapter();
   }
 
   override createDriver(): Driver {

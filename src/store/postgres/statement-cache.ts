@@ -1,6 +1,6 @@
 /**
- * Kysely sends every statement unnamed, so PostgreSQL parses and plans it again on each execution.
- * This pool wrapper sends Kysely's data statements as named prepared statements instead: parsed
+ * Statement caching on PostgreSQL (sqlite/statement-cache.ts is SQLite's). Kysely sends every
+ * statement unnamed, so PostgreSQL parses and plans it again on each execution. This pool wrapper sends Kysely's data statements as named prepared statements instead: parsed
  * and planned once per connection, then only bound and executed.
  *
  * Measured with bench/engine-drain.ts (2,000 reminders drained by one in-process worker, the
@@ -16,7 +16,7 @@
  * transaction is open (inside one, PostgreSQL has already aborted it: the error goes to the caller,
  * as any failed statement would). `preparedStatements: false` turns the whole thing off.
  *
- * The timer hot path (timer-queries.ts) stays unnamed on purpose; see there. So do lookups by an
+ * The timer hot path (timer-statements.ts) stays unnamed on purpose; see there. So do lookups by an
  * array of values (`= any($n)` and `unnest($n)`, written by in-list.ts): a named statement's plan is cached after
  * five executions as a generic plan, chosen for the table as it was then. Seen in
  * `npm run bench:ingest` on a new database: `contacts where workspace_id = $1 and external_id =

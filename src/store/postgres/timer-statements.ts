@@ -1,5 +1,6 @@
 /**
- * The scheduler's hot-path SQL on PostgreSQL, one function per statement, sent straight to the pool.
+ * The scheduler's hot-path SQL on PostgreSQL (claim, next due time, notify), one function per
+ * statement, sent straight to the pool; sqlite/timer-statements.ts is its SQLite counterpart.
  *
  * Deliberately unnamed (not server-side prepared): a named statement returning `t.*` fails with
  * "cached plan must not change result type" on connections that outlive a migration adding a
@@ -34,17 +35,26 @@ const CLAIM_SQL = `
 /** Served by the partial index `(due_at) where held = 0`: one index entry read. */
 const NEXT_DUE_SQL = `select due_at from timers where held = 0 order by due_at limit 1`;
 
-export async function claimTimers(pool: pg.Pool, { owner, now, leaseMs, limit }: ClaimOptions): Promise<TimerRow[]> {
-  if (limit <= 0) return [];
-  const result = await pool.query<TimerRow>(CLAIM_SQL, [now, limit, now + leaseMs, owner]);
-  return result.rows;
+export interface PostgresTimerStatements {
+  claim(options: ClaimOptions): Promise<TimerRow[]>;
+  nextDueAt(): Promise<number | null>;
+  /** Tells the processes listening on `channel` that a timer is due at `dueAt`. */
+  notify(dueAt: number): Promise<void>;
 }
 
-export async function nextDueAt(pool: pg.Pool): Promise<number | null> {
-  const result = await pool.query<{ due_at: number }>(NEXT_DUE_SQL);
-  return result.rows[0]?.due_at ?? null;
-}
-
-export async function notifyTimers(pool: pg.Pool, channel: string, dueAt: number): Promise<void> {
-  await pool.query('select pg_notify($1, $2)', [channel, String(dueAt)]);
+export function createPostgresTimerStatements(pool: pg.Pool, channel: string): PostgresTimerStatements {
+  return {
+    async claim({ owner, now, leaseMs, limit }) {
+      if (limit <= 0) return [];
+      const result = await pool.query<TimerRow>(CLAIM_SQL, [now, limit, now + leaseMs, owner]);
+      return result.rows;
+    },
+    async nextDueAt() {
+      const result = await pool.query<{ due_at: number }>(NEXT_DUE_SQL);
+      return result.rows[0]?.due_at ?? null;
+    },
+    async notify(dueAt) {
+      await pool.query('select pg_notify($1, $2)', [channel, String(dueAt)]);
+    },
+  };
 }
