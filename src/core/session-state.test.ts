@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NudgeError } from './errors.js';
-import { assertTransition, canTransition, isTerminal, SESSION_STATES, type SessionState } from './session-state.js';
+import { assertTransition, canTransition, isOpenStatus, isTerminal, OPEN_SESSION_STATUSES, SESSION_STATES, statesBefore, type SessionState } from './session-state.js';
 
 describe('session states', () => {
   it('lists terminal states', () => {
@@ -47,5 +47,13 @@ describe('session states', () => {
     expect((caught as NudgeError).code).toBe('invalid_transition');
     expect((caught as NudgeError).status).toBe(409);
     expect((caught as NudgeError).message).toBe('session cannot go from completed to active');
+  });
+
+  it('open states and the guards of many-session writes come from the machine', () => {
+    expect(OPEN_SESSION_STATUSES).toEqual(['active', 'waiting']);
+    expect(isOpenStatus('waiting')).toBe(true);
+    expect(isOpenStatus('canceled')).toBe(false);
+    for (const to of ['canceled', 'stopped', 'failed', 'completed', 'active', 'waiting'] as const) expect(statesBefore(to)).toEqual(['active', 'waiting']);
+    expect(statesBefore('paused' as SessionState)).toEqual([]);
   });
 });
