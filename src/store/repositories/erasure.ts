@@ -6,8 +6,8 @@
  * - its events' payloads, its appointments' customer link, line items and extra properties;
  * - its sessions' deliveries (request and response bodies) and emails in the outbox (recipient,
  *   subject, bodies, headers), and any outbox email sent to its address;
- * - the text of its sessions' timelines and deliveries' errors, and a session key, where they hold
- *   one of the contact's values;
+ * - the text of its sessions' timelines, end reasons and deliveries' errors, and a session key,
+ *   where they hold one of the contact's values;
  * - the raw bodies of inbound source deliveries that became its events or hold its email, phone or
  *   external id.
  * A row in `contact_erasures` records that it happened (and how many rows changed, nothing else).
@@ -112,12 +112,15 @@ export async function eraseContactData(db: Kysely<Database>, contact: ContactRow
 type Redactor = ReturnType<typeof makeRedactor>;
 
 async function redactSessions(db: Kysely<Database>, ids: string[], redact: Redactor): Promise<number> {
-  const rows = await db.selectFrom('sessions').select(['id', 'key']).where('id', 'in', ids).execute();
+  const rows = await db.selectFrom('sessions').select(['id', 'key', 'end_reason']).where('id', 'in', ids).execute();
   let changed = 0;
   for (const row of rows) {
-    if (redact.text(row.key) === row.key) continue;
     // A key made from the contact's values (a `session.key` template) becomes unique and blank.
-    await db.updateTable('sessions').set({ key: `erased:${row.id}` }).where('id', '=', row.id).execute();
+    const key = redact.text(row.key) === row.key ? row.key : `erased:${row.id}`;
+    // A failed session's reason can quote a receiver's answer.
+    const reason = row.end_reason === null ? null : redact.text(row.end_reason);
+    if (key === row.key && reason === row.end_reason) continue;
+    await db.updateTable('sessions').set({ key, end_reason: reason }).where('id', '=', row.id).execute();
     changed++;
   }
   return changed;
