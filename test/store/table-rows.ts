@@ -20,7 +20,8 @@ export function sampleRows(ws: string): SampleRows {
     workspaces: {
       full: { id: `${ws}`, name: 'Zoë’s Salon', plan: 'pro', flow_limit: 6, timezone: 'Europe/Zurich', sender_email: 'hi@example.com', country: 'CH', require_two_factor: 1, created_at: T0,
         retention_events_days: 36500, retention_deliveries_days: 1, retention_outbox_days: 30 },
-      sparse: { id: `${ws}_2`, name: 'Bare', plan: 'unlimited', flow_limit: null, timezone: 'UTC', sender_email: null, country: null, require_two_factor: 0, created_at: T0 + 1 },
+      sparse: { id: `${ws}_2`, name: 'Bare', plan: 'unlimited', flow_limit: null, timezone: 'UTC', sender_email: null, country: null, require_two_factor: 0, created_at: T0 + 1,
+        retention_events_days: null, retention_deliveries_days: null, retention_outbox_days: null },
     },
     api_keys: {
       full: { id: `key_${ws}_1`, workspace_id: ws, name: 'ci', prefix: 'nk_ab', key_hash: `hash_${ws}_1`, created_at: T0, revoked_at: MAX_TIME, last_used_at: T0 + 5, role: 'staff' },
