@@ -19,7 +19,7 @@ async function all(h: Harness, path: string, limit = 2): Promise<any[]> {
   let cursor: string | null = null;
   do {
     const sep = path.includes('?') ? '&' : '?';
-    const res = await h.api('GET', `${path}${sep}limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
+    const res: { status: number; body: any } = await h.api('GET', `${path}${sep}limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     out.push(...res.body.data);
     cursor = res.body.next_cursor;
