@@ -27,8 +27,15 @@ export function WorkspaceSettings() {
   );
 }
 
-/** A number input's text as the API's number, or null for no value. */
-const numberOrNull = (value: string) => (value.trim() === '' ? null : Number(value));
+/**
+ * A number input's text as the API's number, or null for no value. The form also passes the
+ * loaded value through here (a number or null), which stays as it is.
+ */
+const numberOrNull = (value: unknown): number | null => {
+  if (typeof value === 'number' || value === null || value === undefined) return value ?? null;
+  const text = String(value).trim();
+  return text === '' ? null : Number(text);
+};
 
 function WorkspaceForm({ workspace }: { workspace: Workspace }) {
   const { t } = useTranslation('settings');
