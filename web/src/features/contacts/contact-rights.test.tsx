@@ -63,7 +63,7 @@ describe('contact data rights', () => {
     const created: Blob[] = [];
     vi.stubGlobal('URL', Object.assign(URL, { createObjectURL: (b: Blob) => (created.push(b), 'blob:x'), revokeObjectURL: () => undefined }));
     renderAs('admin', { '/v1/contacts/ct_1/export': { body: { data: { contact_id: 'ct_1', events: [] } } } });
-    fireEvent.click(screen.getByRole('button', { name: 'Download everything Nudge holds about this contact as JSON' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Export JSON' }));
     await vi.waitFor(() => expect(created).toHaveLength(1));
     expect(JSON.parse(await created[0]!.text())).toEqual({ contact_id: 'ct_1', events: [] });
   });

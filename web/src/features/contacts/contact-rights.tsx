@@ -48,7 +48,7 @@ export function ContactRightsActions({ contactId }: { contactId: string }) {
   return (
     <div className="flex flex-col items-end gap-1">
       <div className="flex gap-2">
-        <Button aria-label={t('export_json_label')} disabled={exported.isPending} onClick={() => exported.mutate()}>
+        <Button title={t('export_json_label')} disabled={exported.isPending} onClick={() => exported.mutate()}>
           {t('export_json')}
         </Button>
         <Button variant="danger" disabled={erased.isPending} onClick={() => setConfirming(true)}>

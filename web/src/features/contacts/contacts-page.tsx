@@ -52,7 +52,7 @@ export function ContactsPage() {
         title={t('title')}
         actions={
           mayExport && (
-            <a href={CONTACTS_CSV_URL} download aria-label={t('export_csv_label')} className={cx('inline-flex h-9 items-center rounded-md border border-slate-300 bg-white px-3.5 text-sm font-medium text-slate-800 hover:bg-slate-50', FOCUS_RING)}>
+            <a href={CONTACTS_CSV_URL} download title={t('export_csv_label')} className={cx('inline-flex h-9 items-center rounded-md border border-slate-300 bg-white px-3.5 text-sm font-medium text-slate-800 hover:bg-slate-50', FOCUS_RING)}>
               {t('export_csv')}
             </a>
           )
