@@ -11,7 +11,11 @@
  *
  * Every worker runs it (`NUDGE_RETENTION_INTERVAL_MS`, default every 10 minutes): two workers
  * deleting the same rows at once only find fewer rows to delete.
+ *
+ * Each pass also blanks deliveries and emails that sends under way during a contact's erasure
+ * wrote after it (erasures of the last day; see repositories/erasure.ts `eraseLateWrites`).
  */
+import { eraseLateWrites } from '../store/repositories/erasure.js';
 import { deleteExpiredBatch, listRetentionSettings, type Keyset } from '../store/repositories/retention.js';
 import { RETENTION_KINDS, type RetentionKind } from '../store/repositories/workspaces.js';
 import type { EngineContext } from './engine-context.js';
@@ -73,6 +77,8 @@ export class RetentionCleaner {
   private async run(): Promise<RetentionRun> {
     const totals: RetentionRun = { events: 0, deliveries: 0, outbox: 0 };
     const now = this.ctx.clock.now();
+    const late = await this.ctx.store.transaction((trx) => eraseLateWrites(trx, now - DAY_MS));
+    if (late > 0) this.ctx.logger.info({ rows: late }, 'blanked what sends wrote after their contact was erased');
     for (const settings of await listRetentionSettings(this.ctx.store.db)) {
       for (const kind of RETENTION_KINDS) {
         const days = settings.days[kind];

@@ -151,8 +151,38 @@ async function redactDeliveries(db: Kysely<Database>, sessionIds: string[], reda
   return rows.length;
 }
 
+const ERASED_OUTBOX = { to_address: ERASED, subject: ERASED, html: null, text: null, headers_json: '{}' };
+
+/**
+ * Blanks what was written for erased contacts' sessions after their erasure: a send under way when
+ * the erasure committed still records its delivery (and an email its outbox row) when it finishes,
+ * though its session's commit is refused. Looks at erasures since `since` (epoch ms); returns the
+ * rows blanked. The retention cleanup runs it on every pass.
+ */
+export async function eraseLateWrites(db: Kysely<Database>, since: number): Promise<number> {
+  const erasures = await db.selectFrom('contact_erasures').select(['contact_id', 'workspace_id']).where('erased_at', '>=', since).execute();
+  let total = 0;
+  for (const e of erasures) {
+    for (const ids of chunks(await contactSessionIds(db, e.workspace_id, e.contact_id))) {
+      const deliveries = await db
+        .updateTable('deliveries')
+        .set({
+          request_json: ERASED_JSON,
+          response_json: sql<string | null>`case when response_json is null then null else ${ERASED_JSON} end`,
+          error: sql<string | null>`case when error is null then null else ${ERASED} end`,
+        })
+        .where('session_id', 'in', ids)
+        .where('request_json', '!=', ERASED_JSON)
+        .executeTakeFirst();
+      const outbox = await db.updateTable('outbox').set(ERASED_OUTBOX).where('workspace_id', '=', e.workspace_id).where('session_id', 'in', ids).where('to_address', '!=', ERASED).executeTakeFirst();
+      total += Number(deliveries.numUpdatedRows) + Number(outbox.numUpdatedRows);
+    }
+  }
+  return total;
+}
+
 async function eraseOutbox(db: Kysely<Database>, workspaceId: string, sessionIds: string[], email: string | null): Promise<number> {
-  const erased = { to_address: ERASED, subject: ERASED, html: null, text: null, headers_json: '{}' };
+  const erased = ERASED_OUTBOX;
   let total = 0;
   for (const ids of chunks(sessionIds)) {
     const r = await db.updateTable('outbox').set(erased).where('workspace_id', '=', workspaceId).where('session_id', 'in', ids).executeTakeFirst();
