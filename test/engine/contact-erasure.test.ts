@@ -85,14 +85,16 @@ describe.each(testDialects())('contact erasure (%s)', (dialect) => {
     await h.drain();
     expect(receiver.requests.map((r) => r.path)).toEqual(['/hook', '/fail']);
 
-    // A send under way during the erasure records its delivery when it finishes: the worker's
-    // next cleanup pass blanks it.
+    // A send under way during the erasure records its delivery when it finishes, and an event
+    // accepted at that moment may reach the contact: the worker's next cleanup pass blanks them.
     const late = sessions.find((s: any) => s.status === 'waiting').id;
     await h.testStore.store.db.insertInto('deliveries').values({
       id: 'dl_late', workspace_id: h.workspaceId, session_id: late, flow_id: sessions[0].flow_id, step_id: 'later', channel: 'webhook', attempt: 1,
       idempotency_key: 'late', status: 'failed', request_json: JSON.stringify({ body: { email: EMAIL } }), response_json: JSON.stringify({ body: NAME }),
       error: `HTTP 400: ${PHONE}`, duration_ms: 5, created_at: T0 + 2 * H,
     }).execute();
+    await h.testStore.store.db.updateTable('contacts').set({ name: NAME }).where('id', '=', contact.id).execute();
+    await h.testStore.store.db.updateTable('events').set({ payload_json: JSON.stringify({ said: PHONE }) }).where('contact_id', '=', contact.id).where('name', '=', 'note.added').execute();
     expect(await findText(h.testStore, [EMAIL])).toEqual(['deliveries.request_json holds ' + EMAIL]);
     await h.engine.retention.runOnce();
     expect(await findText(h.testStore, needles)).toEqual([]);

@@ -154,15 +154,26 @@ async function redactDeliveries(db: Kysely<Database>, sessionIds: string[], reda
 const ERASED_OUTBOX = { to_address: ERASED, subject: ERASED, html: null, text: null, headers_json: '{}' };
 
 /**
- * Blanks what was written for erased contacts' sessions after their erasure: a send under way when
- * the erasure committed still records its delivery (and an email its outbox row) when it finishes,
- * though its session's commit is refused. Looks at erasures since `since` (epoch ms); returns the
+ * Blanks what was written for erased contacts after their erasure: a send under way when the
+ * erasure committed still records its delivery (and an email its outbox row) when it finishes,
+ * though its session's commit is refused; an event accepted at the same moment may reach the
+ * contact. Looks at erasures since `since` (epoch ms); returns the
  * rows blanked. The retention cleanup runs it on every pass.
  */
 export async function eraseLateWrites(db: Kysely<Database>, since: number): Promise<number> {
   const erasures = await db.selectFrom('contact_erasures').select(['contact_id', 'workspace_id']).where('erased_at', '>=', since).execute();
   let total = 0;
   for (const e of erasures) {
+    // An event accepted while the erasure committed (PostgreSQL runs them side by side) may have
+    // found the contact by its email just before, and written to it after.
+    const contact = await db
+      .updateTable('contacts')
+      .set({ external_id: null, email: null, phone: null, name: null, first_name: null, last_name: null, language: null, timezone: null, attributes_json: '{}' })
+      .where('id', '=', e.contact_id)
+      .where((eb) => eb.or([eb('external_id', 'is not', null), eb('email', 'is not', null), eb('phone', 'is not', null), eb('name', 'is not', null), eb('first_name', 'is not', null), eb('last_name', 'is not', null), eb('attributes_json', '!=', '{}')]))
+      .executeTakeFirst();
+    const events = await db.updateTable('events').set({ payload_json: ERASED_JSON }).where('workspace_id', '=', e.workspace_id).where('contact_id', '=', e.contact_id).where('payload_json', '!=', ERASED_JSON).executeTakeFirst();
+    total += Number(contact.numUpdatedRows) + Number(events.numUpdatedRows);
     for (const ids of chunks(await contactSessionIds(db, e.workspace_id, e.contact_id))) {
       const deliveries = await db
         .updateTable('deliveries')
