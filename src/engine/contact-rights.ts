@@ -11,6 +11,7 @@ import { eraseContactData, findErasure, type ErasureCounts } from '../store/repo
 import { eventView } from '../store/repositories/events.js';
 import { getContact } from '../store/repositories/record-refs.js';
 import { endOpenSessions, sessionLogView, sessionView } from '../store/repositories/sessions.js';
+import { deleteTriggerTimersForAppointment } from '../store/repositories/timers.js';
 import type { Workspace } from '../store/schema.js';
 import type { EngineContext } from './engine-context.js';
 
@@ -28,7 +29,8 @@ export interface ErasureAnswer {
 
 /**
  * Erases the contact named by `ref` (Nudge's id or its external id): stops its open sessions the
- * way `POST /v1/sessions/{id}/stop` does, then overwrites its personal data, in one transaction.
+ * way `POST /v1/sessions/{id}/stop` does, deletes its appointments' pending reminders (trigger
+ * timers), then overwrites its personal data, in one transaction.
  * A contact erased before answers what was done then, and changes nothing.
  */
 export async function eraseContact(ctx: EngineContext, workspace: Workspace, ref: string): Promise<ErasureAnswer> {
@@ -46,6 +48,9 @@ export async function eraseContact(ctx: EngineContext, workspace: Workspace, ref
       .execute();
     const stopped: string[] = [];
     for (const s of open) stopped.push(...(await endOpenSessions(trx, { session_id: s.id }, 'stopped', 'stopped: the contact was erased', now)));
+    // Reminders of its appointments that have not started a session yet would start one later.
+    const appointments = await trx.selectFrom('appointments').select('id').where('workspace_id', '=', workspace.id).where('contact_id', '=', contact.id).execute();
+    for (const a of appointments) await deleteTriggerTimersForAppointment(trx, a.id);
     const fresh = await getContact(trx, workspace.id, contact.id);
     const counts = await eraseContactData(trx, fresh, now);
     return { before: null, stopped, counts };

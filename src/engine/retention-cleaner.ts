@@ -13,7 +13,7 @@
  * deleting the same rows at once only find fewer rows to delete.
  *
  * Each pass also blanks deliveries and emails that sends under way during a contact's erasure
- * wrote after it (erasures of the last day; see repositories/erasure.ts `eraseLateWrites`).
+ * wrote after it (erasures of the last 7 days; see repositories/erasure.ts `eraseLateWrites`).
  */
 import { eraseLateWrites } from '../store/repositories/erasure.js';
 import { deleteExpiredBatch, listRetentionSettings, type Keyset } from '../store/repositories/retention.js';
@@ -21,6 +21,8 @@ import { RETENTION_KINDS, type RetentionKind } from '../store/repositories/works
 import type { EngineContext } from './engine-context.js';
 
 const DAY_MS = 86_400_000;
+/** How far back erasures are swept for late writes: sends finish within minutes; erasures are few. */
+const LATE_WRITES_WINDOW_MS = 7 * DAY_MS;
 
 export interface RetentionCleanerOptions {
   /** Rows per batch (one transaction). Default 500. */
@@ -77,7 +79,7 @@ export class RetentionCleaner {
   private async run(): Promise<RetentionRun> {
     const totals: RetentionRun = { events: 0, deliveries: 0, outbox: 0 };
     const now = this.ctx.clock.now();
-    const late = await this.ctx.store.transaction((trx) => eraseLateWrites(trx, now - DAY_MS));
+    const late = await this.ctx.store.transaction((trx) => eraseLateWrites(trx, now - LATE_WRITES_WINDOW_MS));
     if (late > 0) this.ctx.logger.info({ rows: late }, 'blanked what sends wrote after their contact was erased');
     for (const settings of await listRetentionSettings(this.ctx.store.db)) {
       for (const kind of RETENTION_KINDS) {

@@ -49,6 +49,7 @@ describe.each(testDialects())('contact erasure (%s)', (dialect) => {
         { id: 'later', webhook: { url: `${receiver.url}/later`, body: personal } },
       ],
     });
+    await activeFlow(h, { name: 'remind', trigger: { appointment: { anchor: 'start', before: '24h' } }, steps: [{ id: 'r', webhook: { url: `${receiver.url}/remind`, body: personal } }] });
     await activeFlow(h, { name: 'note', trigger: { event: 'note.added' }, steps: [{ id: 'fail', webhook: { url: `${receiver.url}/fail`, body: personal } }] });
     receiver.respondWith({ status: 200, body: JSON.stringify({ hello: NAME, email: EMAIL }) }, { status: 400, body: `unknown ${EMAIL} ${PHONE}` });
 
@@ -74,14 +75,17 @@ describe.each(testDialects())('contact erasure (%s)', (dialect) => {
 
     expect(await findText(h.testStore, needles)).toEqual([]);
     const after = await rowCounts(h.testStore);
-    // The stop is logged on the session and takes its timer, as any stop; the erasure is recorded
-    // and audited. Nothing else changes in number.
-    expect(before.timers).toBe(1);
+    // The stop is logged on the session and takes its timer, as any stop; the appointment's pending
+    // reminder goes too; the erasure is recorded and audited. Nothing else changes in number.
+    expect(before.timers).toBe(2);
     expect(after).toEqual({ ...before, timers: 0, session_logs: before.session_logs! + 1, contact_erasures: 1, audit_log: before.audit_log! + 1 });
+    // A flow activated later schedules no reminder for the erased contact's appointment.
+    await activeFlow(h, { name: 'remind later', trigger: { appointment: { anchor: 'start', before: '2h' } }, steps: [{ id: 'r', webhook: { url: `${receiver.url}/remind`, body: personal } }] });
+    expect((await rowCounts(h.testStore)).timers).toBe(0);
 
     const stopped = (await h.api('GET', `/v1/sessions?contact_id=${contact.id}&status=stopped`)).body.data;
     expect(stopped).toHaveLength(1);
-    h.clock.set(T0 + 2 * H);
+    h.clock.set(T0 + 47 * H);
     await h.drain();
     expect(receiver.requests.map((r) => r.path)).toEqual(['/hook', '/fail']);
 
