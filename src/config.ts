@@ -33,6 +33,8 @@ const envSchema = z.object({
   NUDGE_LEASE_MS: int(100).default(30_000),
   /** Longest sleep between checks when nothing is due (a safety net; wake-ups are pushed). */
   NUDGE_MAX_IDLE_MS: int(10).default(30_000),
+  /** How often a worker deletes records older than the workspaces' retention settings (ms); 0: never. */
+  NUDGE_RETENTION_INTERVAL_MS: int(0).default(600_000),
   /** On SIGTERM/SIGINT, how long running steps and HTTP requests get to finish before their work is released. */
   NUDGE_SHUTDOWN_GRACE_MS: int(0).default(10_000),
   NUDGE_RETRY_BASE_MS: int(1).default(10_000),
@@ -115,6 +117,8 @@ export interface Config {
     batchSize: number;
     leaseMs: number;
     maxIdleMs: number;
+    /** NUDGE_RETENTION_INTERVAL_MS: time between retention cleanups; 0 turns them off. */
+    retentionIntervalMs: number;
   };
   retry: { baseMs: number; maxMs: number };
   /** NUDGE_SHUTDOWN_GRACE_MS: how long a stopping process lets running steps and requests finish. */
@@ -157,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       batchSize: e.NUDGE_WORKER_BATCH,
       leaseMs: e.NUDGE_LEASE_MS,
       maxIdleMs: e.NUDGE_MAX_IDLE_MS,
+      retentionIntervalMs: e.NUDGE_RETENTION_INTERVAL_MS,
     }),
     retry: Object.freeze({ baseMs: e.NUDGE_RETRY_BASE_MS, maxMs: e.NUDGE_RETRY_MAX_MS }),
     shutdownGraceMs: e.NUDGE_SHUTDOWN_GRACE_MS,

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `nudge`: serve, worker, migrate, backup, workspaces, keys, users, workspace, api-keys, sources, flows, presets, secrets, events.
+ * `nudge`: serve, worker, migrate, backup, workspaces, keys, users, workspace, api-keys, sources, contacts, flows, presets, secrets, events.
  * Commands parse flags, call the library and release what they opened in `finally`. The database
  * and the server are imported when a command needs them, so that `--help` and the API client
  * commands start without loading them.
@@ -18,6 +18,7 @@ import { client, clientOptions, print, type ClientFlags } from './client-options
 import { parseFlowLimit, registerWorkspaceCommands } from './workspace-commands.js';
 import { registerApiKeyCommands } from './api-key-commands.js';
 import { registerSourceCommands } from './source-commands.js';
+import { registerContactCommands } from './contact-commands.js';
 import { registerUserCommands } from './user-commands.js';
 import { readSecretValue } from './secret-input.js';
 
@@ -235,6 +236,7 @@ clientOptions(secrets.command('delete <name>').description('delete a secret')).a
 registerWorkspaceCommands(program);
 registerApiKeyCommands(program);
 registerSourceCommands(program);
+registerContactCommands(program);
 registerUserCommands(program, withStore);
 
 const events = program.command('events').description('events');

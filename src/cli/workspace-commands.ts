@@ -14,6 +14,9 @@ interface WorkspaceData {
   timezone: string;
   sender_email: string | null;
   country: string | null;
+  retention_events_days: number | null;
+  retention_deliveries_days: number | null;
+  retention_outbox_days: number | null;
 }
 
 interface SetFlags extends ClientFlags {
@@ -23,6 +26,9 @@ interface SetFlags extends ClientFlags {
   country?: string;
   plan?: string;
   flowLimit?: string;
+  retentionEventsDays?: string;
+  retentionDeliveriesDays?: string;
+  retentionOutboxDays?: string;
 }
 
 /** `none` clears an optional setting (sender, country) or removes the flow cap. */
@@ -39,6 +45,18 @@ export function parseFlowLimit(text: string | undefined): number | null | undefi
   return n;
 }
 
+/** `--retention-*-days` text → whole days, null (`none`: keep forever) or undefined (absent); the API checks the range. */
+export function parseRetentionDays(flag: string, text: string | undefined): number | null | undefined {
+  if (text === undefined) return undefined;
+  if (text === NONE) return null;
+  if (!/^\d+$/.test(text.trim())) {
+    throw new NudgeError('invalid_workspace', `--${flag} ${text}: expected a whole number of days or ${NONE}`, { status: 400 });
+  }
+  return Number(text);
+}
+
+const retentionText = (days: number | null) => (days === null ? 'forever' : `${days} days`);
+
 export function registerWorkspaceCommands(program: Command): void {
   const workspace = program.command('workspace').description('settings of the API key’s workspace (talks to the API)');
   clientOptions(workspace.command('show').description('show the workspace’s settings')).action(async (o: ClientFlags) => {
@@ -54,6 +72,9 @@ export function registerWorkspaceCommands(program: Command): void {
       .option('--country <code>', `default country of phone numbers in national form, e.g. GB (${NONE} to clear)`)
       .option('--plan <plan>', 'small (1 live flow), pro (6), advanced (9), custom, unlimited')
       .option('--flow-limit <n>', `most live flows (plan becomes custom), or ${NONE} for no cap`)
+      .option('--retention-events-days <n>', `delete events older than n days (${NONE}: keep forever)`)
+      .option('--retention-deliveries-days <n>', `delete delivery attempts older than n days (${NONE}: keep forever)`)
+      .option('--retention-outbox-days <n>', `delete outbox emails older than n days (${NONE}: keep forever)`)
       .description('change settings; the ones not given stay as they are'),
   ).action(async (o: SetFlags) => {
     const changes = {
@@ -63,6 +84,9 @@ export function registerWorkspaceCommands(program: Command): void {
       ...(o.country !== undefined ? { country: o.country === NONE ? null : o.country } : {}),
       ...(o.plan !== undefined ? { plan: o.plan } : {}),
       ...(o.flowLimit !== undefined ? { flow_limit: parseFlowLimit(o.flowLimit) } : {}),
+      ...(o.retentionEventsDays !== undefined ? { retention_events_days: parseRetentionDays('retention-events-days', o.retentionEventsDays) } : {}),
+      ...(o.retentionDeliveriesDays !== undefined ? { retention_deliveries_days: parseRetentionDays('retention-deliveries-days', o.retentionDeliveriesDays) } : {}),
+      ...(o.retentionOutboxDays !== undefined ? { retention_outbox_days: parseRetentionDays('retention-outbox-days', o.retentionOutboxDays) } : {}),
     };
     if (Object.keys(changes).length === 0) {
       throw new NudgeError('nothing_to_change', 'give at least one setting, e.g. --timezone Europe/Paris (see --help)', { status: 400 });
@@ -79,4 +103,5 @@ function printWorkspace(w: WorkspaceData): void {
   print(`timezone  ${w.timezone}`);
   print(`sender    ${w.sender_email ?? '(default)'}`);
   print(`country   ${w.country ?? '(none)'}`);
+  print(`retention events ${retentionText(w.retention_events_days)}, deliveries ${retentionText(w.retention_deliveries_days)}, outbox ${retentionText(w.retention_outbox_days)}`);
 }

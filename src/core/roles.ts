@@ -4,7 +4,8 @@
  * says which role holds which permission.
  *
  * - owner: everything, including users, invites, plan, API keys and the audit log;
- * - admin: flows, secrets, settings (but not the plan), sources, events, sessions, deliveries;
+ * - admin: flows, secrets, settings (but not the plan), sources, events, sessions, deliveries,
+ *   contacts' data rights (export, erase);
  * - staff: reads flows, sessions, contacts, appointments, deliveries, schedules and logs, and may
  *   stop a session; nothing else.
  */
@@ -30,6 +31,10 @@ export const PERMISSIONS = [
   'plan:write',
   /** Create, change, rotate and delete inbound sources; replay their deliveries. */
   'sources:manage',
+  /** Export a contact's data (JSON) or all contacts (CSV). */
+  'contacts:export',
+  /** Erase a contact's personal data: irreversible. */
+  'contacts:erase',
   /** Create, list and revoke API keys. */
   'keys:manage',
   /** Invite, change and remove users. */
@@ -41,7 +46,7 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 const GRANTS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
   owner: new Set(PERMISSIONS),
-  admin: new Set<Permission>(['read', 'sessions:stop', 'events:write', 'flows:write', 'deliveries:retry', 'secrets:manage', 'settings:write', 'sources:manage']),
+  admin: new Set<Permission>(['read', 'sessions:stop', 'events:write', 'flows:write', 'deliveries:retry', 'secrets:manage', 'settings:write', 'sources:manage', 'contacts:export', 'contacts:erase']),
   staff: new Set<Permission>(['read', 'sessions:stop']),
 };
 

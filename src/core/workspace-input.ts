@@ -18,6 +18,10 @@ function isSender(text: string): boolean {
 
 export const COUNTRY_MESSAGE = 'expected an ISO 3166-1 alpha-2 country code, e.g. GB';
 
+/** Days a kind of record is kept: 1 to 100 years' worth, or null to keep it forever. */
+export const RETENTION_DAYS_MAX = 36500;
+const retentionDays = z.number().int().min(1).max(RETENTION_DAYS_MAX).nullable();
+
 export const workspaceChangesSchema = z
   .object({
     name: z.string().trim().min(1).max(200),
@@ -31,6 +35,9 @@ export const workspaceChangesSchema = z
     plan: z.enum(PLANS),
     flow_limit: z.number().int().positive().nullable(),
     require_two_factor: z.boolean(),
+    retention_events_days: retentionDays,
+    retention_deliveries_days: retentionDays,
+    retention_outbox_days: retentionDays,
   })
   .partial()
   .strict();

@@ -26,7 +26,7 @@ export interface ActivityLog {
   /** A session ended by its run (completed, failed) after the commit. */
   sessionEnded(session: SessionIds & Pick<SessionRow, 'status' | 'step_id'>): void;
   /** Sessions ended from outside their run (canceled by an event, stopped by a request), after the commit. */
-  sessionsEndedBy(workspaceId: string, sessionIds: readonly string[], status: string, cause: { event: string } | { request: 'stop' }): void;
+  sessionsEndedBy(workspaceId: string, sessionIds: readonly string[], status: string, cause: { event: string } | { request: 'stop' | 'erase' }): void;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -29,11 +29,14 @@ import { inList } from '../store/repositories/in-list.js';
 import { GroupCommitter } from './group-commit.js';
 import { createBatchedWriter, createPlainWriter } from './session-writer/writers.js';
 import { Scheduler } from './scheduler.js';
+import { RetentionCleaner } from './retention-cleaner.js';
 
 export interface Engine {
   ctx: EngineContext;
   scheduler: Scheduler;
-  /** Starts the worker loop in this process. */
+  /** Deletes what is older than the workspaces' retention settings; runs with the worker. */
+  retention: RetentionCleaner;
+  /** Starts the worker loop (and the retention cleanup) in this process. */
   startWorker(): Promise<void>;
   /**
    * Stops the worker (running steps get `config.shutdownGraceMs` to finish, then their timers are
@@ -145,11 +148,17 @@ export async function createEngine(config: Readonly<Config>, options: EngineOpti
   });
   scheduler = new Scheduler(ctx, config.worker);
   const theScheduler = scheduler;
+  const retention = new RetentionCleaner(ctx, { intervalMs: config.worker.retentionIntervalMs });
   return {
     ctx,
     scheduler: theScheduler,
-    startWorker: () => theScheduler.start(),
+    retention,
+    async startWorker() {
+      await theScheduler.start();
+      retention.start();
+    },
     async close() {
+      await retention.stop();
       await theScheduler.stop(config.shutdownGraceMs);
       registry.close();
       await outbound.close();

@@ -10,6 +10,10 @@ export interface EngineMetrics {
   deliveries: Counter<'channel' | 'status'>;
   timerLateness: Histogram;
   sessionsStarted: Counter;
+  /** Rows the retention cleanup deleted, by table (engine/retention-cleaner.ts). */
+  retentionDeleted: Counter<'table'>;
+  /** When the last retention cleanup finished, epoch seconds (0: not yet in this process). */
+  retentionLastRun: Gauge;
 }
 
 export function createMetrics(): EngineMetrics {
@@ -37,6 +41,17 @@ export function createMetrics(): EngineMetrics {
     sessionsStarted: new Counter({
       name: 'nudge_sessions_started_total',
       help: 'Sessions started',
+      registers: [registry],
+    }),
+    retentionDeleted: new Counter({
+      name: 'nudge_retention_deleted_total',
+      help: 'Rows deleted by the retention cleanup, by table (events, deliveries, outbox)',
+      labelNames: ['table'],
+      registers: [registry],
+    }),
+    retentionLastRun: new Gauge({
+      name: 'nudge_retention_last_run_timestamp_seconds',
+      help: 'When the last retention cleanup finished (Unix time; 0 before the first in this process)',
       registers: [registry],
     }),
   };

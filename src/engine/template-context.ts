@@ -86,7 +86,7 @@ export type VariableRoot = 'event' | 'contact' | 'appointment' | 'flow' | 'works
  */
 export function templateVariablePaths(): Record<VariableRoot, string[]> {
   const at = 0;
-  const workspace: Workspace = { id: 'ws', name: '', plan: 'unlimited', flow_limit: null, timezone: 'UTC', sender_email: null, country: null, require_two_factor: 0, created_at: at };
+  const workspace: Workspace = { id: 'ws', name: '', plan: 'unlimited', flow_limit: null, timezone: 'UTC', sender_email: null, country: null, require_two_factor: 0, created_at: at, retention_events_days: null, retention_deliveries_days: null, retention_outbox_days: null };
   const contact: ContactRow = {
     id: 'ct', workspace_id: 'ws', external_id: null, email: null, phone: null, name: null, first_name: null, last_name: null,
     language: null, timezone: null, attributes_json: '{}', created_at: at, updated_at: at,

@@ -28,6 +28,9 @@ export function workspaceView(w: Workspace) {
     sender_email: w.sender_email,
     country: w.country,
     require_two_factor: w.require_two_factor === 1,
+    retention_events_days: w.retention_events_days,
+    retention_deliveries_days: w.retention_deliveries_days,
+    retention_outbox_days: w.retention_outbox_days,
     created_at: new Date(w.created_at).toISOString(),
   };
 }
@@ -55,6 +58,7 @@ export async function changeWorkspaceSettings(ctx: EngineContext, workspaceId: s
       plan: c.plan,
       flowLimit: c.flow_limit,
       requireTwoFactor: c.require_two_factor,
+      retention: { events: c.retention_events_days, deliveries: c.retention_deliveries_days, outbox: c.retention_outbox_days },
     }),
   );
 }

@@ -15,13 +15,15 @@ export type Access = 'public' | 'user' | Permission;
 export interface AccessRule {
   access: Access;
   /** Written to the audit log when the operation answers 2xx. */
-  audit?: { action: AuditAction; target: string };
+  audit?: { action: AuditAction; target: string; targetField?: string };
   /** Open to a user who must still set up two-factor sign-in (the workspace requires it). */
   beforeTwoFactor?: true;
 }
 
 const read: AccessRule = { access: 'read' };
 const audited = (access: Permission, action: AuditAction, target: string): AccessRule => ({ access, audit: { action, target } });
+/** Audited with the id the answer names (`data[field]`), not the path's: a contact named by its external id is logged by Nudge's id. */
+const auditedByAnswer = (access: Permission, action: AuditAction, target: string, field: string): AccessRule => ({ access, audit: { action, target, targetField: field } });
 const own: AccessRule = { access: 'user', beforeTwoFactor: true };
 
 export const ACCESS_RULES: Readonly<Record<string, AccessRule>> = {
@@ -46,6 +48,9 @@ export const ACCESS_RULES: Readonly<Record<string, AccessRule>> = {
   'POST /v1/contacts': { access: 'events:write' },
   'GET /v1/contacts/:id': read,
   'GET /v1/contacts/:id/schedule': read,
+  'GET /v1/contacts.csv': audited('contacts:export', 'contacts.exported', 'workspace'),
+  'GET /v1/contacts/:id/export': auditedByAnswer('contacts:export', 'contact.exported', 'contact', 'contact_id'),
+  'POST /v1/contacts/:id/erase': auditedByAnswer('contacts:erase', 'contact.erased', 'contact', 'contact_id'),
   'GET /v1/appointments': read,
   'GET /v1/appointments/:id': read,
   'GET /v1/appointments/:id/schedule': read,

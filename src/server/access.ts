@@ -53,13 +53,17 @@ function check(rule: AccessRule, principal: Principal | undefined): void {
   }
 }
 
-/** The id the operation acted on: the path's `:id` or `:name`, else the `data.id` of its answer. */
-async function targetId(c: Context): Promise<string | null> {
+/**
+ * The id the operation acted on: `data[targetField]` of the answer when the rule names one, else
+ * the path's `:id` or `:name`, else the `data.id` of a JSON answer (a streamed CSV is not read).
+ */
+async function targetId(c: Context, targetField: string | undefined): Promise<string | null> {
   const param = c.req.param('id') ?? c.req.param('name');
-  if (param) return param;
+  if (param && !targetField) return param;
+  if (!c.res.headers.get('content-type')?.includes('application/json')) return null;
   try {
-    const body = (await c.res.clone().json()) as { data?: { id?: unknown; flow?: { id?: unknown } } };
-    const id = body.data?.id ?? body.data?.flow?.id;
+    const body = (await c.res.clone().json()) as { data?: Record<string, unknown> & { flow?: { id?: unknown } } };
+    const id = targetField ? body.data?.[targetField] : (body.data?.id ?? body.data?.flow?.id);
     return typeof id === 'string' ? id : null;
   } catch {
     return null;
@@ -68,7 +72,7 @@ async function targetId(c: Context): Promise<string | null> {
 
 async function audit(ctx: EngineContext, c: Context<AppEnv>, entry: NonNullable<AccessRule['audit']>): Promise<void> {
   const principal = c.get('principal');
-  const id = await targetId(c);
+  const id = await targetId(c, entry.targetField);
   try {
     await appendAudit(
       ctx.store.db,

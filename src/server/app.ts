@@ -24,6 +24,7 @@ import { eventRoutes } from './routes/events.js';
 import { flowTrialRoutes } from './routes/flow-trials.js';
 import { flowRoutes } from './routes/flows.js';
 import { recordRoutes } from './routes/records.js';
+import { contactRightsRoutes } from './routes/contact-rights.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { presetRoutes } from './routes/presets.js';
 import { schemaRoutes } from './routes/schemas.js';
@@ -80,6 +81,7 @@ export function createApp(ctx: EngineContext): Hono<AppEnv> {
   v1.route('/api-keys', apiKeyRoutes(ctx));
   v1.route('/sources', sourceRoutes(ctx));
   v1.route('/', recordRoutes(ctx));
+  v1.route('/', contactRightsRoutes(ctx));
   v1.route('/', userRoutes(ctx));
   v1.route('/', dashboardRoutes(ctx));
   v1.route('/stream', streamRoutes(feed));

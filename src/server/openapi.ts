@@ -7,6 +7,7 @@ import { workspaceChangesSchema } from '../core/workspace-input.js';
 import { contactInputSchema, eventInputSchema } from '../engine/event-input.js';
 import { accessPaths, toSchema } from './openapi-access.js';
 import { sourcePaths } from './openapi-sources.js';
+import { rightsPaths } from './openapi-rights.js';
 import { queryParameters } from './query-params.js';
 import { ANALYTICS_QUERY, STEP_COUNTS_QUERY } from './routes/dashboard.js';
 import { EVENT_LIST_QUERY } from './routes/events.js';
@@ -326,13 +327,14 @@ export function buildOpenApiDocument(): Json {
       '/v1/workspace': {
         get: { summary: 'The API key’s workspace and its settings', responses: { '200': ok('Workspace'), ...errors } },
         patch: {
-          summary: 'Change workspace settings (absent fields stay; flow_limit null means no cap)',
+          summary: 'Change workspace settings (absent fields stay; flow_limit null means no cap; retention_*_days null means keep forever)',
           requestBody: jsonBody(ref('WorkspaceChanges')),
           responses: { '200': ok('Workspace'), ...errors },
         },
       },
       ...accessPaths,
       ...sourcePaths,
+      ...rightsPaths,
     },
   };
 }

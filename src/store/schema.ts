@@ -26,6 +26,12 @@ export interface WorkspacesTable {
   /** 1: every user must have two-factor sign-in before doing anything else. */
   require_two_factor: Generated<number>;
   created_at: number;
+  /** Days events are kept (by `received_at`); null: forever. Enforced by engine/retention-cleaner.ts. */
+  retention_events_days: number | null;
+  /** Days delivery attempts are kept (by `created_at`); null: forever. */
+  retention_deliveries_days: number | null;
+  /** Days outbox messages are kept (by `created_at`); null: forever. */
+  retention_outbox_days: number | null;
 }
 
 export interface ApiKeysTable {
@@ -285,6 +291,15 @@ export interface SkipsTable {
   created_at: number;
 }
 
+/** One row per erased contact (repositories/erasure.ts): makes a second erasure a no-op. */
+export interface ContactErasuresTable {
+  contact_id: string;
+  workspace_id: string;
+  erased_at: number;
+  /** Rows changed per table by the erasure, JSON: nothing personal. */
+  counts_json: string;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   api_keys: ApiKeysTable;
@@ -307,6 +322,7 @@ export interface Database {
   sources: SourcesTable;
   source_deliveries: SourceDeliveriesTable;
   source_bookings: SourceBookingsTable;
+  contact_erasures: ContactErasuresTable;
 }
 
 export type Workspace = Selectable<WorkspacesTable>;

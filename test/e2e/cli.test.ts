@@ -152,6 +152,42 @@ describe('nudge CLI', () => {
       expect(nothing.stderr).toMatch(/^error: give at least one setting/);
     }, 150_000);
 
+    it('sets retention, and exports and erases contacts through the API', async () => {
+      const set = await nudgeCommand(['workspace', 'set', '--retention-events-days', '30', '--retention-outbox-days', 'none'], client);
+      expect(set.stderr).toBe('');
+      expect(set.stdout).toContain('retention events 30 days, deliveries forever, outbox forever\n');
+      const zero = await nudgeCommand(['workspace', 'set', '--retention-deliveries-days', '0'], client);
+      expect(zero.code).toBe(1);
+      expect(zero.stderr).toMatch(/^error: retention_deliveries_days: .* \(at retention_deliveries_days\)\n$/);
+      const words = await nudgeCommand(['workspace', 'set', '--retention-events-days', 'ten'], client);
+      expect(words.stderr).toBe('error: --retention-events-days ten: expected a whole number of days or none\n');
+
+      const made = await call(server.url!, key, 'POST', '/v1/contacts', { external_id: 'cli-1', email: 'cli.person@example.com', name: '=Cli Person' });
+      expect(made.status).toBe(200);
+      const json = await nudgeCommand(['contacts', 'export', 'cli-1'], client);
+      expect(json.stderr).toBe('');
+      expect(JSON.parse(json.stdout)).toMatchObject({ contact: { external_id: 'cli-1', email: 'cli.person@example.com' }, events: [], sessions: [] });
+      const out = join(serveDir, 'contacts.csv');
+      const csv = await nudgeCommand(['contacts', 'export', '--csv', '--out', out], client);
+      expect(csv.stdout).toBe(`wrote ${out}\n`);
+      const text = await readFile(out, 'utf8');
+      expect(text.startsWith('\uFEFFid,external_id,email,phone,name,')).toBe(true);
+      expect(text).toContain(`,cli-1,cli.person@example.com,,'=Cli Person,`);
+      const both = await nudgeCommand(['contacts', 'export', 'cli-1', '--csv'], client);
+      expect(both.stderr).toBe('error: give a contact id (JSON of one contact) or --csv (every contact), not both\n');
+
+      const unconfirmed = await nudgeCommand(['contacts', 'erase', 'cli-1'], client);
+      expect(unconfirmed.code).toBe(1);
+      expect(unconfirmed.stderr).toBe('error: erasing cli-1 cannot be undone; run again with --yes to erase it\n');
+      const erased = await nudgeCommand(['contacts', 'erase', 'cli-1', '--yes'], client);
+      expect(erased.stderr).toBe('');
+      expect(erased.stdout).toMatch(/^erased ct_\w+ at \S+; sessions stopped: 0; rows overwritten: contacts 1, events 0, /);
+      const id = /(ct_\w+)/.exec(erased.stdout)![1]!;
+      const again = await nudgeCommand(['contacts', 'erase', id, '--yes'], client);
+      expect(again.stdout).toMatch(new RegExp(`^${id} was already erased at \\S+; nothing changed\n$`));
+      expect((await nudgeCommand(['contacts', 'erase', 'cli-1', '--yes'], client)).stderr).toBe('error: contact cli-1 not found\n');
+    }, 150_000);
+
     it('creates, lists and revokes the workspace’s API keys through the API', async () => {
       // An owner key: only owners manage keys, and this one revokes itself below.
       const created = await nudgeCommand(['api-keys', 'create', '--name', 'ci', '--role', 'owner'], client);

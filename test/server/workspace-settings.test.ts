@@ -34,6 +34,9 @@ describe.each(testDialects())('workspace settings (%s)', (dialect) => {
       sender_email: null,
       country: null,
       require_two_factor: false,
+      retention_events_days: null,
+      retention_deliveries_days: null,
+      retention_outbox_days: null,
       created_at: new Date(T0).toISOString(),
     });
   });

@@ -18,8 +18,10 @@ const JSON_TEXT = JSON.stringify({ quote: 'say "hi"', lines: 'a\nb', unicode: 'Z
 export function sampleRows(ws: string): SampleRows {
   return {
     workspaces: {
-      full: { id: `${ws}`, name: 'Zoë’s Salon', plan: 'pro', flow_limit: 6, timezone: 'Europe/Zurich', sender_email: 'hi@example.com', country: 'CH', require_two_factor: 1, created_at: T0 },
-      sparse: { id: `${ws}_2`, name: 'Bare', plan: 'unlimited', flow_limit: null, timezone: 'UTC', sender_email: null, country: null, require_two_factor: 0, created_at: T0 + 1 },
+      full: { id: `${ws}`, name: 'Zoë’s Salon', plan: 'pro', flow_limit: 6, timezone: 'Europe/Zurich', sender_email: 'hi@example.com', country: 'CH', require_two_factor: 1, created_at: T0,
+        retention_events_days: 36500, retention_deliveries_days: 1, retention_outbox_days: 30 },
+      sparse: { id: `${ws}_2`, name: 'Bare', plan: 'unlimited', flow_limit: null, timezone: 'UTC', sender_email: null, country: null, require_two_factor: 0, created_at: T0 + 1,
+        retention_events_days: null, retention_deliveries_days: null, retention_outbox_days: null },
     },
     api_keys: {
       full: { id: `key_${ws}_1`, workspace_id: ws, name: 'ci', prefix: 'nk_ab', key_hash: `hash_${ws}_1`, created_at: T0, revoked_at: MAX_TIME, last_used_at: T0 + 5, role: 'staff' },
@@ -193,6 +195,10 @@ export function sampleRows(ws: string): SampleRows {
       full: { workspace_id: ws, kind: 'calendly', booking_id: 'https://api.calendly.com/scheduled_events/X/invitees/Y', appointment_key: 'calendly:https://…/Z', created_at: MAX_TIME },
       sparse: { workspace_id: ws, kind: 'calcom', booking_id: 'uid-2', appointment_key: 'calcom:uid-1', created_at: T0 },
     },
+    contact_erasures: {
+      full: { contact_id: `ct_${ws}_1`, workspace_id: ws, erased_at: MAX_TIME, counts_json: JSON_TEXT },
+      sparse: { contact_id: `ct_${ws}_2`, workspace_id: ws, erased_at: T0, counts_json: '{}' },
+    },
   };
 }
 
@@ -202,4 +208,5 @@ export const KEY: { [T in TableName]: readonly string[] } = {
   flow_versions: ['flow_id', 'version'], sessions: ['id'], session_logs: ['id'], deliveries: ['id'], outbox: ['id'], timers: ['id'],
   secrets: ['workspace_id', 'name'], skips: ['id'], users: ['id'], user_sessions: ['id'], invites: ['id'], audit_log: ['id'],
   sources: ['id'], source_deliveries: ['id'], source_bookings: ['workspace_id', 'kind', 'booking_id'],
+  contact_erasures: ['contact_id'],
 };

@@ -126,6 +126,31 @@ describe('web app in a browser', () => {
     await page.screenshot({ path: `${SHOTS}contact.en.png`, fullPage: true });
   }, 60_000);
 
+  it('exports contacts as CSV, and erases a contact after a confirmation that says it is irreversible', async () => {
+    const api = await sessionApi(page.request, server.url);
+    const event = await api('POST', '/v1/events', { name: 'signup', contact: { email: 'linus.erase@example.com', name: 'Linus Erasable' } });
+    expect(event.status, JSON.stringify(event.body)).toBeLessThan(300);
+
+    await shell.goTo(server.url, '/contacts');
+    const csvLink = page.getByRole('link', { name: 'Export CSV' });
+    expect(await csvLink.getAttribute('href')).toBe('/v1/contacts.csv');
+    const csv = await page.request.get(`${server.url}/v1/contacts.csv`);
+    expect(csv.status()).toBe(200);
+    expect((await csv.text()).replace(/^\uFEFF/, '')).toContain(',linus.erase@example.com,');
+
+    await page.getByRole('link', { name: 'Linus Erasable' }).click();
+    await page.getByRole('button', { name: 'Erase' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Erase this contact?' });
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('This is irreversible.');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.screenshot({ path: `${SHOTS}contact-erase.en.png`, fullPage: true });
+    await dialog.getByRole('button', { name: 'Erase permanently' }).click();
+    await page.getByRole('status').filter({ hasText: 'Contact erased. Flows stopped: 1.' }).waitFor();
+    const contacts = await api('GET', '/v1/contacts?q=linus');
+    expect(contacts.body.data).toEqual([]);
+  }, 60_000);
+
   it('creates a flow from a preset, an API key shown once, and a secret through the forms', async () => {
     await shell.goTo(server.url, '/flows/presets');
     await page.getByRole('button', { name: 'Use this preset: Reminder email 24 hours before' }).click();

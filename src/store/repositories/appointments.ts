@@ -102,7 +102,9 @@ export async function listUpcomingAppointments(
     .selectAll()
     .where('workspace_id', '=', workspaceId)
     .where('status', 'in', ['booked', 'checked_in'])
-    .where('end_at', '>=', from);
+    .where('end_at', '>=', from)
+    // An erased contact gets no new reminders (repositories/erasure.ts).
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('contact_erasures').select('contact_id').whereRef('contact_erasures.contact_id', '=', 'appointments.contact_id'))));
   if (afterId) q = q.where('id', '>', afterId);
   return q.orderBy('id').limit(limit).execute();
 }

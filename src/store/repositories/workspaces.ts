@@ -32,6 +32,9 @@ export async function createWorkspace(db: Kysely<Database>, input: NewWorkspace,
     country: input.country ?? null,
     require_two_factor: 0,
     created_at: now,
+    retention_events_days: null,
+    retention_deliveries_days: null,
+    retention_outbox_days: null,
   };
   await db.insertInto('workspaces').values(row).execute();
   return row;
@@ -46,6 +49,17 @@ export interface WorkspaceChanges {
   plan?: string;
   flowLimit?: number | null;
   requireTwoFactor?: boolean;
+  /** Days to keep events, delivery attempts, outbox messages; null: forever. */
+  retention?: Partial<Record<RetentionKind, number | null>>;
+}
+
+/** What a workspace's retention settings cover (columns `retention_<kind>_days`). */
+export const RETENTION_KINDS = ['events', 'deliveries', 'outbox'] as const;
+export type RetentionKind = (typeof RETENTION_KINDS)[number];
+
+function retained(current: Workspace, changes: WorkspaceChanges, kind: RetentionKind): number | null {
+  const value = changes.retention?.[kind];
+  return value === undefined ? current[`retention_${kind}_days`] : value;
 }
 
 /** Applies `changes` (plan and limit through `resolvePlan`) and returns the updated row. */
@@ -64,6 +78,9 @@ export async function updateWorkspace(db: Kysely<Database>, id: string, changes:
     plan,
     flow_limit: flowLimit,
     require_two_factor: changes.requireTwoFactor === undefined ? current.require_two_factor : changes.requireTwoFactor ? 1 : 0,
+    retention_events_days: retained(current, changes, 'events'),
+    retention_deliveries_days: retained(current, changes, 'deliveries'),
+    retention_outbox_days: retained(current, changes, 'outbox'),
   };
   const { id: _id, created_at: _created, ...values } = next;
   await db.updateTable('workspaces').set(values).where('id', '=', id).execute();

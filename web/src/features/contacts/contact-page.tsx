@@ -11,6 +11,7 @@ import { PageHeader } from '../../ui/page-header';
 import { LoadingRows } from '../../ui/skeleton';
 import { Td, Tr } from '../../ui/table';
 import { Tabs } from '../../ui/tabs';
+import { ContactRightsActions } from './contact-rights';
 import { DeliveriesPanel, SchedulePanel, SessionsPanel } from './record-panels';
 import { appointmentsQuery, contactQuery, contactScheduleQuery } from './records-api';
 
@@ -32,7 +33,7 @@ export function ContactPage() {
   ];
   return (
     <div>
-      <PageHeader title={name} description={<code>{c.id}</code>} />
+      <PageHeader title={name} description={<code>{c.id}</code>} actions={<ContactRightsActions contactId={c.id} />} />
       <div className="grid gap-6 2xl:grid-cols-[minmax(0,1fr)_minmax(0,2fr)]">
         <Card title={t('profile')}>
           <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">

@@ -3,6 +3,7 @@ import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button } from '../../ui/button';
+import { cx, FOCUS_RING } from '../../ui/cx';
 import { DateTime } from '../../ui/date-time';
 import { Field } from '../../ui/field';
 import { Input } from '../../ui/input';
@@ -10,7 +11,8 @@ import { ListPanel } from '../../ui/list-panel';
 import { PageHeader } from '../../ui/page-header';
 import { Table, Td, Tr } from '../../ui/table';
 import { useDebouncedValue } from '../../ui/use-debounced-value';
-import { contactsQuery } from './records-api';
+import { useCan } from '../../api/session';
+import { CONTACTS_CSV_URL, contactsQuery } from './records-api';
 
 /** What a search box entry asks for: a Nudge id opens the contact; anything else is a search (`q`). */
 export function contactSearch(q: string): { open: string } | { q: string } | null {
@@ -28,6 +30,7 @@ export function ContactsPage() {
   const settled = useDebouncedValue(text.trim());
   const contacts = useInfiniteQuery(contactsQuery(q ? { q } : {}));
   const rows = contacts.data?.pages.flatMap((p) => p.data) ?? [];
+  const mayExport = useCan('admin');
 
   // The search follows typing once it pauses, kept in the URL so a search can be shared or reloaded.
   // Only a pause in typing moves the URL (not a URL change, so Back is not undone); a Nudge id waits for Enter.
@@ -45,7 +48,16 @@ export function ContactsPage() {
 
   return (
     <div>
-      <PageHeader title={t('title')} />
+      <PageHeader
+        title={t('title')}
+        actions={
+          mayExport && (
+            <a href={CONTACTS_CSV_URL} download title={t('export_csv_label')} className={cx('inline-flex h-9 items-center rounded-md border border-slate-300 bg-white px-3.5 text-sm font-medium text-slate-800 hover:bg-slate-50', FOCUS_RING)}>
+              {t('export_csv')}
+            </a>
+          )
+        }
+      />
       <form onSubmit={submit} role="search" className="mb-4 flex max-w-xl items-end gap-2">
         <div className="flex-1">
           <Field label={t('search')} hint={t('search_hint')}>

@@ -137,3 +137,20 @@ export const flowNamesQuery = queryOptions({
 export const stopSession = (id: string) => api(`/v1/sessions/${enc(id)}/stop`, { method: 'POST' });
 
 export const isOpen = (status: string) => !['completed', 'failed', 'stopped', 'canceled'].includes(status);
+
+export interface ErasureResult {
+  contact_id: string;
+  erased_now: boolean;
+  erased_at: string;
+  sessions_stopped: number;
+  counts: Record<string, number>;
+}
+
+/** Everything the API shows about one contact (GET /v1/contacts/{id}/export), as the server words it. */
+export const exportContact = async (id: string) => (await api<{ data: Record<string, unknown> }>(`/v1/contacts/${enc(id)}/export`)).data;
+
+/** Erases the contact (irreversible; owner or admin). */
+export const eraseContact = async (id: string) => (await api<{ data: ErasureResult }>(`/v1/contacts/${enc(id)}/erase`, { method: 'POST' })).data;
+
+/** Where the browser downloads every contact as CSV (a plain GET with the session cookie). */
+export const CONTACTS_CSV_URL = '/v1/contacts.csv';

@@ -13,6 +13,9 @@ export interface Workspace {
   sender_email: string | null;
   country: string | null;
   require_two_factor?: boolean;
+  retention_events_days: number | null;
+  retention_deliveries_days: number | null;
+  retention_outbox_days: number | null;
   created_at: string;
 }
 

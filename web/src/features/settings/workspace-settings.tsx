@@ -1,13 +1,13 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { workspaceChangesSchema } from '../../../../src/core/workspace-input';
+import { RETENTION_DAYS_MAX, workspaceChangesSchema } from '../../../../src/core/workspace-input';
 import { PLANS, type Plan } from '../../../../src/core/workspace-plan';
 import { queryKeys } from '../../api/query-keys';
 import { useCan } from '../../api/session';
 import { Button } from '../../ui/button';
 import { Card } from '../../ui/card';
 import { ErrorState } from '../../ui/error-state';
-import { blankAs, FormAlert, FormField, useSubmit, useZodForm } from '../../ui/form';
+import { blankAs, FormAlert, FormField, useSubmit, useZodForm, type ZodForm } from '../../ui/form';
 import { Input, Select } from '../../ui/input';
 import { LoadingRows } from '../../ui/skeleton';
 import { DeliverySettingsCard } from './delivery-settings';
@@ -27,8 +27,15 @@ export function WorkspaceSettings() {
   );
 }
 
-/** A number input's text as the API's number, or null for no value. */
-const numberOrNull = (value: string) => (value.trim() === '' ? null : Number(value));
+/**
+ * A number input's text as the API's number, or null for no value. The form also passes the
+ * loaded value through here (a number or null), which stays as it is.
+ */
+const numberOrNull = (value: unknown): number | null => {
+  if (typeof value === 'number' || value === null || value === undefined) return value ?? null;
+  const text = String(value).trim();
+  return text === '' ? null : Number(text);
+};
 
 function WorkspaceForm({ workspace }: { workspace: Workspace }) {
   const { t } = useTranslation('settings');
@@ -42,6 +49,9 @@ function WorkspaceForm({ workspace }: { workspace: Workspace }) {
     country: workspace.country,
     plan: workspace.plan as Plan,
     flow_limit: workspace.flow_limit,
+    retention_events_days: workspace.retention_events_days,
+    retention_deliveries_days: workspace.retention_deliveries_days,
+    retention_outbox_days: workspace.retention_outbox_days,
   });
   // Plan and flow limit are owners' (disabled fields are left out of the body).
   const ownerOnly = { disabled: !isOwner };
@@ -84,6 +94,7 @@ function WorkspaceForm({ workspace }: { workspace: Workspace }) {
           <FormField form={form} name="flow_limit" label={t('flow_limit')} hint={t('flow_limit_hint')} options={{ ...ownerOnly, setValueAs: numberOrNull }}>
             <Input type="number" min={1} />
           </FormField>
+          <RetentionFields form={form} />
         </fieldset>
         <div className="sm:col-span-2">
           <FormAlert form={form} className="mb-2 text-sm text-red-700" />
@@ -100,5 +111,26 @@ function WorkspaceForm({ workspace }: { workspace: Workspace }) {
         </div>
       </form>
     </Card>
+  );
+}
+
+/** Days events, delivery logs and outbox emails are kept; empty keeps them forever. */
+function RetentionFields({ form }: { form: ZodForm<typeof workspaceChangesSchema> }) {
+  const { t } = useTranslation('settings');
+  const fields = [
+    ['retention_events_days', t('retention_events_days')],
+    ['retention_deliveries_days', t('retention_deliveries_days')],
+    ['retention_outbox_days', t('retention_outbox_days')],
+  ] as const;
+  return (
+    <fieldset className="grid gap-4 sm:col-span-2 sm:grid-cols-3">
+      <legend className="mb-1 text-sm font-semibold text-slate-800">{t('retention_title')}</legend>
+      <p className="text-sm text-slate-600 sm:col-span-3">{t('retention_hint')}</p>
+      {fields.map(([name, label]) => (
+        <FormField key={name} form={form} name={name} label={label} options={{ setValueAs: numberOrNull }}>
+          <Input type="number" min={1} max={RETENTION_DAYS_MAX} step={1} />
+        </FormField>
+      ))}
+    </fieldset>
   );
 }
