@@ -10,7 +10,7 @@ import { deliveryView, outboxView } from '../store/repositories/deliveries.js';
 import { eraseContactData, findErasure, type ErasureCounts } from '../store/repositories/erasure.js';
 import { eventView } from '../store/repositories/events.js';
 import { getContact } from '../store/repositories/record-refs.js';
-import { endOpenSessions, sessionLogView, sessionView } from '../store/repositories/sessions.js';
+import { sessionLogView, sessionView } from '../store/repositories/sessions.js';
 import { deleteTriggerTimersForAppointment } from '../store/repositories/timers.js';
 import type { Workspace } from '../store/schema.js';
 import type { EngineContext } from './engine-context.js';
@@ -47,7 +47,7 @@ export async function eraseContact(ctx: EngineContext, workspace: Workspace, ref
       .where('status', 'in', [...OPEN_SESSION_STATUSES])
       .execute();
     const stopped: string[] = [];
-    for (const s of open) stopped.push(...(await endOpenSessions(trx, { session_id: s.id }, 'stopped', 'stopped: the contact was erased', now)));
+    for (const s of open) stopped.push(...(await ctx.writer.cancelMany(trx, { session_id: s.id }, 'stopped', 'stopped: the contact was erased', now)));
     // Reminders of its appointments that have not started a session yet would start one later.
     const appointments = await trx.selectFrom('appointments').select('id').where('workspace_id', '=', workspace.id).where('contact_id', '=', contact.id).execute();
     for (const a of appointments) await deleteTriggerTimersForAppointment(trx, a.id);

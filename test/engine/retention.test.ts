@@ -3,6 +3,7 @@
  * messages older than the workspace's setting, spares what open sessions still need and other
  * workspaces' rows, works through more rows than one batch, and reports in the metrics.
  */
+import type { SessionState } from '../../src/core/session-state.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RetentionCleaner } from '../../src/engine/retention-cleaner.js';
 import type { Database } from '../../src/store/schema.js';
@@ -12,7 +13,7 @@ import { testDialects } from '../helpers/test-store.js';
 
 const DAY = 86_400_000;
 
-function session(ws: string, id: string, status: string, eventId: string | null): Insertable<Database['sessions']> {
+function session(ws: string, id: string, status: SessionState, eventId: string | null): Insertable<Database['sessions']> {
   const open = status === 'waiting';
   return {
     id, workspace_id: ws, flow_id: 'fl_x', flow_version: 1, contact_id: null, appointment_id: null, event_id: eventId, key: id,
