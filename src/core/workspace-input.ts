@@ -21,8 +21,11 @@ export const COUNTRY_MESSAGE = 'expected an ISO 3166-1 alpha-2 country code, e.g
 export const workspaceChangesSchema = z
   .object({
     name: z.string().trim().min(1).max(200),
-    timezone: z.string().refine(isValidZone, { message: 'unknown IANA timezone' }),
-    sender_email: z.string().refine(isSender, { message: 'expected an email address, e.g. hi@example.com or Salon <hi@example.com>' }).nullable(),
+    timezone: z.string().refine(isValidZone, { message: 'unknown IANA timezone', params: { code: 'timezone' } }),
+    sender_email: z.string().refine(isSender, {
+      message: 'expected an email address, e.g. hi@example.com or Salon <hi@example.com>',
+      params: { code: 'email', format: 'email' },
+    }).nullable(),
     country: z
       .string()
       .regex(/^[A-Za-z]{2}$/, { message: COUNTRY_MESSAGE })
