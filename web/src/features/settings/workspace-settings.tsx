@@ -1,4 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { workspaceChangesSchema } from '../../../../src/core/workspace-input';
 import { PLANS, type Plan } from '../../../../src/core/workspace-plan';
@@ -27,26 +28,36 @@ export function WorkspaceSettings() {
   );
 }
 
-/** A number input's text as the API's number, or null for no value. */
-const numberOrNull = (value: string) => (value.trim() === '' ? null : Number(value));
+/** A number input's text as the API's number, or null for no value (react-hook-form also passes the default, which may be null). */
+const numberOrNull = (value: string | number | null | undefined) => (value === null || value === undefined || String(value).trim() === '' ? null : Number(value));
+
+/** The form's values for `workspace` as the server holds it. */
+const formValues = (workspace: Workspace) => ({
+  name: workspace.name,
+  timezone: workspace.timezone,
+  sender_email: workspace.sender_email,
+  country: workspace.country,
+  plan: workspace.plan as Plan,
+  flow_limit: workspace.flow_limit,
+});
 
 function WorkspaceForm({ workspace }: { workspace: Workspace }) {
   const { t } = useTranslation('settings');
   const canEdit = useCan('admin');
   const isOwner = useCan('owner');
   const queryClient = useQueryClient();
-  const form = useZodForm(workspaceChangesSchema, {
-    name: workspace.name,
-    timezone: workspace.timezone,
-    sender_email: workspace.sender_email,
-    country: workspace.country,
-    plan: workspace.plan as Plan,
-    flow_limit: workspace.flow_limit,
-  });
+  const form = useZodForm(workspaceChangesSchema, formValues(workspace));
+  const [saved, setSaved] = useState<Workspace | null>(null);
+  // After a save, show what the server keeps (trimmed, upper-cased country), not what was typed,
+  // and start clean from it (react-hook-form resets after the submit has finished, not inside it).
+  const { isSubmitSuccessful } = form.formState;
+  useEffect(() => {
+    if (isSubmitSuccessful && saved) form.reset(formValues(saved), { keepIsSubmitSuccessful: true });
+  }, [form, isSubmitSuccessful, saved]);
   // Plan and flow limit are owners' (disabled fields are left out of the body).
   const ownerOnly = { disabled: !isOwner };
   const submit = useSubmit(form, async (changes) => {
-    await updateWorkspace(changes);
+    setSaved(await updateWorkspace(changes));
     await Promise.all([queryClient.invalidateQueries({ queryKey: queryKeys.workspace() }), queryClient.invalidateQueries({ queryKey: queryKeys.me() })]);
   });
   const zone = form.watch('timezone') ?? workspace.timezone;
