@@ -12,5 +12,6 @@ import { listSearch } from './009-list-search.js';
 import { changeMarks } from './010-change-marks.js';
 import { sources } from './011-sources.js';
 import { sourceCredentials } from './012-source-credentials.js';
+import { sessionsFlowOrder } from './014-sessions-flow-order.js';
 
-export const sqliteMigrations: readonly Migration[] = [initial, secrets, dropTimersSessionIndex, workspaceCountry, skips, workspaceFlowLimitNullable, access, dashboardIndexes, listSearch, changeMarks, sources, sourceCredentials];
+export const sqliteMigrations: readonly Migration[] = [initial, secrets, dropTimersSessionIndex, workspaceCountry, skips, workspaceFlowLimitNullable, access, dashboardIndexes, listSearch, changeMarks, sources, sourceCredentials, sessionsFlowOrder];
