@@ -66,7 +66,7 @@ export function ConfirmButton({ question, confirmLabel, onConfirm, children, var
       <Button variant={variant} {...props} onClick={() => setOpen(true)}>
         {children}
       </Button>
-      <ConfirmDialog open={open} onOpenChange={setOpen} question={question} confirmLabel={label} onConfirm={onConfirm} danger={variant === 'danger'} />
+      <ConfirmDialog open={open} onOpenChange={setOpen} question={question} confirmLabel={label} onConfirm={onConfirm} />
     </>
   );
 }

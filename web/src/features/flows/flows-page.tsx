@@ -79,34 +79,16 @@ export function FlowsPage() {
             </Td>
             {canEdit && (
               <Td className="text-right whitespace-nowrap">
-                {actionsFor(flow.status).map((a) =>
-                  a === 'archive' ? (
-                    <ConfirmButton
-                      key={a}
-                      size="sm"
-                      variant="ghost"
-                      className="ml-1"
-                      disabled={action.isPending}
-                      aria-label={`${t(ACTION_LABEL[a])}: ${flow.name}`}
-                      question={t('archive_confirm', { name: flow.name })}
-                      onConfirm={() => action.mutate({ id: flow.id, action: a })}
-                    >
-                      {t(ACTION_LABEL[a])}
-                    </ConfirmButton>
+                {actionsFor(flow.status).map((a) => {
+                  const shared = { size: 'sm', className: 'ml-1', disabled: action.isPending, 'aria-label': `${t(ACTION_LABEL[a])}: ${flow.name}`, children: t(ACTION_LABEL[a]) } as const;
+                  const run = () => action.mutate({ id: flow.id, action: a });
+                  // Archiving ends every running session of the flow: asked first.
+                  return a === 'archive' ? (
+                    <ConfirmButton key={a} {...shared} variant="ghost" question={t('archive_confirm', { name: flow.name })} onConfirm={run} />
                   ) : (
-                    <Button
-                      key={a}
-                      size="sm"
-                      variant="secondary"
-                      className="ml-1"
-                      disabled={action.isPending}
-                      aria-label={`${t(ACTION_LABEL[a])}: ${flow.name}`}
-                      onClick={() => action.mutate({ id: flow.id, action: a })}
-                    >
-                      {t(ACTION_LABEL[a])}
-                    </Button>
-                  ),
-                )}
+                    <Button key={a} {...shared} variant="secondary" onClick={run} />
+                  );
+                })}
               </Td>
             )}
           </Tr>
