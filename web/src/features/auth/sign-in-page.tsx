@@ -36,9 +36,8 @@ function missing(values: Fields, needsCode: boolean): Partial<Record<FieldName, 
   return problems;
 }
 
-export function SignInPage() {
-  const { t } = useTranslation('auth');
-  const { t: tf } = useTranslation('forms');
+/** The sign-in form's state: values, what is missing, the server's answer, and submitting. */
+function useSignInForm() {
   const search = useSearch({ strict: false }) as { next?: string };
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -72,7 +71,18 @@ export function SignInPage() {
     setProblems({});
     setFailure(null);
   };
+  const input = (name: FieldName) => ({
+    name,
+    value: values[name],
+    onChange: (e: { target: { value: string } }) => setValues((v) => ({ ...v, [name]: e.target.value })),
+  });
+  return { needsCode, problems, failure, pending, submit, back, input };
+}
 
+export function SignInPage() {
+  const { t } = useTranslation('auth');
+  const { t: tf } = useTranslation('forms');
+  const { needsCode, problems, failure, pending, submit, back, input } = useSignInForm();
   // A server answer naming one of the fields on screen goes on that field; anything else above the button.
   const shown: FieldName[] = needsCode ? ['code'] : ['email', 'password'];
   const onField = failure instanceof ApiError && failure.path && (shown as string[]).includes(failure.path) ? (failure.path as FieldName) : null;
@@ -83,11 +93,6 @@ export function SignInPage() {
       : failure instanceof ApiError && failure.status === 429 && failure.retryAfter !== null
         ? t('too_many_attempts_in', { seconds: failure.retryAfter })
         : errorMessage(failure, tf('failed'));
-  const input = (name: FieldName) => ({
-    name,
-    value: values[name],
-    onChange: (e: { target: { value: string } }) => setValues((v) => ({ ...v, [name]: e.target.value })),
-  });
 
   return (
     <AuthCard title={needsCode ? t('code_title') : t('sign_in_title')} subtitle={needsCode ? t('code_subtitle') : undefined}>
