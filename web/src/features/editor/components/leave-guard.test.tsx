@@ -20,11 +20,11 @@ async function renderEditorPage() {
     component: () => (
       <>
         <LeaveGuard dirty message="Leave without saving?" />
-        <Link to="/elsewhere">Elsewhere</Link>
+        <Link to="/flows">Elsewhere</Link>
       </>
     ),
   });
-  const elsewhere = createRoute({ getParentRoute: () => root, path: '/elsewhere', component: () => <p>elsewhere page</p> });
+  const elsewhere = createRoute({ getParentRoute: () => root, path: '/flows', component: () => <p>elsewhere page</p> });
   const router = createRouter({ routeTree: root.addChildren([editor, elsewhere]), history: createMemoryHistory({ initialEntries: ['/'] }) });
   render(<RouterProvider router={router} />);
   await screen.findByRole('link', { name: 'Elsewhere' });
@@ -45,7 +45,7 @@ describe('LeaveGuard', () => {
     await act(async () => fireEvent.click(screen.getByRole('link', { name: 'Elsewhere' })));
     await act(async () => fireEvent.click(await screen.findByRole('button', { name: 'Leave' })));
     await screen.findByText('elsewhere page');
-    expect(router.state.location.pathname).toBe('/elsewhere');
+    expect(router.state.location.pathname).toBe('/flows');
     expect(confirm).not.toHaveBeenCalled();
   });
 });
