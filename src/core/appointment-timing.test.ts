@@ -113,13 +113,16 @@ describe('parseUntil', () => {
     ['appointment.start-2h', { type: 'appointment', anchor: 'start', offset: '-2h' }],
     ['appointment.end + 30m', { type: 'appointment', anchor: 'end', offset: '+30m' }],
     ['appointment.end + PT1H', { type: 'appointment', anchor: 'end', offset: '+1h' }],
-    ['appointment.begin', { error: 'unknown anchor "begin"' }],
-    ['appointment.begin - 2h', { error: 'unknown anchor "begin"' }],
-    ['appointment.start - 2 hours', { error: 'invalid duration "2 hours" (use 30s, 15m, 2h, 1d or ISO 8601)' }],
-    ['2026-12-01T09:00:00', { error: 'expected an ISO time or appointment.start|end ± duration' }],
-    ['2026-12-01', { error: 'expected an ISO time or appointment.start|end ± duration' }],
-    ['2026-13-01T09:00:00Z', { error: 'expected an ISO time or appointment.start|end ± duration' }],
-    ['tomorrow', { error: 'expected an ISO time or appointment.start|end ± duration' }],
+    ['appointment.begin', { error: 'unknown anchor "begin"', problem: { code: 'unknown_anchor', params: { anchor: 'begin' } } }],
+    ['appointment.begin - 2h', { error: 'unknown anchor "begin"', problem: { code: 'unknown_anchor', params: { anchor: 'begin' } } }],
+    [
+      'appointment.start - 2 hours',
+      { error: 'invalid duration "2 hours" (use 30s, 15m, 2h, 1d or ISO 8601)', problem: { code: 'duration', params: { text: '2 hours' } } },
+    ],
+    ['2026-12-01T09:00:00', { error: 'expected an ISO time or appointment.start|end ± duration', problem: { code: 'iso_time' } }],
+    ['2026-12-01', { error: 'expected an ISO time or appointment.start|end ± duration', problem: { code: 'iso_time' } }],
+    ['2026-13-01T09:00:00Z', { error: 'expected an ISO time or appointment.start|end ± duration', problem: { code: 'iso_time' } }],
+    ['tomorrow', { error: 'expected an ISO time or appointment.start|end ± duration', problem: { code: 'iso_time' } }],
   ])('parses %j', (text, expected) => {
     expect(parseUntil(text)).toEqual(expected);
   });

@@ -4,7 +4,8 @@
  */
 
 import { DateTime } from 'luxon';
-import { formatOffset, invalidDurationMessage, parseDuration, parseOffset, type SignedOffset } from './duration.js';
+import { durationProblem, formatOffset, parseDuration, parseOffset, type SignedOffset } from './duration.js';
+import { issueMessage, type CodedProblem } from './issue-codes.js';
 import { ValidationError } from './errors.js';
 import type { Anchor } from './flow-definition.js';
 import { isValidZone } from './time-zones.js';
@@ -86,12 +87,16 @@ export function formatAppointmentDatetime(instantMs: number, zone: string, local
 export type ParsedUntil =
   | { type: 'time'; at: number }
   | { type: 'appointment'; anchor: Anchor; offset: string }
-  | { error: string };
+  | { error: string; problem: CodedProblem };
 
 const APPOINTMENT_UNTIL = /^appointment\.([A-Za-z0-9_]*)\s*(?:([+-])\s*(.*?))?\s*$/s;
 // An explicit zone is required: a bare local time would be read in the server's zone.
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;
-const UNTIL_HELP = 'expected an ISO time or appointment.start|end ± duration';
+const UNTIL_HELP: CodedProblem = { code: 'iso_time' };
+
+function untilError(problem: CodedProblem): { error: string; problem: CodedProblem } {
+  return { error: issueMessage(problem.code, problem.params), problem };
+}
 
 /**
  * Parses a wait step's `until` text:
@@ -101,19 +106,19 @@ const UNTIL_HELP = 'expected an ISO time or appointment.start|end ± duration';
  * - anything else → `{ error }` with a short message for the author.
  */
 export function parseUntil(text: string): ParsedUntil {
-  if (typeof text !== 'string') return { error: UNTIL_HELP };
+  if (typeof text !== 'string') return untilError(UNTIL_HELP);
   const trimmed = text.trim();
   const appointment = APPOINTMENT_UNTIL.exec(trimmed);
   if (appointment) {
     const [, anchor = '', sign, durationText] = appointment;
-    if (anchor !== 'start' && anchor !== 'end') return { error: `unknown anchor "${anchor}"` };
+    if (anchor !== 'start' && anchor !== 'end') return untilError({ code: 'unknown_anchor', params: { anchor } });
     if (sign === undefined) return { type: 'appointment', anchor, offset: '+0s' };
-    if (!parseDuration(durationText ?? '')) return { error: invalidDurationMessage(durationText ?? '') };
+    if (!parseDuration(durationText ?? '')) return untilError(durationProblem(durationText ?? ''));
     return { type: 'appointment', anchor, offset: formatOffset(sign === '-' ? -1 : 1, durationText ?? '') };
   }
   if (ISO_WITH_ZONE.test(trimmed)) {
     const at = DateTime.fromISO(trimmed, { setZone: true });
     if (at.isValid) return { type: 'time', at: at.toMillis() };
   }
-  return { error: UNTIL_HELP };
+  return untilError(UNTIL_HELP);
 }

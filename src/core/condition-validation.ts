@@ -8,17 +8,19 @@ import { z } from 'zod';
 import { resolveTimeValue } from './conditions.js';
 import type { FieldIssue } from './errors.js';
 import { CONDITION_OPS } from './flow-definition.js';
+import { issueAt, issueMessage } from './issue-codes.js';
 import { check, isPlainObject, joinPath } from './validation-support.js';
 
 /** The context roots a condition may read. */
 export const CONDITION_ROOTS = ['event', 'contact', 'appointment', 'workspace', 'flow'] as const;
 
-const FIELD_MESSAGE = `expected a path under ${CONDITION_ROOTS.map((root) => `${root}.`).join(', ')}`;
+const ROOT_LIST = CONDITION_ROOTS.map((root) => `${root}.`).join(', ');
 
 export const fieldConditionSchema = z
   .object({
     field: z.string().refine((field) => CONDITION_ROOTS.some((root) => field.startsWith(`${root}.`) && field.length > root.length + 1), {
-      message: FIELD_MESSAGE,
+      message: issueMessage('condition_field', { roots: ROOT_LIST }),
+      params: { code: 'condition_field', roots: ROOT_LIST },
     }),
     op: z.enum(CONDITION_OPS),
     value: z.unknown().optional(),
@@ -39,7 +41,7 @@ export function validateConditions(input: unknown, path: string, issues: FieldIs
 
 function validateCondition(input: unknown, path: string, issues: FieldIssue[]): void {
   if (!isPlainObject(input)) {
-    issues.push({ path, message: 'expected an object' });
+    issues.push(issueAt(path, 'expected_object'));
     return;
   }
   for (const key of ['all', 'any'] as const) {
@@ -63,33 +65,31 @@ function validateCondition(input: unknown, path: string, issues: FieldIssue[]): 
 
 function checkValue(op: (typeof CONDITION_OPS)[number], value: unknown, path: string, issues: FieldIssue[]): void {
   if (op === 'exists' || op === 'not_exists') {
-    if (value !== undefined) issues.push({ path, message: `not used with ${op}` });
+    if (value !== undefined) issues.push(issueAt(path, 'not_used_with', { op }));
     return;
   }
   if (value === undefined) {
-    issues.push({ path, message: 'required' });
+    issues.push(issueAt(path, 'required'));
     return;
   }
   switch (op) {
     case 'in':
     case 'not_in':
-      if (!Array.isArray(value)) issues.push({ path, message: 'expected an array' });
+      if (!Array.isArray(value)) issues.push(issueAt(path, 'expected_array'));
       return;
     case 'gt':
     case 'gte':
     case 'lt':
     case 'lte':
-      if (!isNumeric(value)) issues.push({ path, message: 'expected a number' });
+      if (!isNumeric(value)) issues.push(issueAt(path, 'expected_number'));
       return;
     case 'before':
     case 'after':
-      if (resolveTimeValue(value, 0) === null) {
-        issues.push({ path, message: 'expected an ISO time, epoch milliseconds, "now" or "now-24h"' });
-      }
+      if (resolveTimeValue(value, 0) === null) issues.push(issueAt(path, 'condition_time'));
       return;
     default:
       if (value !== null && typeof value === 'object') {
-        issues.push({ path, message: 'expected a string, number, boolean or null' });
+        issues.push(issueAt(path, 'scalar'));
       }
   }
 }

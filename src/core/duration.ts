@@ -7,6 +7,7 @@
 
 import { Duration as LuxonDuration } from 'luxon';
 import { MAX_FLOW_DURATION_DAYS } from './input-ranges.js';
+import { issueMessage, type CodedProblem } from './issue-codes.js';
 
 /** A parsed duration: `ms` is the exact part (ms, s, m, h), `days` the calendar part (d, w = 7d). */
 export interface Duration {
@@ -150,6 +151,12 @@ export function durationToMs(duration: Duration): number {
 
 /** The message every duration field uses, so authors see one wording. */
 export function invalidDurationMessage(text: string): string {
-  if (parseAnyDuration(text)) return `duration "${text}" is longer than ${MAX_FLOW_DURATION_DAYS} days`;
-  return `invalid duration "${text}" (use 30s, 15m, 2h, 1d or ISO 8601)`;
+  const problem = durationProblem(text);
+  return issueMessage(problem.code, problem.params);
+}
+
+/** Why `text` is not a flow duration, as a coded problem (too long, or not a duration at all). */
+export function durationProblem(text: string): CodedProblem {
+  if (parseAnyDuration(text)) return { code: 'duration_too_long', params: { text, days: MAX_FLOW_DURATION_DAYS } };
+  return { code: 'duration', params: { text } };
 }

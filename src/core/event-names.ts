@@ -6,6 +6,8 @@
  * such names are refused instead.
  */
 
+import { issueMessage, type CodedProblem } from './issue-codes.js';
+
 export const APPOINTMENT_EVENT_NAMES = [
   'appointment.canceled',
   'appointment.checked_in',
@@ -21,10 +23,16 @@ const RESERVED_PREFIX = 'appointment.';
 
 /** Why `name` cannot be used (an unknown `appointment.*` name), or undefined when it can. */
 export function unknownEventName(name: string): string | undefined {
+  const problem = unknownEventProblem(name);
+  return problem && issueMessage(problem.code, problem.params);
+}
+
+/** unknownEventName's problem, coded: `unknown_event` with the name, a guess and the known names. */
+export function unknownEventProblem(name: string): CodedProblem | undefined {
   if (!name.startsWith(RESERVED_PREFIX) || (APPOINTMENT_EVENT_NAMES as readonly string[]).includes(name)) return undefined;
   const guess = closestName(name);
-  const hint = guess ? ` (did you mean ${guess}?)` : '';
-  return `unknown appointment event ${name}${hint}; known: ${APPOINTMENT_EVENT_NAMES.join(', ')}`;
+  const params = { name, known: APPOINTMENT_EVENT_NAMES.join(', ') };
+  return { code: 'unknown_event', params: guess ? { ...params, guess } : params };
 }
 
 /** The known name within a small edit distance (case ignored), if any. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import type { FieldIssue } from './errors.js';
 import { validateFlow } from './flow-validation.js';
+import { issueMessage, type IssueCode } from './issue-codes.js';
 
 const reminder = {
   name: 'Reminder 24 hours before',
@@ -23,10 +24,15 @@ function withStep(step: Record<string, unknown>): Record<string, unknown> {
   return { name: 'Test', trigger: { event: 'appointment.created' }, steps: [step] };
 }
 
+/** The flow's issues as path and message, once each is checked to carry a code its message is the English of. */
 function errorsOf(input: unknown): FieldIssue[] {
   const result = validateFlow(input);
   if (result.ok) throw new Error('expected the flow to be invalid');
-  return result.errors;
+  for (const issue of result.errors) {
+    expect(issue.code, issue.message).toBeDefined();
+    expect(issue.message).toBe(issueMessage(issue.code as IssueCode, issue.params));
+  }
+  return result.errors.map(({ path, message }) => ({ path, message }));
 }
 
 describe('validateFlow: valid flows', () => {

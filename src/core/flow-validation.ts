@@ -5,9 +5,10 @@
  */
 
 import { z } from 'zod';
-import { unknownEventName } from './event-names.js';
+import { unknownEventProblem } from './event-names.js';
 import { validateConditions } from './condition-validation.js';
 import type { FieldIssue } from './errors.js';
+import { issueAt, problemAt, type CodedProblem } from './issue-codes.js';
 import { compileFlow, placeSteps, type CompiledFlow } from './flow-compiler.js';
 import { REENTRY_POLICIES, type FlowDefinition } from './flow-definition.js';
 import { validateSteps, type StepValidationOptions } from './step-validation.js';
@@ -23,7 +24,7 @@ export const MAX_FLOW_NAME_LENGTH = 200;
 /** The flow's own fields; `trigger` and `steps` are checked apart (flow-json-schema.ts describes them). */
 export const flowSchema = z
   .object({
-    name: z.string().max(MAX_FLOW_NAME_LENGTH).refine((name) => name.trim() !== '', { message: 'must not be empty' }),
+    name: z.string().max(MAX_FLOW_NAME_LENGTH).refine((name) => name.trim() !== '', { message: 'must not be empty', params: { code: 'not_empty' } }),
     description: z.string().optional(),
     // Checked by validateTrigger and validateSteps, which report a missing value themselves.
     trigger: z.unknown().optional(),
@@ -64,12 +65,12 @@ export function validateFlow(input: unknown, options: StepValidationOptions = {}
   } catch (error) {
     // Only reachable with input no JSON or YAML parser produces (e.g. cyclic objects).
     const message = error instanceof Error ? error.message : String(error);
-    return { ok: false, errors: [{ path: '', message: `invalid flow: ${message}` }] };
+    return { ok: false, errors: [issueAt('', 'invalid_flow', { detail: message })] };
   }
 }
 
 function collectIssues(input: unknown, options: StepValidationOptions): FieldIssue[] {
-  if (!isPlainObject(input)) return [{ path: '', message: 'expected an object' }];
+  if (!isPlainObject(input)) return [issueAt('', 'expected_object')];
   const issues: FieldIssue[] = [];
   check(flowSchema, input, '', issues);
   validateTrigger(input.trigger, issues);
@@ -91,17 +92,16 @@ function dedupe(issues: FieldIssue[]): FieldIssue[] {
 
 function validateTrigger(trigger: unknown, issues: FieldIssue[]): void {
   if (trigger === undefined) {
-    issues.push({ path: 'trigger', message: 'required' });
+    issues.push(issueAt('trigger', 'required'));
     return;
   }
   if (!isPlainObject(trigger)) {
-    issues.push({ path: 'trigger', message: 'expected an object' });
+    issues.push(issueAt('trigger', 'expected_object'));
     return;
   }
   const kinds = (['event', 'appointment'] as const).filter((kind) => kind in trigger);
   if (kinds.length !== 1) {
-    const message = kinds.length === 0 ? 'expected one of: event, appointment' : 'expected only one of: event, appointment';
-    issues.push({ path: 'trigger', message });
+    issues.push(kinds.length === 0 ? issueAt('trigger', 'invalid_value', { values: 'event, appointment' }) : issueAt('trigger', 'only_one', { keys: 'event, appointment' }));
     return;
   }
   // The rules below run even when the shape has errors, so every problem is reported at once.
@@ -115,7 +115,7 @@ function validateTrigger(trigger: unknown, issues: FieldIssue[]): void {
   const appointment = trigger.appointment;
   if (!isPlainObject(appointment)) return;
   if ((appointment.before === undefined) === (appointment.after === undefined)) {
-    issues.push({ path: 'trigger.appointment', message: 'expected exactly one of: before, after' });
+    issues.push(issueAt('trigger.appointment', 'exactly_one', { keys: 'before, after' }));
   }
   if (appointment.conditions !== undefined) {
     validateConditions(appointment.conditions, 'trigger.appointment.conditions', issues);
@@ -125,15 +125,15 @@ function validateTrigger(trigger: unknown, issues: FieldIssue[]): void {
 function checkEventNames(event: unknown, issues: FieldIssue[]): void {
   const names = Array.isArray(event) ? event : [event];
   if (event === undefined) {
-    issues.push({ path: 'trigger.event', message: 'required' });
+    issues.push(issueAt('trigger.event', 'required'));
   } else if (Array.isArray(event) && event.length === 0) {
-    issues.push({ path: 'trigger.event', message: 'must have at least 1 item' });
+    issues.push(issueAt('trigger.event', 'at_least_items', { count: 1 }));
   } else {
     names.forEach((name, i) => {
       const path = Array.isArray(event) ? `trigger.event[${i}]` : 'trigger.event';
-      const problem =
-        typeof name !== 'string' ? 'expected a string or a list of strings' : name.trim() === '' ? 'must not be empty' : unknownEventName(name);
-      if (problem) issues.push({ path, message: problem });
+      const problem: CodedProblem | undefined =
+        typeof name !== 'string' ? { code: 'string_or_list' } : name.trim() === '' ? { code: 'not_empty' } : unknownEventProblem(name);
+      if (problem) issues.push(problemAt(path, problem));
     });
   }
 }
@@ -152,6 +152,6 @@ function checkStepIds(flow: FlowDefinition, issues: FieldIssue[]): void {
     }
     // Point at an id the author wrote: a generated id cannot be edited.
     const at = explicit ? path : earlier.path;
-    issues.push({ path: `${at}.id`, message: `duplicate step id "${id}"` });
+    issues.push(issueAt(`${at}.id`, 'duplicate_step', { id }));
   });
 }

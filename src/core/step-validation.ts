@@ -9,6 +9,7 @@ import { isValidZone } from './time-zones.js';
 import { validateConditions } from './condition-validation.js';
 import { durationToMs, parseDuration } from './duration.js';
 import type { FieldIssue } from './errors.js';
+import { codedPattern, issueAt, issueMessage, problemAt, type CodedProblem } from './issue-codes.js';
 import { STEP_KINDS, type StepKind } from './flow-definition.js';
 import {
   anchorSchema,
@@ -28,14 +29,14 @@ import {
 export const MAX_WEBHOOK_TIMEOUT_MS = 60_000;
 
 /** Step ids: what fits in a URL segment and a log line without quoting. */
-export const STEP_ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+export const STEP_ID_PATTERN = codedPattern(/^[A-Za-z0-9_.-]{1,64}$/, 'step_id');
 
 // RFC 9110 token: what a header name may contain.
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /** Fields every step may have besides its kind (also the source of the flow JSON Schema). */
 export const STEP_COMMON_SHAPE = {
-  id: z.string().regex(STEP_ID_PATTERN, { message: 'expected 1-64 letters, digits, _, . or -' }).optional(),
+  id: z.string().regex(STEP_ID_PATTERN, { message: issueMessage('step_id') }).optional(),
   name: z.string().optional(),
   max_lateness: durationText.optional(),
   retry: z.object({ max_attempts: z.number().int().min(1).max(20).optional() }).strict().optional(),
@@ -82,7 +83,7 @@ export const emailCalendarSchema = z
     summary: templateText.optional(),
     location: templateText.optional(),
     description: templateText.optional(),
-    filename: z.string().regex(/^[A-Za-z0-9._ -]{1,60}\.ics$/, { message: 'expected a file name ending in .ics' }).optional(),
+    filename: z.string().regex(codedPattern(/^[A-Za-z0-9._ -]{1,60}\.ics$/, 'ics_filename'), { message: issueMessage('ics_filename') }).optional(),
   })
   .strict();
 
@@ -119,7 +120,7 @@ const updateContactSchema = z
 
 const exitSchema = z.object({ reason: z.string().optional() }).strict().nullable();
 
-const sendSchema = z.object({ channel: z.string().min(1, { message: 'must not be empty' }) }).passthrough();
+const sendSchema = z.object({ channel: z.string().min(1) }).passthrough();
 
 /** Checks one channel's settings (everything in a send step but `channel`), adding issues under `path`. */
 export interface ChannelValidator {
@@ -173,20 +174,19 @@ export function validateSteps(
   min = 0,
   options: StepValidationOptions = {},
 ): void {
-  const schema = min > 0 ? z.array(z.unknown()).min(min, { message: 'at least one step required' }) : z.array(z.unknown());
-  const list = check(schema, input, path, issues);
+  const list = check(z.array(z.unknown()), input, path, issues);
+  if (list && list.length < min) issues.push(issueAt(path, 'one_step'));
   list?.forEach((step, i) => validateStep(step, `${path}[${i}]`, issues, options));
 }
 
 function validateStep(input: unknown, path: string, issues: FieldIssue[], options: StepValidationOptions): void {
   if (!isPlainObject(input)) {
-    issues.push({ path, message: 'expected an object' });
+    issues.push(issueAt(path, 'expected_object'));
     return;
   }
   const kinds = STEP_KINDS.filter((kind) => kind in input);
   if (kinds.length !== 1) {
-    const message = kinds.length === 0 ? `expected one of: ${STEP_KINDS.join(', ')}` : `expected only one of: ${kinds.join(', ')}`;
-    issues.push({ path, message });
+    issues.push(kinds.length === 0 ? issueAt(path, 'invalid_value', { values: STEP_KINDS.join(', ') }) : issueAt(path, 'only_one', { keys: kinds.join(', ') }));
     return;
   }
   const kind = kinds[0] as StepKind;
@@ -199,7 +199,7 @@ function validateStep(input: unknown, path: string, issues: FieldIssue[], option
 function exactlyOne(value: Record<string, unknown>, keys: [string, string], path: string, issues: FieldIssue[]): boolean {
   const present = keys.filter((key) => value[key] !== undefined);
   if (present.length === 1) return true;
-  issues.push({ path, message: `expected exactly one of: ${keys.join(', ')}` });
+  issues.push(issueAt(path, 'exactly_one', { keys: keys.join(', ') }));
   return false;
 }
 
@@ -209,11 +209,11 @@ function checkWait(wait: Record<string, unknown>, path: string, issues: FieldIss
   const untilPath = joinPath(path, 'until');
   if (typeof until === 'string') {
     const parsed = parseUntil(until);
-    if ('error' in parsed) issues.push({ path: untilPath, message: parsed.error });
+    if ('error' in parsed) issues.push(problemAt(untilPath, parsed.problem));
   } else if (isPlainObject(until)) {
     if (check(untilObjectSchema, until, untilPath, issues)) exactlyOne(until, ['before', 'after'], untilPath, issues);
   } else if (until !== undefined) {
-    issues.push({ path: untilPath, message: 'expected an ISO time, appointment.start|end ± duration, or { anchor, before|after }' });
+    issues.push(issueAt(untilPath, 'until_value'));
   }
 }
 
@@ -230,24 +230,24 @@ function checkBranch(branch: Record<string, unknown>, path: string, issues: Fiel
 
 function checkWebhook(webhook: Record<string, unknown>, path: string, issues: FieldIssue[]): void {
   const url = webhook.url;
-  if (typeof url === 'string' && url.trim() !== '' && !isTemplated(url) && !isHttpUrl(url)) issues.push({ path: joinPath(path, 'url'), message: 'expected an http(s) URL' });
+  if (typeof url === 'string' && url.trim() !== '' && !isTemplated(url) && !isHttpUrl(url)) issues.push(issueAt(joinPath(path, 'url'), 'http_url'));
   for (const name of Object.keys(isPlainObject(webhook.headers) ? webhook.headers : {})) {
-    if (!HEADER_NAME.test(name)) issues.push({ path: joinPath(path, `headers.${name}`), message: 'invalid header name' });
+    if (!HEADER_NAME.test(name)) issues.push(issueAt(joinPath(path, `headers.${name}`), 'header_name'));
   }
   if (webhook.body !== undefined) checkJsonTemplates(webhook.body, joinPath(path, 'body'), issues);
   if (webhook.body !== undefined && webhook.form !== undefined) {
-    issues.push({ path, message: 'use either body or form, not both' });
+    issues.push(issueAt(path, 'body_or_form'));
   }
   const secret = webhook.signing_secret;
   if (typeof secret === 'string' && secret.trim() !== '' && !isTemplated(secret)) {
-    const error = signingSecretError(secret);
-    if (error) issues.push({ path: joinPath(path, 'signing_secret'), message: error });
+    const problem = signingSecretProblem(secret);
+    if (problem) issues.push(problemAt(joinPath(path, 'signing_secret'), problem));
   }
   const timeout = typeof webhook.timeout === 'string' ? parseDuration(webhook.timeout) : null;
   if (timeout) {
     const ms = durationToMs(timeout);
-    if (ms <= 0) issues.push({ path: joinPath(path, 'timeout'), message: 'must be more than 0s' });
-    if (ms > MAX_WEBHOOK_TIMEOUT_MS) issues.push({ path: joinPath(path, 'timeout'), message: 'must be at most 60s' });
+    if (ms <= 0) issues.push(issueAt(joinPath(path, 'timeout'), 'timeout_positive'));
+    if (ms > MAX_WEBHOOK_TIMEOUT_MS) issues.push(issueAt(joinPath(path, 'timeout'), 'timeout_max'));
   }
 }
 
@@ -265,38 +265,41 @@ function isHttpUrl(text: string): boolean {
  * prefix may be left out), or null when it is one.
  */
 export function signingSecretError(secret: string): string | null {
+  const problem = signingSecretProblem(secret);
+  return problem && issueMessage(problem.code, problem.params);
+}
+
+function signingSecretProblem(secret: string): CodedProblem | null {
   const encoded = secret.trim().replace(/^whsec_/, '');
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded) || encoded.length % 4 !== 0) {
-    return 'expected whsec_ followed by base64 (a Standard Webhooks secret)';
-  }
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded) || encoded.length % 4 !== 0) return { code: 'signing_secret' };
   const bytes = (encoded.length / 4) * 3 - (encoded.match(/=+$/)?.[0].length ?? 0);
-  if (bytes < 24 || bytes > 64) return `expected a secret of 24 to 64 bytes, got ${bytes}`;
+  if (bytes < 24 || bytes > 64) return { code: 'signing_secret_size', params: { bytes } };
   return null;
 }
 
 function checkEmail(email: Record<string, unknown>, path: string, issues: FieldIssue[]): void {
-  if (email.html === undefined && email.text === undefined) issues.push({ path, message: 'expected html or text' });
+  if (email.html === undefined && email.text === undefined) issues.push(issueAt(path, 'html_or_text'));
   for (const [tag, variant] of Object.entries(isPlainObject(email.variants) ? email.variants : {})) {
     const at = joinPath(path, `variants.${tag}`);
-    if (!LANGUAGE_TAG.test(tag)) issues.push({ path: at, message: 'expected a language tag such as fr or pt-BR' });
+    if (!LANGUAGE_TAG.test(tag)) issues.push(issueAt(at, 'language_tag'));
     if (isPlainObject(variant) && Object.values(variant).every((v) => v === undefined)) {
-      issues.push({ path: at, message: 'expected at least one of subject, html, text' });
+      issues.push(issueAt(at, 'variant_content'));
     }
   }
   const calendar = email.calendar;
   if (isPlainObject(calendar)) check(emailCalendarSchema, calendar, joinPath(path, 'calendar'), issues);
   else if (calendar !== undefined && typeof calendar !== 'boolean') {
-    issues.push({ path: joinPath(path, 'calendar'), message: 'expected true, false or an object' });
+    issues.push(issueAt(joinPath(path, 'calendar'), 'calendar_value'));
   }
   const url = email.unsubscribe_url;
   if (email.marketing === true && url === undefined) {
-    issues.push({ path: joinPath(path, 'unsubscribe_url'), message: 'required when marketing is true' });
+    issues.push(issueAt(joinPath(path, 'unsubscribe_url'), 'unsubscribe_required'));
   }
   if (url !== undefined && email.marketing !== true) {
-    issues.push({ path: joinPath(path, 'unsubscribe_url'), message: 'only used with marketing: true' });
+    issues.push(issueAt(joinPath(path, 'unsubscribe_url'), 'unsubscribe_unused'));
   }
   if (typeof url === 'string' && url.trim() !== '' && !isTemplated(url) && !isHttpsUrl(url)) {
-    issues.push({ path: joinPath(path, 'unsubscribe_url'), message: 'expected an https URL (RFC 8058 one-click unsubscribe)' });
+    issues.push(issueAt(joinPath(path, 'unsubscribe_url'), 'https_unsubscribe'));
   }
 }
 
@@ -310,12 +313,12 @@ function isHttpsUrl(text: string): boolean {
 
 function checkUpdateContact(update: Record<string, unknown>, path: string, issues: FieldIssue[]): void {
   if (Object.values(update).every((value) => value === undefined)) {
-    issues.push({ path, message: 'at least one field required' });
+    issues.push(issueAt(path, 'one_field'));
     return;
   }
   const timezone = update.timezone;
   if (typeof timezone === 'string' && !isTemplated(timezone) && !isValidZone(timezone)) {
-    issues.push({ path: joinPath(path, 'timezone'), message: `unknown timezone "${timezone}"` });
+    issues.push(issueAt(joinPath(path, 'timezone'), 'unknown_timezone', { zone: timezone }));
   }
   if (update.attributes !== undefined) checkJsonTemplates(update.attributes, joinPath(path, 'attributes'), issues);
 }
@@ -332,7 +335,7 @@ function checkSend(send: Record<string, unknown>, path: string, issues: FieldIss
   if (!options.channels) return;
   if (!validator) {
     const known = Object.keys(options.channels).sort().join(', ');
-    issues.push({ path: joinPath(path, 'channel'), message: `unknown channel "${channel}" (available: ${known})` });
+    issues.push(issueAt(joinPath(path, 'channel'), 'unknown_channel', { channel, known }));
     return;
   }
   validator(settings, path, issues);

@@ -10,6 +10,7 @@
  * - own properties only (no `constructor`, no prototype).
  */
 import { Liquid, Tag, type Context, type FS, type TagToken, type TopLevelToken } from 'liquidjs';
+import { issueMessage, type CodedProblem } from './issue-codes.js';
 
 /** Longest template text in one field: a large HTML email is ~100 kB (Gmail clips at 102 kB). */
 export const MAX_TEMPLATE_LENGTH = 200_000;
@@ -23,13 +24,17 @@ export const MAX_RENDERED_LENGTH = 1_000_000;
 /** Tags that read other templates from the file system. */
 const FILE_TAGS = ['include', 'render', 'layout'] as const;
 
-class FileTagRefused extends Error {}
+class FileTagRefused extends Error {
+  constructor(readonly tag: string) {
+    super(issueMessage('template_tag', { tag }));
+  }
+}
 
 /** Fails at parse time, so the author is told when saving rather than when a session runs. */
 class RefusedTag extends Tag {
   constructor(token: TagToken, remainTokens: TopLevelToken[], liquid: Liquid) {
     super(token, remainTokens, liquid);
-    throw new FileTagRefused(`{% ${token.name} %} is not allowed`);
+    throw new FileTagRefused(token.name);
   }
   // Never reached: the constructor throws.
   *render(): Generator<unknown, void, unknown> {}
@@ -88,7 +93,13 @@ export function createSandboxedLiquid(options: { output?: OutputHook; cache?: nu
  * (`{% include %} is not allowed`), else `template error: <liquid message>`.
  */
 export function parseErrorMessage(error: unknown): string {
+  const problem = parseProblem(error);
+  return issueMessage(problem.code, problem.params);
+}
+
+/** parseErrorMessage's problem, with its code: `template_tag` or `template`. */
+export function parseProblem(error: unknown): CodedProblem {
   const original = (error as { originalError?: unknown } | null)?.originalError;
-  if (original instanceof FileTagRefused) return original.message;
-  return `template error: ${error instanceof Error ? error.message : String(error)}`;
+  if (original instanceof FileTagRefused) return { code: 'template_tag', params: { tag: original.tag } };
+  return { code: 'template', params: { detail: error instanceof Error ? error.message : String(error) } };
 }

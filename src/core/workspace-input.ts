@@ -25,8 +25,11 @@ const retentionDays = z.number().int().min(1).max(RETENTION_DAYS_MAX).nullable()
 export const workspaceChangesSchema = z
   .object({
     name: z.string().trim().min(1).max(200),
-    timezone: z.string().refine(isValidZone, { message: 'unknown IANA timezone' }),
-    sender_email: z.string().refine(isSender, { message: 'expected an email address, e.g. hi@example.com or Salon <hi@example.com>' }).nullable(),
+    timezone: z.string().refine(isValidZone, { message: 'unknown IANA timezone', params: { code: 'timezone' } }),
+    sender_email: z.string().refine(isSender, {
+      message: 'expected an email address, e.g. hi@example.com or Salon <hi@example.com>',
+      params: { code: 'email', format: 'email' },
+    }).nullable(),
     country: z
       .string()
       .regex(/^[A-Za-z]{2}$/, { message: COUNTRY_MESSAGE })

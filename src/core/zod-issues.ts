@@ -1,8 +1,9 @@
 import type { z } from 'zod';
 import { formatPath, type FieldIssue } from './errors.js';
+import { isIssueCode, patternProblem, type CodedProblem } from './issue-codes.js';
 
 /**
- * Turns zod issues into `{ path, message }` pairs with paths like `steps[2].wait.until`.
+ * Turns zod issues into `{ path, message, code, params }` with paths like `steps[2].wait.until`.
  * Unknown keys get one issue each at the key's own path (`contact.emial: unknown field`),
  * which is what a person fixing the input needs to see.
  */
@@ -37,10 +38,24 @@ function describeIssue(issue: z.core.$ZodIssue): Described {
       return { message: issue.message, code: 'too_small', params: { origin: issue.origin, minimum: Number(issue.minimum) } };
     case 'too_big':
       return { message: issue.message, code: 'too_big', params: { origin: issue.origin, maximum: Number(issue.maximum) } };
-    case 'invalid_format':
-      // A pattern's message is the schema's own guidance ("expected a version such as 2026-03-15"), which a code would lose.
-      return issue.format === 'regex' ? { message: issue.message } : { message: issue.message, code: 'invalid_format', params: { format: issue.format } };
+    case 'invalid_format': {
+      // A pattern's message is the schema's own guidance ("expected a version such as 2026-03-15"); its code comes from codedPattern.
+      if (issue.format !== 'regex') return { message: issue.message, code: 'invalid_format', params: { format: issue.format } };
+      return { message: issue.message, ...(patternProblem(issue.pattern) ?? { code: 'format' }) };
+    }
+    case 'custom': {
+      const problem = customProblem(issue);
+      return problem ? { message: issue.message, ...problem } : { message: issue.message };
+    }
     default:
       return { message: issue.message };
   }
+}
+
+/** The code a custom issue carries in `params.code` (see issue-codes.ts), with its other params. */
+export function customProblem(issue: { params?: Record<string, unknown> | undefined }): CodedProblem | undefined {
+  const { code, ...rest } = issue.params ?? {};
+  if (!isIssueCode(code)) return undefined;
+  const params = Object.fromEntries(Object.entries(rest).filter((entry): entry is [string, string | number] => ['string', 'number'].includes(typeof entry[1])));
+  return Object.keys(params).length > 0 ? { code, params } : { code };
 }

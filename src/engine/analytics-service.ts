@@ -6,6 +6,7 @@
  */
 import { DateTime } from 'luxon';
 import { ValidationError } from '../core/errors.js';
+import type { OverviewView } from '../core/overview-view.js';
 import { bucketsFor, checkPeriod, type BucketInterval } from '../core/time-buckets.js';
 import {
   countActivity,
@@ -14,12 +15,11 @@ import {
   countStepSends,
   countWaitingByStep,
   listNeedsAttention,
-  type AttentionItem,
   type BucketCount,
   type Period,
 } from '../store/repositories/activity-counts.js';
 import { countLiveFlows, getFlowVersion, listFlows } from '../store/repositories/flows.js';
-import { listUpcoming, type UpcomingEntry } from '../store/repositories/schedule.js';
+import { listUpcoming } from '../store/repositories/schedule.js';
 import { decodeJson } from '../store/repositories/json.js';
 import type { FlowRow, Workspace } from '../store/schema.js';
 import { placeSteps } from '../core/flow-compiler.js';
@@ -168,20 +168,8 @@ export function analyticsCsv(analytics: Analytics, perFlow: boolean): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-/** An upcoming entry as the API shows it: times as ISO strings. */
-export type UpcomingView = Omit<UpcomingEntry, 'due_at' | 'appointment'> & {
-  due_at: string;
-  appointment: (Omit<NonNullable<UpcomingEntry['appointment']>, 'start_at'> & { start_at: string }) | null;
-};
-
-export interface Overview {
-  scheduled: { today: number; tomorrow: number };
-  upcoming: UpcomingView[];
-  sends_7d: { sent: number; failed: number; skipped: number };
-  needs_attention: Array<Omit<AttentionItem, 'at'> & { at: string }>;
-  plan: { plan: string; flow_limit: number | null; live_flows: number };
-  timezone: string;
-}
+/** The overview as the API shows it (core/overview-view.ts, which the web app reads too). */
+export type Overview = OverviewView;
 
 /** The dashboard's first screen. "Today" and "tomorrow" are calendar days in the workspace's timezone. */
 export async function readOverview(ctx: EngineContext, workspace: Workspace): Promise<Overview> {

@@ -11,7 +11,7 @@ import { isValidZone } from '../core/time-zones.js';
 import type { AppointmentChange } from '../core/appointment-change.js';
 import { countSchema, durationMinutesSchema, isoTimeSchema as isoTime } from '../core/input-ranges.js';
 const shortText = z.string().max(1000);
-const zone = z.string().refine(isValidZone, { message: 'unknown IANA timezone' });
+const zone = z.string().refine(isValidZone, { message: 'unknown IANA timezone', params: { code: 'timezone' } });
 
 export const contactInputSchema = z.strictObject({
   external_id: z.string().min(1).max(200).optional(),

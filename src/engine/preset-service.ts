@@ -46,7 +46,7 @@ export async function instantiatePreset(
   const issues: FieldIssue[] = [];
   for (const [name, value] of Object.entries(options.values)) {
     if (!known.has(name)) issues.push({ path: `placeholders.${name}`, message: `not a placeholder of ${preset.id} (${[...known.keys()].join(', ') || 'it has none'})` });
-    else if (typeof value !== 'string' || value === '') issues.push({ path: `placeholders.${name}`, message: 'expected a non-empty string' });
+    else if (typeof value !== 'string' || value === '') issues.push({ path: `placeholders.${name}`, message: 'expected a non-empty string', code: 'not_empty' });
   }
   if (issues.length > 0) throw new ValidationError('invalid_placeholders', issues);
 

@@ -6,20 +6,21 @@
  */
 import type { Context } from 'hono';
 import type { Logger } from 'pino';
-import { NudgeError } from '../core/errors.js';
+import { NudgeError, type FieldIssue } from '../core/errors.js';
 import { isDatabaseUnavailable } from '../store/db-errors.js';
 
 /** Seconds a client is told to wait before trying again while the database is unreachable. */
 const UNAVAILABLE_RETRY_AFTER_S = 1;
 
 export interface ErrorBody {
-  error: { code: string; message: string; path?: string; details?: Array<{ path: string; message: string }> };
+  error: { code: string; message: string; path?: string; details?: FieldIssue[] };
 }
 
 export function errorBody(error: NudgeError): ErrorBody {
   const body: ErrorBody = { error: { code: error.code, message: error.message } };
   if (error.path !== undefined && error.path !== '') body.error.path = error.path;
-  if (error.details && error.details.length > 1) body.error.details = error.details;
+  // One issue is already the message and path; it is listed too when it has a code a client can word.
+  if (error.details && (error.details.length > 1 || error.details[0]?.code !== undefined)) body.error.details = error.details;
   return body;
 }
 

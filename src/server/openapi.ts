@@ -3,6 +3,7 @@
  * same zod schemas that validate requests, so the document cannot drift from the code.
  */
 import { newApiKeySchema } from '../core/account-input.js';
+import { ISSUE_CODES } from '../core/issue-codes.js';
 import { workspaceChangesSchema } from '../core/workspace-input.js';
 import { contactInputSchema, eventInputSchema } from '../engine/event-input.js';
 import { accessPaths, toSchema } from './openapi-access.js';
@@ -102,8 +103,8 @@ export function buildOpenApiDocument(): Json {
                     properties: {
                       path: { type: 'string' },
                       message: { type: 'string' },
-                      code: { type: 'string', description: 'required, invalid_type, too_small, too_big, invalid_value, invalid_format or unknown_field; absent when the message is the only description' },
-                      params: { type: 'object', additionalProperties: { type: ['string', 'number'] }, description: 'Values the message names, by code: expected/received, minimum/maximum/origin, values, format' },
+                      code: { type: 'string', enum: [...ISSUE_CODES], description: 'What is wrong, for clients that word the message in their own language; absent when the message is the only description' },
+                      params: { type: 'object', additionalProperties: { type: ['string', 'number'] }, description: 'Values the message names, by code (expected/received, minimum/maximum/origin, values, keys, example …)' },
                     },
                   },
                 },

@@ -366,11 +366,11 @@ describe.each(testDialects())('klaviyo channel on %s', (dialect) => {
     expect(res.body.data.errors).toEqual([
       { path: 'steps[0].send.metric', message: 'required', code: 'required' },
       { path: 'steps[0].send.metrc', message: 'unknown field', code: 'unknown_field' },
-      { path: 'steps[1].send.time', message: expect.stringMatching(/^template error: /) },
-      { path: 'steps[1].send.metric', message: 'must be less than 128 characters' },
+      { path: 'steps[1].send.time', message: expect.stringMatching(/^template error: /), code: 'template', params: { detail: expect.any(String) } },
+      { path: 'steps[1].send.metric', message: 'must be less than 128 characters', code: 'at_most_chars', params: { count: 127 } },
       { path: 'steps[1].send.properties', message: 'expected record, got string', code: 'invalid_type', params: { expected: 'record', received: 'string' } },
       { path: 'steps[1].send.profile.emial', message: 'unknown field', code: 'unknown_field' },
-      { path: 'steps[1].send.revision', message: 'expected a revision date such as 2026-07-15' },
+      { path: 'steps[1].send.revision', message: 'expected a revision date such as 2026-07-15', code: 'format_example', params: { example: '2026-07-15' } },
     ]);
   });
 

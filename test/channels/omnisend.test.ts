@@ -303,7 +303,7 @@ describe.each(testDialects())('omnisend channel on %s', (dialect) => {
       { path: 'steps[0].send.eventName', message: 'unknown field', code: 'unknown_field' },
       { path: 'steps[1].send.event_name', message: 'must not be empty', code: 'too_small', params: { origin: 'string', minimum: 1 } },
       { path: 'steps[1].send.contact.first_name', message: 'unknown field', code: 'unknown_field' },
-      { path: 'steps[1].send.version', message: 'expected a version such as 2026-03-15' },
+      { path: 'steps[1].send.version', message: 'expected a version such as 2026-03-15', code: 'format_example', params: { example: '2026-03-15' } },
       { path: 'steps[1].send.tags', message: 'unknown field', code: 'unknown_field' },
     ]);
   });

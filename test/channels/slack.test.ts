@@ -116,7 +116,12 @@ describe.each(testDialects())('slack channel on %s', (dialect) => {
     expect(res.body.data.errors).toEqual([
       { path: 'steps[0].send.text', message: 'required', code: 'required' },
       { path: 'steps[0].send.txt', message: 'unknown field', code: 'unknown_field' },
-      { path: 'steps[1].send.channel', message: expect.stringMatching(/^unknown channel "slak" \(available: [a-z, ]*\bslack\b[a-z, ]*\)$/) },
+      {
+        path: 'steps[1].send.channel',
+        message: expect.stringMatching(/^unknown channel "slak" \(available: [a-z, ]*\bslack\b[a-z, ]*\)$/),
+        code: 'unknown_channel',
+        params: { channel: 'slak', known: expect.stringMatching(/\bslack\b/) },
+      },
     ]);
   });
 });

@@ -249,11 +249,16 @@ describe.each(testDialects())('sms channel on %s', (dialect) => {
     });
     expect(res.status).toBe(200);
     expect(res.body.data.errors).toEqual([
-      { path: 'steps[0].send.account_sid', message: 'expected AC followed by 32 hex digits, or a template' },
-      { path: 'steps[0].send.messaging_service_sid', message: 'expected MG followed by 32 hex digits, or a template' },
+      { path: 'steps[0].send.account_sid', message: 'expected AC followed by 32 hex digits, or a template', code: 'sid_format', params: { prefix: 'AC' } },
+      { path: 'steps[0].send.messaging_service_sid', message: 'expected MG followed by 32 hex digits, or a template', code: 'sid_format', params: { prefix: 'MG' } },
       { path: 'steps[0].send.body', message: 'required', code: 'required' },
       { path: 'steps[0].send.bdoy', message: 'unknown field', code: 'unknown_field' },
-      { path: 'steps[1].send.from', message: 'give exactly one of from / messaging_service_sid' },
+      {
+        path: 'steps[1].send.from',
+        message: 'give exactly one of from / messaging_service_sid',
+        code: 'exactly_one',
+        params: { keys: 'from, messaging_service_sid' },
+      },
       expect.objectContaining({ path: 'steps[2].send.body' }),
     ]);
   });

@@ -246,7 +246,12 @@ describe.each(testDialects())('telegram channel on %s', (dialect) => {
       ],
     });
     expect(res.body.data.errors).toEqual([
-      { path: 'steps[0].send.bot_token', message: 'expected a bot token such as 123456:ABC-DEF…, or a template' },
+      {
+        path: 'steps[0].send.bot_token',
+        message: 'expected a bot token such as 123456:ABC-DEF…, or a template',
+        code: 'format_example',
+        params: { example: '123456:ABC-DEF…' },
+      },
       expect.objectContaining({ path: 'steps[0].send.chat_id' }),
       { path: 'steps[0].send.text', message: 'required', code: 'required' },
       { path: 'steps[0].send.parse_mode', message: 'expected one of: HTML, MarkdownV2, Markdown', code: 'invalid_value', params: { values: 'HTML, MarkdownV2, Markdown' } },

@@ -267,11 +267,21 @@ describe.each(testDialects())('whatsapp channel on %s', (dialect) => {
       ],
     });
     expect(res.body.data.errors).toEqual([
-      { path: 'steps[0].send.phone_number_id', message: 'expected the numeric phone number ID, or a template' },
-      { path: 'steps[0].send.api_version', message: 'expected a Graph API version such as v24.0' },
-      { path: 'steps[0].send.template', message: 'expected a template name (lower-case letters, digits and _), or a template' },
-      { path: 'steps[0].send.language', message: 'expected a language code such as en_US or de, or a template' },
-      { path: 'steps[1].send.components', message: 'give either components or parameters / header_parameters' },
+      { path: 'steps[0].send.phone_number_id', message: 'expected the numeric phone number ID, or a template', code: 'numeric_id' },
+      { path: 'steps[0].send.api_version', message: 'expected a Graph API version such as v24.0', code: 'format_example', params: { example: 'v24.0' } },
+      { path: 'steps[0].send.template', message: 'expected a template name (lower-case letters, digits and _), or a template', code: 'lowercase_name' },
+      {
+        path: 'steps[0].send.language',
+        message: 'expected a language code such as en_US or de, or a template',
+        code: 'format_example',
+        params: { example: 'en_US' },
+      },
+      {
+        path: 'steps[1].send.components',
+        message: 'give either components or parameters / header_parameters',
+        code: 'either',
+        params: { first: 'components', second: 'parameters / header_parameters' },
+      },
       { path: 'steps[2].send.template', message: 'required', code: 'required' },
     ]);
   });

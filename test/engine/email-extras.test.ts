@@ -250,14 +250,14 @@ describe.each(testDialects())('email extras on %s', (dialect) => {
       ],
     });
     expect(res.body.data.errors).toEqual([
-      { path: 'steps[0].email.unsubscribe_url', message: 'required when marketing is true' },
-      { path: 'steps[1].email.unsubscribe_url', message: 'expected an https URL (RFC 8058 one-click unsubscribe)' },
-      { path: 'steps[2].email.unsubscribe_url', message: 'only used with marketing: true' },
-      { path: 'steps[3].email.variants.not a tag', message: 'expected a language tag such as fr or pt-BR' },
-      { path: 'steps[3].email.variants.fr', message: 'expected at least one of subject, html, text' },
-      { path: 'steps[4].email.calendar.filename', message: 'expected a file name ending in .ics' },
-      { path: 'steps[4].email.calendar.sumary', message: 'unknown field' },
-      { path: 'steps[5].email.calendar', message: 'expected true, false or an object' },
+      { path: 'steps[0].email.unsubscribe_url', message: 'required when marketing is true', code: 'unsubscribe_required' },
+      { path: 'steps[1].email.unsubscribe_url', message: 'expected an https URL (RFC 8058 one-click unsubscribe)', code: 'https_unsubscribe' },
+      { path: 'steps[2].email.unsubscribe_url', message: 'only used with marketing: true', code: 'unsubscribe_unused' },
+      { path: 'steps[3].email.variants.not a tag', message: 'expected a language tag such as fr or pt-BR', code: 'language_tag' },
+      { path: 'steps[3].email.variants.fr', message: 'expected at least one of subject, html, text', code: 'variant_content' },
+      { path: 'steps[4].email.calendar.filename', message: 'expected a file name ending in .ics', code: 'ics_filename' },
+      { path: 'steps[4].email.calendar.sumary', message: 'unknown field', code: 'unknown_field' },
+      { path: 'steps[5].email.calendar', message: 'expected true, false or an object', code: 'calendar_value' },
     ]);
   });
 });

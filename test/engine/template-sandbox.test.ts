@@ -57,16 +57,18 @@ describe('the template sandbox', () => {
     ];
     for (const [path, step] of fields) {
       const result = validateFlow({ name: 'f', trigger: { event: 'x' }, steps: [step] });
-      expect(result.ok ? [] : result.errors).toContainEqual({ path, message: `{% ${tag} %} is not allowed` });
+      expect(result.ok ? [] : result.errors).toContainEqual({ path, message: `{% ${tag} %} is not allowed`, code: 'template_tag', params: { tag } });
     }
     const key = validateFlow({ name: 'f', trigger: { event: 'x' }, session: { key: template }, steps: [{ exit: null }] });
-    expect(key.ok ? [] : key.errors).toContainEqual({ path: 'session.key', message: `{% ${tag} %} is not allowed` });
+    expect(key.ok ? [] : key.errors).toContainEqual({ path: 'session.key', message: `{% ${tag} %} is not allowed`, code: 'template_tag', params: { tag } });
   });
 
   it(`refuses a template longer than ${MAX_TEMPLATE_LENGTH} characters when saved`, () => {
     const long = 'x'.repeat(MAX_TEMPLATE_LENGTH + 1);
     const result = validateFlow({ name: 'f', trigger: { event: 'x' }, steps: [{ email: { to: 'a@example.com', subject: 's', html: long } }] });
-    expect(result.ok ? [] : result.errors).toEqual([{ path: 'steps[0].email.html', message: `must be at most ${MAX_TEMPLATE_LENGTH} characters` }]);
+    expect(result.ok ? [] : result.errors).toEqual([
+      { path: 'steps[0].email.html', message: `must be at most ${MAX_TEMPLATE_LENGTH} characters`, code: 'template_too_long', params: { count: MAX_TEMPLATE_LENGTH } },
+    ]);
     expect(validateFlow({ name: 'f', trigger: { event: 'x' }, steps: [{ email: { to: 'a@example.com', subject: 's', html: 'x'.repeat(MAX_TEMPLATE_LENGTH) } }] }).ok).toBe(true);
   });
 

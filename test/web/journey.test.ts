@@ -128,7 +128,7 @@ describe('a shop owner’s journey in the browser', () => {
     server = await startWebServer();
     browser = await launchBrowser();
     page = await browser.context.newPage();
-    // Confirmations (stop a session) and the leave-with-unsaved-changes question are answered yes.
+    // The browser's own question (leaving a page with unsaved changes by reload) is answered yes.
     page.on('dialog', (dialog) => void dialog.accept());
     shell = new AppShell(page);
   }, 120_000);
@@ -254,6 +254,7 @@ describe('a shop owner’s journey in the browser', () => {
     const stop = (await row.getByRole('button', { name: `Stop: ${followUpSessionId}` }).boundingBox())!;
     expect(stop.x + stop.width, 'right edge of Stop').toBeLessThanOrEqual(table.x + table.width);
     await row.getByRole('button', { name: `Stop: ${followUpSessionId}` }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Stop' }).click();
     await row.getByText('Stopped').waitFor();
     await expect(row.getByRole('button', { name: /^Stop/ }).count()).resolves.toBe(0);
 

@@ -25,6 +25,7 @@ import {
   renderProperties,
   SESAMI_PROPERTIES,
 } from './event-fields.js';
+import { codedPattern } from '../../core/issue-codes.js';
 
 export const KLAVIYO_BASE_URL = 'https://a.klaviyo.com';
 /** The newest stable revision of Create Event in Klaviyo's OpenAPI spec (klaviyo/openapi, create_event.json). */
@@ -71,10 +72,11 @@ const settings = z.strictObject({
   /** The metric (event name) Klaviyo flows trigger on, e.g. `Sesami Appointment Created`. */
   metric: text.min(1, { message: 'must not be empty' }).refine((v) => isTemplated(v) || v.length <= MAX_METRIC_NAME, {
     message: `must be less than ${MAX_METRIC_NAME + 1} characters`,
+    params: { code: 'at_most_chars', count: MAX_METRIC_NAME },
   }),
   /** Event properties. Default: the Sesami set (appointment_id, datetime, … line_item_properties) from `event.*`. */
   properties: propertiesSchema
-    .refine((p) => Object.keys(p).length <= 400, { message: 'Klaviyo accepts at most 400 properties' })
+    .refine((p) => Object.keys(p).length <= 400, { message: 'Klaviyo accepts at most 400 properties', params: { code: 'too_many_properties', count: 400 } })
     .default({ ...SESAMI_PROPERTIES }),
   /** Added to `properties` (overriding equal names), to extend the default set without repeating it. */
   extra_properties: propertiesSchema.optional(),
@@ -88,7 +90,7 @@ const settings = z.strictObject({
   value_currency: text.optional(),
   /** The API revision sent in the `revision` header. */
   revision: text
-    .regex(/^\d{4}-\d{2}-\d{2}(\.[A-Za-z0-9]+)?$/, { message: 'expected a revision date such as 2026-07-15' })
+    .regex(codedPattern(/^\d{4}-\d{2}-\d{2}(\.[A-Za-z0-9]+)?$/, 'format_example', { example: '2026-07-15' }), { message: 'expected a revision date such as 2026-07-15' })
     .default(KLAVIYO_REVISION),
 });
 

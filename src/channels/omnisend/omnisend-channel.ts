@@ -26,6 +26,7 @@ import {
   renderProperties,
   SESAMI_PROPERTIES,
 } from '../klaviyo/event-fields.js';
+import { codedPattern } from '../../core/issue-codes.js';
 
 export const OMNISEND_BASE_URL = 'https://api.omnisend.com';
 /** The current header-versioned API (Omnisend-Version). */
@@ -72,7 +73,7 @@ const settings = z.strictObject({
   origin: text.min(1, { message: 'must not be empty' }).default('api'),
   /** The API version sent in the `Omnisend-Version` header. */
   version: text
-    .regex(/^\d{4}-\d{2}-\d{2}$|^\d{4}-preview$/, { message: 'expected a version such as 2026-03-15' })
+    .regex(codedPattern(/^\d{4}-\d{2}-\d{2}$|^\d{4}-preview$/, 'format_example', { example: '2026-03-15' }), { message: 'expected a version such as 2026-03-15' })
     .default(OMNISEND_VERSION),
 });
 

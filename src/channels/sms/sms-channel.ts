@@ -32,7 +32,10 @@ const sidOrTemplate = (pattern: RegExp, prefix: string) =>
   z
     .string()
     .min(1)
-    .refine((v) => isTemplated(v) || pattern.test(v), { message: `expected ${prefix} followed by 32 hex digits, or a template` });
+    .refine((v) => isTemplated(v) || pattern.test(v), {
+      message: `expected ${prefix} followed by 32 hex digits, or a template`,
+      params: { code: 'sid_format', prefix },
+    });
 
 const settings = z
   .strictObject({
@@ -55,7 +58,12 @@ const settings = z
   })
   .superRefine((s, ctx) => {
     if ((s.from === undefined) === (s.messaging_service_sid === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['from'], message: 'give exactly one of from / messaging_service_sid' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['from'],
+        message: 'give exactly one of from / messaging_service_sid',
+        params: { code: 'exactly_one', keys: 'from, messaging_service_sid' },
+      });
     }
   });
 

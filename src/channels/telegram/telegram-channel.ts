@@ -27,7 +27,10 @@ const settings = z.strictObject({
   bot_token: z
     .string()
     .min(1)
-    .refine((v) => isTemplated(v) || BOT_TOKEN.test(v), { message: 'expected a bot token such as 123456:ABC-DEF…, or a template' }),
+    .refine((v) => isTemplated(v) || BOT_TOKEN.test(v), {
+      message: 'expected a bot token such as 123456:ABC-DEF…, or a template',
+      params: { code: 'format_example', example: '123456:ABC-DEF…' },
+    }),
   /** A numeric chat id (negative for groups) or `@channelusername`. */
   chat_id: z.union([z.string().min(1), z.number().int()]),
   /** 1–4096 characters once rendered. */

@@ -18,6 +18,7 @@ import { sendHttpRequest, type HttpRequest } from '../http/http-request.js';
 import { unansweredError, withLoggedHeaders } from '../http/unanswered-request.js';
 import { sendablePhoneNumber } from '../phone-number.js';
 import { META_LANGUAGE_CODE, metaLanguageCode } from './template-language.js';
+import { codedPattern, type CodedProblem } from '../../core/issue-codes.js';
 
 export const GRAPH_BASE_URL = 'https://graph.facebook.com';
 /** v24.0 was released on 2025-10-08; Graph versions live about two years. */
@@ -30,13 +31,13 @@ export const DEFAULT_GRAPH_VERSION = 'v24.0';
  */
 export const RETRYABLE_GRAPH_CODES: ReadonlySet<number> = new Set([2, 4, 80007, 130429, 131016, 131056]);
 
-const literalOr = (pattern: RegExp, message: string) =>
+const literalOr = (pattern: RegExp, message: string, problem: CodedProblem) =>
   z
     .string()
     .min(1)
-    .refine((v) => isTemplated(v) || pattern.test(v), { message });
+    .refine((v) => isTemplated(v) || pattern.test(v), { message, params: { ...problem.params, code: problem.code } });
 
-const parameterName = z.string().regex(/^[a-z0-9_]+$/, { message: 'expected lower-case letters, digits and _' });
+const parameterName = z.string().regex(codedPattern(/^[a-z0-9_]+$/, 'lowercase_name'), { message: 'expected lower-case letters, digits and _' });
 
 const settings = z
   .strictObject({
@@ -45,19 +46,22 @@ const settings = z
     /** The sending phone number's ID (not the number itself), from the WhatsApp Manager; a YAML number is fine. */
     phone_number_id: z.preprocess(
       (v) => (typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : v),
-      literalOr(/^\d+$/, 'expected the numeric phone number ID, or a template'),
+      literalOr(/^\d+$/, 'expected the numeric phone number ID, or a template', { code: 'numeric_id' }),
     ),
     /** Graph API version, `v24.0` by default. */
     api_version: z
       .string()
-      .regex(/^v?\d+\.\d+$/, { message: 'expected a Graph API version such as v24.0' })
+      .regex(codedPattern(/^v?\d+\.\d+$/, 'format_example', { example: 'v24.0' }), { message: 'expected a Graph API version such as v24.0' })
       .default(DEFAULT_GRAPH_VERSION),
     /** Recipient's number, sent as the digits of its E.164 form (see phone-number.ts). */
     to: z.string().min(1).default('{{ contact.phone }}'),
     /** The approved template's name. */
-    template: literalOr(/^[a-z0-9_]+$/, 'expected a template name (lower-case letters, digits and _), or a template'),
+    template: literalOr(/^[a-z0-9_]+$/, 'expected a template name (lower-case letters, digits and _), or a template', { code: 'lowercase_name' }),
     /** The template's language code: `en_US`, `de`, `pt_BR`, … (may be a template, e.g. from the contact); `pt-BR` is sent as `pt_BR`. */
-    language: literalOr(/^[A-Za-z]{2,3}([-_][A-Za-z]{2})?$/, 'expected a language code such as en_US or de, or a template'),
+    language: literalOr(/^[A-Za-z]{2,3}([-_][A-Za-z]{2})?$/, 'expected a language code such as en_US or de, or a template', {
+      code: 'format_example',
+      params: { example: 'en_US' },
+    }),
     /** Body variables: a list for {{1}}, {{2}} …, or an object for named variables. */
     parameters: z.union([z.array(z.string()), z.record(parameterName, z.string())]).optional(),
     /** Text variables of the header, same forms. */
@@ -67,7 +71,12 @@ const settings = z
   })
   .superRefine((s, ctx) => {
     if (s.components !== undefined && (s.parameters !== undefined || s.header_parameters !== undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['components'], message: 'give either components or parameters / header_parameters' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['components'],
+        message: 'give either components or parameters / header_parameters',
+        params: { code: 'either', first: 'components', second: 'parameters / header_parameters' },
+      });
     }
   });
 

@@ -58,7 +58,7 @@ export const mappingSchema = z
         ctx.addIssue({ code: 'custom', path: [target], message: 'not an event field (name, contact.email, appointment.start_at, properties.<key>, …)' });
       }
     }
-    if (!('name' in mapping)) ctx.addIssue({ code: 'custom', path: ['name'], message: 'required: the event name, a constant or a path' });
+    if (!('name' in mapping)) ctx.addIssue({ code: 'custom', path: ['name'], message: 'required: the event name, a constant or a path', params: { code: 'required' } });
   });
 
 export type FieldSpec = z.infer<typeof fieldSpecSchema>;

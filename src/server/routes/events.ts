@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { ValidationError, type FieldIssue } from '../../core/errors.js';
+import { issueAt } from '../../core/issue-codes.js';
 import type { EngineContext } from '../../engine/engine-context.js';
 import { parseEventInput, parseIdempotencyHeader, type EventInput } from '../../engine/event-input.js';
 import { ingestEvents } from '../../engine/ingest.js';
@@ -33,7 +34,7 @@ export function eventRoutes(ctx: EngineContext): Hono<AppEnv> {
   app.post('/batch', async (c) => {
     const body = requireObject(await readJson(c));
     const extra = Object.keys(body).filter((k) => k !== 'events');
-    if (extra.length > 0) throw new ValidationError('invalid_request', extra.map((k) => ({ path: k, message: 'unknown field' })));
+    if (extra.length > 0) throw new ValidationError('invalid_request', extra.map((k) => issueAt(k, 'unknown_field')));
     if (!Array.isArray(body.events)) throw new ValidationError('invalid_request', [{ path: 'events', message: 'expected an array of events' }]);
     if (body.events.length === 0 || body.events.length > MAX_BATCH_EVENTS) {
       throw new ValidationError('invalid_request', [{ path: 'events', message: `expected 1 to ${MAX_BATCH_EVENTS} events` }]);

@@ -1,6 +1,7 @@
 /** Trying a flow before going live: preview a step, send a test, dry-run the whole flow. */
 import { Hono } from 'hono';
 import { ValidationError, type FieldIssue } from '../../core/errors.js';
+import { issueAt } from '../../core/issue-codes.js';
 import type { EngineContext } from '../../engine/engine-context.js';
 import { parseIsoTime } from '../../core/input-ranges.js';
 import { dryRun, previewStep, testSend } from '../../engine/preview-service.js';
@@ -11,10 +12,10 @@ function fields(body: Record<string, unknown>, allowed: Record<string, 'string' 
   const issues: FieldIssue[] = [];
   for (const [k, v] of Object.entries(body)) {
     const type = allowed[k];
-    if (!type) issues.push({ path: k, message: 'unknown field' });
-    else if (type === 'string' && typeof v !== 'string') issues.push({ path: k, message: 'expected a string' });
+    if (!type) issues.push(issueAt(k, 'unknown_field'));
+    else if (type === 'string' && typeof v !== 'string') issues.push(issueAt(k, 'expected_type', { type: 'string' }));
   }
-  for (const k of required) if (body[k] === undefined) issues.push({ path: k, message: 'required' });
+  for (const k of required) if (body[k] === undefined) issues.push(issueAt(k, 'required'));
   if (body.event !== undefined && body.event_id !== undefined) issues.push({ path: 'event', message: 'give event or event_id, not both' });
   if (issues.length > 0) throw new ValidationError('invalid_request', issues);
 }

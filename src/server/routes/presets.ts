@@ -1,6 +1,7 @@
 /** Presets: ready flows with placeholders; making a flow from one fills them. */
 import { Hono } from 'hono';
 import { ValidationError } from '../../core/errors.js';
+import { issueAt } from '../../core/issue-codes.js';
 import { referencedSecrets } from '../../core/flow-references.js';
 import type { EngineContext } from '../../engine/engine-context.js';
 import { getPreset, instantiatePreset, listPresets, presetView } from '../../engine/preset-service.js';
@@ -19,12 +20,12 @@ export function presetRoutes(ctx: EngineContext): Hono<AppEnv> {
     const body = requireObject(await readJson(c));
     const issues = Object.keys(body)
       .filter((k) => !['placeholders', 'name', 'activate'].includes(k))
-      .map((k) => ({ path: k, message: 'unknown field' }));
+      .map((k) => issueAt(k, 'unknown_field'));
     if (body.placeholders !== undefined && (typeof body.placeholders !== 'object' || body.placeholders === null || Array.isArray(body.placeholders))) {
       issues.push({ path: 'placeholders', message: 'expected an object of NAME: value' });
     }
-    if (body.name !== undefined && typeof body.name !== 'string') issues.push({ path: 'name', message: 'expected a string' });
-    if (body.activate !== undefined && typeof body.activate !== 'boolean') issues.push({ path: 'activate', message: 'expected a boolean' });
+    if (body.name !== undefined && typeof body.name !== 'string') issues.push(issueAt('name', 'expected_type', { type: 'string' }));
+    if (body.activate !== undefined && typeof body.activate !== 'boolean') issues.push(issueAt('activate', 'expected_type', { type: 'boolean' }));
     if (issues.length > 0) throw new ValidationError('invalid_request', issues);
     const ws = c.get('workspace');
     const { flow, missing } = await instantiatePreset(ctx, ws, c.req.param('id'), {

@@ -109,7 +109,7 @@ export async function countStepSends(
   ];
 }
 
-/** Open sessions of a flow per current step (the `sessions (flow_id, status)` index). */
+/** Open sessions of a flow per current step (the `sessions (flow_id, status, id)` index). */
 export async function countWaitingByStep(db: Kysely<Database>, flowId: string): Promise<Map<string, number>> {
   const rows = await db
     .selectFrom('sessions')

@@ -131,7 +131,7 @@ export async function countSessionsByStep(
 
 /**
  * Sessions by status for each of `flowIds`, in one grouped statement: each flow's range of the
- * (flow_id, status) index is read without touching the table. Flows without sessions are absent.
+ * (flow_id, status, id) index is read without touching the table. Flows without sessions are absent.
  */
 export async function countSessionsByFlow(db: Kysely<Database>, flowIds: readonly string[]): Promise<Map<string, Record<string, number>>> {
   const counts = new Map<string, Record<string, number>>();

@@ -66,7 +66,8 @@ describe('the signed-in guard', () => {
   it('shows the shell with the workspace, and only the settings sections a staff member may open', async () => {
     serve({ '/v1/auth/me': json(200, { data: ME }), '/v1/workspace': json(200, { data: { ...ME.workspace, created_at: '2026-01-01T00:00:00Z' } }) });
     renderAt('/settings');
-    await screen.findByRole('heading', { name: 'Workspace' });
+    // Three chunks load in turn here (the shell, the settings layout, the page): under load that takes a while.
+    await screen.findByRole('heading', { name: 'Workspace' }, { timeout: 5000 });
     expect(screen.getByText('Salon Lumière')).toBeTruthy();
     const sections = screen.getByRole('navigation', { name: 'Settings sections' });
     expect([...sections.querySelectorAll('a')].map((a) => a.textContent)).toEqual(['Workspace', 'Sources', 'Security']);

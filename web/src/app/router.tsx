@@ -8,10 +8,8 @@ import type { RouterHistory } from '@tanstack/react-router';
 import { createRootRouteWithContext, createRoute, createRouter, lazyRouteComponent, Outlet, redirect } from '@tanstack/react-router';
 import { ApiError } from '../api/client';
 import { meQuery } from '../api/session';
-import { AppLayout } from './layout';
 import { NotFoundPage } from './not-found';
 import { RouteError } from './route-error';
-import { SettingsLayout } from './settings-layout';
 
 interface RouterContext {
   queryClient: QueryClient;
@@ -74,7 +72,8 @@ const signedIn = createRoute({
     const me = await loadMe(context.queryClient, location.href);
     if (me.two_factor_setup_required) throw redirect({ to: '/two-factor-setup' });
   },
-  component: AppLayout,
+  // The shell (navigation, menus, their Radix parts) is its own chunk: the sign-in page does without it.
+  component: lazyRouteComponent(() => import('./layout'), 'AppLayout'),
   errorComponent: RouteError,
 });
 
@@ -98,7 +97,7 @@ const deliveryRoute = page('/deliveries/$deliveryId', lazyRouteComponent(() => i
 const outboxRoute = page('/outbox', lazyRouteComponent(() => import('../features/deliveries/outbox-page'), 'OutboxPage'));
 const analyticsRoute = page('/analytics', lazyRouteComponent(() => import('../features/analytics/analytics-page'), 'AnalyticsPage'));
 
-const settingsRoute = createRoute({ getParentRoute: () => signedIn, path: '/settings', component: SettingsLayout, errorComponent: RouteError });
+const settingsRoute = createRoute({ getParentRoute: () => signedIn, path: '/settings', component: lazyRouteComponent(() => import('./settings-layout'), 'SettingsLayout'), errorComponent: RouteError });
 function settingsPage<const P extends string>(path: P, component: ReturnType<typeof lazyRouteComponent>) {
   return createRoute({ getParentRoute: () => settingsRoute, path, component, errorComponent: RouteError });
 }

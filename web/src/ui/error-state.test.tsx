@@ -12,15 +12,16 @@ afterAll(async () => {
 
 describe('errorMessage', () => {
   it('words the error by its code, with the field it points at', () => {
-    expect(errorMessage(new ApiError(400, 'invalid_workspace', 'unknown timezone "Mars/Olympus"', 'timezone'), 'x')).toBe(
-      'The workspace settings are not valid. timezone: Unknown time zone Mars/Olympus',
+    const details = [{ path: 'timezone', message: 'unknown IANA timezone', code: 'timezone' }];
+    expect(errorMessage(new ApiError(400, 'invalid_workspace', 'timezone: unknown IANA timezone', 'timezone', details), 'x')).toBe(
+      'The workspace settings are not valid. timezone: Unknown time zone',
     );
   });
 
   it('lists the details of a request with several bad fields', () => {
     const error = new ApiError(400, 'invalid_request', 'invalid request', undefined, [
       { path: 'name', message: 'required', code: 'required' },
-      { path: 'email', message: 'expected an email address' },
+      { path: 'email', message: 'expected an email address', code: 'email' },
     ]);
     expect(errorMessage(error, 'x')).toBe('The request is not valid. name: Required; email: Expected an email address');
   });

@@ -13,5 +13,6 @@ import { changeMarks } from './010-change-marks.js';
 import { sources } from './011-sources.js';
 import { sourceCredentials } from './012-source-credentials.js';
 import { dataRights } from './013-data-rights.js';
+import { sessionsFlowOrder } from './014-sessions-flow-order.js';
 
-export const postgresMigrations: readonly Migration[] = [initial, secrets, dropTimersSessionIndex, workspaceCountry, skips, workspaceFlowLimitNullable, access, dashboardIndexes, listSearch, changeMarks, sources, sourceCredentials, dataRights];
+export const postgresMigrations: readonly Migration[] = [initial, secrets, dropTimersSessionIndex, workspaceCountry, skips, workspaceFlowLimitNullable, access, dashboardIndexes, listSearch, changeMarks, sources, sourceCredentials, dataRights, sessionsFlowOrder];

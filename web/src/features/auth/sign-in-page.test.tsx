@@ -2,7 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createMemoryHistory, createRootRoute, createRoute, createRouter, RouterProvider } from '@tanstack/react-router';
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { initI18n } from '../../i18n/index';
+import { initI18n, setLanguage } from '../../i18n/index';
 import { safeNext, SignInPage } from './sign-in-page';
 
 beforeAll(() => {
@@ -75,6 +75,35 @@ describe('SignInPage', () => {
     fill('Password', 'wrong');
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Sign in' })));
     expect((await screen.findByRole('alert')).textContent).toBe('Wrong email or password.');
+  });
+});
+
+describe('SignInPage without zod', () => {
+  it('asks for blank fields without asking the server, and words the message again in another language', async () => {
+    const fetch = vi.fn();
+    vi.stubGlobal('fetch', fetch);
+    await renderSignIn();
+    fill('Password', 'x');
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Sign in' })));
+    expect(screen.getByText('Required.')).toBeTruthy();
+    expect(screen.getByLabelText('Email').getAttribute('aria-invalid')).toBe('true');
+    expect(fetch).not.toHaveBeenCalled();
+    await act(() => setLanguage('zh-TW'));
+    expect(screen.queryByText('Required.')).toBeNull();
+    await act(() => setLanguage('en'));
+  });
+
+  it('puts a server answer naming the email on that field', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn().mockResolvedValue(json(400, { error: { code: 'invalid_request', message: 'email: must be at most 254 characters', path: 'email', details: [{ path: 'email', message: 'must be at most 254 characters', code: 'too_big', params: { origin: 'string', maximum: 254 } }] } })),
+    );
+    await renderSignIn();
+    fill('Email', 'a'.repeat(300));
+    fill('Password', 'x');
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Sign in' })));
+    expect(await screen.findByText('At most 254 characters')).toBeTruthy();
+    expect(screen.queryByRole('alert')).toBeNull();
   });
 });
 

@@ -3,14 +3,14 @@ import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ListPanel } from '../../ui/list-panel';
-import { StatusBadge, useStatusLabel } from '../../ui/status-badge';
+import { useStatusLabel } from '../../ui/status-badge';
 import { Button } from '../../ui/button';
-import { DateTime } from '../../ui/date-time';
 import { Field } from '../../ui/field';
 import { Input, Select } from '../../ui/input';
 import { PageHeader } from '../../ui/page-header';
 import { Table, Td, Tr } from '../../ui/table';
 import { useDebouncedValue } from '../../ui/use-debounced-value';
+import { AppointmentCells } from './appointment-cells';
 import { appointmentsQuery } from './records-api';
 
 const STATUSES = ['booked', 'canceled', 'completed', 'checked_in', 'no_show'] as const;
@@ -86,15 +86,7 @@ export function AppointmentsPage() {
               <tbody>
                 {rows.map((a) => (
                   <Tr key={a.id}>
-                    <Td>
-                      <Link to="/appointments/$appointmentId" params={{ appointmentId: a.id }} className="font-medium text-indigo-700 hover:underline">
-                        <DateTime value={a.start_at} />
-                      </Link>
-                    </Td>
-                    <Td>
-                      <StatusBadge status={a.status} />
-                    </Td>
-                    <Td className="font-mono text-xs">{a.external_id}</Td>
+                    <AppointmentCells appointment={a} />
                     <Td className="font-mono text-xs">
                       {a.contact_id ? (
                         <Link to="/contacts/$contactId" params={{ contactId: a.contact_id }} className="text-indigo-700 hover:underline">

@@ -1,16 +1,16 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { Link, useParams } from '@tanstack/react-router';
+import { useParams } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { ListTable } from '../../ui/list-panel';
-import { StatusBadge } from '../../ui/status-badge';
 import { Card } from '../../ui/card';
 import { DateTime } from '../../ui/date-time';
 import { ErrorState } from '../../ui/error-state';
 import { JsonView } from '../../ui/json-view';
 import { PageHeader } from '../../ui/page-header';
 import { LoadingRows } from '../../ui/skeleton';
-import { Td, Tr } from '../../ui/table';
+import { Tr } from '../../ui/table';
 import { Tabs } from '../../ui/tabs';
+import { AppointmentCells } from './appointment-cells';
 import { ContactRightsActions } from './contact-rights';
 import { DeliveriesPanel, SchedulePanel, SessionsPanel } from './record-panels';
 import { appointmentsQuery, contactQuery, contactScheduleQuery } from './records-api';
@@ -81,15 +81,7 @@ function ContactAppointments({ contactId }: { contactId: string }) {
       columns={[t('col_start'), t('col_status'), t('col_external_id')]}
       row={(a) => (
         <Tr key={a.id}>
-          <Td>
-            <Link to="/appointments/$appointmentId" params={{ appointmentId: a.id }} className="text-indigo-700 hover:underline">
-              <DateTime value={a.start_at} />
-            </Link>
-          </Td>
-          <Td>
-            <StatusBadge status={a.status} />
-          </Td>
-          <Td className="font-mono text-xs">{a.external_id}</Td>
+          <AppointmentCells appointment={a} />
         </Tr>
       )}
     />

@@ -6,7 +6,7 @@ import { queryKeys } from '../../api/query-keys';
 import { Badge } from '../../ui/badge';
 import { ListPanel, ListTable, type QueryState } from '../../ui/list-panel';
 import { StatusBadge } from '../../ui/status-badge';
-import { Button } from '../../ui/button';
+import { ConfirmButton } from '../../ui/confirm-button';
 import { DateTime } from '../../ui/date-time';
 import { ErrorState } from '../../ui/error-state';
 import { JsonView } from '../../ui/json-view';
@@ -88,9 +88,9 @@ export function SessionsPanel({ filters }: { filters: { contact_id?: string; app
             </Td>
             <Td className="text-right">
               {isOpen(s.status) && (
-                <Button size="sm" variant="danger" disabled={stop.isPending} aria-label={`${t('stop')}: ${s.id}`} onClick={() => window.confirm(t('stop_confirm')) && stop.mutate(s.id)}>
+                <ConfirmButton size="sm" disabled={stop.isPending} aria-label={`${t('stop')}: ${s.id}`} question={t('stop_confirm')} onConfirm={() => stop.mutate(s.id)}>
                   {t('stop')}
-                </Button>
+                </ConfirmButton>
               )}
             </Td>
           </Tr>

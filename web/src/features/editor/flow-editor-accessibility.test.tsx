@@ -24,7 +24,7 @@ beforeEach(() => {
         url === '/v1/flows/f1'
           ? { data: flowView }
           : url === '/v1/flows/validate'
-            ? { data: { valid: false, errors: [{ path: 'steps[0].email.subject', message: 'must not be empty' }] } }
+            ? { data: { valid: false, errors: [{ path: 'steps[0].email.subject', message: 'must not be empty', code: 'not_empty' }] } }
             : url === '/v1/channels' || url === '/v1/secrets'
               ? { data: [] }
               : null;

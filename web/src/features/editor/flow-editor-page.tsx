@@ -27,6 +27,7 @@ import { useServerValidation } from './components/use-server-validation';
 import { VersionHistory } from './components/version-history';
 import { createEditorStore, isDirty, type EditorStore } from './store/editor-store';
 import type { FlowDocument } from './store/flow-operations';
+import { ConfirmDialog } from '../../ui/confirm-button';
 
 // CodeMirror is its own chunk (the editor chunk stays under the build's size warning); it is fetched as soon as the editor opens.
 const loadYamlView = () => import('./components/yaml-view');
@@ -89,6 +90,7 @@ function FlowEditor({ initialId, initial, canEdit }: { initialId: string | null;
   const [store] = useState<EditorStore>(() => createEditorStore(initial));
   const [flowId, setFlowId] = useState<string | null>(initialId);
   const [saveIssues, setSaveIssues] = useState<FieldIssue[] | null>(null);
+  const [confirmArchive, setConfirmArchive] = useState(false);
   const [period, setPeriod] = useState<Period>('7d');
   const [sideTab, setSideTab] = useState('panel');
 
@@ -215,16 +217,20 @@ function FlowEditor({ initialId, initial, canEdit }: { initialId: string | null;
                     type="button"
                     disabled={lifecycle.isPending || (action !== 'archive' && dirty)}
                     title={action !== 'archive' && dirty ? t('status.saveFirst') : undefined}
-                    onClick={() => {
-                      if (action === 'archive' && !window.confirm(t('status.archiveConfirm'))) return;
-                      lifecycle.mutate(action);
-                    }}
+                    onClick={() => (action === 'archive' ? setConfirmArchive(true) : lifecycle.mutate(action))}
                     className={`${toolButton} border border-slate-300`}
                   >
                     {t(ACTION_LABELS[action])}
                   </button>
                 ))
               : null}
+            <ConfirmDialog
+              open={confirmArchive}
+              onOpenChange={setConfirmArchive}
+              question={t('status.archiveConfirm')}
+              confirmLabel={t(ACTION_LABELS.archive)}
+              onConfirm={() => lifecycle.mutate('archive')}
+            />
             {/* Shown while the counts load, so the toolbar does not shift under the pointer when they arrive; hidden only when the server has no counts (null). */}
             {flowId && counts.data !== null ? (
               <label className="ml-2 flex items-center gap-1 text-sm">

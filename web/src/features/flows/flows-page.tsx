@@ -14,6 +14,7 @@ import { PageHeader } from '../../ui/page-header';
 import { actionsColumn, Td, Tr } from '../../ui/table';
 import { actionsFor, flowsQuery, runFlowAction, triggerSummary, type FlowAction, type FlowListEntry, type FlowStatus } from './flows-api';
 import { FLOW_STATUS_LABEL } from './flow-labels';
+import { ConfirmButton } from '../../ui/confirm-button';
 
 const ACTION_LABEL = { activate: 'action_activate', pause: 'action_pause', resume: 'action_resume', archive: 'action_archive' } as const;
 
@@ -78,22 +79,16 @@ export function FlowsPage() {
             </Td>
             {canEdit && (
               <Td className="text-right whitespace-nowrap">
-                {actionsFor(flow.status).map((a) => (
-                  <Button
-                    key={a}
-                    size="sm"
-                    variant={a === 'archive' ? 'ghost' : 'secondary'}
-                    className="ml-1"
-                    disabled={action.isPending}
-                    aria-label={`${t(ACTION_LABEL[a])}: ${flow.name}`}
-                    onClick={() => {
-                      if (a === 'archive' && !window.confirm(t('archive_confirm', { name: flow.name }))) return;
-                      action.mutate({ id: flow.id, action: a });
-                    }}
-                  >
-                    {t(ACTION_LABEL[a])}
-                  </Button>
-                ))}
+                {actionsFor(flow.status).map((a) => {
+                  const shared = { size: 'sm', className: 'ml-1', disabled: action.isPending, 'aria-label': `${t(ACTION_LABEL[a])}: ${flow.name}`, children: t(ACTION_LABEL[a]) } as const;
+                  const run = () => action.mutate({ id: flow.id, action: a });
+                  // Archiving ends every running session of the flow: asked first.
+                  return a === 'archive' ? (
+                    <ConfirmButton key={a} {...shared} variant="ghost" question={t('archive_confirm', { name: flow.name })} onConfirm={run} />
+                  ) : (
+                    <Button key={a} {...shared} variant="secondary" onClick={run} />
+                  );
+                })}
               </Td>
             )}
           </Tr>

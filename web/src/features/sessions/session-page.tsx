@@ -3,7 +3,7 @@ import { Link, useParams } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { queryKeys } from '../../api/query-keys';
 import { Badge, statusTone } from '../../ui/badge';
-import { Button } from '../../ui/button';
+import { ConfirmButton } from '../../ui/confirm-button';
 import { Card } from '../../ui/card';
 import { DateTime } from '../../ui/date-time';
 import { ErrorState } from '../../ui/error-state';
@@ -33,9 +33,9 @@ export function SessionPage() {
         description={<code>{s.id}</code>}
         actions={
           isOpen(s.status) && (
-            <Button variant="danger" disabled={stop.isPending} onClick={() => window.confirm(t('stop_confirm')) && stop.mutate()}>
+            <ConfirmButton disabled={stop.isPending} question={t('stop_confirm')} onConfirm={() => stop.mutate()}>
               {t('stop')}
-            </Button>
+            </ConfirmButton>
           )
         }
       />

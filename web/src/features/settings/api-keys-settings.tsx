@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { newApiKeySchema } from '../../../../src/core/account-input';
 import { queryKeys } from '../../api/query-keys';
 import { Badge } from '../../ui/badge';
-import { Button } from '../../ui/button';
+import { ConfirmButton } from '../../ui/confirm-button';
 import { Card } from '../../ui/card';
 import { DateTime } from '../../ui/date-time';
 import { ErrorState } from '../../ui/error-state';
@@ -55,9 +55,9 @@ export function ApiKeysSettings() {
               {k.revoked_at ? (
                 <Badge>{t('revoked')}</Badge>
               ) : (
-                <Button size="sm" variant="danger" disabled={revoke.isPending} aria-label={`${t('revoke')}: ${k.name}`} onClick={() => window.confirm(t('revoke_confirm', { name: k.name })) && revoke.mutate(k.id)}>
+                <ConfirmButton size="sm" disabled={revoke.isPending} aria-label={`${t('revoke')}: ${k.name}`} question={t('revoke_confirm', { name: k.name })} onConfirm={() => revoke.mutate(k.id)}>
                   {t('revoke')}
-                </Button>
+                </ConfirmButton>
               )}
             </Td>
           </Tr>

@@ -5,6 +5,7 @@ import { secretSchema } from '../../../../src/core/secret-input';
 import { queryKeys } from '../../api/query-keys';
 import { useCan } from '../../api/session';
 import { Button } from '../../ui/button';
+import { ConfirmButton } from '../../ui/confirm-button';
 import { Card } from '../../ui/card';
 import { DateTime } from '../../ui/date-time';
 import { Dialog } from '../../ui/dialog';
@@ -53,9 +54,9 @@ export function SecretsSettings() {
                   <Button size="sm" aria-label={`${t('replace')}: ${s.name}`} onClick={() => setEditing({ name: s.name, isNew: false })}>
                     {t('replace')}
                   </Button>
-                  <Button size="sm" variant="danger" className="ml-1" aria-label={`${t('delete')}: ${s.name}`} disabled={remove.isPending} onClick={() => window.confirm(t('delete_secret_confirm', { name: s.name })) && remove.mutate(s.name)}>
+                  <ConfirmButton size="sm" className="ml-1" aria-label={`${t('delete')}: ${s.name}`} disabled={remove.isPending} question={t('delete_secret_confirm', { name: s.name })} onConfirm={() => remove.mutate(s.name)}>
                     {t('delete')}
-                  </Button>
+                  </ConfirmButton>
                 </>
               )}
             </Td>

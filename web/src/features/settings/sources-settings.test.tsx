@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { queryKeys } from '../../api/query-keys';
 import { initI18n } from '../../i18n/index';
@@ -66,6 +66,31 @@ describe('sources settings', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Create source' }));
     expect(await screen.findByText(/stored encrypted/)).toBeTruthy();
     expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ kind: 'acuity', name: 'Acuity', credentials: { user_id: '123', api_key: 'key' } });
+  });
+
+  it('asks for new Acuity credentials in a dialog form when rotating, and sends them', async () => {
+    const acuity = { ...SOURCE, kind: 'acuity', name: 'Acuity' };
+    const calls = renderAs('owner', { 'GET /v1/sources': { data: [acuity] }, 'POST /v1/sources/so_1/rotate': { data: acuity } });
+    fireEvent.click(await screen.findByRole('button', { name: 'Rotate secret: Acuity' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Rotate secret: Acuity' });
+    // Both fields are required: nothing is sent while one is blank.
+    fireEvent.change(screen.getByLabelText(/New Acuity user ID/), { target: { value: '123' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Rotate secret' }));
+    expect(await within(dialog).findByText('Enter the new value.')).toBeTruthy();
+    expect(calls.some((c) => c.method === 'POST')).toBe(false);
+    fireEvent.change(screen.getByLabelText(/New Acuity API key/), { target: { value: 'new-key' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Rotate secret' }));
+    await waitFor(() => expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ credentials: { user_id: '123', api_key: 'new-key' } }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('cancels a credential rotation without sending anything', async () => {
+    const calls = renderAs('owner', { 'GET /v1/sources': { data: [{ ...SOURCE, kind: 'square', name: 'Square' }] } });
+    fireEvent.click(await screen.findByRole('button', { name: 'Rotate secret: Square' }));
+    const dialog = await screen.findByRole('dialog');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(calls.some((c) => c.method === 'POST')).toBe(false);
   });
 
   it('shows staff the deliveries and the mapping preview but no create, rotate, delete or replay', async () => {

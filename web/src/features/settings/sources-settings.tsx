@@ -6,6 +6,7 @@ import { queryKeys } from '../../api/query-keys';
 import { useCan } from '../../api/session';
 import { Badge } from '../../ui/badge';
 import { Button } from '../../ui/button';
+import { ConfirmButton } from '../../ui/confirm-button';
 import { Card } from '../../ui/card';
 import { CopyButton } from '../../ui/copy-button';
 import { DateTime } from '../../ui/date-time';
@@ -14,6 +15,7 @@ import { Field } from '../../ui/field';
 import { Input, Select, Textarea } from '../../ui/input';
 import { ListTable } from '../../ui/list-panel';
 import { actionsColumn, Td, Tr } from '../../ui/table';
+import { RotateCredentialsDialog } from './rotate-credentials-dialog';
 import { SourceDetail } from './source-detail';
 import { createSource, CREDENTIAL_FIELDS, deleteSource, KIND_LABEL, OUTCOME_LABEL, parseJson, rotateSource, SOURCE_KINDS, sourcesQuery, type Source, type SourceKind } from './sources-api';
 
@@ -118,10 +120,14 @@ export function SourcesSettings() {
   const [selected, setSelected] = useState<string | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: queryKeys.sources() });
   const shown = (s: Source) => (setRevealed(s), void refresh());
-  const rotate = useMutation({ mutationFn: (s: Source) => rotateSource(s.id, CREDENTIAL_FIELDS[s.kind] ? askCredentials(s) : undefined), onSuccess: shown });
+  const [askingFor, setAskingFor] = useState<Source | null>(null);
+  const rotate = useMutation({
+    mutationFn: ({ source, credentials }: { source: Source; credentials?: Record<string, string> }) => rotateSource(source.id, credentials),
+    onSuccess: shown,
+  });
   const remove = useMutation({ mutationFn: deleteSource, onSettled: refresh });
-  const askCredentials = (s: Source) =>
-    Object.fromEntries((CREDENTIAL_FIELDS[s.kind] ?? []).map((f) => [f.name, window.prompt(t('source_new_credential', { field: t(f.label) })) ?? '']));
+  // A source whose vendor holds the secret needs the new credentials; any other gets a new secret at once.
+  const startRotate = (source: Source) => (CREDENTIAL_FIELDS[source.kind] ? setAskingFor(source) : rotate.mutate({ source }));
   const current = sources.data?.find((s) => s.id === selected) ?? null;
   return (
     <div className="grid gap-6">
@@ -157,12 +163,12 @@ export function SourcesSettings() {
                   </Button>
                   {canManage && (
                     <>
-                      <Button size="sm" disabled={rotate.isPending} aria-label={`${t('source_rotate')}: ${s.name}`} onClick={() => rotate.mutate(s)}>
+                      <Button size="sm" disabled={rotate.isPending} aria-label={`${t('source_rotate')}: ${s.name}`} onClick={() => startRotate(s)}>
                         {t('source_rotate')}
                       </Button>
-                      <Button size="sm" variant="danger" disabled={remove.isPending} aria-label={`${t('source_delete')}: ${s.name}`} onClick={() => window.confirm(t('source_delete_confirm', { name: s.name })) && remove.mutate(s.id)}>
+                      <ConfirmButton size="sm" disabled={remove.isPending} aria-label={`${t('source_delete')}: ${s.name}`} question={t('source_delete_confirm', { name: s.name })} onConfirm={() => remove.mutate(s.id)}>
                         {t('source_delete')}
-                      </Button>
+                      </ConfirmButton>
                     </>
                   )}
                 </span>
@@ -172,6 +178,15 @@ export function SourcesSettings() {
         />
       </Card>
       {current && <SourceDetail source={current} canManage={canManage} />}
+      <RotateCredentialsDialog
+        source={askingFor}
+        pending={rotate.isPending}
+        onClose={() => setAskingFor(null)}
+        onSubmit={(source, credentials) => {
+          setAskingFor(null);
+          rotate.mutate({ source, credentials });
+        }}
+      />
     </div>
   );
 }

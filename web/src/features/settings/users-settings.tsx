@@ -5,6 +5,7 @@ import { queryKeys } from '../../api/query-keys';
 import { useMe, type Role } from '../../api/session';
 import { Badge } from '../../ui/badge';
 import { Button } from '../../ui/button';
+import { ConfirmButton } from '../../ui/confirm-button';
 import { Card } from '../../ui/card';
 import { DateTime } from '../../ui/date-time';
 import { ErrorState } from '../../ui/error-state';
@@ -67,9 +68,9 @@ function UsersCard() {
             </Td>
             <Td className="text-right">
               {u.id !== me.user.id && (
-                <Button size="sm" variant="danger" disabled={remove.isPending} onClick={() => window.confirm(t('remove_confirm', { name: u.name || u.email })) && remove.mutate(u.id)}>
+                <ConfirmButton size="sm" disabled={remove.isPending} question={t('remove_confirm', { name: u.name || u.email })} onConfirm={() => remove.mutate(u.id)}>
                   {t('remove')}
-                </Button>
+                </ConfirmButton>
               )}
             </Td>
           </Tr>

@@ -1,4 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { RETENTION_DAYS_MAX, workspaceChangesSchema } from '../../../../src/core/workspace-input';
 import { PLANS, type Plan } from '../../../../src/core/workspace-plan';
@@ -37,26 +38,36 @@ const numberOrNull = (value: unknown): number | null => {
   return text === '' ? null : Number(text);
 };
 
+/** The form's values for `workspace` as the server holds it. */
+const formValues = (workspace: Workspace) => ({
+  name: workspace.name,
+  timezone: workspace.timezone,
+  sender_email: workspace.sender_email,
+  country: workspace.country,
+  plan: workspace.plan as Plan,
+  flow_limit: workspace.flow_limit,
+  retention_events_days: workspace.retention_events_days,
+  retention_deliveries_days: workspace.retention_deliveries_days,
+  retention_outbox_days: workspace.retention_outbox_days,
+});
+
 function WorkspaceForm({ workspace }: { workspace: Workspace }) {
   const { t } = useTranslation('settings');
   const canEdit = useCan('admin');
   const isOwner = useCan('owner');
   const queryClient = useQueryClient();
-  const form = useZodForm(workspaceChangesSchema, {
-    name: workspace.name,
-    timezone: workspace.timezone,
-    sender_email: workspace.sender_email,
-    country: workspace.country,
-    plan: workspace.plan as Plan,
-    flow_limit: workspace.flow_limit,
-    retention_events_days: workspace.retention_events_days,
-    retention_deliveries_days: workspace.retention_deliveries_days,
-    retention_outbox_days: workspace.retention_outbox_days,
-  });
+  const form = useZodForm(workspaceChangesSchema, formValues(workspace));
+  const [saved, setSaved] = useState<Workspace | null>(null);
+  // After a save, show what the server keeps (trimmed, upper-cased country), not what was typed,
+  // and start clean from it (react-hook-form resets after the submit has finished, not inside it).
+  const { isSubmitSuccessful } = form.formState;
+  useEffect(() => {
+    if (isSubmitSuccessful && saved) form.reset(formValues(saved), { keepIsSubmitSuccessful: true });
+  }, [form, isSubmitSuccessful, saved]);
   // Plan and flow limit are owners' (disabled fields are left out of the body).
   const ownerOnly = { disabled: !isOwner };
   const submit = useSubmit(form, async (changes) => {
-    await updateWorkspace(changes);
+    setSaved(await updateWorkspace(changes));
     await Promise.all([queryClient.invalidateQueries({ queryKey: queryKeys.workspace() }), queryClient.invalidateQueries({ queryKey: queryKeys.me() })]);
   });
   const zone = form.watch('timezone') ?? workspace.timezone;
