@@ -154,7 +154,7 @@ describe.each(testDialects())('list reads on %s', (dialect) => {
   });
 
   it('sessions: a page of one flow is read in id order from an index, with or without a status, never sorted', async () => {
-    const session = (i: number, flow_id: string, status: string) => ({
+    const session = (i: number, flow_id: string, status: SessionState) => ({
       id: `ss_${String(i).padStart(5, '0')}`, workspace_id: 'w1', flow_id, flow_version: 1, key: `k${i}`, status, step_id: 'wait', contact_id: null,
       appointment_id: null, seq: 0, attempt: 1, created_at: 1, updated_at: 1,
     });
@@ -165,7 +165,7 @@ describe.each(testDialects())('list reads on %s', (dialect) => {
     const cases = [
       { filters: { flow_id: 'fl_big' }, index: 'sessions_flow_id_order' },
       { filters: { flow_id: 'fl_big', cursor: 'ss_03000' }, index: 'sessions_flow_id_order' },
-      { filters: { flow_id: 'fl_big', status: 'waiting', step_id: 'wait' }, index: 'sessions_flow_status_id_order' },
+      { filters: { flow_id: 'fl_big', status: 'waiting' as SessionState, step_id: 'wait' }, index: 'sessions_flow_status_id_order' },
     ];
     for (const { filters, index } of cases) {
       const statements = await statementsOf(ts.store.db, (db) => listSessions(db, 'w1', { ...filters, limit: 50 }));
