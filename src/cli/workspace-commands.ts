@@ -3,21 +3,10 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { NudgeError } from '../core/errors.js';
 import { describeLimit } from '../core/workspace-plan.js';
+import type { WorkspaceView } from '../core/workspace-view.js';
 import { callApi } from './api-client.js';
 import { client, clientOptions, print, type ClientFlags } from './client-options.js';
 
-interface WorkspaceData {
-  id: string;
-  name: string;
-  plan: string;
-  flow_limit: number | null;
-  timezone: string;
-  sender_email: string | null;
-  country: string | null;
-  retention_events_days: number | null;
-  retention_deliveries_days: number | null;
-  retention_outbox_days: number | null;
-}
 
 interface SetFlags extends ClientFlags {
   name?: string;
@@ -60,7 +49,7 @@ const retentionText = (days: number | null) => (days === null ? 'forever' : `${d
 export function registerWorkspaceCommands(program: Command): void {
   const workspace = program.command('workspace').description('settings of the API key’s workspace (talks to the API)');
   clientOptions(workspace.command('show').description('show the workspace’s settings')).action(async (o: ClientFlags) => {
-    const res = (await callApi(client(loadConfig(), o), 'GET', '/v1/workspace')) as { data: WorkspaceData };
+    const res = (await callApi(client(loadConfig(), o), 'GET', '/v1/workspace')) as { data: WorkspaceView };
     printWorkspace(res.data);
   });
   clientOptions(
@@ -91,12 +80,12 @@ export function registerWorkspaceCommands(program: Command): void {
     if (Object.keys(changes).length === 0) {
       throw new NudgeError('nothing_to_change', 'give at least one setting, e.g. --timezone Europe/Paris (see --help)', { status: 400 });
     }
-    const res = (await callApi(client(loadConfig(), o), 'PATCH', '/v1/workspace', { json: changes })) as { data: WorkspaceData };
+    const res = (await callApi(client(loadConfig(), o), 'PATCH', '/v1/workspace', { json: changes })) as { data: WorkspaceView };
     printWorkspace(res.data);
   });
 }
 
-function printWorkspace(w: WorkspaceData): void {
+function printWorkspace(w: WorkspaceView): void {
   print(`id        ${w.id}`);
   print(`name      ${w.name}`);
   print(`plan      ${w.plan} (${describeLimit(w.flow_limit)})`);

@@ -5,6 +5,7 @@
 import { isSupportedCountry } from 'libphonenumber-js';
 import { ForbiddenError, ValidationError } from '../core/errors.js';
 import { COUNTRY_MESSAGE, workspaceChangesSchema } from '../core/workspace-input.js';
+import type { WorkspaceView } from '../core/workspace-view.js';
 import { zodIssues } from '../core/zod-issues.js';
 import { updateWorkspace } from '../store/repositories/workspaces.js';
 import type { Workspace } from '../store/schema.js';
@@ -18,7 +19,7 @@ const workspaceChanges = workspaceChangesSchema.superRefine((changes, ctx) => {
   if (changes.country && !isSupportedCountry(changes.country)) ctx.addIssue({ code: 'custom', path: ['country'], message: COUNTRY_MESSAGE });
 });
 
-export function workspaceView(w: Workspace) {
+export function workspaceView(w: Workspace): WorkspaceView {
   return {
     id: w.id,
     name: w.name,

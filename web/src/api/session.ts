@@ -6,21 +6,13 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api, setCsrfToken } from './client';
 import { queryKeys } from './query-keys';
+import type { WorkspaceView } from '../../../src/core/workspace-view';
 
 export type Role = 'owner' | 'admin' | 'staff';
 
 export interface Me {
   user: { id: string; email: string; name: string; role: Role; two_factor_enabled: boolean; created_at: string };
-  workspace: {
-    id: string;
-    name: string;
-    timezone: string;
-    plan: string;
-    flow_limit: number | null;
-    sender_email: string | null;
-    country: string | null;
-    require_two_factor: boolean;
-  };
+  workspace: WorkspaceView;
   csrf_token: string;
   two_factor_setup_required: boolean;
 }

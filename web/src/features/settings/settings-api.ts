@@ -3,21 +3,9 @@ import { api } from '../../api/client';
 import { queryKeys } from '../../api/query-keys';
 import type { Role } from '../../api/session';
 import type { WorkspaceChanges } from '../../../../src/core/workspace-input';
+import type { WorkspaceView } from '../../../../src/core/workspace-view';
 
-export interface Workspace {
-  id: string;
-  name: string;
-  plan: string;
-  flow_limit: number | null;
-  timezone: string;
-  sender_email: string | null;
-  country: string | null;
-  require_two_factor?: boolean;
-  retention_events_days: number | null;
-  retention_deliveries_days: number | null;
-  retention_outbox_days: number | null;
-  created_at: string;
-}
+export type Workspace = WorkspaceView;
 
 export interface User {
   id: string;
