@@ -19,6 +19,8 @@ const envSchema = z.object({
   NUDGE_DATA_DIR: z.string().default('./data'),
   NUDGE_HOST: z.string().default('127.0.0.1'),
   PORT: int(0).max(65535).default(3000),
+  /** Port `nudge worker` serves /health and /metrics on (0: any free one); absent: none. */
+  NUDGE_METRICS_PORT: int(0).max(65535).optional(),
   NUDGE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** `smtp://user:pass@host:port` or `smtps://…`; absent: emails go to the outbox (GET /v1/outbox). */
   NUDGE_SMTP_URL: z.string().optional(),
@@ -109,6 +111,8 @@ export interface Config {
   dataDir: string;
   host: string;
   port: number;
+  /** NUDGE_METRICS_PORT: where `nudge worker` serves /health and /metrics; null: it listens nowhere. */
+  metricsPort: number | null;
   logLevel: string;
   smtpUrl: string | null;
   smtpFrom: string;
@@ -153,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     dataDir: resolve(e.NUDGE_DATA_DIR),
     host: e.NUDGE_HOST,
     port: e.PORT,
+    metricsPort: e.NUDGE_METRICS_PORT ?? null,
     logLevel: e.NUDGE_LOG_LEVEL,
     smtpUrl: e.NUDGE_SMTP_URL || null,
     smtpFrom: e.NUDGE_SMTP_FROM,

@@ -3,6 +3,7 @@ import { localUrl, type Config } from '../config.js';
 import { bootstrapIfEmpty, createEngine, type Engine } from '../engine/engine.js';
 import { createApp } from '../server/app.js';
 import { listen, type RunningServer } from '../server/http-server.js';
+import { createProbeApp } from '../server/probe-routes.js';
 
 export async function runServe(config: Readonly<Config>): Promise<void> {
   const engine = await createEngine(config);
@@ -43,14 +44,21 @@ export async function runServe(config: Readonly<Config>): Promise<void> {
 
 export async function runWorker(config: Readonly<Config>): Promise<void> {
   const engine = await createEngine(config);
+  let probes: RunningServer | null = null;
   try {
     await migrate(engine);
+    if (config.metricsPort !== null) {
+      probes = await listen(createProbeApp(engine.ctx), config.host, config.metricsPort);
+      const url = localUrl(config.host, probes.port);
+      engine.ctx.logger.info({ url }, `worker probes on ${url} (/health, /metrics)`);
+    }
     await engine.startWorker();
   } catch (error) {
+    await probes?.close();
     await engine.close();
     throw error;
   }
-  onShutdown(engine, null);
+  onShutdown(engine, probes);
 }
 
 async function migrate(engine: Engine): Promise<void> {

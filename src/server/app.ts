@@ -13,6 +13,7 @@ import { authRoutes } from './routes/auth.js';
 import { userRoutes } from './routes/users.js';
 import { errorBody, mapError } from './error-mapping.js';
 import { buildOpenApiDocument } from './openapi.js';
+import { probeRoutes } from './probe-routes.js';
 import { readWholeBody } from './request-size.js';
 import { refuseNulInUrl } from './request-url.js';
 import { resolveRequestSource } from './proxy-trust.js';
@@ -48,18 +49,7 @@ export function createApp(ctx: EngineContext): Hono<AppEnv> {
   app.use('*', refuseNulInUrl);
   app.use('*', resolveRequestSource(ctx.config.trustProxy));
 
-  app.get('/health', async (c) => {
-    try {
-      await ctx.store.nextDueAt();
-      return c.json({ status: 'ok', database: ctx.store.dialect });
-    } catch {
-      return c.json({ status: 'unavailable', database: ctx.store.dialect }, 503);
-    }
-  });
-  app.get('/metrics', async (c) => {
-    const text = await ctx.metrics.registry.metrics();
-    return c.text(text, 200, { 'content-type': ctx.metrics.registry.contentType });
-  });
+  app.route('/', probeRoutes(ctx));
   const openapi = buildOpenApiDocument();
   app.get('/v1/openapi.json', (c) => c.json(openapi));
 

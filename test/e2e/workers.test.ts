@@ -52,6 +52,14 @@ async function countSessions(url: string, key: string, status: string): Promise<
   return n;
 }
 
+/** `nudge_deliveries_total{channel="webhook",status="succeeded"}` on a process's /metrics. */
+async function deliveriesCounted(probesUrl: string): Promise<number> {
+  const res = await fetch(`${probesUrl}/metrics`);
+  expect(res.status).toBe(200);
+  const line = (await res.text()).split('\n').find((l) => l.startsWith('nudge_deliveries_total{') && l.includes('status="succeeded"'));
+  return line ? Number(line.split(' ').at(-1)) : 0;
+}
+
 const running: NudgeProcess[] = [];
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -77,7 +85,8 @@ describe.runIf(testDialects().includes('postgres'))('two workers on PostgreSQL',
     const { env } = await postgresDatabase();
     const api = await startNudge('serve', { ...env, NUDGE_RUN_WORKER: '0' });
     running.push(api);
-    const workers = await Promise.all([startNudge('worker', env), startNudge('worker', env)]);
+    const probed = { ...env, NUDGE_METRICS_PORT: '0' };
+    const workers = await Promise.all([startNudge('worker', probed), startNudge('worker', probed)]);
     running.push(...workers);
     const key = api.apiKey!;
     expect((await call(api.url!, key, 'POST', '/v1/flows?activate=true', reminderFlow(receiver.url))).status).toBe(201);
@@ -99,6 +108,11 @@ describe.runIf(testDialects().includes('postgres'))('two workers on PostgreSQL',
       expect(r.at).toBeGreaterThanOrEqual(due);
     }
     expect(await countSessions(api.url!, key, 'completed')).toBe(count);
+
+    // Each worker's own port shows what it sent: together, every delivery once.
+    const sent = await Promise.all(workers.map((w) => deliveriesCounted(w.url!)));
+    expect(sent[0]! + sent[1]!).toBe(count);
+    expect((await fetch(`${workers[0]!.url}/health`)).status).toBe(200);
 
     await Promise.all(workers.map((w) => w.stop('SIGTERM')));
     const ran = workers.map((w) => {

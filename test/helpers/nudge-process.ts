@@ -12,7 +12,7 @@ const LOCAL_RECEIVERS = '127.0.0.1';
 
 export interface NudgeProcess {
   proc: ChildProcess;
-  /** Set for `serve`: the API's base URL. */
+  /** `serve`: the API's base URL; `worker`: its probes' base URL (/health, /metrics) when NUDGE_METRICS_PORT is set. */
   url: string | null;
   /** Set when the process created the default workspace. */
   apiKey: string | null;
@@ -80,7 +80,7 @@ export async function startNudge(command: 'serve' | 'worker', env: Record<string
   });
   return {
     proc,
-    url: command === 'serve' ? (match[1] ?? null) : null,
+    url: command === 'serve' ? (match[1] ?? null) : (/worker probes on (http:\/\/\S+) /.exec(out)?.[1] ?? null),
     apiKey: /NUDGE_API_KEY=(nk_[A-Za-z0-9_-]+)/.exec(out)?.[1] ?? null,
     setupUrl: /(http:\/\/\S+\/setup\?token=[\w-]+)/.exec(out)?.[1] ?? null,
     output: () => out,
