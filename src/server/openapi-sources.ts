@@ -50,7 +50,7 @@ export const sourcePaths: Json = {
   },
   '/v1/sources/{id}/preview': {
     post: {
-      summary: 'What a sample body would become (events, ignored with a reason, or issues with paths); stores and applies nothing',
+      summary: 'What a sample body would become (events, ignored with a reason, or issues with paths; with events, issues name the bad optional fields they would be applied without); stores and applies nothing',
       operationId: 'previewSource',
       parameters: [param('id')],
       requestBody: body(previewSchema, PREVIEW_EXAMPLE),

@@ -110,6 +110,26 @@ describe.each(testDialects())('sources API on %s', (dialect) => {
     expect((await h.api('GET', '/v1/events')).body.data).toEqual([]);
   });
 
+  it('applies a booking without a bad optional field, and says which; a bad start still rejects it and applies nothing', async () => {
+    const source = await createSource(h, 'calcom');
+    const booking = (uid: string, start: string, attendee: Record<string, unknown>) =>
+      JSON.stringify(calcomBody('BOOKING_CREATED', { uid, start, end: iso(START + H), createdAt: iso(T0), extra: { attendees: [{ email: 'ada@example.com', name: 'Ada', ...attendee }] } }));
+    const odd = booking('uid-odd', iso(START), { timeZone: 'Mars/Olympus_Mons' });
+    const res = await deliver(h, source.path, odd, calcomHeaders(source.secret, odd));
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.data).toMatchObject({ outcome: 'applied', reason: expect.stringMatching(/^applied without contact\.timezone \(/) });
+    const [appointment] = (await h.api('GET', '/v1/appointments')).body.data;
+    expect(appointment).toMatchObject({ external_id: 'calcom:uid-odd', start_at: iso(START) });
+    const [contact] = (await h.api('GET', '/v1/contacts')).body.data;
+    expect(contact).toMatchObject({ email: 'ada@example.com', timezone: null });
+
+    const noStart = booking('uid-bad', 'next tuesday', { timeZone: 'Mars/Olympus_Mons' });
+    const refused = await deliver(h, source.path, noStart, calcomHeaders(source.secret, noStart));
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('unmappable');
+    expect((await h.api('GET', '/v1/appointments')).body.data).toHaveLength(1);
+  });
+
   it('stores at most 30 unverified attempts a minute per source; past that answers 429 and stores nothing, while signed deliveries go on', async () => {
     const source = await createSource(h, 'calcom');
     const other = await createSource(h, 'calcom');
@@ -235,6 +255,11 @@ describe.each(testDialects())('sources API on %s', (dialect) => {
 
     const objectValue = await h.api('POST', `/v1/sources/${source.id}/preview`, { body: genericBody('booking.created'), mapping: { ...GENERIC_MAPPING, 'contact.email': '$.booking' } });
     expect(objectValue.body.data.issues).toEqual([{ path: 'mapping.contact.email', message: expect.stringContaining('an object') }]);
+
+    // A bad optional value: the event without it, and the field named beside it.
+    const oddZone = await h.api('POST', `/v1/sources/${source.id}/preview`, { body: genericBody('booking.created'), mapping: { ...GENERIC_MAPPING, 'contact.timezone': { const: 'Mars/Olympus_Mons' } } });
+    expect(oddZone.body.data).toMatchObject({ outcome: 'events', issues: [{ path: 'mapping.contact.timezone' }] });
+    expect(oddZone.body.data.events[0].contact).toEqual({ email: 'ada@example.com', first_name: 'Ada' });
 
     const badMapping = await h.api('POST', `/v1/sources/${source.id}/preview`, { body: {}, mapping: { name: '$.type', 'contact.emial': '$.x', 'appointment.id': '$..id' } });
     expect(badMapping.status).toBe(400);

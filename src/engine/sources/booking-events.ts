@@ -21,6 +21,8 @@ const MAX_KEY = 200;
 interface Prepared {
   inputs: EventInput[];
   links: Array<{ bookingId: string; appointmentKey: string }>;
+  /** Optional fields left out because their values were not valid. */
+  dropped: FieldIssue[];
 }
 
 function ownKey(kind: string, bookingId: string): string {
@@ -49,8 +51,45 @@ async function startUnchanged(db: Kysely<Database>, workspaceId: string, item: B
 }
 
 /**
+ * Fields a vendor may send that an event can do without: a bad one (a time zone Nudge does not
+ * know, a malformed phone) is dropped, and the booking is applied without it, rather than the
+ * whole delivery refused (which the vendor would retry for days, and then the reminder is lost).
+ * The booking's identity and time (`appointment.id`, `.start_at`) and the event's name are never dropped.
+ */
+const KEPT_ALWAYS = new Set(['name', 'appointment', 'appointment.id', 'appointment.start_at', 'contact']);
+
+/** `event` as `POST /v1/events` takes it, less its bad optional fields (reported as `dropped`); throws a ValidationError otherwise. */
+function parseLeniently(event: Record<string, unknown>, prefix: ReadonlyArray<string | number>, dropped: FieldIssue[]): EventInput {
+  const own = (path: string) => (prefix.length > 0 ? path.replace(/^events\[\d+\]\./, '') : path);
+  const left: FieldIssue[] = [];
+  let current = event;
+  for (;;) {
+    try {
+      const input = parseEventInput(current, prefix);
+      dropped.push(...left);
+      return input;
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      const issues = error.details ?? [{ path: error.path ?? '', message: error.message }];
+      const droppable = issues.filter((i) => /^(contact|appointment)\.[a-z_]+$/.test(own(i.path)) && !KEPT_ALWAYS.has(own(i.path)));
+      // Something it cannot do without: refused, naming the fields already left out as well.
+      if (droppable.length === 0 || droppable.length < issues.length) throw new ValidationError(error.code, [...left, ...issues]);
+      const next: Record<string, unknown> = { ...current };
+      for (const issue of droppable) {
+        const [part, field] = own(issue.path).split('.') as [string, string];
+        const { [field]: _bad, ...rest } = next[part] as Record<string, unknown>;
+        next[part] = rest;
+      }
+      left.push(...droppable);
+      current = next;
+    }
+  }
+}
+
+/**
  * The decision's events, validated as `POST /v1/events` validates them (less those conditional on a
- * start that did not move), and the links to record; throws a ValidationError.
+ * start that did not move, and less bad optional fields, listed in `dropped`), and the links to
+ * record; throws a ValidationError.
  */
 export async function prepareEvents(
   db: Kysely<Database>,
@@ -59,13 +98,13 @@ export async function prepareEvents(
   events: readonly BookingEvent[],
   extraLinks: readonly BookingLink[] = [],
 ): Promise<Prepared> {
-  const prepared: Prepared = { inputs: [], links: [] };
+  const prepared: Prepared = { inputs: [], links: [], dropped: [] };
   const issues: FieldIssue[] = [];
   for (const [i, item] of events.entries()) {
     const event = await withAppointmentKey(db, workspaceId, kind, item, prepared.links);
     if (await startUnchanged(db, workspaceId, item, event)) continue;
     try {
-      prepared.inputs.push(parseEventInput(event, events.length > 1 ? ['events', i] : []));
+      prepared.inputs.push(parseLeniently(event, events.length > 1 ? ['events', i] : [], prepared.dropped));
     } catch (error) {
       if (error instanceof ValidationError) issues.push(...(error.details ?? [{ path: error.path ?? '', message: error.message }]));
       else throw error;
@@ -76,6 +115,12 @@ export async function prepareEvents(
     prepared.links.push({ bookingId: link.booking, appointmentKey: await keyOf(db, workspaceId, kind, link.sameAs) });
   }
   return prepared;
+}
+
+/** "applied without contact.timezone (unknown IANA timezone)": what a delivery's record says of dropped fields. */
+export function droppedReason(dropped: readonly FieldIssue[]): string | null {
+  if (dropped.length === 0) return null;
+  return `applied without ${dropped.map((i) => `${i.path} (${i.message})`).join(', ')}`;
 }
 
 export interface Applied {
@@ -98,5 +143,5 @@ export async function applyDecision(ctx: EngineContext, workspace: Workspace, ki
   if (decision.outcome === 'ignored') return { outcome: 'ignored', reason: decision.reason, results: [] };
   if (prepared.inputs.length === 0) return { outcome: 'ignored', reason: 'the booking changed, but not its start: nothing to move', results: [] };
   const results = await ingestEvents(ctx, workspace, prepared.inputs);
-  return { outcome: 'applied', reason: null, results };
+  return { outcome: 'applied', reason: droppedReason(prepared.dropped), results };
 }

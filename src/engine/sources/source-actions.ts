@@ -87,7 +87,9 @@ export async function previewSource(ctx: EngineContext, workspaceId: string, sou
   if (decision.outcome === 'invalid') return { outcome: 'invalid', vendor_event: vendorEvent, issues: decision.issues };
   try {
     const prepared = await prepareEvents(ctx.store.db, workspaceId, source.kind, decision.events, decision.links);
-    return { outcome: 'events', vendor_event: vendorEvent, events: prepared.inputs };
+    // Fields the events were applied without (bad optional values) are shown as issues beside them.
+    const dropped = prepared.dropped.map((issue) => ({ ...issue, path: mappingPath(issue.path, mapping) }));
+    return { outcome: 'events', vendor_event: vendorEvent, events: prepared.inputs, ...(dropped.length > 0 ? { issues: dropped } : {}) };
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     const issues = (error.details ?? []).map((issue) => ({ ...issue, path: mappingPath(issue.path, mapping) }));

@@ -105,7 +105,7 @@ function MappingEditor({ source, canManage }: { source: Source; canManage: boole
         <div role="status" aria-label={t('source_preview_result')}>
           {result.outcome === 'events' && <JsonView label={t('source_preview_result')} value={result.events} />}
           {result.outcome === 'ignored' && <p className="text-sm">{t('source_preview_ignored', { reason: result.reason })}</p>}
-          {result.outcome === 'invalid' && (
+          {result.issues && result.issues.length > 0 && (
             <ul className="list-disc pl-5 text-sm text-red-700">
               {result.issues?.map((i) => (
                 <li key={`${i.path}:${i.message}`}>
