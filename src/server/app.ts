@@ -59,7 +59,7 @@ export function createApp(ctx: EngineContext): Hono<AppEnv> {
   const v1 = new Hono<AppEnv>();
   v1.use('*', authenticate(ctx));
   v1.use('*', authorize(ctx));
-  v1.route('/auth', authRoutes(ctx, new SignInLimiter()));
+  v1.route('/auth', authRoutes(ctx, new SignInLimiter(ctx.store.db)));
   v1.route('/events', eventRoutes(ctx));
   v1.route('/flows', flowRoutes(ctx));
   v1.route('/flows', flowTrialRoutes(ctx));

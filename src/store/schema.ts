@@ -300,6 +300,13 @@ export interface ContactErasuresTable {
   counts_json: string;
 }
 
+/** A failed sign-in (engine/accounts/sign-in-limiter.ts): one row per failure per key. */
+export interface SignInFailuresTable {
+  /** SHA-256 (hex) of `e:<email>` or `a:<client address>`: never the value itself. */
+  key: string;
+  at: number;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   api_keys: ApiKeysTable;
@@ -323,6 +330,7 @@ export interface Database {
   source_deliveries: SourceDeliveriesTable;
   source_bookings: SourceBookingsTable;
   contact_erasures: ContactErasuresTable;
+  sign_in_failures: SignInFailuresTable;
 }
 
 export type Workspace = Selectable<WorkspacesTable>;

@@ -9,6 +9,7 @@ import { can, ROLES, type Role } from '../../src/core/roles.js';
 import { createInvite } from '../../src/engine/accounts/invites.js';
 import { currentCode } from '../../src/engine/accounts/two-factor.js';
 import { ACCESS_RULES } from '../../src/server/access-rules.js';
+import { createApp } from '../../src/server/app.js';
 import { buildOpenApiDocument } from '../../src/server/openapi.js';
 import { createApiKey } from '../../src/store/repositories/workspaces.js';
 import { createHarness, type Harness } from '../helpers/harness.js';
@@ -133,6 +134,27 @@ describe.each(testDialects())('access (%s)', (dialect) => {
       expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(800);
       h.clock.advance(15 * 60_000 + 1);
       expect((await browser.call('POST', '/v1/auth/sign-in', { email: 'ada@example.com', password: PASSWORD })).status).toBe(200);
+    });
+
+    it('counts failures in the database: processes sharing it share the limit, and it holds no email or address', async () => {
+      await join(h, 'admin', 'ada@example.com');
+      const other = createApp(h.engine.ctx); // a second `serve` process on the same database
+      const signInThere = (password: string) =>
+        other.request('/v1/auth/sign-in', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'ada@example.com', password }) });
+      const browser = new Browser(h);
+      for (let i = 0; i < 3; i++) expect((await browser.call('POST', '/v1/auth/sign-in', { email: 'ada@example.com', password: `wrong ${i} password` })).status).toBe(401);
+      for (let i = 3; i < 5; i++) expect((await signInThere(`wrong ${i} password`)).status).toBe(401);
+      expect((await browser.call('POST', '/v1/auth/sign-in', { email: 'ada@example.com', password: PASSWORD })).status).toBe(429);
+      expect((await signInThere(PASSWORD)).status).toBe(429);
+      const rows = await h.testStore.store.db.selectFrom('sign_in_failures').selectAll().execute();
+      expect(rows).toHaveLength(10);
+      expect(JSON.stringify(rows)).not.toMatch(/ada|example|127\.0\.0\.1|unknown/);
+
+      h.clock.advance(15 * 60_000 + 1);
+      expect((await signInThere(PASSWORD)).status).toBe(200);
+      // A success clears the email's failures; expired ones go with the next failure.
+      expect((await browser.call('POST', '/v1/auth/sign-in', { email: 'zed@example.com', password: 'wrong password!' })).status).toBe(401);
+      expect(await h.testStore.store.db.selectFrom('sign_in_failures').select('key').execute()).toHaveLength(2);
     });
 
     it('ends every session with sign-out-everywhere', async () => {

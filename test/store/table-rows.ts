@@ -199,6 +199,10 @@ export function sampleRows(ws: string): SampleRows {
       full: { contact_id: `ct_${ws}_1`, workspace_id: ws, erased_at: MAX_TIME, counts_json: JSON_TEXT },
       sparse: { contact_id: `ct_${ws}_2`, workspace_id: ws, erased_at: T0, counts_json: '{}' },
     },
+    sign_in_failures: {
+      full: { key: `${ws}_${'f'.repeat(64)}`, at: MAX_TIME },
+      sparse: { key: `${ws}_${'0'.repeat(64)}`, at: T0 },
+    },
   };
 }
 
@@ -209,4 +213,5 @@ export const KEY: { [T in TableName]: readonly string[] } = {
   secrets: ['workspace_id', 'name'], skips: ['id'], users: ['id'], user_sessions: ['id'], invites: ['id'], audit_log: ['id'],
   sources: ['id'], source_deliveries: ['id'], source_bookings: ['workspace_id', 'kind', 'booking_id'],
   contact_erasures: ['contact_id'],
+  sign_in_failures: ['key', 'at'],
 };

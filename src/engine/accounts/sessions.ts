@@ -70,7 +70,7 @@ export async function signIn(ctx: EngineContext, limiter: SignInLimiter, body: u
   if (!parsed.success) throw new ValidationError('invalid_sign_in', zodIssues(parsed.error));
   const email = parsed.data.email.toLowerCase();
   const now = ctx.clock.now();
-  const waitMs = limiter.retryAfter(email, address, now);
+  const waitMs = await limiter.retryAfter(email, address, now);
   if (waitMs > 0) {
     const retryAfterS = Math.ceil(waitMs / 1000);
     throw new NudgeError('too_many_attempts', `too many failed sign-ins; try again in ${Math.ceil(retryAfterS / 60)} min`, { status: 429, retryAfterS });
@@ -78,19 +78,19 @@ export async function signIn(ctx: EngineContext, limiter: SignInLimiter, body: u
   const user = await findUserByEmail(ctx.store.db, email);
   const passwordOk = user ? await verifyPassword(parsed.data.password, user.password_hash) : await verifyPassword(parsed.data.password, await decoyHash()).then(() => false);
   if (!user || !passwordOk) {
-    limiter.recordFailure(email, address, now);
+    await limiter.recordFailure(email, address, now);
     throw new AuthError('wrong email or password', 'invalid_credentials');
   }
   if (user.totp_secret) {
     if (parsed.data.code === undefined) throw new AuthError('enter the 6-digit code from your authenticator app', 'two_factor_required', 'code');
     const counter = acceptCode(user.totp_secret, parsed.data.code, now, user.totp_last_counter);
     if (counter === null) {
-      limiter.recordFailure(email, address, now);
+      await limiter.recordFailure(email, address, now);
       throw new AuthError('that code is wrong or was already used', 'invalid_code', 'code');
     }
     await updateUser(ctx.store.db, user.id, { totp_last_counter: counter });
   }
-  limiter.recordSuccess(email);
+  await limiter.recordSuccess(email);
   await updateUser(ctx.store.db, user.id, { last_sign_in_at: now });
   const signedIn = await startSession(ctx, { ...user, last_sign_in_at: now });
   await appendAudit(ctx.store.db, { workspaceId: user.workspace_id, actor: { ...userActor(user), ip: address }, action: 'user.signed_in', target: { kind: 'user', id: user.id } }, now);

@@ -14,5 +14,6 @@ import { sources } from './011-sources.js';
 import { sourceCredentials } from './012-source-credentials.js';
 import { dataRights } from './013-data-rights.js';
 import { sessionsFlowOrder } from './014-sessions-flow-order.js';
+import { signInFailures } from './015-sign-in-failures.js';
 
-export const postgresMigrations: readonly Migration[] = [initial, secrets, dropTimersSessionIndex, workspaceCountry, skips, workspaceFlowLimitNullable, access, dashboardIndexes, listSearch, changeMarks, sources, sourceCredentials, dataRights, sessionsFlowOrder];
+export const postgresMigrations: readonly Migration[] = [initial, secrets, dropTimersSessionIndex, workspaceCountry, skips, workspaceFlowLimitNullable, access, dashboardIndexes, listSearch, changeMarks, sources, sourceCredentials, dataRights, sessionsFlowOrder, signInFailures];
