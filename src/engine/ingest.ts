@@ -153,7 +153,7 @@ async function ingestOne(
         await deleteTriggerTimersForAppointment(trx, appointment.id);
         canceled = await ctx.writer.cancelMany(trx, { appointment_id: appointment.id }, 'canceled', 'appointment canceled', now);
       } else {
-        if (change.moved) keep(await moveAnchoredWaits(trx, { workspace, appointment, contact, now }));
+        if (change.moved) keep(await moveAnchoredWaits(trx, { writer: ctx.writer, workspace, appointment, contact, now }));
         // Passed trigger times are judged (if_past) only when this change set them: a booking, a move, a re-booking.
         const previous = change.previous;
         const timed = previous === undefined || change.moved || !TRIGGERABLE_STATUSES.has(previous.status);
