@@ -1,9 +1,10 @@
 /**
  * What committing a step's outcome changes on its session, as data: the new status and position,
- * the timer to keep, the timeline entries, and whether the session ended. Every status change is
- * checked against the session state machine here.
+ * the timer to keep, the timeline entries, and whether the session ended. This only plans: the
+ * engine's session writer checks every status change against the state machine as it writes it
+ * (its status-change.ts), the one place allowed transitions are enforced.
  */
-import { assertTransition, type SessionState } from './session-state.js';
+import type { SessionState } from './session-state.js';
 import type { SessionPatch, StepLog, StepOutcome, TimeGate } from './step-decision.js';
 
 /** The session's timer after the commit: gone, kept leased to this run (it goes straight on), or due at a time. */
@@ -27,8 +28,8 @@ export interface StepCommit {
   end: { status: SessionState; reason: string } | null;
 }
 
-/** The commit of `outcome` for a session at `stepId` in state `status` with sequence `seq`. */
-export function planCommit(outcome: StepOutcome, session: { status: string; step_id: string | null; seq: number }, now: number): StepCommit {
+/** The commit of `outcome` for a session at `step_id` with sequence `seq`. */
+export function planCommit(outcome: StepOutcome, session: { step_id: string | null; seq: number }, now: number): StepCommit {
   const logs = [...outcome.logs];
   let end: StepCommit['end'] = null;
   let patch: Omit<SessionUpdate, 'seq' | 'updated_at'> | null = null;
@@ -51,6 +52,5 @@ export function planCommit(outcome: StepOutcome, session: { status: string; step
     timer = 'delete';
   }
   const update: SessionUpdate = { ...patch!, seq: session.seq + 1, updated_at: now };
-  assertTransition(session.status as SessionState, update.status);
   return { update, timer, logs, end };
 }

@@ -10,9 +10,10 @@ import type { CompiledFlow } from '../core/flow-compiler.js';
 import type { AppointmentRow, ContactRow, Database, FlowRow, TimerRow, Workspace } from '../store/schema.js';
 import { listUpcomingAppointments } from '../store/repositories/appointments.js';
 import { getContactById } from '../store/repositories/contacts.js';
-import { listAnchoredTimers, moveTimer, putTriggerTimer, deleteTimer, triggerTimerId } from '../store/repositories/timers.js';
-import { appendSessionLogs, reentryBlocked, setWaitingWakeAt } from '../store/repositories/sessions.js';
+import { listAnchoredTimers, putTriggerTimer, deleteTimer, triggerTimerId } from '../store/repositories/timers.js';
+import { reentryBlocked, type LogEntry } from '../store/repositories/sessions.js';
 import { recordSkip } from '../store/repositories/skips.js';
+import type { SessionWriter } from './session-writer/session-writer.js';
 import { appointmentZone } from './template-context.js';
 import { keyedOnCreated, sessionKeyOf, type StartSessionInput } from './session-start.js';
 import { triggerKindOf } from './triggers/trigger-kinds.js';
@@ -114,11 +115,11 @@ async function recordPastDue(
 /**
  * After a reschedule: every running wait relative to the appointment moves to its new time
  * (to now if that time has passed: the wait is over), and its session shows the new wake time with
- * a `rescheduled` entry. Returns the earliest due time written.
+ * a `rescheduled` entry, written by the session writer. Returns the earliest due time written.
  */
 export async function moveAnchoredWaits(
   db: Kysely<Database>,
-  args: { workspace: Workspace; appointment: AppointmentRow; contact: ContactRow | undefined; now: number },
+  args: { writer: SessionWriter; workspace: Workspace; appointment: AppointmentRow; contact: ContactRow | undefined; now: number },
 ): Promise<number | null> {
   const zone = appointmentZone(args);
   let earliest: number | null = null;
@@ -126,28 +127,26 @@ export async function moveAnchoredWaits(
     if (timer.kind !== 'session' || !timer.anchor || !timer.anchor_offset) continue;
     const due = Math.max(args.now, anchorTime(args.appointment, timer.anchor as 'start' | 'end', timer.anchor_offset, zone));
     if (due === timer.scheduled_at) continue;
-    await moveTimer(db, timer.id, due);
-    if (timer.session_id) await logMovedWait(db, timer, due, args.now);
+    await args.writer.moveWait(db, { timer, dueAt: due, log: movedWaitLog(timer, due, args.now), now: args.now });
     earliest = earliest === null ? due : Math.min(earliest, due);
   }
   return earliest;
 }
 
-async function logMovedWait(db: Kysely<Database>, timer: TimerRow, due: number, now: number): Promise<void> {
+/** The `rescheduled` timeline entry of a session whose wait moved (none for a timer without a session). */
+function movedWaitLog(timer: TimerRow, due: number, now: number): LogEntry | null {
+  if (!timer.session_id) return null;
   const from = new Date(timer.scheduled_at).toISOString();
   const to = new Date(due).toISOString();
-  await setWaitingWakeAt(db, timer.session_id!, due, now);
-  await appendSessionLogs(db, [
-    {
-      workspace_id: timer.workspace_id,
-      session_id: timer.session_id!,
-      at: now,
-      type: 'rescheduled',
-      step_id: timer.step_id,
-      message: `appointment moved: waiting until ${to} instead of ${from}`,
-      data: { from, to },
-    },
-  ]);
+  return {
+    workspace_id: timer.workspace_id,
+    session_id: timer.session_id,
+    at: now,
+    type: 'rescheduled',
+    step_id: timer.step_id,
+    message: `appointment moved: waiting until ${to} instead of ${from}`,
+    data: { from, to },
+  };
 }
 
 /**

@@ -3,7 +3,7 @@
  * built once from the config. `serve` and `worker` both use it; tests build it directly.
  */
 import { pino, type Logger } from 'pino';
-import { createEmailChannel } from '../channels/email/email-channel.js';
+import { createEmailChannel, type EmailChannelOptions } from '../channels/email/email-channel.js';
 import { createWebhookChannel } from '../channels/webhook/webhook-channel.js';
 import { builtinChannels } from '../channels/builtin.js';
 import { createOutboundGuard, withOutboundGuard } from '../channels/http/outbound-guard.js';
@@ -59,52 +59,12 @@ export interface EngineOptions {
 
 export async function createEngine(config: Readonly<Config>, options: EngineOptions = {}): Promise<Engine> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'nudge' } });
-  const store =
-    options.store ??
-    (await createStore({
-      databaseUrl: config.databaseUrl,
-      dataDir: config.dataDir,
-      schema: config.dbSchema,
-      onError: (err) => logger.warn({ err }, 'database error nobody awaited (recovering)'),
-    }));
+  const store = options.store ?? (await openStore(config, logger));
   const clock = options.clock ?? systemClock;
-  const metrics = createMetrics();
-  const email = createEmailChannel({
-    smtpUrl: config.smtpUrl,
-    now: () => clock.now(),
-    async writeOutbox(channelContext, message) {
-      const id = newId('ob');
-      await insertOutbox(store.db, {
-        id,
-        workspace_id: channelContext.workspaceId,
-        delivery_id: channelContext.deliveryId ?? null,
-        session_id: channelContext.sessionId,
-        message_id: message.messageId,
-        from_address: message.from,
-        to_address: message.to,
-        subject: message.subject,
-        html: message.html ?? null,
-        text: message.text ?? null,
-        headers_json: encodeJson(message.headers),
-        created_at: clock.now(),
-      });
-      return id;
-    },
-  });
-  let scheduler: Scheduler | null = null;
-  // Every HTTP send goes through one guard built from NUDGE_OUTBOUND_ALLOW (see outbound-guard.ts).
-  const outbound = createOutboundGuard({ allow: config.outboundAllow });
-  const registry = createChannelRegistry(
-    [createWebhookChannel({ now: () => clock.now() }), email, ...builtinChannels({ now: () => clock.now(), endpoints: config.channelEndpoints })].map(
-      (module) => withOutboundGuard(module, outbound),
-    ),
-  );
+  const { registry, outbound } = createChannels(config, store, clock);
   const secretBox = createSecretBox(await loadSecretKey(config.secretKey, config.dataDir));
-  const byId = (row: { id: string }) => row.id;
-  // One writer (SQLite) commits group after group: waiting 1 ms under load makes groups larger
-  // (group-commit.ts). With several connections (PostgreSQL), groups commit in parallel instead.
-  const commitDelayMs = config.commitDelayMs ?? (store.capabilities.connections === 1 ? 1 : 0);
-  const commits = new GroupCommitter(store, 256, Math.max(1, store.capabilities.connections - 2), commitDelayMs);
+  const commits = createCommitter(config, store);
+  let scheduler: Scheduler | null = null;
   const ctx: EngineContext = {
     store,
     config,
@@ -114,17 +74,13 @@ export async function createEngine(config: Readonly<Config>, options: EngineOpti
     registry,
     rateLimiter: new RateLimiter(),
     secretBox,
-    metrics,
+    metrics: createMetrics(),
     activity: createActivityLog(logger),
     outbound,
     random: options.random ?? Math.random,
-    // Two connections stay free for reads and claims (bench:drain, PostgreSQL, pool 10: 170
-    // reminders/s with one group at a time, 214 with 4, 270 with 8).
     commits,
     writer: options.writer === 'plain' ? createPlainWriter(store) : createBatchedWriter(store, commits),
-    appointments: new BatchReader((ids) => store.db.selectFrom('appointments').selectAll().where(inList(store.db, 'id', ids)).execute(), byId),
-    contacts: new BatchReader((ids) => store.db.selectFrom('contacts').selectAll().where(inList(store.db, 'id', ids)).execute(), byId),
-    events: new BatchReader((ids) => store.db.selectFrom('events').selectAll().where(inList(store.db, 'id', ids)).execute(), byId),
+    ...createBatchReaders(store),
     wake(dueAt: number) {
       scheduler?.wake(dueAt);
       if (store.capabilities.listenNotify) {
@@ -132,7 +88,78 @@ export async function createEngine(config: Readonly<Config>, options: EngineOpti
       }
     },
   };
-  registerStateGauges(metrics, async () => {
+  registerGauges(ctx);
+  scheduler = new Scheduler(ctx, config.worker);
+  return engineOf(ctx, scheduler);
+}
+
+function openStore(config: Readonly<Config>, logger: Logger): Promise<Store> {
+  return createStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    schema: config.dbSchema,
+    onError: (err) => logger.warn({ err }, 'database error nobody awaited (recovering)'),
+  });
+}
+
+/** Every channel module, each HTTP send through one guard built from NUDGE_OUTBOUND_ALLOW (see outbound-guard.ts). */
+function createChannels(config: Readonly<Config>, store: Store, clock: Clock) {
+  const now = () => clock.now();
+  const email = createEmailChannel({ smtpUrl: config.smtpUrl, now, writeOutbox: outboxWriter(store, clock) });
+  const outbound = createOutboundGuard({ allow: config.outboundAllow });
+  const modules = [createWebhookChannel({ now }), email, ...builtinChannels({ now, endpoints: config.channelEndpoints })];
+  const registry = createChannelRegistry(modules.map((module) => withOutboundGuard(module, outbound)));
+  return { registry, outbound };
+}
+
+/** Where the email channel keeps messages when no SMTP server is configured: the `outbox` table. */
+function outboxWriter(store: Store, clock: Clock): EmailChannelOptions['writeOutbox'] {
+  return async (channelContext, message) => {
+    const id = newId('ob');
+    await insertOutbox(store.db, {
+      id,
+      workspace_id: channelContext.workspaceId,
+      delivery_id: channelContext.deliveryId ?? null,
+      session_id: channelContext.sessionId,
+      message_id: message.messageId,
+      from_address: message.from,
+      to_address: message.to,
+      subject: message.subject,
+      html: message.html ?? null,
+      text: message.text ?? null,
+      headers_json: encodeJson(message.headers),
+      created_at: clock.now(),
+    });
+    return id;
+  };
+}
+
+/**
+ * The group committer. One writer (SQLite) commits group after group: waiting 1 ms under load
+ * makes groups larger (group-commit.ts). With several connections (PostgreSQL), groups commit in
+ * parallel instead; two connections stay free for reads and claims (bench:drain, PostgreSQL,
+ * pool 10: 170 reminders/s with one group at a time, 214 with 4, 270 with 8).
+ */
+function createCommitter(config: Readonly<Config>, store: Store): GroupCommitter {
+  const commitDelayMs = config.commitDelayMs ?? (store.capabilities.connections === 1 ? 1 : 0);
+  return new GroupCommitter(store, 256, Math.max(1, store.capabilities.connections - 2), commitDelayMs);
+}
+
+/** Readers that gather the executor's lookups of appointments, contacts and events by id into one query each. */
+function createBatchReaders(store: Store): Pick<EngineContext, 'appointments' | 'contacts' | 'events'> {
+  const byId = (row: { id: string }) => row.id;
+  const db = store.db;
+  return {
+    appointments: new BatchReader((ids) => db.selectFrom('appointments').selectAll().where(inList(db, 'id', ids)).execute(), byId),
+    contacts: new BatchReader((ids) => db.selectFrom('contacts').selectAll().where(inList(db, 'id', ids)).execute(), byId),
+    events: new BatchReader((ids) => db.selectFrom('events').selectAll().where(inList(db, 'id', ids)).execute(), byId),
+  };
+}
+
+/** The gauges read at scrape time: sessions by status, pending and held timers, the oldest due timer's lag. */
+function registerGauges(ctx: EngineContext): void {
+  const { store, clock } = ctx;
+  registerStateGauges(ctx.metrics, async () => {
     const now = clock.now();
     const [sessions, timers, oldest] = await Promise.all([
       countSessionsByStatus(store.db),
@@ -146,23 +173,26 @@ export async function createEngine(config: Readonly<Config>, options: EngineOpti
       lagSeconds: oldest === null ? 0 : Math.max(0, now - oldest) / 1000,
     };
   });
-  scheduler = new Scheduler(ctx, config.worker);
-  const theScheduler = scheduler;
+}
+
+/** The engine's handle: its worker, and closing it all in order (worker, channels, outbound guard, store). */
+function engineOf(ctx: EngineContext, scheduler: Scheduler): Engine {
+  const { config } = ctx;
   const retention = new RetentionCleaner(ctx, { intervalMs: config.worker.retentionIntervalMs });
   return {
     ctx,
-    scheduler: theScheduler,
+    scheduler,
     retention,
     async startWorker() {
-      await theScheduler.start();
+      await scheduler.start();
       retention.start();
     },
     async close() {
       await retention.stop();
-      await theScheduler.stop(config.shutdownGraceMs);
-      registry.close();
-      await outbound.close();
-      await store.close();
+      await scheduler.stop(config.shutdownGraceMs);
+      ctx.registry.close();
+      await ctx.outbound.close();
+      await ctx.store.close();
     },
   };
 }

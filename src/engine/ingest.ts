@@ -122,20 +122,7 @@ async function ingestOne(
 ): Promise<{ result: IngestResult; due: number | null }> {
   const now = ctx.clock.now();
   const existing = await findEventByKey(trx, workspace.id, key);
-  if (existing) {
-    return {
-      result: {
-        event_id: existing.id,
-        duplicate: true,
-        contact_id: existing.contact_id,
-        appointment_id: existing.appointment_id,
-        applied: false,
-        sessions_started: [],
-        sessions_canceled: [],
-      },
-      due: null,
-    };
-  }
+  if (existing) return { result: duplicateResult(existing), due: null };
   const occurredAt = input.occurred_at ? Date.parse(input.occurred_at) : now;
   const contact = await upsertContact(trx, workspace.id, input.contact, now);
 
@@ -147,21 +134,7 @@ async function ingestOne(
   };
   if (input.appointment) {
     change = await applyAppointmentChange(trx, workspace.id, contact.id, appointmentChangeOf(input.name, input.appointment), occurredAt, now);
-    if (change.applied) {
-      const appointment = change.row;
-      if (change.canceled) {
-        await deleteTriggerTimersForAppointment(trx, appointment.id);
-        canceled = await ctx.writer.cancelMany(trx, { appointment_id: appointment.id }, 'canceled', 'appointment canceled', now);
-      } else {
-        if (change.moved) keep(await moveAnchoredWaits(trx, { workspace, appointment, contact, now }));
-        // Passed trigger times are judged (if_past) only when this change set them: a booking, a move, a re-booking.
-        const previous = change.previous;
-        const timed = previous === undefined || change.moved || !TRIGGERABLE_STATUSES.has(previous.status);
-        keep(
-          await syncAppointmentTriggers(trx, { workspace, appointment, contact, flows, now, created: previous === undefined, past: timed ? 'record' : 'keep' }),
-        );
-      }
-    }
+    if (change.applied) canceled = await actOnAppointmentChange(ctx, trx, { workspace, flows, contact, change, now, keep });
   }
 
   const event: EventRow = {
@@ -177,28 +150,8 @@ async function ingestOne(
   };
   await insertEvent(trx, event);
 
-  const started: string[] = [];
-  // A contact created by this transaction is still queued (write-behind) until the commit.
-  const contactCreated = pendingRow(trx, 'contacts', contact.id) !== undefined;
-  if (!change || change.applied) {
-    for (const active of matchEventFlows(flows, event, contact, change?.row, workspace, now)) {
-      const session = await startSession(trx, {
-        workspace,
-        flow: active.flow,
-        version: active.version,
-        compiled: active.compiled,
-        contact,
-        appointment: change?.row,
-        event,
-        now,
-        created: { appointment: change !== undefined && change.previous === undefined, contact: contactCreated },
-      }, { atCommit: true });
-      if (session) {
-        started.push(session.id);
-        keep(now);
-      }
-    }
-  }
+  const started = !change || change.applied ? await startMatchedSessions(trx, { workspace, flows, contact, change, event, now }) : [];
+  if (started.length > 0) keep(now);
   return {
     result: {
       event_id: event.id,
@@ -211,6 +164,69 @@ async function ingestOne(
     },
     due,
   };
+}
+
+/** The answer for an event already stored under the same idempotency key: nothing done again. */
+function duplicateResult(existing: EventRow): IngestResult {
+  return {
+    event_id: existing.id,
+    duplicate: true,
+    contact_id: existing.contact_id,
+    appointment_id: existing.appointment_id,
+    applied: false,
+    sessions_started: [],
+    sessions_canceled: [],
+  };
+}
+
+/**
+ * Acts on an applied appointment change: a cancel ends its sessions and deletes its pending
+ * triggers; otherwise a move moves its anchored waits, and its trigger timers follow. `keep`
+ * receives each due time written. Returns the sessions canceled.
+ */
+async function actOnAppointmentChange(
+  ctx: EngineContext,
+  trx: Kysely<Database>,
+  args: { workspace: Workspace; flows: ActiveFlow[]; contact: ContactRow; change: Extract<AppointmentApplyResult, { applied: true }>; now: number; keep: (due: number | null) => void },
+): Promise<string[]> {
+  const { workspace, flows, contact, change, now, keep } = args;
+  const appointment = change.row;
+  if (change.canceled) {
+    await deleteTriggerTimersForAppointment(trx, appointment.id);
+    return ctx.writer.cancelMany(trx, { appointment_id: appointment.id }, 'canceled', 'appointment canceled', now);
+  }
+  if (change.moved) keep(await moveAnchoredWaits(trx, { writer: ctx.writer, workspace, appointment, contact, now }));
+  // Passed trigger times are judged (if_past) only when this change set them: a booking, a move, a re-booking.
+  const previous = change.previous;
+  const timed = previous === undefined || change.moved || !TRIGGERABLE_STATUSES.has(previous.status);
+  keep(await syncAppointmentTriggers(trx, { workspace, appointment, contact, flows, now, created: previous === undefined, past: timed ? 'record' : 'keep' }));
+  return [];
+}
+
+/** Starts a session of every event-triggered flow the event matches; returns their ids. */
+async function startMatchedSessions(
+  trx: Kysely<Database>,
+  args: { workspace: Workspace; flows: ActiveFlow[]; contact: ContactRow; change: AppointmentApplyResult | undefined; event: EventRow; now: number },
+): Promise<string[]> {
+  const { workspace, flows, contact, change, event, now } = args;
+  const started: string[] = [];
+  // A contact created by this transaction is still queued (write-behind) until the commit.
+  const contactCreated = pendingRow(trx, 'contacts', contact.id) !== undefined;
+  for (const active of matchEventFlows(flows, event, contact, change?.row, workspace, now)) {
+    const session = await startSession(trx, {
+      workspace,
+      flow: active.flow,
+      version: active.version,
+      compiled: active.compiled,
+      contact,
+      appointment: change?.row,
+      event,
+      now,
+      created: { appointment: change !== undefined && change.previous === undefined, contact: contactCreated },
+    }, { atCommit: true });
+    if (session) started.push(session.id);
+  }
+  return started;
 }
 
 function matchEventFlows(

@@ -4,9 +4,11 @@
  * leased, waiting writes it due, ending drops it; a session a trigger started is written with its
  * first outcome (or canceled when its trigger moved meanwhile); the re-entry policy counts sessions
  * admitted and not yet written; a status the state machine forbids is refused; abandon and cancels
- * end only open sessions.
+ * end only open sessions; only a failed session is re-armed, once per seq; a moved wait moves its
+ * timer and shows on its session only while it waits.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { planCommit } from '../../src/core/step-commit.js';
 import { GroupCommitter } from '../../src/engine/group-commit.js';
 import type { SessionWriter, StartedSession, StepWrite } from '../../src/engine/session-writer/session-writer.js';
 import { createBatchedWriter, createPlainWriter } from '../../src/engine/session-writer/writers.js';
@@ -104,6 +106,15 @@ describe.each(cases)('session writer on %s, %s', (dialect, _name, make) => {
     expect((await row('ss1'))!.status).toBe('completed');
   });
 
+  it('refuses the commit planned for a session that ended meanwhile (planCommit only plans)', async () => {
+    const s = session('ss1', { status: 'completed' });
+    await seed([s]);
+    const plan = planCommit({ type: 'move', target: 'pause', logs: [] }, s, 100);
+    const patch = { status: plan.update.status, step_id: plan.update.step_id!, seq: plan.update.seq, updated_at: 100 };
+    await expect(writer.commit({ session: s, patch, timer: leased, logs: [], now: 100 })).rejects.toThrow(/cannot go from completed/);
+    expect([(await row('ss1'))!.status, (await row('ss1'))!.step_id]).toEqual(['completed', 's1']);
+  });
+
   it('writes a started session with its first outcome and deletes its trigger while the claim holds it', async () => {
     await seed([], [trigger('t1', 'c1'), trigger('t2', 'c1')]);
     const a = started('s1', 't1');
@@ -158,5 +169,49 @@ describe.each(cases)('session writer on %s, %s', (dialect, _name, make) => {
     ]);
     expect(await timers()).toEqual([['ss3', 'c1', 10], ['ss4', 'c1', 10]]);
     expect(await types('ss2')).toEqual(['canceled']);
+  });
+
+  it('re-arms a failed session once, at the seq it was read at, held when asked; refuses sessions not failed', async () => {
+    const failedAt = { status: 'failed' as const, ended_at: 50, end_reason: 'gave up', wake_at: null, attempt: 3 };
+    await seed([session('ss1', failedAt), session('ss2', { ...failedAt, seq: 7 }), session('ss3'), session('ss4', { status: 'canceled', ended_at: 50 })], []);
+    const retry = (id: string) => ({ ...log(id, 'retry'), message: 'retry requested' });
+    const failed = (await row('ss1'))!;
+    expect([writer.mayRearm(failed), writer.mayRearm((await row('ss3'))!), writer.mayRearm((await row('ss4'))!)]).toEqual([true, false, false]);
+    const rearm = { session: failed, stepId: 's1', held: false, log: retry('ss1'), now: 100 };
+    expect(await ts.store.transaction((trx) => writer.rearm(trx, rearm))).toBe(true);
+    const rearmed = (await row('ss1'))!;
+    expect([rearmed.status, rearmed.attempt, Number(rearmed.seq), Number(rearmed.wake_at), rearmed.ended_at, rearmed.end_reason]).toEqual(['waiting', 1, 2, 100, null, null]);
+    // The same request again is stale: the session is at seq 2 now.
+    expect(await ts.store.transaction((trx) => writer.rearm(trx, rearm))).toBe(false);
+    const paused = { ...rearm, session: (await row('ss2'))!, log: retry('ss2'), held: true };
+    expect(await ts.store.transaction((trx) => writer.rearm(trx, paused))).toBe(true);
+    for (const id of ['ss3', 'ss4']) {
+      const open = (await row(id))!;
+      await expect(ts.store.transaction((trx) => writer.rearm(trx, { ...rearm, session: open, log: retry(id) }))).rejects.toThrow(/cannot be re-armed/);
+    }
+    const written = await ts.store.db.selectFrom('timers').select(['id', 'step_id', 'seq', 'held', 'lease_owner', 'scheduled_at']).orderBy('id').execute();
+    expect(written.map((t) => [t.id, t.step_id, Number(t.seq), Number(t.held), t.lease_owner, Number(t.scheduled_at)])).toEqual([
+      ['ss1', 's1', 2, 0, null, 100],
+      ['ss2', 's1', 8, 1, null, 100],
+    ]);
+    expect([await types('ss1'), await types('ss2'), await types('ss3'), await types('ss4')]).toEqual([['retry'], ['retry'], [], []]);
+    expect([(await row('ss3'))!.status, (await row('ss4'))!.status]).toEqual(['active', 'canceled']);
+  });
+
+  it('moves a wait: the timer moves unleased, the session shows its wake time only while waiting, the entry is logged', async () => {
+    await seed([session('ss1', { status: 'waiting' }), session('ss2'), session('ss3', { status: 'waiting' })]);
+    const moved = (id: string) => ({ ...log(id, 'rescheduled'), message: 'appointment moved' });
+    await ts.store.transaction(async (trx) => {
+      await writer.moveWait(trx, { timer: timerOf(session('ss1')), dueAt: 500, log: moved('ss1'), now: 100 });
+      await writer.moveWait(trx, { timer: timerOf(session('ss2')), dueAt: 600, log: moved('ss2'), now: 100 });
+    });
+    expect(await timers()).toEqual([['ss1', null, 500], ['ss2', null, 600], ['ss3', 'c1', 10]]);
+    const wakes = await ts.store.db.selectFrom('sessions').select(['id', 'status', 'wake_at', 'updated_at']).orderBy('id').execute();
+    expect(wakes.map((r) => [r.id, r.status, Number(r.wake_at), Number(r.updated_at)])).toEqual([
+      ['ss1', 'waiting', 500, 100],
+      ['ss2', 'active', 10, 10],
+      ['ss3', 'waiting', 10, 10],
+    ]);
+    expect([await types('ss1'), await types('ss2'), await types('ss3')]).toEqual([['rescheduled'], ['rescheduled'], []]);
   });
 });

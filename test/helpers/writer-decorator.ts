@@ -17,5 +17,8 @@ export function decorateWriter(writer: SessionWriter, over: Partial<Pick<Session
     dropTimers: (timers) => writer.dropTimers(timers),
     abandon: (timer, reason, now) => writer.abandon(timer, reason, now),
     cancelMany: (trx, where, status, reason, now) => writer.cancelMany(trx, where, status, reason, now),
+    mayRearm: (session) => writer.mayRearm(session),
+    rearm: (trx, rearm) => writer.rearm(trx, rearm),
+    moveWait: (trx, move) => writer.moveWait(trx, move),
   };
 }

@@ -9,7 +9,7 @@
  * `invite.ics` attachment for other clients.
  */
 import { createHash } from 'node:crypto';
-import nodemailer from 'nodemailer';
+import nodemailer, { type Transporter } from 'nodemailer';
 import type { z } from 'zod';
 import type { EmailStep } from '../../core/flow-definition.js';
 import { STEP_KIND_SCHEMAS } from '../../core/step-validation.js';
@@ -76,45 +76,49 @@ export function createEmailChannel(options: EmailChannelOptions): ChannelModule<
       if (!input.to.trim()) throw new ChannelError('no recipient', { retryable: false, noRecipient: true, request: input });
       const messageId = messageIdFor(context.idempotencyKey, input.from);
       const headers = { ...input.headers, 'X-Nudge-Session': context.sessionId };
-      const request = { ...input, messageId, headers, transport: transport ? 'smtp' : 'outbox' };
-      if (!transport) {
-        const id = await options.writeOutbox(context, { ...input, messageId, headers });
-        return { request, response: { outbox_id: id } };
-      }
-      try {
-        const info = await transport.sendMail({
-          from: input.from,
-          to: input.to,
-          cc: input.cc,
-          bcc: input.bcc,
-          replyTo: input.replyTo,
-          subject: input.subject,
-          html: input.html,
-          text: input.text,
-          messageId,
-          headers,
-          ...(input.calendar
-            ? { icalEvent: { method: input.calendar.method, filename: input.calendar.filename, content: input.calendar.content } }
-            : {}),
-        });
-        return {
-          request,
-          response: { accepted: info.accepted, rejected: info.rejected, response: info.response, messageId: info.messageId },
-        };
-      } catch (error) {
-        const e = error as Error & { responseCode?: number; code?: string; response?: string };
-        // SMTP 4xx replies are temporary by definition (RFC 5321 §4.2.1); 5xx are permanent.
-        const permanent = typeof e.responseCode === 'number' && e.responseCode >= 500;
-        throw new ChannelError(`SMTP: ${e.response ?? e.message}`, {
-          retryable: !permanent,
-          request,
-          response: { code: e.code ?? null, responseCode: e.responseCode ?? null, response: e.response ?? null },
-          cause: error,
-        });
-      }
+      const message: OutboxMessage = { ...input, messageId, headers };
+      const request = { ...message, transport: transport ? 'smtp' : 'outbox' };
+      if (!transport) return { request, response: { outbox_id: await options.writeOutbox(context, message) } };
+      return sendOverSmtp(transport, message, request);
     },
     close() {
       transport?.close();
     },
   };
+}
+
+/** Sends `message` through the SMTP transport; a 4xx reply is retryable, a 5xx one permanent. */
+async function sendOverSmtp(transport: Transporter, message: OutboxMessage, request: unknown): Promise<ChannelResult> {
+  const { messageId, headers } = message;
+  try {
+    const info = await transport.sendMail({
+      from: message.from,
+      to: message.to,
+      cc: message.cc,
+      bcc: message.bcc,
+      replyTo: message.replyTo,
+      subject: message.subject,
+      html: message.html,
+      text: message.text,
+      messageId,
+      headers,
+      ...(message.calendar
+        ? { icalEvent: { method: message.calendar.method, filename: message.calendar.filename, content: message.calendar.content } }
+        : {}),
+    });
+    return {
+      request,
+      response: { accepted: info.accepted, rejected: info.rejected, response: info.response, messageId: info.messageId },
+    };
+  } catch (error) {
+    const e = error as Error & { responseCode?: number; code?: string; response?: string };
+    // SMTP 4xx replies are temporary by definition (RFC 5321 §4.2.1); 5xx are permanent.
+    const permanent = typeof e.responseCode === 'number' && e.responseCode >= 500;
+    throw new ChannelError(`SMTP: ${e.response ?? e.message}`, {
+      retryable: !permanent,
+      request,
+      response: { code: e.code ?? null, responseCode: e.responseCode ?? null, response: e.response ?? null },
+      cause: error,
+    });
+  }
 }

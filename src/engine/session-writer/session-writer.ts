@@ -2,8 +2,9 @@
  * The session writer: the only code that writes sessions, their timelines, deliveries and timers
  * for the runner and the executor. It advances a session, puts it to wait, ends it, writes a
  * session a fired trigger started together with its first step's outcome, abandons a timer that
- * keeps failing, and cancels or stops many sessions at once. Every status change it writes is
- * checked against the state machine in one place (`status-change.ts`).
+ * keeps failing, cancels or stops many sessions at once, re-arms a failed session a person retries
+ * and moves a wait its appointment moved. Every status change it writes is checked against the
+ * state machine in one place (`status-change.ts`).
  *
  * Two implementations, one contract (test/engine/session-writer.test.ts runs the same assertions
  * on both): `createBatchedWriter` (group commit, and sessions that end together end in one guarded
@@ -67,6 +68,28 @@ export interface SessionSelection {
   session_id?: string;
 }
 
+/** A failed session to re-arm at the step it failed on (a retry a person asked for). */
+export interface Rearm {
+  /** The session as read in the caller's transaction: re-armed only if it is still at this `seq`. */
+  session: SessionRow;
+  /** The step to run again: the session waits there, attempt 1, its timer due `now`. */
+  stepId: string;
+  /** Its flow is paused: the timer is written held, and runs when the flow resumes. */
+  held: boolean;
+  /** Its timeline entry (a `retry`). */
+  log: LogEntry;
+  now: number;
+}
+
+/** A session's timer whose wait follows its appointment, moved to the appointment's new time. */
+export interface WaitMove {
+  timer: TimerRow;
+  dueAt: number;
+  /** Its timeline entry (a `rescheduled`), written when the timer belongs to a session. */
+  log: LogEntry | null;
+  now: number;
+}
+
 export interface SessionWriter {
   /**
    * Applies the re-entry policy to sessions fired triggers would start (one read for all of them,
@@ -101,4 +124,18 @@ export interface SessionWriter {
     reason: string,
     now: number,
   ): Promise<string[]>;
+  /** Whether `rearm` may re-arm a session in this state (the state machine's one way out of an end). */
+  mayRearm(session: { status: string }): boolean;
+  /**
+   * In the caller's transaction: re-arms a failed session at `stepId` (waiting, attempt 1, its
+   * timer due now, held if its flow is paused) and logs it. Returns false, writing nothing, when the
+   * session moved past the `seq` it was read at; throws `invalid_transition` when it may not be re-armed.
+   */
+  rearm(trx: Kysely<Database>, rearm: Rearm): Promise<boolean>;
+  /**
+   * In the caller's transaction: moves a session's timer to `dueAt` (unleased) and, if its session
+   * is still waiting, shows the new wake time on it; logs `log`. Sessions this transaction wrote
+   * and has not flushed yet (write-behind) are changed in the queue.
+   */
+  moveWait(trx: Kysely<Database>, move: WaitMove): Promise<void>;
 }

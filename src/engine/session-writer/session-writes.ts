@@ -2,7 +2,8 @@
  * The writes of the session writer, each in the caller's transaction: a step's result for a
  * written session (`writeStep`), the first write of a session a fired trigger started
  * (`writeFirst`), the rows an outcome's effect stands for, the session's next timer, abandoning a
- * timer, and ending many open sessions (`endOpen`). Both writers (batched and plain) run these;
+ * timer, ending many open sessions (`endOpen`), re-arming a failed session (`rearmFailed`) and
+ * moving a wait (`moveSessionWait`). Both writers (batched and plain) run these;
  * they differ in how they group them into transactions.
  */
 import type { Kysely } from 'kysely';
@@ -10,12 +11,12 @@ import type { StepEffect } from '../../core/step-decision.js';
 import type { Database, SessionRow, TimerRow } from '../../store/schema.js';
 import { applyContactFields, getContactById } from '../../store/repositories/contacts.js';
 import { insertDelivery } from '../../store/repositories/deliveries.js';
-import { appendSessionLogs, insertSessionsUnlessPresent, updateSessionIfAt } from '../../store/repositories/sessions.js';
+import { appendSessionLogs, insertSessionsUnlessPresent, setSessionWakeAt, updateSessionIfAt } from '../../store/repositories/sessions.js';
 import { recordSkip } from '../../store/repositories/skips.js';
-import { deleteClaimedTimer, deleteSessionTimer, putSessionTimer } from '../../store/repositories/timers.js';
+import { deleteClaimedTimer, deleteSessionTimer, moveTimer, putSessionTimer } from '../../store/repositories/timers.js';
 import { deferNewRow, dropPendingRow, pendingRows } from '../../store/repositories/write-behind.js';
-import type { SessionSelection, StepWrite, TimerAfter, WriteResult } from './session-writer.js';
-import { guardOf } from './status-change.js';
+import type { Rearm, SessionSelection, StepWrite, TimerAfter, WaitMove, WriteResult } from './session-writer.js';
+import { checkRearm, guardOf, guardOfStay } from './status-change.js';
 
 /** A step's result for a session already written, guarded by its `seq`. */
 export async function writeStep(trx: Kysely<Database>, w: StepWrite): Promise<WriteResult> {
@@ -176,4 +177,28 @@ export async function endOpen(
     open.map((s) => ({ workspace_id: s.workspace_id, session_id: s.id, at: now, type: status, step_id: s.step_id, message: reason })),
   );
   return open.map((s) => s.id);
+}
+
+/**
+ * Re-arms a failed session at `r.stepId`: waiting, attempt 1, its timer due now (held when its
+ * flow is paused), with its log entry; guarded by the `seq` it was read at (false: it changed).
+ */
+export async function rearmFailed(trx: Kysely<Database>, r: Rearm): Promise<boolean> {
+  const s = r.session;
+  checkRearm(s);
+  const seq = s.seq + 1;
+  const patch = { status: 'waiting' as const, attempt: 1, seq, wake_at: r.now, ended_at: null, end_reason: null, updated_at: r.now };
+  if (!(await updateSessionIfAt(trx, s.id, s.seq, patch))) return false;
+  const timer = { sessionId: s.id, workspaceId: s.workspace_id, flowId: s.flow_id, appointmentId: s.appointment_id, stepId: r.stepId, seq, dueAt: r.now, held: r.held };
+  await putSessionTimer(trx, timer, r.now);
+  await appendSessionLogs(trx, [r.log]);
+  return true;
+}
+
+/** Moves a session's timer to `m.dueAt`; a session still waiting shows its new wake time. */
+export async function moveSessionWait(trx: Kysely<Database>, m: WaitMove): Promise<void> {
+  await moveTimer(trx, m.timer.id, m.dueAt);
+  if (!m.timer.session_id) return;
+  await setSessionWakeAt(trx, m.timer.session_id, m.dueAt, m.now, guardOfStay('waiting'));
+  if (m.log) await appendSessionLogs(trx, [m.log]);
 }

@@ -17,10 +17,10 @@ import type { Store } from '../../store/store.js';
 import { deleteClaimedTimer, deleteClaimedTimers, rearmClaimedTimer } from '../../store/repositories/timers.js';
 import type { GroupCommitter } from '../group-commit.js';
 import { SessionEndBatcher } from './end-batcher.js';
-import { abandonTimer, endOpen, writeFirst, writeStep } from './session-writes.js';
-import type { SessionSelection, SessionWriter, StartedSession, StepWrite, WriteResult } from './session-writer.js';
+import { abandonTimer, endOpen, moveSessionWait, rearmFailed, writeFirst, writeStep } from './session-writes.js';
+import type { Rearm, SessionSelection, SessionWriter, StartedSession, StepWrite, WaitMove, WriteResult } from './session-writer.js';
 import { StartsInFlight, type InFlightStart } from './starts-in-flight.js';
-import { checkStatusChange } from './status-change.js';
+import { checkStatusChange, mayRearm } from './status-change.js';
 
 interface Grouping {
   /** Runs a unit of work in a transaction (its own, or a group's). */
@@ -120,6 +120,18 @@ class Writer implements SessionWriter {
 
   cancelMany(trx: Kysely<Database>, where: SessionSelection, status: 'canceled' | 'stopped', reason: string, now: number): Promise<string[]> {
     return endOpen(trx, where, status, reason, now, this.grouping.chunk);
+  }
+
+  mayRearm(session: { status: string }): boolean {
+    return mayRearm(session);
+  }
+
+  rearm(trx: Kysely<Database>, rearm: Rearm): Promise<boolean> {
+    return rearmFailed(trx, rearm);
+  }
+
+  moveWait(trx: Kysely<Database>, move: WaitMove): Promise<void> {
+    return moveSessionWait(trx, move);
   }
 }
 

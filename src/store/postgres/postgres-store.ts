@@ -64,22 +64,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     types: storeTypes,
     ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
   };
-  const pool = new pg.Pool({ ...connection, max: poolSize });
-  // A connection the server ends (restart, failover, pg_terminate_backend) emits 'error', and an
-  // 'error' nobody listens to crashes the process. pg-pool listens only while a connection is idle;
-  // this listener covers the time it is checked out, between two statements, where no query is
-  // there to fail. The pool drops the broken connection when it is released and opens a new one.
-  pool.on('connect', (client) => client.on('error', onError));
-  // The idle case, already reported by the listener above.
-  pool.on('error', () => {});
-  try {
-    if (schema === undefined) await pool.query('select 1');
-    else await createSchema(pool, schema);
-  } catch (error) {
-    await pool.end().catch(() => {});
-    throw error;
-  }
-
+  const pool = await openPool(connection, poolSize, schema, onError);
   const db = new Kysely<Database>({ dialect: new PostgresStoreDialect({ pool: preparedStatements ? preparedStatementPool(pool) : pool }) });
   const channel = `nudge_timers_${schema ?? 'public'}`;
   const listener = createTimerListener({
@@ -115,6 +100,26 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     },
   };
   return store;
+}
+
+/** The store's pool, its first connection open (the schema created when one is named). */
+async function openPool(connection: pg.ClientConfig, poolSize: number, schema: string | undefined, onError: (error: unknown) => void): Promise<pg.Pool> {
+  const pool = new pg.Pool({ ...connection, max: poolSize });
+  // A connection the server ends (restart, failover, pg_terminate_backend) emits 'error', and an
+  // 'error' nobody listens to crashes the process. pg-pool listens only while a connection is idle;
+  // this listener covers the time it is checked out, between two statements, where no query is
+  // there to fail. The pool drops the broken connection when it is released and opens a new one.
+  pool.on('connect', (client) => client.on('error', onError));
+  // The idle case, already reported by the listener above.
+  pool.on('error', () => {});
+  try {
+    if (schema === undefined) await pool.query('select 1');
+    else await createSchema(pool, schema);
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw error;
+  }
+  return pool;
 }
 
 async function createSchema(pool: pg.Pool, schema: string): Promise<void> {

@@ -28,36 +28,73 @@ const FIRST_RETRY_MS = 100;
 const MAX_RETRY_MS = 10_000;
 
 export function createTimerListener(options: TimerListenerOptions): TimerListener {
-  const { channel, onError } = options;
-  const listeners = new Set<(dueAt: number) => void>();
-  let client: pg.Client | undefined;
-  let connecting: Promise<void> | undefined;
-  let retry: NodeJS.Timeout | undefined;
-  let failures = 0;
-  let closed = false;
+  return new SharedListener(options);
+}
 
-  const wanted = () => !closed && listeners.size > 0;
+/** The listening connection and its listeners; the connection lives while someone listens. */
+class SharedListener implements TimerListener {
+  private readonly listeners = new Set<(dueAt: number) => void>();
+  private client: pg.Client | undefined;
+  private connecting: Promise<void> | undefined;
+  private retry: NodeJS.Timeout | undefined;
+  private failures = 0;
+  private closed = false;
 
-  function dispatch(dueAt: number): void {
-    for (const listener of listeners) {
+  constructor(private readonly options: TimerListenerOptions) {}
+
+  async add(listener: (dueAt: number) => void): Promise<() => Promise<void>> {
+    if (this.closed) throw new Error('the store is closed');
+    // A wrapper, so the same function added twice is two subscriptions.
+    const entry = (dueAt: number) => listener(dueAt);
+    this.listeners.add(entry);
+    try {
+      await this.ensureOpen();
+    } catch (error) {
+      this.listeners.delete(entry);
+      await this.stopIfUnwanted();
+      throw error;
+    }
+    let removed = false;
+    return async () => {
+      if (removed) return;
+      removed = true;
+      this.listeners.delete(entry);
+      await this.stopIfUnwanted();
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.listeners.clear();
+    await this.connecting?.catch(() => {});
+    await this.stopIfUnwanted();
+  }
+
+  private wanted(): boolean {
+    return !this.closed && this.listeners.size > 0;
+  }
+
+  private dispatch(dueAt: number): void {
+    for (const listener of this.listeners) {
       try {
         listener(dueAt);
       } catch (error) {
-        onError(error);
+        this.options.onError(error);
       }
     }
   }
 
-  async function open(): Promise<void> {
-    const next = new pg.Client(options.client);
+  private async open(): Promise<void> {
+    const { channel, onError } = this.options;
+    const next = new pg.Client(this.options.client);
     next.on('notification', (message) => {
       if (message.channel !== channel) return;
       const dueAt = Number(message.payload);
-      if (Number.isFinite(dueAt)) dispatch(dueAt);
+      if (Number.isFinite(dueAt)) this.dispatch(dueAt);
     });
     // 'error' is followed by 'end'; reconnecting happens there.
     next.on('error', onError);
-    next.on('end', () => dropped(next));
+    next.on('end', () => this.dropped(next));
     try {
       await next.connect();
       await next.query(`listen "${channel.replaceAll('"', '""')}"`);
@@ -65,83 +102,57 @@ export function createTimerListener(options: TimerListenerOptions): TimerListene
       next.end().catch(() => {});
       throw error;
     }
-    if (!wanted()) {
+    if (!this.wanted()) {
       await next.end();
       return;
     }
-    client = next;
-    failures = 0;
+    this.client = next;
+    this.failures = 0;
   }
 
-  function ensureOpen(): Promise<void> {
-    if (client) return Promise.resolve();
-    connecting ??= open().finally(() => {
-      connecting = undefined;
+  private ensureOpen(): Promise<void> {
+    if (this.client) return Promise.resolve();
+    this.connecting ??= this.open().finally(() => {
+      this.connecting = undefined;
     });
-    return connecting;
+    return this.connecting;
   }
 
-  function dropped(which: pg.Client): void {
-    if (client !== which) return;
-    client = undefined;
-    if (wanted()) scheduleReconnect();
+  private dropped(which: pg.Client): void {
+    if (this.client !== which) return;
+    this.client = undefined;
+    if (this.wanted()) this.scheduleReconnect();
   }
 
-  function scheduleReconnect(): void {
-    if (retry) return;
-    const delay = Math.min(FIRST_RETRY_MS * 2 ** failures, MAX_RETRY_MS);
-    failures += 1;
-    retry = setTimeout(() => {
-      retry = undefined;
-      if (!wanted()) return;
-      ensureOpen().then(
-        () => {
-          if (client) dispatch(0);
-        },
-        (error: unknown) => {
-          onError(error);
-          if (wanted()) scheduleReconnect();
-        },
-      );
+  private scheduleReconnect(): void {
+    if (this.retry) return;
+    const delay = Math.min(FIRST_RETRY_MS * 2 ** this.failures, MAX_RETRY_MS);
+    this.failures += 1;
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      if (this.wanted()) this.reconnect();
     }, delay);
   }
 
-  async function stopIfUnwanted(): Promise<void> {
-    if (wanted()) return;
-    if (retry) clearTimeout(retry);
-    retry = undefined;
-    const current = client;
-    client = undefined;
-    await current?.end().catch(onError);
+  /** Opens again; listeners re-read the next due time (notifications may have been missed), or it retries later. */
+  private reconnect(): void {
+    this.ensureOpen().then(
+      () => {
+        if (this.client) this.dispatch(0);
+      },
+      (error: unknown) => {
+        this.options.onError(error);
+        if (this.wanted()) this.scheduleReconnect();
+      },
+    );
   }
 
-  return {
-    async add(listener) {
-      if (closed) throw new Error('the store is closed');
-      // A wrapper, so the same function added twice is two subscriptions.
-      const entry = (dueAt: number) => listener(dueAt);
-      listeners.add(entry);
-      try {
-        await ensureOpen();
-      } catch (error) {
-        listeners.delete(entry);
-        await stopIfUnwanted();
-        throw error;
-      }
-      let removed = false;
-      return async () => {
-        if (removed) return;
-        removed = true;
-        listeners.delete(entry);
-        await stopIfUnwanted();
-      };
-    },
-
-    async close() {
-      closed = true;
-      listeners.clear();
-      await connecting?.catch(() => {});
-      await stopIfUnwanted();
-    },
-  };
+  private async stopIfUnwanted(): Promise<void> {
+    if (this.wanted()) return;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = undefined;
+    const current = this.client;
+    this.client = undefined;
+    await current?.end().catch(this.options.onError);
+  }
 }

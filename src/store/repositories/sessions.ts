@@ -187,17 +187,18 @@ export async function appendSessionLogs(db: Kysely<Database>, entries: LogEntry[
 }
 
 /**
- * Shows a waiting session's new wake time after the appointment moved its wait (display only: the
- * timer is what wakes it). A session written by this transaction is still queued; its queued row
- * is changed instead.
+ * Shows a session's new wake time after its timer moved (display only: the timer is what wakes
+ * it), if its status is one of `states`. A session written by this transaction is still queued;
+ * its queued row is changed instead.
  */
-export async function setWaitingWakeAt(db: Kysely<Database>, sessionId: string, wakeAt: number, now: number): Promise<void> {
+export async function setSessionWakeAt(db: Kysely<Database>, sessionId: string, wakeAt: number, now: number, states: readonly SessionState[]): Promise<void> {
   const pending = pendingRow(db, 'sessions', sessionId);
   if (pending) {
-    if (pending.status === 'waiting') deferNewRow(db, 'sessions', { ...pending, wake_at: wakeAt, updated_at: now });
+    if (states.includes(pending.status)) deferNewRow(db, 'sessions', { ...pending, wake_at: wakeAt, updated_at: now });
     return;
   }
-  await db.updateTable('sessions').set({ wake_at: wakeAt, updated_at: now }).where('id', '=', sessionId).where('status', '=', 'waiting').execute();
+  if (states.length === 0) return;
+  await db.updateTable('sessions').set({ wake_at: wakeAt, updated_at: now }).where('id', '=', sessionId).where('status', 'in', [...states]).execute();
 }
 
 export async function listSessionLogs(db: Kysely<Database>, sessionId: string): Promise<SessionLogRow[]> {

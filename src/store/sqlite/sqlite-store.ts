@@ -65,66 +65,19 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
   const inMemory = filename === ':memory:';
   const background = !inMemory && (options.checkpoint ?? 'background') === 'background';
   if (!inMemory) await mkdir(dirname(resolve(filename)), { recursive: true });
-  const raw = new BetterSqlite3(filename, { timeout: busyTimeoutMs });
-  try {
-    // WAL: readers never block the writer and commits append instead of rewriting pages.
-    raw.pragma('journal_mode = WAL');
-    raw.pragma(`synchronous = ${synchronous}`);
-    raw.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
-    // SQLite's default, stated so nobody relies on it: the schema declares no foreign keys.
-    raw.pragma('foreign_keys = OFF');
-    if (background) raw.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
-  } catch (error) {
-    raw.close();
-    throw error;
-  }
-  let checkpointer: Checkpointer | undefined;
-  if (background) {
-    try {
-      checkpointer = await startCheckpointer({
-        filename,
-        busyTimeoutMs,
-        onError: (message) => options.onError?.(new Error(`SQLite background checkpoint: ${message}`)),
-      });
-    } catch (error) {
-      // No thread (a worker cannot start here): SQLite's own checkpoints, as with `inline`.
-      raw.pragma(`wal_autocheckpoint = ${SQLITE_CHECKPOINT_PAGES}`);
-      options.onError?.(new Error(`SQLite background checkpoint: could not start, checkpointing inline instead: ${(error as Error).message}`));
-    }
-  }
+  const raw = openDatabase(filename, synchronous, busyTimeoutMs, background);
+  const checkpointer = background ? await startBackgroundCheckpoints(raw, filename, busyTimeoutMs, options.onError) : undefined;
 
   const scope = new AsyncLocalStorage<TransactionScope>();
   const db = new Kysely<Database>({ dialect: new SqliteStoreDialect({ database: statementCache ? cachingDatabase(raw) : raw }, scope) });
   const timers = createSqliteTimerStatements(raw);
-  const begin = raw.prepare('begin immediate');
-  const commit = raw.prepare('commit');
-  const rollback = raw.prepare('rollback');
   let closing: Promise<void> | undefined;
 
   const store: Store = {
     dialect: 'sqlite',
     capabilities: { listenNotify: false, connections: 1 },
     db,
-
-    // Kysely's own transactions begin DEFERRED: a transaction that reads before it writes then
-    // fails with SQLITE_BUSY, without waiting, when another process wrote in between. IMMEDIATE
-    // takes the write lock up front (waiting up to busy_timeout), so a transaction cannot fail that way.
-    async transaction(fn) {
-      return db.connection().execute(async (conn) => {
-        begin.run();
-        const current: TransactionScope = { open: true };
-        try {
-          const result = await scope.run(current, () => fn(conn));
-          current.open = false;
-          commit.run();
-          return result;
-        } catch (error) {
-          current.open = false;
-          if (raw.inTransaction) rollback.run();
-          throw error;
-        }
-      });
-    },
+    transaction: immediateTransactions(db, raw, scope),
 
     migrate() {
       return runMigrations({ migrations: sqliteMigrations, transaction: store.transaction });
@@ -158,4 +111,70 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
     },
   };
   return store;
+}
+
+/** Opens the file with the store's settings (WAL, synchronous, busy timeout). */
+function openDatabase(filename: string, synchronous: 'NORMAL' | 'FULL', busyTimeoutMs: number, background: boolean): BetterSqlite3.Database {
+  const raw = new BetterSqlite3(filename, { timeout: busyTimeoutMs });
+  try {
+    // WAL: readers never block the writer and commits append instead of rewriting pages.
+    raw.pragma('journal_mode = WAL');
+    raw.pragma(`synchronous = ${synchronous}`);
+    raw.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
+    // SQLite's default, stated so nobody relies on it: the schema declares no foreign keys.
+    raw.pragma('foreign_keys = OFF');
+    if (background) raw.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+  } catch (error) {
+    raw.close();
+    throw error;
+  }
+  return raw;
+}
+
+/** The checkpoint thread; undefined when it cannot start (then SQLite checkpoints inline). */
+async function startBackgroundCheckpoints(
+  raw: BetterSqlite3.Database,
+  filename: string,
+  busyTimeoutMs: number,
+  onError: ((error: unknown) => void) | undefined,
+): Promise<Checkpointer | undefined> {
+  try {
+    return await startCheckpointer({
+      filename,
+      busyTimeoutMs,
+      onError: (message) => onError?.(new Error(`SQLite background checkpoint: ${message}`)),
+    });
+  } catch (error) {
+    // No thread (a worker cannot start here): SQLite's own checkpoints, as with `inline`.
+    raw.pragma(`wal_autocheckpoint = ${SQLITE_CHECKPOINT_PAGES}`);
+    onError?.(new Error(`SQLite background checkpoint: could not start, checkpointing inline instead: ${(error as Error).message}`));
+    return undefined;
+  }
+}
+
+/**
+ * The store's `transaction`. Kysely's own transactions begin DEFERRED: a transaction that reads
+ * before it writes then fails with SQLITE_BUSY, without waiting, when another process wrote in
+ * between. IMMEDIATE takes the write lock up front (waiting up to busy_timeout), so a transaction
+ * cannot fail that way.
+ */
+function immediateTransactions(db: Kysely<Database>, raw: BetterSqlite3.Database, scope: AsyncLocalStorage<TransactionScope>): Store['transaction'] {
+  const begin = raw.prepare('begin immediate');
+  const commit = raw.prepare('commit');
+  const rollback = raw.prepare('rollback');
+  return (fn) =>
+    db.connection().execute(async (conn) => {
+      begin.run();
+      const current: TransactionScope = { open: true };
+      try {
+        const result = await scope.run(current, () => fn(conn));
+        current.open = false;
+        commit.run();
+        return result;
+      } catch (error) {
+        current.open = false;
+        if (raw.inTransaction) rollback.run();
+        throw error;
+      }
+    });
 }
