@@ -42,14 +42,20 @@ describe.each(testDialects())('accounts on %s', (dialect) => {
       await release;
     });
     await inserted;
-    const second = ts.store.transaction((trx) => addAccount(trx, user('bo@example.com'), 1000));
+    // Its outcome is taken at once: it may fail while the test still awaits the first.
+    const second = ts.store.transaction((trx) => addAccount(trx, user('bo@example.com'), 1000)).then(
+      () => ({ failed: false as const }),
+      (error: unknown) => ({ failed: true as const, error }),
+    );
     // SQLite runs one transaction at a time, so the second waits for the first and its lookup finds
     // the row. PostgreSQL lets the second look (and find nothing committed) and then wait on the
     // unique index: release the first only once the second's insert is seen waiting on that lock.
     if (dialect === 'postgres') await waitForBlockedInsert(ts);
     releaseFirst();
     await first;
-    await expect(second).rejects.toMatchObject({ code: 'email_taken', status: 409 });
+    const outcome = await second;
+    expect(outcome.failed).toBe(true);
+    expect(outcome.failed && outcome.error).toMatchObject({ code: 'email_taken', status: 409 });
     expect((await listUsers(ts.store.db, workspaceId)).map((u) => u.email)).toEqual(['bo@example.com']);
   });
 });
