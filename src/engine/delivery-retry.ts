@@ -20,6 +20,7 @@ import { canRetry, type SessionState } from '../core/session-state.js';
 import { getDelivery } from '../store/repositories/deliveries.js';
 import { appendSessionLogs, OPEN_SESSION_STATUSES, updateSessionIfAt } from '../store/repositories/sessions.js';
 import { putSessionTimer } from '../store/repositories/timers.js';
+import { plainWork } from '../store/unit-of-work.js';
 import type { Workspace } from '../store/schema.js';
 import type { EngineContext } from './engine-context.js';
 
@@ -84,7 +85,7 @@ export async function retryDelivery(ctx: EngineContext, workspace: Workspace, de
       },
       now,
     );
-    await appendSessionLogs(trx, [
+    await appendSessionLogs(plainWork(trx), [
       {
         workspace_id: session.workspace_id,
         session_id: session.id,

@@ -13,6 +13,7 @@ import { createBatchedWriter, createPlainWriter } from '../../src/engine/session
 import { listSessionLogs } from '../../src/store/repositories/sessions.js';
 import { sessionTimerRow } from '../../src/store/repositories/timers.js';
 import { insertChunked } from '../../src/store/repositories/write-behind.js';
+import { plainWork } from '../../src/store/unit-of-work.js';
 import type { SessionRow, TimerRow } from '../../src/store/schema.js';
 import type { Store } from '../../src/store/store.js';
 import { createTestStore, testDialects, type TestStore } from '../helpers/test-store.js';
@@ -148,7 +149,7 @@ describe.each(cases)('session writer on %s, %s', (dialect, _name, make) => {
     await seed([session('ss1'), session('ss2', { status: 'waiting' }), session('ss3', { appointment_id: 'other' }), session('ss4', { status: 'failed' })]);
     await writer.abandon(timerOf(session('ss1')), 'gave up', 100);
     expect([(await row('ss1'))!.status, (await row('ss1'))!.end_reason]).toEqual(['failed', 'gave up']);
-    const ids = await ts.store.transaction((trx) => writer.cancelMany(trx, { appointment_id: 'a' }, 'canceled', 'appointment canceled', 200));
+    const ids = await ts.store.transaction((trx) => writer.cancelMany(plainWork(trx), { appointment_id: 'a' }, 'canceled', 'appointment canceled', 200));
     expect(ids).toEqual(['ss2']);
     expect((await ts.store.db.selectFrom('sessions').select(['id', 'status']).orderBy('id').execute()).map((r) => [r.id, r.status])).toEqual([
       ['ss1', 'failed'],

@@ -16,6 +16,6 @@ export function decorateWriter(writer: SessionWriter, over: Partial<Pick<Session
     settleTimer: (timer, next) => writer.settleTimer(timer, next),
     dropTimers: (timers) => writer.dropTimers(timers),
     abandon: (timer, reason, now) => writer.abandon(timer, reason, now),
-    cancelMany: (trx, where, status, reason, now) => writer.cancelMany(trx, where, status, reason, now),
+    cancelMany: (work, where, status, reason, now) => writer.cancelMany(work, where, status, reason, now),
   };
 }

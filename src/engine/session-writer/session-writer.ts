@@ -10,11 +10,11 @@
  * UPDATE: what the engine uses) and `createPlainWriter` (a transaction per commit, a statement per
  * session: to test with and to measure against). `createEngine` chooses.
  */
-import type { Kysely } from 'kysely';
 import type { StepEffect } from '../../core/step-decision.js';
 import type { ReentryCheck } from '../../core/reentry.js';
 import type { LogEntry } from '../../store/repositories/sessions.js';
-import type { Database, DeliveryRow, SessionRow, TimerRow } from '../../store/schema.js';
+import type { DeliveryRow, SessionRow, TimerRow } from '../../store/schema.js';
+import type { Work } from '../../store/unit-of-work.js';
 
 /** A session a fired trigger started, not written yet: its first commit writes it. */
 export interface StartedSession {
@@ -92,10 +92,11 @@ export interface SessionWriter {
   abandon(timer: TimerRow, reason: string, now: number): Promise<void>;
   /**
    * Ends every open session of `where` with `status`, logs it on each and deletes their timers, in
-   * the caller's transaction (a cancel at ingest, a stop or an archive). Returns their ids.
+   * the caller's unit of work (a cancel at ingest, a stop or an archive): sessions it queued and has
+   * not written end in its queue. Returns their ids.
    */
   cancelMany(
-    trx: Kysely<Database>,
+    work: Work,
     where: SessionSelection,
     status: 'canceled' | 'stopped',
     reason: string,
