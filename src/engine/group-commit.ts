@@ -134,7 +134,7 @@ export class GroupCommitter {
   /** A transaction whose unit of work queues and reads ahead, the units' group reads done first, flushed before the commit. */
   private transact<T>(units: Unit[], body: (work: Work) => Promise<T>): Promise<T> {
     return this.store.transaction((trx) =>
-      withWork(trx, { pending: true, known: true }, async (work) => {
+      withWork(trx, async (work) => {
         await readBefore(work, units);
         return body(work);
       }),

@@ -9,8 +9,8 @@
  *
  * Who opens which:
  * - the group committer (engine/group-commit.ts) opens every transaction's Work with both
- *   (`withWork(trx, { pending: true, known: true }, …)`): units of a group queue their new rows
- *   and share one read-ahead, and the queue is written just before the commit (`flushWork`);
+ *   (`withWork(trx, …)`): units of a group queue their new rows and share one read-ahead, and the
+ *   queue is written just before the commit (`flushWork`);
  * - everyone else (API handlers, the plain session writer, tests) uses `plainWork(db)`: no queue
  *   (every write goes to the table at once) and nothing known (every lookup reads the table).
  */
@@ -31,16 +31,21 @@ export function memoKey<T>(name: string): MemoKey<T> {
 }
 
 export class Work {
+  /** Rows queued until the commit; null: every write goes to the table at once. */
+  readonly pending: PendingRows | null;
+  /** Rows known from a group's read-ahead and the unit's own writes; null: every lookup reads the table. */
+  readonly known: KnownRows | null;
   private memos: Map<MemoKey<unknown>, unknown> | undefined;
 
+  /** `batched`: see `openWork`; otherwise `plainWork`. */
   constructor(
     /** The transaction every statement of the unit goes to (for a plain Work, possibly the database). */
     readonly db: Kysely<Database>,
-    /** Rows queued until the commit; null: every write goes to the table at once. */
-    readonly pending: PendingRows | null = null,
-    /** Rows known from a group's read-ahead; null: every lookup reads the table. */
-    readonly known: KnownRows | null = null,
-  ) {}
+    batched = false,
+  ) {
+    this.pending = batched ? new PendingRows() : null;
+    this.known = batched ? new KnownRows() : null;
+  }
 
   /**
    * The value under `key`, made by `make` the first time it is asked for in this unit of work (a
@@ -60,16 +65,15 @@ export function plainWork(db: Kysely<Database>): Work {
   return new Work(db);
 }
 
-export interface WorkOptions {
-  /** Queue new rows and rows nobody reads in the transaction until `flushWork` (write-behind.ts). */
-  pending?: boolean;
-  /** Answer lookups by unique key from a read-ahead (read-ahead.ts; `readAhead` fills it). */
-  known?: boolean;
-}
-
-/** Opens a unit of work on `trx`, an open transaction. */
-export function openWork(trx: Kysely<Database>, options: WorkOptions): Work {
-  return new Work(trx, options.pending === true ? new PendingRows() : null, options.known === true ? new KnownRows() : null);
+/**
+ * Opens the unit of work of a batched transaction on `trx` (an open transaction): it queues new
+ * rows and rows nobody reads in the transaction until `flushWork` (write-behind.ts), and answers
+ * lookups by unique key from what `readAhead` read and from what the unit wrote since
+ * (read-ahead.ts). The two go together: a contact or appointment queued here is found again by
+ * its key only through the known rows (the table does not have it yet).
+ */
+export function openWork(trx: Kysely<Database>): Work {
+  return new Work(trx, true);
 }
 
 /**
@@ -81,11 +85,11 @@ export async function flushWork(work: Work): Promise<void> {
 }
 
 /**
- * Runs `fn` with a unit of work opened on `trx` and flushes it before returning. If `fn` throws,
- * what it queued is dropped with the rest of the transaction.
+ * Runs `fn` with a unit of work opened on `trx` (`openWork`) and flushes it before returning. If
+ * `fn` throws, what it queued is dropped with the rest of the transaction.
  */
-export async function withWork<T>(trx: Kysely<Database>, options: WorkOptions, fn: (work: Work) => Promise<T>): Promise<T> {
-  const work = openWork(trx, options);
+export async function withWork<T>(trx: Kysely<Database>, fn: (work: Work) => Promise<T>): Promise<T> {
+  const work = openWork(trx);
   const result = await fn(work);
   await flushWork(work);
   return result;

@@ -240,7 +240,7 @@ describe.each(testDialects())('ingest in groups on %s', (dialect) => {
   it('answers a looked-up key from what it read ahead, and a key it did not read from the table', async () => {
     await batch([appointmentEvent('appointment.created', 'b7', iso(T0 + 30 * H), { idempotency_key: 'k-b7' })]);
     const found = await h.engine.ctx.store.transaction(async (trx) => {
-      const work = openWork(trx, { known: true });
+      const work = openWork(trx);
       await readAhead(work, [{ workspaceId: h.workspaceId, eventKeys: ['k-b7', 'k-none'], contacts: [{ external_id: 'cust-b7' }], appointmentIds: ['b7'] }]);
       // Rows changed behind the read-ahead, in the same transaction: read-ahead answers as it read.
       await trx.deleteFrom('events').execute();

@@ -41,7 +41,7 @@ describe.each(testDialects())('write-behind on %s', (dialect) => {
 
   it('writes queued rows at the end of the transaction, not before, in order', async () => {
     const seenInside = await ts.store.transaction((trx) =>
-      withWork(trx, { pending: true }, async (work) => {
+      withWork(trx, async (work) => {
         await appendSessionLogs(work, [log('ss1', 1), log('ss1', 2)]);
         await insertDelivery(work, delivery('dl1'));
         await appendSessionLogs(work, [log('ss1', 3)]);
@@ -57,7 +57,7 @@ describe.each(testDialects())('write-behind on %s', (dialect) => {
   it('drops what was queued when the transaction rolls back', async () => {
     await expect(
       ts.store.transaction((trx) =>
-        withWork(trx, { pending: true }, async (work) => {
+        withWork(trx, async (work) => {
           await appendSessionLogs(work, [log('ss1', 1)]);
           await insertDelivery(work, delivery('dl1'));
           throw new Error('unit failed');
@@ -83,7 +83,7 @@ describe.each(testDialects())('write-behind on %s', (dialect) => {
     );
     await insertChunked(ts.store.db, 'timers', rows);
     await ts.store.transaction((trx) =>
-      withWork(trx, { pending: true }, async (work) => {
+      withWork(trx, async (work) => {
         await deleteSessionTimer(work, 'ss1');
         await deleteSessionTimer(work, 'ss3');
         expect(await trx.selectFrom('timers').select('id').execute()).toHaveLength(3);
