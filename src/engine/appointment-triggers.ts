@@ -3,11 +3,11 @@
  * the appointment: created on booking, moved on reschedule (with the if_past policy when the new
  * time has already passed), deleted on cancel. Waits relative to the appointment move too.
  */
-import type { Kysely } from 'kysely';
 import { anchorTime } from '../core/appointment-timing.js';
 import { TRIGGERABLE_STATUSES, type PastTriggerPolicy } from '../core/trigger-decision.js';
 import type { CompiledFlow } from '../core/flow-compiler.js';
-import type { AppointmentRow, ContactRow, Database, FlowRow, TimerRow, Workspace } from '../store/schema.js';
+import type { AppointmentRow, ContactRow, FlowRow, TimerRow, Workspace } from '../store/schema.js';
+import type { Work } from '../store/unit-of-work.js';
 import { listUpcomingAppointments } from '../store/repositories/appointments.js';
 import { getContactById } from '../store/repositories/contacts.js';
 import { listAnchoredTimers, putTriggerTimer, deleteTimer, triggerTimerId } from '../store/repositories/timers.js';
@@ -31,7 +31,7 @@ export { TRIGGERABLE_STATUSES, type PastTriggerPolicy };
  * Returns the earliest due time written, for waking the scheduler.
  */
 export async function syncAppointmentTriggers(
-  db: Kysely<Database>,
+  work: Work,
   args: {
     workspace: Workspace;
     appointment: AppointmentRow;
@@ -54,8 +54,8 @@ export async function syncAppointmentTriggers(
     const schedule = timed.schedule(trigger, appointment, appointmentZone({ appointment, contact, workspace }), now, past);
     if (schedule.type === 'keep') continue;
     if (schedule.type !== 'at') {
-      await deleteTimer(db, id);
-      if (schedule.type === 'past' && schedule.record) await recordPastDue(db, { workspace, active, appointment, due: schedule.dueAt, now });
+      await deleteTimer(work, id);
+      if (schedule.type === 'past' && schedule.record) await recordPastDue(work, { workspace, active, appointment, due: schedule.dueAt, now });
       continue;
     }
     const due = schedule.dueAt;
@@ -73,14 +73,14 @@ export async function syncAppointmentTriggers(
     };
     // A key that fails to render is not judged here: the trigger fires and records the failure then.
     const { key } = await sessionKeyOf(input);
-    if (key !== undefined && !keyedOnCreated(input) && (await reentryBlocked(db, active.flow.id, active.compiled.reentry, key, contact?.id ?? null))) {
-      await deleteTimer(db, id);
+    if (key !== undefined && !keyedOnCreated(input) && (await reentryBlocked(work, active.flow.id, active.compiled.reentry, key, contact?.id ?? null))) {
+      await deleteTimer(work, id);
       continue;
     }
     // A paused flow's trigger follows the booking too, held until the flow is resumed.
     const held = active.flow.status === 'paused';
     await putTriggerTimer(
-      db,
+      work,
       { workspaceId: workspace.id, flowId: active.flow.id, appointmentId: appointment.id, dueAt: due, ...timed.gate(trigger)!, held },
       now,
       args.created === true,
@@ -91,12 +91,12 @@ export async function syncAppointmentTriggers(
 }
 
 async function recordPastDue(
-  db: Kysely<Database>,
+  work: Work,
   args: { workspace: Workspace; active: ActiveFlow; appointment: AppointmentRow; due: number; now: number },
 ): Promise<void> {
   const { active, appointment, due, now } = args;
   await recordSkip(
-    db,
+    work.db,
     {
       workspaceId: args.workspace.id,
       flowId: active.flow.id,
@@ -118,16 +118,16 @@ async function recordPastDue(
  * a `rescheduled` entry, written by the session writer. Returns the earliest due time written.
  */
 export async function moveAnchoredWaits(
-  db: Kysely<Database>,
+  work: Work,
   args: { writer: SessionWriter; workspace: Workspace; appointment: AppointmentRow; contact: ContactRow | undefined; now: number },
 ): Promise<number | null> {
   const zone = appointmentZone(args);
   let earliest: number | null = null;
-  for (const timer of await listAnchoredTimers(db, args.appointment.id)) {
+  for (const timer of await listAnchoredTimers(work, args.appointment.id)) {
     if (timer.kind !== 'session' || !timer.anchor || !timer.anchor_offset) continue;
     const due = Math.max(args.now, anchorTime(args.appointment, timer.anchor as 'start' | 'end', timer.anchor_offset, zone));
     if (due === timer.scheduled_at) continue;
-    await args.writer.moveWait(db, { timer, dueAt: due, log: movedWaitLog(timer, due, args.now), now: args.now });
+    await args.writer.moveWait(work, { timer, dueAt: due, log: movedWaitLog(timer, due, args.now), now: args.now });
     earliest = earliest === null ? due : Math.min(earliest, due);
   }
   return earliest;
@@ -155,7 +155,7 @@ function movedWaitLog(timer: TimerRow, due: number, now: number): LogEntry | nul
  * does not send for bookings whose moment has passed.
  */
 export async function scheduleFlowTriggers(
-  db: Kysely<Database>,
+  work: Work,
   args: { workspace: Workspace; active: ActiveFlow; now: number; past: Exclude<PastTriggerPolicy, 'record'> },
 ): Promise<{ scheduled: number; earliest: number | null }> {
   const { workspace, active, now, past } = args;
@@ -166,11 +166,11 @@ export async function scheduleFlowTriggers(
   let scheduled = 0;
   let earliest: number | null = null;
   for (;;) {
-    const page = await listUpcomingAppointments(db, workspace.id, now - 366 * 86_400_000, afterId, 500);
+    const page = await listUpcomingAppointments(work.db, workspace.id, now - 366 * 86_400_000, afterId, 500);
     if (page.length === 0) break;
     for (const appointment of page) {
-      const contact = appointment.contact_id ? await getContactById(db, appointment.contact_id) : undefined;
-      const due = await syncAppointmentTriggers(db, { workspace, appointment, contact, flows, now, past });
+      const contact = appointment.contact_id ? await getContactById(work, appointment.contact_id) : undefined;
+      const due = await syncAppointmentTriggers(work, { workspace, appointment, contact, flows, now, past });
       if (due !== null) {
         scheduled++;
         earliest = earliest === null ? due : Math.min(earliest, due);

@@ -12,6 +12,7 @@ import { eventView } from '../store/repositories/events.js';
 import { getContact } from '../store/repositories/record-refs.js';
 import { sessionLogView, sessionView } from '../store/repositories/sessions.js';
 import { deleteTriggerTimersForAppointment } from '../store/repositories/timers.js';
+import { plainWork } from '../store/unit-of-work.js';
 import type { Workspace } from '../store/schema.js';
 import type { EngineContext } from './engine-context.js';
 
@@ -47,10 +48,10 @@ export async function eraseContact(ctx: EngineContext, workspace: Workspace, ref
       .where('status', 'in', [...OPEN_SESSION_STATUSES])
       .execute();
     const stopped: string[] = [];
-    for (const s of open) stopped.push(...(await ctx.writer.cancelMany(trx, { session_id: s.id }, 'stopped', 'stopped: the contact was erased', now)));
+    for (const s of open) stopped.push(...(await ctx.writer.cancelMany(plainWork(trx), { session_id: s.id }, 'stopped', 'stopped: the contact was erased', now)));
     // Reminders of its appointments that have not started a session yet would start one later.
     const appointments = await trx.selectFrom('appointments').select('id').where('workspace_id', '=', workspace.id).where('contact_id', '=', contact.id).execute();
-    for (const a of appointments) await deleteTriggerTimersForAppointment(trx, a.id);
+    for (const a of appointments) await deleteTriggerTimersForAppointment(plainWork(trx), a.id);
     const fresh = await getContact(trx, workspace.id, contact.id);
     const counts = await eraseContactData(trx, fresh, now);
     return { before: null, stopped, counts };

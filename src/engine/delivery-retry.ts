@@ -21,6 +21,7 @@ import { ConflictError } from '../core/errors.js';
 import { getDelivery } from '../store/repositories/deliveries.js';
 import { OPEN_SESSION_STATUSES, type LogEntry } from '../store/repositories/sessions.js';
 import type { Database, DeliveryRow, SessionRow, Workspace } from '../store/schema.js';
+import { plainWork } from '../store/unit-of-work.js';
 import type { EngineContext } from './engine-context.js';
 
 export interface RetryStarted {
@@ -36,7 +37,7 @@ export async function retryDelivery(ctx: EngineContext, workspace: Workspace, de
   const now = ctx.clock.now();
   const held = await ctx.store.transaction(async (trx) => {
     const { session, paused } = await retryableSession(ctx, trx, delivery);
-    const rearmed = await ctx.writer.rearm(trx, { session, stepId: delivery.step_id, held: paused, log: retryLog(session, delivery, paused, now), now });
+    const rearmed = await ctx.writer.rearm(plainWork(trx), { session, stepId: delivery.step_id, held: paused, log: retryLog(session, delivery, paused, now), now });
     if (!rearmed) throw notRetryable(delivery, 'its session changed meanwhile; try again');
     return paused;
   });

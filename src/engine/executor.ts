@@ -14,6 +14,7 @@ import type { ReentryCheck } from '../core/reentry.js';
 import { getSessionById } from '../store/repositories/sessions.js';
 import { derivedId } from '../store/repositories/ids.js';
 import { getWorkspace } from '../store/repositories/workspaces.js';
+import { plainWork } from '../store/unit-of-work.js';
 import type { EngineContext } from './engine-context.js';
 import { SessionRunner } from './session-runner.js';
 import { triggerKindOf } from './triggers/trigger-kinds.js';
@@ -124,7 +125,7 @@ async function prepareTrigger(ctx: EngineContext, timer: TimerRow, rows: Claimed
     await ctx.writer.settleTimer(timer, { dueAt: timer.scheduled_at, held: true });
     return null;
   }
-  const appointment = !timer.appointment_id ? undefined : rows ? rows.appointments.get(timer.appointment_id) : await getAppointmentById(db, timer.appointment_id);
+  const appointment = !timer.appointment_id ? undefined : rows ? rows.appointments.get(timer.appointment_id) : await getAppointmentById(plainWork(db), timer.appointment_id);
   if (!appointment) {
     await ctx.writer.settleTimer(timer, 'delete');
     return null;
@@ -138,7 +139,7 @@ async function prepareTrigger(ctx: EngineContext, timer: TimerRow, rows: Claimed
     return null;
   }
   const workspace = rows?.workspaces.get(flow.workspace_id) ?? (await getWorkspace(db, flow.workspace_id));
-  const contact = !appointment.contact_id ? undefined : rows ? rows.contacts.get(appointment.contact_id) : await getContactById(db, appointment.contact_id);
+  const contact = !appointment.contact_id ? undefined : rows ? rows.contacts.get(appointment.contact_id) : await getContactById(plainWork(db), appointment.contact_id);
   const context = () => ({ ...buildTemplateContext({ workspace, contact, appointment }), flow: { id: flow.id, name: flow.name, version: flow.version } });
   const fired = timed.fire(trigger, { subject: appointment, zone: appointmentZone({ appointment, contact, workspace }), context }, now);
   if (fired.type === 'not_yet') {

@@ -24,6 +24,7 @@ import {
 import { decodeJson } from '../store/repositories/json.js';
 import { appendSessionLogs, OPEN_SESSION_STATUSES } from '../store/repositories/sessions.js';
 import { deleteTriggerTimersForFlow, setFlowTimersHeld } from '../store/repositories/timers.js';
+import { plainWork } from '../store/unit-of-work.js';
 import { scheduleFlowTriggers } from './appointment-triggers.js';
 import { referencedPlaceholders, referencedSecrets } from '../core/flow-references.js';
 import { listSecrets } from './secrets.js';
@@ -103,7 +104,7 @@ async function addVersionInTransaction(
   if (row.status === 'active') {
     // The trigger may have changed: pending trigger timers are recomputed from the new version.
     await deleteTriggerTimersForFlow(trx, row.id);
-    ({ earliest } = await scheduleFlowTriggers(trx, { workspace, active: { flow: row, version: row.version, compiled }, now, past: 'drop' }));
+    ({ earliest } = await scheduleFlowTriggers(plainWork(trx), { workspace, active: { flow: row, version: row.version, compiled }, now, past: 'drop' }));
   }
   return { row, earliest };
 }
@@ -159,7 +160,7 @@ async function activateInTransaction(
   // On resume, the triggers held through the pause stay as they are (`keep`); a booking without a
   // trigger gets one for its times still ahead.
   const past = wasPaused ? 'keep' : 'drop';
-  const scheduled = await scheduleFlowTriggers(trx, { workspace, active: { flow: row, version: row.version, compiled }, now, past });
+  const scheduled = await scheduleFlowTriggers(plainWork(trx), { workspace, active: { flow: row, version: row.version, compiled }, now, past });
   if (scheduled.earliest !== null) earliest = Math.min(earliest ?? Infinity, scheduled.earliest);
   return { row, earliest };
 }
@@ -183,7 +184,7 @@ export async function archiveFlow(ctx: EngineContext, workspace: Workspace, flow
     const flow = await getFlow(trx, workspace.id, flowId);
     if (flow.status === 'archived') return flow;
     await setFlowStatus(trx, flow.id, 'archived', now);
-    await ctx.writer.cancelMany(trx, { flow_id: flow.id }, 'stopped', 'flow archived', now);
+    await ctx.writer.cancelMany(plainWork(trx), { flow_id: flow.id }, 'stopped', 'flow archived', now);
     await trx.deleteFrom('timers').where('flow_id', '=', flow.id).execute();
     return { ...flow, status: 'archived', updated_at: now };
   });
@@ -205,7 +206,7 @@ async function checkSecretsSet(trx: Kysely<Database>, workspace: Workspace, defi
 }
 
 async function logOpenSessions(
-  trx: Parameters<typeof appendSessionLogs>[0],
+  trx: Kysely<Database>,
   flowId: string,
   type: string,
   message: string,
@@ -218,7 +219,7 @@ async function logOpenSessions(
     .where('status', 'in', [...OPEN_SESSION_STATUSES])
     .execute();
   await appendSessionLogs(
-    trx,
+    plainWork(trx),
     open.map((s) => ({ workspace_id: s.workspace_id, session_id: s.id, at: now, type, step_id: s.step_id, message })),
   );
 }
@@ -284,7 +285,7 @@ export async function stopSession(ctx: EngineContext, workspace: Workspace, sess
     if (!(OPEN_SESSION_STATUSES as readonly string[]).includes(row.status)) {
       throw new ConflictError('session_ended', `session ${sessionId} already ended (${row.status})`);
     }
-    await ctx.writer.cancelMany(trx, { session_id: sessionId }, 'stopped', 'stopped by request', now);
+    await ctx.writer.cancelMany(plainWork(trx), { session_id: sessionId }, 'stopped', 'stopped by request', now);
   });
   ctx.activity.sessionsEndedBy(workspace.id, [sessionId], 'stopped', { request: 'stop' });
 }

@@ -12,32 +12,31 @@
  * Each unit keeps its own all-or-nothing: if any unit of a group throws (or the commit fails),
  * the whole group rolls back and every unit is run again in a transaction of its own, so one
  * failure costs the others nothing but a retry. Units must therefore only write through the
- * transaction they are given and tolerate being run twice (JavaScript state they set is reset
+ * unit of work they are given and tolerate being run twice (JavaScript state they set is reset
  * by the second run). Units of a group run one after another, in arrival order.
  *
- * Every transaction runs with a write-behind buffer: rows nothing reads inside it (session logs,
- * deliveries, events, ended sessions' timer deletes) and new rows with fresh ids (contacts,
- * appointments, their trigger timers) are written at its end, a group's rows in a few multi-row
- * statements (see write-behind.ts). A unit may name a read to be done for the whole group before
- * any unit runs (`GroupRead`; ingest reads its lookups ahead this way, see read-ahead.ts).
+ * Every transaction is one unit of work (`Work`, src/store/unit-of-work.ts) shared by the units of
+ * its group, opened with a write-behind queue and a read-ahead: rows nothing reads inside it
+ * (session logs, deliveries, events, ended sessions' timer deletes) and new rows with fresh ids
+ * (contacts, appointments, their trigger timers, sessions an event starts) are queued and written
+ * at its end, a group's rows in a few multi-row statements (see write-behind.ts). A unit may name a
+ * read to be done for the whole group before any unit runs (`GroupRead`; ingest reads its lookups
+ * ahead this way, see read-ahead.ts).
  */
-import type { Kysely } from 'kysely';
-import type { Database } from '../store/schema.js';
 import type { Store } from '../store/store.js';
-import { withReadAhead } from '../store/repositories/read-ahead.js';
-import { withWriteBehind } from '../store/repositories/write-behind.js';
+import { withWork, type Work } from '../store/unit-of-work.js';
 
 /**
  * Reads a unit asks to have done for its whole group before any unit runs: `read` is called once
  * per group with the payloads of every unit that named it (see read-ahead.ts).
  */
 export interface GroupRead<P> {
-  read: (trx: Kysely<Database>, payloads: P[]) => Promise<void>;
+  read: (work: Work, payloads: P[]) => Promise<void>;
   payload: P;
 }
 
 interface Unit {
-  fn: (trx: Kysely<Database>) => Promise<unknown>;
+  fn: (work: Work) => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
   before?: GroupRead<unknown> | undefined;
@@ -83,8 +82,8 @@ export class GroupCommitter {
     private readonly delayMs = 0,
   ) {}
 
-  /** Runs `fn` in a transaction, possibly shared with other units; resolves after the commit. */
-  run<T, P = never>(fn: (trx: Kysely<Database>) => Promise<T>, before?: GroupRead<P>): Promise<T> {
+  /** Runs `fn` in a unit of work (a transaction), possibly shared with other units; resolves after the commit. */
+  run<T, P = never>(fn: (work: Work) => Promise<T>, before?: GroupRead<P>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('shutting down: no more commits'));
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ fn, resolve: resolve as (value: unknown) => void, reject, before: before as GroupRead<unknown> | undefined });
@@ -123,7 +122,7 @@ export class GroupCommitter {
 
   private async alone(unit: Unit): Promise<void> {
     try {
-      const result = await this.transact([unit], (trx) => unit.fn(trx));
+      const result = await this.transact([unit], (work) => unit.fn(work));
       this.stats.transactions++;
       this.stats.units++;
       unit.resolve(result);
@@ -132,24 +131,22 @@ export class GroupCommitter {
     }
   }
 
-  /** A transaction with a write-behind buffer and a read-ahead, the units' group reads done first. */
-  private transact<T>(units: Unit[], body: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  /** A transaction whose unit of work queues and reads ahead, the units' group reads done first, flushed before the commit. */
+  private transact<T>(units: Unit[], body: (work: Work) => Promise<T>): Promise<T> {
     return this.store.transaction((trx) =>
-      withWriteBehind(trx, () =>
-        withReadAhead(trx, async () => {
-          await readBefore(trx, units);
-          return body(trx);
-        }),
-      ),
+      withWork(trx, async (work) => {
+        await readBefore(work, units);
+        return body(work);
+      }),
     );
   }
 
   private async together(group: Unit[]): Promise<void> {
     const results: unknown[] = [];
     try {
-      await this.transact(group, async (trx) => {
+      await this.transact(group, async (work) => {
         results.length = 0;
-        for (const unit of group) results.push(await unit.fn(trx));
+        for (const unit of group) results.push(await unit.fn(work));
       });
     } catch {
       // Someone's error (or a failed commit) rolled back everyone: give each its own transaction.
@@ -164,7 +161,7 @@ export class GroupCommitter {
 }
 
 /** Runs each distinct `before.read` of the units once, with all their payloads. */
-async function readBefore(trx: Kysely<Database>, units: Unit[]): Promise<void> {
+async function readBefore(work: Work, units: Unit[]): Promise<void> {
   let reads: Map<GroupRead<unknown>['read'], unknown[]> | undefined;
   for (const unit of units) {
     if (!unit.before) continue;
@@ -173,5 +170,5 @@ async function readBefore(trx: Kysely<Database>, units: Unit[]): Promise<void> {
     if (payloads) payloads.push(unit.before.payload);
     else reads.set(unit.before.read, [unit.before.payload]);
   }
-  if (reads) for (const [read, payloads] of reads) await read(trx, payloads);
+  if (reads) for (const [read, payloads] of reads) await read(work, payloads);
 }

@@ -4,9 +4,8 @@
  * the sessions it starts and their first timers. Nothing is lost between those steps, and the
  * same event posted twice (same idempotency key) is stored and acted on once.
  */
-import type { Kysely } from 'kysely';
 import { TRIGGERABLE_STATUSES } from '../core/trigger-decision.js';
-import type { AppointmentRow, ContactRow, Database, EventRow, Workspace } from '../store/schema.js';
+import type { AppointmentRow, ContactRow, EventRow, Workspace } from '../store/schema.js';
 import { applyAppointmentChange, type AppointmentApplyResult } from '../store/repositories/appointments.js';
 import { upsertContact } from '../store/repositories/contacts.js';
 import { findEventByKey, insertEvent } from '../store/repositories/events.js';
@@ -15,7 +14,7 @@ import { newId } from '../store/repositories/ids.js';
 import { readAhead, type IngestLookups } from '../store/repositories/read-ahead.js';
 import { encodeJson, isUniqueViolation } from '../store/repositories/json.js';
 import { deleteTriggerTimersForAppointment } from '../store/repositories/timers.js';
-import { pendingRow } from '../store/repositories/write-behind.js';
+import { memoKey, type Work } from '../store/unit-of-work.js';
 import { moveAnchoredWaits, syncAppointmentTriggers, type ActiveFlow } from './appointment-triggers.js';
 import type { EngineContext } from './engine-context.js';
 import { appointmentChangeOf, idempotencyKeyFor, type EventInput } from './event-input.js';
@@ -59,12 +58,12 @@ export async function ingestEvents(
     appointmentIds: accepted.flatMap((a) => (a.input.appointment ? [a.input.appointment.id] : [])),
   };
   const run = () =>
-    ctx.commits.run(async (trx) => {
+    ctx.commits.run(async (work) => {
       earliest = null;
-      const flows = await loadLiveFlows(ctx, trx, workspace.id);
+      const flows = await loadLiveFlows(ctx, work, workspace.id);
       const results: IngestResult[] = [];
       for (const item of accepted) {
-        const { result, due } = await ingestOne(ctx, trx, workspace, flows, item);
+        const { result, due } = await ingestOne(ctx, work, workspace, flows, item);
         results.push(result);
         if (due !== null) earliest = earliest === null ? due : Math.min(earliest, due);
       }
@@ -88,16 +87,18 @@ export async function ingestEvents(
   return results;
 }
 
-/**
- * The workspace's active and paused flows, compiled. Read once per transaction: a group commit of
- * many requests of one workspace reads them once, and nothing in an ingest transaction changes them.
- * Paused flows start no sessions, but their appointment triggers follow bookings, held until resume.
- */
-const liveFlowsByTransaction = new WeakMap<Kysely<Database>, Map<string, Promise<ActiveFlow[]>>>();
+/** A unit of work's live flows, by workspace (see `loadLiveFlows`). */
+const LIVE_FLOWS = memoKey<Map<string, Promise<ActiveFlow[]>>>('live flows by workspace');
 
-function loadLiveFlows(ctx: EngineContext, db: Kysely<Database>, workspaceId: string): Promise<ActiveFlow[]> {
-  let byWorkspace = liveFlowsByTransaction.get(db);
-  if (!byWorkspace) liveFlowsByTransaction.set(db, (byWorkspace = new Map()));
+/**
+ * The workspace's active and paused flows, compiled. Read once per unit of work (kept in it): a
+ * group commit of many requests of one workspace reads them once, and nothing in an ingest
+ * transaction changes them. Paused flows start no sessions, but their appointment triggers follow
+ * bookings, held until resume.
+ */
+function loadLiveFlows(ctx: EngineContext, work: Work, workspaceId: string): Promise<ActiveFlow[]> {
+  const { db } = work;
+  const byWorkspace = work.memo(LIVE_FLOWS, () => new Map());
   let flows = byWorkspace.get(workspaceId);
   if (!flows) {
     flows = (async () => {
@@ -115,16 +116,16 @@ function loadLiveFlows(ctx: EngineContext, db: Kysely<Database>, workspaceId: st
 
 async function ingestOne(
   ctx: EngineContext,
-  trx: Kysely<Database>,
+  work: Work,
   workspace: Workspace,
   flows: ActiveFlow[],
   { input, key }: Accepted,
 ): Promise<{ result: IngestResult; due: number | null }> {
   const now = ctx.clock.now();
-  const existing = await findEventByKey(trx, workspace.id, key);
+  const existing = await findEventByKey(work, workspace.id, key);
   if (existing) return { result: duplicateResult(existing), due: null };
   const occurredAt = input.occurred_at ? Date.parse(input.occurred_at) : now;
-  const contact = await upsertContact(trx, workspace.id, input.contact, now);
+  const contact = await upsertContact(work, workspace.id, input.contact, now);
 
   let change: AppointmentApplyResult | undefined;
   let canceled: string[] = [];
@@ -133,8 +134,8 @@ async function ingestOne(
     if (t !== null) due = due === null ? t : Math.min(due, t);
   };
   if (input.appointment) {
-    change = await applyAppointmentChange(trx, workspace.id, contact.id, appointmentChangeOf(input.name, input.appointment), occurredAt, now);
-    if (change.applied) canceled = await actOnAppointmentChange(ctx, trx, { workspace, flows, contact, change, now, keep });
+    change = await applyAppointmentChange(work, workspace.id, contact.id, appointmentChangeOf(input.name, input.appointment), occurredAt, now);
+    if (change.applied) canceled = await actOnAppointmentChange(ctx, work, { workspace, flows, contact, change, now, keep });
   }
 
   const event: EventRow = {
@@ -148,9 +149,9 @@ async function ingestOne(
     received_at: now,
     payload_json: encodeJson(input),
   };
-  await insertEvent(trx, event);
+  await insertEvent(work, event);
 
-  const started = !change || change.applied ? await startMatchedSessions(trx, { workspace, flows, contact, change, event, now }) : [];
+  const started = !change || change.applied ? await startMatchedSessions(work, { workspace, flows, contact, change, event, now }) : [];
   if (started.length > 0) keep(now);
   return {
     result: {
@@ -186,34 +187,34 @@ function duplicateResult(existing: EventRow): IngestResult {
  */
 async function actOnAppointmentChange(
   ctx: EngineContext,
-  trx: Kysely<Database>,
+  work: Work,
   args: { workspace: Workspace; flows: ActiveFlow[]; contact: ContactRow; change: Extract<AppointmentApplyResult, { applied: true }>; now: number; keep: (due: number | null) => void },
 ): Promise<string[]> {
   const { workspace, flows, contact, change, now, keep } = args;
   const appointment = change.row;
   if (change.canceled) {
-    await deleteTriggerTimersForAppointment(trx, appointment.id);
-    return ctx.writer.cancelMany(trx, { appointment_id: appointment.id }, 'canceled', 'appointment canceled', now);
+    await deleteTriggerTimersForAppointment(work, appointment.id);
+    return ctx.writer.cancelMany(work, { appointment_id: appointment.id }, 'canceled', 'appointment canceled', now);
   }
-  if (change.moved) keep(await moveAnchoredWaits(trx, { writer: ctx.writer, workspace, appointment, contact, now }));
+  if (change.moved) keep(await moveAnchoredWaits(work, { writer: ctx.writer, workspace, appointment, contact, now }));
   // Passed trigger times are judged (if_past) only when this change set them: a booking, a move, a re-booking.
   const previous = change.previous;
   const timed = previous === undefined || change.moved || !TRIGGERABLE_STATUSES.has(previous.status);
-  keep(await syncAppointmentTriggers(trx, { workspace, appointment, contact, flows, now, created: previous === undefined, past: timed ? 'record' : 'keep' }));
+  keep(await syncAppointmentTriggers(work, { workspace, appointment, contact, flows, now, created: previous === undefined, past: timed ? 'record' : 'keep' }));
   return [];
 }
 
 /** Starts a session of every event-triggered flow the event matches; returns their ids. */
 async function startMatchedSessions(
-  trx: Kysely<Database>,
+  work: Work,
   args: { workspace: Workspace; flows: ActiveFlow[]; contact: ContactRow; change: AppointmentApplyResult | undefined; event: EventRow; now: number },
 ): Promise<string[]> {
   const { workspace, flows, contact, change, event, now } = args;
   const started: string[] = [];
   // A contact created by this transaction is still queued (write-behind) until the commit.
-  const contactCreated = pendingRow(trx, 'contacts', contact.id) !== undefined;
+  const contactCreated = work.pending?.row('contacts', contact.id) !== undefined;
   for (const active of matchEventFlows(flows, event, contact, change?.row, workspace, now)) {
-    const session = await startSession(trx, {
+    const session = await startSession(work, {
       workspace,
       flow: active.flow,
       version: active.version,

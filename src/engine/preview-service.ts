@@ -14,6 +14,7 @@ import { getAppointmentById } from '../store/repositories/appointments.js';
 import { getContactById } from '../store/repositories/contacts.js';
 import { getEvent } from '../store/repositories/events.js';
 import { getFlow } from '../store/repositories/flows.js';
+import { plainWork } from '../store/unit-of-work.js';
 import { validateFlow } from '../core/flow-validation.js';
 import { encodeJson } from '../store/repositories/json.js';
 import { appointmentChangeOf, parseEventInput, type EventInput } from './event-input.js';
@@ -125,9 +126,9 @@ async function loadRows(ctx: EngineContext, workspace: Workspace, source: Previe
   const now = ctx.clock.now();
   if (source.event_id) {
     const event = await getEvent(ctx.store.db, workspace.id, source.event_id);
-    const contact = event.contact_id ? await getContactById(ctx.store.db, event.contact_id) : undefined;
+    const contact = event.contact_id ? await getContactById(plainWork(ctx.store.db), event.contact_id) : undefined;
     if (!contact) throw new NudgeError('not_found', `event ${source.event_id} has no contact`, { status: 404 });
-    const appointment = event.appointment_id ? await getAppointmentById(ctx.store.db, event.appointment_id) : undefined;
+    const appointment = event.appointment_id ? await getAppointmentById(plainWork(ctx.store.db), event.appointment_id) : undefined;
     return { event, contact, appointment };
   }
   const input = source.event === undefined ? sampleEvent(now) : parseEventInput(source.event, ['event']);

@@ -13,7 +13,8 @@ import { encodeJson } from '../store/repositories/json.js';
 import { appendSessionLogs, reentryBlockedMany, type LogEntry } from '../store/repositories/sessions.js';
 import { recordSkip } from '../store/repositories/skips.js';
 import { sessionTimerRow } from '../store/repositories/timers.js';
-import { deferNewRows, insertChunked } from '../store/repositories/write-behind.js';
+import { insertChunked } from '../store/repositories/write-behind.js';
+import type { Work } from '../store/unit-of-work.js';
 import { buildTemplateContext } from './template-context.js';
 import { renderString, TemplateError } from './templates.js';
 
@@ -108,26 +109,27 @@ export function keyedOnCreated(input: StartSessionInput): boolean {
 }
 
 /** Starts a session unless the re-entry policy forbids it; returns it, or null when blocked. */
-export async function startSession(db: Kysely<Database>, input: StartSessionInput, options: StartOptions = {}): Promise<SessionRow | null> {
-  return (await startSessions(db, [input], options))[0] ?? null;
+export async function startSession(work: Work, input: StartSessionInput, options: StartOptions = {}): Promise<SessionRow | null> {
+  return (await startSessions(work, [input], options))[0] ?? null;
 }
 
 export interface StartOptions {
   /**
    * Write the session and its timer at commit, with the transaction's other new rows, when the
-   * transaction has a write-behind buffer. For sessions nobody runs before the commit (ingest).
+   * unit of work queues (write-behind). For sessions nobody runs before the commit (ingest).
    */
   atCommit?: boolean;
 }
 
 /**
- * Starts sessions in the caller's transaction, with one statement per table for all of them
+ * Starts sessions in the caller's unit of work, with one statement per table for all of them
  * (re-entry check, sessions, timers; the `started` log entries go through the write-behind
- * buffer). Each result is the session started for that input, or null when its flow has no
+ * queue). Each result is the session started for that input, or null when its flow has no
  * steps or the re-entry policy forbids it. Inputs are taken in order: a later input blocked by an
  * earlier one of the same call is blocked, as it would be if started one after another.
  */
-export async function startSessions(db: Kysely<Database>, inputs: readonly StartSessionInput[], options: StartOptions = {}): Promise<Array<SessionRow | null>> {
+export async function startSessions(work: Work, inputs: readonly StartSessionInput[], options: StartOptions = {}): Promise<Array<SessionRow | null>> {
+  const { db } = work;
   const candidates: Array<{ input: StartSessionInput; key: string; i: number }> = [];
   for (const [i, input] of inputs.entries()) {
     if (input.compiled.first === null) continue;
@@ -136,7 +138,7 @@ export async function startSessions(db: Kysely<Database>, inputs: readonly Start
     else candidates.push({ input, key, i });
   }
   const blocked = await reentryBlockedMany(
-    db,
+    work,
     candidates.map((c) => ({
       flowId: c.input.flow.id,
       policy: c.input.compiled.reentry,
@@ -173,13 +175,14 @@ export async function startSessions(db: Kysely<Database>, inputs: readonly Start
   // A session's timer is keyed by the session's id, which is new: a plain insert, no upsert.
   // Started by an event (ingest), both wait for the commit (write-behind): the re-entry checks
   // and cancels of the same transaction look in the queue (sessions.ts).
-  if (options.atCommit === true && deferNewRows(db, 'sessions', sessions)) {
-    deferNewRows(db, 'timers', timers);
+  if (options.atCommit === true && work.pending) {
+    work.pending.queueNewRows('sessions', sessions);
+    work.pending.queueNewRows('timers', timers);
   } else {
     await insertChunked(db, 'sessions', sessions, 32);
     await insertChunked(db, 'timers', timers, 32);
   }
-  await appendSessionLogs(db, logs);
+  await appendSessionLogs(work, logs);
   return results;
 }
 

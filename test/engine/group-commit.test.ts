@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GroupCommitter } from '../../src/engine/group-commit.js';
 import type { Store } from '../../src/store/store.js';
+import type { Work } from '../../src/store/unit-of-work.js';
 import { createTestStore, testDialects, type TestStore } from '../helpers/test-store.js';
 
 describe.each(testDialects())('group commit on %s', (dialect) => {
@@ -38,7 +39,7 @@ describe.each(testDialects())('group commit on %s', (dialect) => {
     const gc = new GroupCommitter(store);
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        gc.run(async (trx) => {
+        gc.run(async ({ db: trx }) => {
           await trx.insertInto('workspaces').values(workspace(`w${String(i).padStart(2, '0')}`)).execute();
           return i * 10;
         }),
@@ -55,12 +56,12 @@ describe.each(testDialects())('group commit on %s', (dialect) => {
     const gc = new GroupCommitter(store);
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const first = gc.run(async (trx) => {
+    const first = gc.run(async ({ db: trx }) => {
       await trx.insertInto('workspaces').values(workspace('slow')).execute();
       await gate;
     });
     await new Promise((r) => setTimeout(r, 20)); // the first commit is now under way
-    const later = Array.from({ length: 5 }, (_, i) => gc.run(async (trx) => trx.insertInto('workspaces').values(workspace(`l${i}`)).execute()));
+    const later = Array.from({ length: 5 }, (_, i) => gc.run(async ({ db: trx }) => trx.insertInto('workspaces').values(workspace(`l${i}`)).execute()));
     release();
     await Promise.all([first, ...later]);
     expect(transactions).toBe(2);
@@ -71,7 +72,7 @@ describe.each(testDialects())('group commit on %s', (dialect) => {
     const gc = new GroupCommitter(store);
     const outcomes = await Promise.allSettled(
       ['a', 'b', 'bad', 'c'].map((name) =>
-        gc.run(async (trx) => {
+        gc.run(async ({ db: trx }) => {
           await trx.insertInto('workspaces').values(workspace(name)).execute();
           if (name === 'bad') throw new Error('refused');
           return name;
@@ -86,9 +87,9 @@ describe.each(testDialects())('group commit on %s', (dialect) => {
   it('a unit that reads what an earlier unit of its group wrote sees it', async () => {
     const gc = new GroupCommitter(store);
     const [, seen] = await Promise.all([
-      gc.run(async (trx) => trx.insertInto('workspaces').values(workspace('first')).execute()),
-      gc.run(async (trx) => trx.insertInto('workspaces').values(workspace('second')).execute()),
-      gc.run(async (trx) => (await trx.selectFrom('workspaces').select('name').where('name', '=', 'second').executeTakeFirst())?.name),
+      gc.run(async ({ db: trx }) => trx.insertInto('workspaces').values(workspace('first')).execute()),
+      gc.run(async ({ db: trx }) => trx.insertInto('workspaces').values(workspace('second')).execute()),
+      gc.run(async ({ db: trx }) => (await trx.selectFrom('workspaces').select('name').where('name', '=', 'second').executeTakeFirst())?.name),
     ]);
     expect(seen).toBeDefined();
     expect(await names()).toEqual(['first', 'second']);
@@ -96,14 +97,14 @@ describe.each(testDialects())('group commit on %s', (dialect) => {
 
   it('caps a group at maxUnits', async () => {
     const gc = new GroupCommitter(store, 5);
-    await Promise.all(Array.from({ length: 12 }, (_, i) => gc.run(async (trx) => trx.insertInto('workspaces').values(workspace(`m${i}`)).execute())));
+    await Promise.all(Array.from({ length: 12 }, (_, i) => gc.run(async ({ db: trx }) => trx.insertInto('workspaces').values(workspace(`m${i}`)).execute())));
     // Groups of 5, 5 and 2.
     expect(transactions).toBe(3);
     expect(await names()).toHaveLength(12);
   });
 
   it('under load, a group waits delayMs for units of later turns; an idle committer does not wait', async () => {
-    const insert = (name: string) => (trx: Parameters<Parameters<GroupCommitter['run']>[0]>[0]) => trx.insertInto('workspaces').values(workspace(name)).execute();
+    const insert = (name: string) => ({ db: trx }: Work) => trx.insertInto('workspaces').values(workspace(name)).execute();
     const turn = () => new Promise((r) => setImmediate(r));
     const pair = async (gc: GroupCommitter, a: string, b: string) => {
       const first = gc.run(insert(a));

@@ -8,7 +8,8 @@ import type { KyselyPlugin } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { findContactByIdentity } from '../../src/store/repositories/contacts.js';
 import { findEventByKey } from '../../src/store/repositories/events.js';
-import { readAhead, withReadAhead } from '../../src/store/repositories/read-ahead.js';
+import { readAhead } from '../../src/store/repositories/read-ahead.js';
+import { openWork } from '../../src/store/unit-of-work.js';
 import { appointmentEvent, createHarness, T0, type Harness } from '../helpers/harness.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { testDialects } from '../helpers/test-store.js';
@@ -238,21 +239,20 @@ describe.each(testDialects())('ingest in groups on %s', (dialect) => {
 
   it('answers a looked-up key from what it read ahead, and a key it did not read from the table', async () => {
     await batch([appointmentEvent('appointment.created', 'b7', iso(T0 + 30 * H), { idempotency_key: 'k-b7' })]);
-    const found = await h.engine.ctx.store.transaction((trx) =>
-      withReadAhead(trx, async () => {
-        await readAhead(trx, [{ workspaceId: h.workspaceId, eventKeys: ['k-b7', 'k-none'], contacts: [{ external_id: 'cust-b7' }], appointmentIds: ['b7'] }]);
-        // Rows changed behind the read-ahead, in the same transaction: read-ahead answers as it read.
-        await trx.deleteFrom('events').execute();
-        await trx.updateTable('contacts').set({ external_id: 'renamed' }).execute();
-        return {
-          event: (await findEventByKey(trx, h.workspaceId, 'k-b7'))?.idempotency_key,
-          none: await findEventByKey(trx, h.workspaceId, 'k-none'),
-          contact: (await findContactByIdentity(trx, h.workspaceId, { external_id: 'cust-b7' }))?.external_id,
-          // Not read ahead: asked of the table, which has it under its new id.
-          renamed: (await findContactByIdentity(trx, h.workspaceId, { external_id: 'renamed' }))?.external_id,
-        };
-      }),
-    );
+    const found = await h.engine.ctx.store.transaction(async (trx) => {
+      const work = openWork(trx);
+      await readAhead(work, [{ workspaceId: h.workspaceId, eventKeys: ['k-b7', 'k-none'], contacts: [{ external_id: 'cust-b7' }], appointmentIds: ['b7'] }]);
+      // Rows changed behind the read-ahead, in the same transaction: read-ahead answers as it read.
+      await trx.deleteFrom('events').execute();
+      await trx.updateTable('contacts').set({ external_id: 'renamed' }).execute();
+      return {
+        event: (await findEventByKey(work, h.workspaceId, 'k-b7'))?.idempotency_key,
+        none: await findEventByKey(work, h.workspaceId, 'k-none'),
+        contact: (await findContactByIdentity(work, h.workspaceId, { external_id: 'cust-b7' }))?.external_id,
+        // Not read ahead: asked of the table, which has it under its new id.
+        renamed: (await findContactByIdentity(work, h.workspaceId, { external_id: 'renamed' }))?.external_id,
+      };
+    });
     expect(found).toEqual({ event: 'k-b7', none: undefined, contact: 'cust-b7', renamed: 'renamed' });
   });
 });

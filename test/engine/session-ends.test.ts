@@ -8,6 +8,7 @@ import type { SessionState } from '../../src/core/session-state.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GroupCommitter } from '../../src/engine/group-commit.js';
 import { endSessions, SessionEndBatcher, type SessionEnd } from '../../src/engine/session-writer/end-batcher.js';
+import { plainWork } from '../../src/store/unit-of-work.js';
 import { listSessionLogs } from '../../src/store/repositories/sessions.js';
 import { sessionTimerRow } from '../../src/store/repositories/timers.js';
 import { insertChunked } from '../../src/store/repositories/write-behind.js';
@@ -104,7 +105,7 @@ describe.each(testDialects())('session ends on %s', (dialect) => {
     };
     const applied = await ts.store.transaction((trx) =>
       // ss3 moved on (stopped, say) since its runner read it at seq 3.
-      endSessions(trx.withPlugin(counting), [end('ss1', 1, 100), end('ss2', 1, 105), end('ss3', 3, 101), end('ss4', 1, 102, 'failed', 'webhook s1 failed')]),
+      endSessions(plainWork(trx.withPlugin(counting)), [end('ss1', 1, 100), end('ss2', 1, 105), end('ss3', 3, 101), end('ss4', 1, 102, 'failed', 'webhook s1 failed')]),
     );
     expect(applied).toEqual([true, true, false, true]);
     expect(updates).toHaveLength(2);

@@ -15,6 +15,7 @@ import { createBatchedWriter, createPlainWriter } from '../../src/engine/session
 import { listSessionLogs } from '../../src/store/repositories/sessions.js';
 import { sessionTimerRow } from '../../src/store/repositories/timers.js';
 import { insertChunked } from '../../src/store/repositories/write-behind.js';
+import { plainWork } from '../../src/store/unit-of-work.js';
 import type { SessionRow, TimerRow } from '../../src/store/schema.js';
 import type { Store } from '../../src/store/store.js';
 import { createTestStore, testDialects, type TestStore } from '../helpers/test-store.js';
@@ -159,7 +160,7 @@ describe.each(cases)('session writer on %s, %s', (dialect, _name, make) => {
     await seed([session('ss1'), session('ss2', { status: 'waiting' }), session('ss3', { appointment_id: 'other' }), session('ss4', { status: 'failed' })]);
     await writer.abandon(timerOf(session('ss1')), 'gave up', 100);
     expect([(await row('ss1'))!.status, (await row('ss1'))!.end_reason]).toEqual(['failed', 'gave up']);
-    const ids = await ts.store.transaction((trx) => writer.cancelMany(trx, { appointment_id: 'a' }, 'canceled', 'appointment canceled', 200));
+    const ids = await ts.store.transaction((trx) => writer.cancelMany(plainWork(trx), { appointment_id: 'a' }, 'canceled', 'appointment canceled', 200));
     expect(ids).toEqual(['ss2']);
     expect((await ts.store.db.selectFrom('sessions').select(['id', 'status']).orderBy('id').execute()).map((r) => [r.id, r.status])).toEqual([
       ['ss1', 'failed'],
@@ -178,16 +179,16 @@ describe.each(cases)('session writer on %s, %s', (dialect, _name, make) => {
     const failed = (await row('ss1'))!;
     expect([writer.mayRearm(failed), writer.mayRearm((await row('ss3'))!), writer.mayRearm((await row('ss4'))!)]).toEqual([true, false, false]);
     const rearm = { session: failed, stepId: 's1', held: false, log: retry('ss1'), now: 100 };
-    expect(await ts.store.transaction((trx) => writer.rearm(trx, rearm))).toBe(true);
+    expect(await ts.store.transaction((trx) => writer.rearm(plainWork(trx), rearm))).toBe(true);
     const rearmed = (await row('ss1'))!;
     expect([rearmed.status, rearmed.attempt, Number(rearmed.seq), Number(rearmed.wake_at), rearmed.ended_at, rearmed.end_reason]).toEqual(['waiting', 1, 2, 100, null, null]);
     // The same request again is stale: the session is at seq 2 now.
-    expect(await ts.store.transaction((trx) => writer.rearm(trx, rearm))).toBe(false);
+    expect(await ts.store.transaction((trx) => writer.rearm(plainWork(trx), rearm))).toBe(false);
     const paused = { ...rearm, session: (await row('ss2'))!, log: retry('ss2'), held: true };
-    expect(await ts.store.transaction((trx) => writer.rearm(trx, paused))).toBe(true);
+    expect(await ts.store.transaction((trx) => writer.rearm(plainWork(trx), paused))).toBe(true);
     for (const id of ['ss3', 'ss4']) {
       const open = (await row(id))!;
-      await expect(ts.store.transaction((trx) => writer.rearm(trx, { ...rearm, session: open, log: retry(id) }))).rejects.toThrow(/cannot be re-armed/);
+      await expect(ts.store.transaction((trx) => writer.rearm(plainWork(trx), { ...rearm, session: open, log: retry(id) }))).rejects.toThrow(/cannot be re-armed/);
     }
     const written = await ts.store.db.selectFrom('timers').select(['id', 'step_id', 'seq', 'held', 'lease_owner', 'scheduled_at']).orderBy('id').execute();
     expect(written.map((t) => [t.id, t.step_id, Number(t.seq), Number(t.held), t.lease_owner, Number(t.scheduled_at)])).toEqual([
@@ -202,8 +203,8 @@ describe.each(cases)('session writer on %s, %s', (dialect, _name, make) => {
     await seed([session('ss1', { status: 'waiting' }), session('ss2'), session('ss3', { status: 'waiting' })]);
     const moved = (id: string) => ({ ...log(id, 'rescheduled'), message: 'appointment moved' });
     await ts.store.transaction(async (trx) => {
-      await writer.moveWait(trx, { timer: timerOf(session('ss1')), dueAt: 500, log: moved('ss1'), now: 100 });
-      await writer.moveWait(trx, { timer: timerOf(session('ss2')), dueAt: 600, log: moved('ss2'), now: 100 });
+      await writer.moveWait(plainWork(trx), { timer: timerOf(session('ss1')), dueAt: 500, log: moved('ss1'), now: 100 });
+      await writer.moveWait(plainWork(trx), { timer: timerOf(session('ss2')), dueAt: 600, log: moved('ss2'), now: 100 });
     });
     expect(await timers()).toEqual([['ss1', null, 500], ['ss2', null, 600], ['ss3', 'c1', 10]]);
     const wakes = await ts.store.db.selectFrom('sessions').select(['id', 'status', 'wake_at', 'updated_at']).orderBy('id').execute();

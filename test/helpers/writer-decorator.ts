@@ -16,9 +16,9 @@ export function decorateWriter(writer: SessionWriter, over: Partial<Pick<Session
     settleTimer: (timer, next) => writer.settleTimer(timer, next),
     dropTimers: (timers) => writer.dropTimers(timers),
     abandon: (timer, reason, now) => writer.abandon(timer, reason, now),
-    cancelMany: (trx, where, status, reason, now) => writer.cancelMany(trx, where, status, reason, now),
+    cancelMany: (work, where, status, reason, now) => writer.cancelMany(work, where, status, reason, now),
     mayRearm: (session) => writer.mayRearm(session),
-    rearm: (trx, rearm) => writer.rearm(trx, rearm),
-    moveWait: (trx, move) => writer.moveWait(trx, move),
+    rearm: (work, rearm) => writer.rearm(work, rearm),
+    moveWait: (work, move) => writer.moveWait(work, move),
   };
 }

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { csvCell } from '../../src/engine/contact-csv.js';
 import { upsertContact } from '../../src/store/repositories/contacts.js';
+import { plainWork } from '../../src/store/unit-of-work.js';
 import { activeFlow, appointmentEvent, T0, useHarnessAndReceiver, type Harness } from '../helpers/harness.js';
 import { testDialects } from '../helpers/test-store.js';
 
@@ -120,8 +121,8 @@ describe.each(testDialects())('contact exports (%s)', (dialect) => {
       { email: 'zh@example.com', name: '王小明', first_name: '\tTabbed' },
     ];
     await h.testStore.store.transaction(async (trx) => {
-      for (const c of hostile) await upsertContact(trx, h.workspaceId, c, T0);
-      for (let i = 0; i < 510; i++) await upsertContact(trx, h.workspaceId, { external_id: `bulk-${i}`, email: `bulk-${i}@example.com` }, T0);
+      for (const c of hostile) await upsertContact(plainWork(trx), h.workspaceId, c, T0);
+      for (let i = 0; i < 510; i++) await upsertContact(plainWork(trx), h.workspaceId, { external_id: `bulk-${i}`, email: `bulk-${i}@example.com` }, T0);
     });
     const other = await h.otherWorkspace();
     await h.api('POST', '/v1/contacts', { email: 'elsewhere@example.com' }, { authorization: `Bearer ${other.apiKey}` });

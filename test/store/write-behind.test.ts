@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appendSessionLogs, listSessionLogs } from '../../src/store/repositories/sessions.js';
 import { insertDelivery } from '../../src/store/repositories/deliveries.js';
 import { deleteSessionTimer, sessionTimerRow } from '../../src/store/repositories/timers.js';
-import { insertChunked, insertChunkedUnlessPresent, withWriteBehind } from '../../src/store/repositories/write-behind.js';
+import { insertChunked, insertChunkedUnlessPresent } from '../../src/store/repositories/write-behind.js';
+import { plainWork, withWork } from '../../src/store/unit-of-work.js';
 import type { DeliveryRow } from '../../src/store/schema.js';
 import { createTestStore, testDialects, type TestStore } from '../helpers/test-store.js';
 
@@ -40,10 +41,10 @@ describe.each(testDialects())('write-behind on %s', (dialect) => {
 
   it('writes queued rows at the end of the transaction, not before, in order', async () => {
     const seenInside = await ts.store.transaction((trx) =>
-      withWriteBehind(trx, async () => {
-        await appendSessionLogs(trx, [log('ss1', 1), log('ss1', 2)]);
-        await insertDelivery(trx, delivery('dl1'));
-        await appendSessionLogs(trx, [log('ss1', 3)]);
+      withWork(trx, async (work) => {
+        await appendSessionLogs(work, [log('ss1', 1), log('ss1', 2)]);
+        await insertDelivery(work, delivery('dl1'));
+        await appendSessionLogs(work, [log('ss1', 3)]);
         // Queued, not yet written: the transaction itself does not see them.
         return { logs: (await listSessionLogs(trx, 'ss1')).length, deliveries: (await trx.selectFrom('deliveries').select('id').execute()).length };
       }),
@@ -56,9 +57,9 @@ describe.each(testDialects())('write-behind on %s', (dialect) => {
   it('drops what was queued when the transaction rolls back', async () => {
     await expect(
       ts.store.transaction((trx) =>
-        withWriteBehind(trx, async () => {
-          await appendSessionLogs(trx, [log('ss1', 1)]);
-          await insertDelivery(trx, delivery('dl1'));
+        withWork(trx, async (work) => {
+          await appendSessionLogs(work, [log('ss1', 1)]);
+          await insertDelivery(work, delivery('dl1'));
           throw new Error('unit failed');
         }),
       ),
@@ -67,12 +68,12 @@ describe.each(testDialects())('write-behind on %s', (dialect) => {
     expect(await countDeliveries()).toBe(0);
   });
 
-  it('writes at once in a transaction without a buffer, and outside any transaction', async () => {
+  it('writes at once in a plain unit of work (no queue), in a transaction and outside any', async () => {
     await ts.store.transaction(async (trx) => {
-      await appendSessionLogs(trx, [log('ss1', 1)]);
+      await appendSessionLogs(plainWork(trx), [log('ss1', 1)]);
       expect(await listSessionLogs(trx, 'ss1')).toHaveLength(1);
     });
-    await insertDelivery(ts.store.db, delivery('dl1'));
+    await insertDelivery(plainWork(ts.store.db), delivery('dl1'));
     expect(await countDeliveries()).toBe(1);
   });
 
@@ -82,9 +83,9 @@ describe.each(testDialects())('write-behind on %s', (dialect) => {
     );
     await insertChunked(ts.store.db, 'timers', rows);
     await ts.store.transaction((trx) =>
-      withWriteBehind(trx, async () => {
-        await deleteSessionTimer(trx, 'ss1');
-        await deleteSessionTimer(trx, 'ss3');
+      withWork(trx, async (work) => {
+        await deleteSessionTimer(work, 'ss1');
+        await deleteSessionTimer(work, 'ss3');
         expect(await trx.selectFrom('timers').select('id').execute()).toHaveLength(3);
       }),
     );

@@ -10,8 +10,8 @@
  * the delivery is recorded either way. `ended_at` and `updated_at` are those of the latest end in
  * the run (they differ by the few milliseconds the batch gathered over).
  */
-import type { Kysely } from 'kysely';
-import type { Database, DeliveryRow, SessionRow } from '../../store/schema.js';
+import type { DeliveryRow, SessionRow } from '../../store/schema.js';
+import type { Work } from '../../store/unit-of-work.js';
 import { insertDelivery } from '../../store/repositories/deliveries.js';
 import { appendSessionLogs, insertSessionsUnlessPresent, type LogEntry } from '../../store/repositories/sessions.js';
 import { inPairs } from '../../store/repositories/in-list.js';
@@ -72,9 +72,9 @@ export class SessionEndBatcher {
       return batch;
     };
     this.commits
-      .run((trx) =>
+      .run((work) =>
         endSessions(
-          trx,
+          work,
           take().map((p) => p.end),
         ),
       )
@@ -88,10 +88,11 @@ export class SessionEndBatcher {
 }
 
 /** Applies `ends` in the caller's transaction; returns, for each, whether the session was still at its `expectSeq`. */
-export async function endSessions(trx: Kysely<Database>, ends: readonly SessionEnd[]): Promise<boolean[]> {
-  for (const e of ends) if (e.delivery) await insertDelivery(trx, e.delivery);
+export async function endSessions(work: Work, ends: readonly SessionEnd[]): Promise<boolean[]> {
+  const trx = work.db;
+  for (const e of ends) if (e.delivery) await insertDelivery(work, e.delivery);
   const applied = await writeStartedEnds(
-    trx,
+    work,
     ends.filter((e) => e.start),
   );
   // Sessions ending the same way share an UPDATE.
@@ -122,8 +123,8 @@ export async function endSessions(trx: Kysely<Database>, ends: readonly SessionE
     const ok = applied.has(e.sessionId);
     results.push(ok);
     if (!ok || e.start) continue;
-    await appendSessionLogs(trx, e.logs);
-    await deleteSessionTimer(trx, e.sessionId);
+    await appendSessionLogs(work, e.logs);
+    await deleteSessionTimer(work, e.sessionId);
   }
   return results;
 }
@@ -133,13 +134,14 @@ export async function endSessions(trx: Kysely<Database>, ends: readonly SessionE
  * deleted (one statement per claim), the sessions inserted as they ended, and the timelines of
  * those inserted. Returns the ids of the sessions inserted.
  */
-async function writeStartedEnds(trx: Kysely<Database>, ends: readonly SessionEnd[]): Promise<Set<string>> {
+async function writeStartedEnds(work: Work, ends: readonly SessionEnd[]): Promise<Set<string>> {
   if (ends.length === 0) return new Set();
+  const trx = work.db;
   await deleteClaimedTimers(trx, ends.map((e) => e.start!.trigger));
   const inserted = await insertSessionsUnlessPresent(
     trx,
     ends.map((e) => e.start!.row),
   );
-  for (const e of ends) if (inserted.has(e.sessionId)) await appendSessionLogs(trx, [e.start!.log, ...e.logs]);
+  for (const e of ends) if (inserted.has(e.sessionId)) await appendSessionLogs(work, [e.start!.log, ...e.logs]);
   return inserted;
 }

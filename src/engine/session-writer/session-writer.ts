@@ -11,11 +11,11 @@
  * UPDATE: what the engine uses) and `createPlainWriter` (a transaction per commit, a statement per
  * session: to test with and to measure against). `createEngine` chooses.
  */
-import type { Kysely } from 'kysely';
 import type { StepEffect } from '../../core/step-decision.js';
 import type { ReentryCheck } from '../../core/reentry.js';
 import type { LogEntry } from '../../store/repositories/sessions.js';
-import type { Database, DeliveryRow, SessionRow, TimerRow } from '../../store/schema.js';
+import type { DeliveryRow, SessionRow, TimerRow } from '../../store/schema.js';
+import type { Work } from '../../store/unit-of-work.js';
 
 /** A session a fired trigger started, not written yet: its first commit writes it. */
 export interface StartedSession {
@@ -115,10 +115,11 @@ export interface SessionWriter {
   abandon(timer: TimerRow, reason: string, now: number): Promise<void>;
   /**
    * Ends every open session of `where` with `status`, logs it on each and deletes their timers, in
-   * the caller's transaction (a cancel at ingest, a stop or an archive). Returns their ids.
+   * the caller's unit of work (a cancel at ingest, a stop or an archive): sessions it queued and has
+   * not written end in its queue. Returns their ids.
    */
   cancelMany(
-    trx: Kysely<Database>,
+    work: Work,
     where: SessionSelection,
     status: 'canceled' | 'stopped',
     reason: string,
@@ -127,15 +128,15 @@ export interface SessionWriter {
   /** Whether `rearm` may re-arm a session in this state (the state machine's one way out of an end). */
   mayRearm(session: { status: string }): boolean;
   /**
-   * In the caller's transaction: re-arms a failed session at `stepId` (waiting, attempt 1, its
+   * In the caller's unit of work: re-arms a failed session at `stepId` (waiting, attempt 1, its
    * timer due now, held if its flow is paused) and logs it. Returns false, writing nothing, when the
    * session moved past the `seq` it was read at; throws `invalid_transition` when it may not be re-armed.
    */
-  rearm(trx: Kysely<Database>, rearm: Rearm): Promise<boolean>;
+  rearm(work: Work, rearm: Rearm): Promise<boolean>;
   /**
-   * In the caller's transaction: moves a session's timer to `dueAt` (unleased) and, if its session
-   * is still waiting, shows the new wake time on it; logs `log`. Sessions this transaction wrote
-   * and has not flushed yet (write-behind) are changed in the queue.
+   * In the caller's unit of work: moves a session's timer to `dueAt` (unleased) and, if its session
+   * is still waiting, shows the new wake time on it; logs `log`. Sessions the unit of work queued
+   * and has not flushed yet are changed in the queue.
    */
-  moveWait(trx: Kysely<Database>, move: WaitMove): Promise<void>;
+  moveWait(work: Work, move: WaitMove): Promise<void>;
 }

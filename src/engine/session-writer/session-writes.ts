@@ -1,5 +1,6 @@
 /**
- * The writes of the session writer, each in the caller's transaction: a step's result for a
+ * The writes of the session writer, each in the caller's unit of work (its transaction, and the
+ * rows it queues for the commit when it queues: src/store/unit-of-work.ts): a step's result for a
  * written session (`writeStep`), the first write of a session a fired trigger started
  * (`writeFirst`), the rows an outcome's effect stands for, the session's next timer, abandoning a
  * timer, ending many open sessions (`endOpen`), re-arming a failed session (`rearmFailed`) and
@@ -14,19 +15,20 @@ import { insertDelivery } from '../../store/repositories/deliveries.js';
 import { appendSessionLogs, insertSessionsUnlessPresent, setSessionWakeAt, updateSessionIfAt } from '../../store/repositories/sessions.js';
 import { recordSkip } from '../../store/repositories/skips.js';
 import { deleteClaimedTimer, deleteSessionTimer, moveTimer, putSessionTimer } from '../../store/repositories/timers.js';
-import { deferNewRow, dropPendingRow, pendingRows } from '../../store/repositories/write-behind.js';
+import type { Work } from '../../store/unit-of-work.js';
 import type { Rearm, SessionSelection, StepWrite, TimerAfter, WaitMove, WriteResult } from './session-writer.js';
 import { checkRearm, guardOf, guardOfStay } from './status-change.js';
 
 /** A step's result for a session already written, guarded by its `seq`. */
-export async function writeStep(trx: Kysely<Database>, w: StepWrite): Promise<WriteResult> {
+export async function writeStep(work: Work, w: StepWrite): Promise<WriteResult> {
   const s = w.session;
-  if (w.delivery) await insertDelivery(trx, w.delivery);
+  const trx = work.db;
+  if (w.delivery) await insertDelivery(work, w.delivery);
   if (!(await updateSessionIfAt(trx, s.id, s.seq, w.patch))) return { applied: false, held: false };
   const held = w.timer !== 'delete' && (await pausedMeanwhile(trx, s.flow_id));
-  if (w.effect) await applyEffect(trx, s, w.effect, w.now);
-  await appendSessionLogs(trx, w.logs);
-  if (w.timer === 'delete') await deleteSessionTimer(trx, s.id);
+  if (w.effect) await applyEffect(work, s, w.effect, w.now);
+  await appendSessionLogs(work, w.logs);
+  if (w.timer === 'delete') await deleteSessionTimer(work, s.id);
   else await putTimer(trx, { ...s, ...w.patch }, w.timer, held, w.now);
   return { applied: true, held };
 }
@@ -42,45 +44,46 @@ export async function writeStep(trx: Kysely<Database>, w: StepWrite): Promise<Wr
  * trigger fires again at its new time. The same session written by another worker first (same id)
  * is left as that worker wrote it.
  */
-export async function writeFirst(trx: Kysely<Database>, w: StepWrite): Promise<WriteResult & { row: SessionRow | null }> {
+export async function writeFirst(work: Work, w: StepWrite): Promise<WriteResult & { row: SessionRow | null }> {
   const start = w.start!;
   const row: SessionRow = { ...w.session, ...w.patch };
-  if (w.delivery) await insertDelivery(trx, w.delivery);
+  const trx = work.db;
+  if (w.delivery) await insertDelivery(work, w.delivery);
   if (!(await deleteClaimedTimer(trx, start.trigger.id, start.trigger.owner))) {
     if (w.timer === 'delete' && !w.effect) {
       const inserted = (await insertSessionsUnlessPresent(trx, [row])).size === 1;
-      if (inserted) await appendSessionLogs(trx, [start.log, ...w.logs]);
+      if (inserted) await appendSessionLogs(work, [start.log, ...w.logs]);
       return { applied: inserted, held: false, row };
     }
     const reason = 'its trigger was moved or canceled while it ran';
     const canceled: SessionRow = { ...row, status: 'canceled', ended_at: w.now, end_reason: reason, wake_at: null };
     if ((await insertSessionsUnlessPresent(trx, [canceled])).size === 1) {
       const entry = { workspace_id: row.workspace_id, session_id: row.id, at: w.now, type: 'canceled', step_id: row.step_id, message: reason };
-      await appendSessionLogs(trx, [start.log, ...w.logs, entry]);
+      await appendSessionLogs(work, [start.log, ...w.logs, entry]);
     }
     return { applied: false, held: false, row: canceled };
   }
   if ((await insertSessionsUnlessPresent(trx, [row])).size === 0) return { applied: false, held: false, row };
   const held = w.timer !== 'delete' && (await pausedMeanwhile(trx, row.flow_id));
-  if (w.effect) await applyEffect(trx, row, w.effect, w.now);
-  await appendSessionLogs(trx, [start.log, ...w.logs]);
+  if (w.effect) await applyEffect(work, row, w.effect, w.now);
+  await appendSessionLogs(work, [start.log, ...w.logs]);
   if (w.timer !== 'delete') await putTimer(trx, row, w.timer, held, w.now);
   return { applied: true, held, row };
 }
 
 /** The rows an outcome's effect stands for. */
-async function applyEffect(trx: Kysely<Database>, s: SessionRow, effect: StepEffect, now: number): Promise<void> {
+async function applyEffect(work: Work, s: SessionRow, effect: StepEffect, now: number): Promise<void> {
   switch (effect.type) {
     case 'update_contact': {
-      const current = await getContactById(trx, effect.contactId);
-      if (current) await applyContactFields(trx, current, effect.fields, now);
+      const current = await getContactById(work, effect.contactId);
+      if (current) await applyContactFields(work, current, effect.fields, now);
       return;
     }
     case 'record_skip': {
       // Also on the schedules of the appointment, contact and flow (a late send is rare: one row more).
       const { stepId, dueAt, reason, message } = effect;
       const skip = { workspaceId: s.workspace_id, flowId: s.flow_id, appointmentId: s.appointment_id, contactId: s.contact_id, sessionId: s.id, stepId, dueAt, reason, message };
-      await recordSkip(trx, skip, now);
+      await recordSkip(work.db, skip, now);
       return;
     }
     default: {
@@ -114,7 +117,8 @@ async function putTimer(trx: Kysely<Database>, next: SessionRow, timer: Exclude<
 }
 
 /** Fails a timer's session (if still open) with `reason`, and deletes the timer if its claim still holds it. */
-export async function abandonTimer(trx: Kysely<Database>, timer: TimerRow, reason: string, now: number): Promise<void> {
+export async function abandonTimer(work: Work, timer: TimerRow, reason: string, now: number): Promise<void> {
+  const trx = work.db;
   if (timer.session_id) {
     await trx
       .updateTable('sessions')
@@ -123,18 +127,18 @@ export async function abandonTimer(trx: Kysely<Database>, timer: TimerRow, reaso
       .where('status', 'in', guardOf('failed'))
       .execute();
     const entry = { workspace_id: timer.workspace_id, session_id: timer.session_id, at: now, type: 'failed', step_id: timer.step_id, message: reason };
-    await appendSessionLogs(trx, [entry]);
+    await appendSessionLogs(work, [entry]);
   }
   await deleteClaimedTimer(trx, timer.id, timer.lease_owner ?? '');
 }
 
 /**
  * Ends every open session of `where` with `status`, logs it on each and deletes their timers.
- * Sessions this transaction started and has not written yet (write-behind) end in the queue.
+ * Sessions this unit of work started and has not written yet (write-behind) end in the queue.
  * `chunk`: sessions per UPDATE (the plain writer passes 1).
  */
 export async function endOpen(
-  trx: Kysely<Database>,
+  work: Work,
   where: SessionSelection,
   status: 'canceled' | 'stopped',
   reason: string,
@@ -142,12 +146,13 @@ export async function endOpen(
   chunk: number,
 ): Promise<string[]> {
   const guard = guardOf(status);
+  const trx = work.db;
   let q = trx.selectFrom('sessions').select(['id', 'workspace_id', 'step_id']).where('status', 'in', guard);
   if (where.appointment_id) q = q.where('appointment_id', '=', where.appointment_id);
   if (where.flow_id) q = q.where('flow_id', '=', where.flow_id);
   if (where.session_id) q = q.where('id', '=', where.session_id);
   const written = await q.execute();
-  const pending = pendingRows(trx, 'sessions').filter(
+  const pending = (work.pending?.rows('sessions') ?? []).filter(
     (s) =>
       (guard as string[]).includes(s.status) &&
       (!where.appointment_id || s.appointment_id === where.appointment_id) &&
@@ -156,8 +161,8 @@ export async function endOpen(
   );
   const end = { status, end_reason: reason, ended_at: now, updated_at: now, wake_at: null };
   for (const s of pending) {
-    deferNewRow(trx, 'sessions', { ...s, ...end, seq: s.seq + 1 });
-    dropPendingRow(trx, 'timers', s.id);
+    work.pending!.queueNew('sessions', { ...s, ...end, seq: s.seq + 1 });
+    work.pending!.drop('timers', s.id);
   }
   const open = [...written, ...pending];
   if (open.length === 0) return [];
@@ -173,7 +178,7 @@ export async function endOpen(
     await trx.deleteFrom('timers').where('id', 'in', these).execute();
   }
   await appendSessionLogs(
-    trx,
+    work,
     open.map((s) => ({ workspace_id: s.workspace_id, session_id: s.id, at: now, type: status, step_id: s.step_id, message: reason })),
   );
   return open.map((s) => s.id);
@@ -183,22 +188,23 @@ export async function endOpen(
  * Re-arms a failed session at `r.stepId`: waiting, attempt 1, its timer due now (held when its
  * flow is paused), with its log entry; guarded by the `seq` it was read at (false: it changed).
  */
-export async function rearmFailed(trx: Kysely<Database>, r: Rearm): Promise<boolean> {
+export async function rearmFailed(work: Work, r: Rearm): Promise<boolean> {
   const s = r.session;
+  const trx = work.db;
   checkRearm(s);
   const seq = s.seq + 1;
   const patch = { status: 'waiting' as const, attempt: 1, seq, wake_at: r.now, ended_at: null, end_reason: null, updated_at: r.now };
   if (!(await updateSessionIfAt(trx, s.id, s.seq, patch))) return false;
   const timer = { sessionId: s.id, workspaceId: s.workspace_id, flowId: s.flow_id, appointmentId: s.appointment_id, stepId: r.stepId, seq, dueAt: r.now, held: r.held };
   await putSessionTimer(trx, timer, r.now);
-  await appendSessionLogs(trx, [r.log]);
+  await appendSessionLogs(work, [r.log]);
   return true;
 }
 
 /** Moves a session's timer to `m.dueAt`; a session still waiting shows its new wake time. */
-export async function moveSessionWait(trx: Kysely<Database>, m: WaitMove): Promise<void> {
-  await moveTimer(trx, m.timer.id, m.dueAt);
+export async function moveSessionWait(work: Work, m: WaitMove): Promise<void> {
+  await moveTimer(work, m.timer.id, m.dueAt);
   if (!m.timer.session_id) return;
-  await setSessionWakeAt(trx, m.timer.session_id, m.dueAt, m.now, guardOfStay('waiting'));
-  if (m.log) await appendSessionLogs(trx, [m.log]);
+  await setSessionWakeAt(work, m.timer.session_id, m.dueAt, m.now, guardOfStay('waiting'));
+  if (m.log) await appendSessionLogs(work, [m.log]);
 }

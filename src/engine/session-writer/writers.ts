@@ -9,11 +9,11 @@
  * - plain (`createPlainWriter`): a transaction per commit, a statement per session. Slower; the
  *   reference the batched one is tested and measured against.
  */
-import type { Kysely } from 'kysely';
 import type { ReentryCheck } from '../../core/reentry.js';
 import { reentryBlockedMany } from '../../store/repositories/sessions.js';
-import type { Database, SessionRow, TimerRow } from '../../store/schema.js';
+import type { SessionRow, TimerRow } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
+import { plainWork, type Work } from '../../store/unit-of-work.js';
 import { deleteClaimedTimer, deleteClaimedTimers, rearmClaimedTimer } from '../../store/repositories/timers.js';
 import type { GroupCommitter } from '../group-commit.js';
 import { SessionEndBatcher } from './end-batcher.js';
@@ -24,7 +24,7 @@ import { checkStatusChange, mayRearm } from './status-change.js';
 
 interface Grouping {
   /** Runs a unit of work in a transaction (its own, or a group's). */
-  run<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+  run<T>(fn: (work: Work) => Promise<T>): Promise<T>;
   /** Batches sessions' last commits; null: each commits alone. */
   ends: SessionEndBatcher | null;
   /** Sessions per UPDATE when many end at once. */
@@ -45,11 +45,11 @@ class Writer implements SessionWriter {
   }
 
   async admit(starts: readonly StartedSession[], checks: readonly ReentryCheck[]): Promise<boolean[]> {
-    const db = this.store.db;
+    const work = plainWork(this.store.db);
     const entries = await this.inFlight.admit(
       checks,
       starts.map((s) => s.row),
-      () => reentryBlockedMany(db, checks),
+      () => reentryBlockedMany(work, checks),
     );
     return entries.map((entry, i) => {
       if (entry) this.admitted.set(starts[i]!, entry);
@@ -82,8 +82,8 @@ class Writer implements SessionWriter {
           return { applied, held: false };
         }
         let written: SessionRow | null = null;
-        const result = await this.grouping.run(async (trx) => {
-          const r = await writeFirst(trx, w);
+        const result = await this.grouping.run(async (work) => {
+          const r = await writeFirst(work, w);
           written = r.row;
           return { applied: r.applied, held: r.held };
         });
@@ -98,7 +98,7 @@ class Writer implements SessionWriter {
       const applied = await ends.end({ sessionId: w.session.id, expectSeq: w.session.seq, patch: w.patch, now: w.now, delivery: w.delivery, logs: w.logs });
       return { applied, held: false };
     }
-    return this.grouping.run((trx) => writeStep(trx, w));
+    return this.grouping.run((work) => writeStep(work, w));
   }
 
   async settleTimer(timer: TimerRow, next: 'delete' | { dueAt: number; held?: boolean }): Promise<void> {
@@ -115,23 +115,23 @@ class Writer implements SessionWriter {
   }
 
   async abandon(timer: TimerRow, reason: string, now: number): Promise<void> {
-    await this.store.transaction((trx) => abandonTimer(trx, timer, reason, now));
+    await this.store.transaction((trx) => abandonTimer(plainWork(trx), timer, reason, now));
   }
 
-  cancelMany(trx: Kysely<Database>, where: SessionSelection, status: 'canceled' | 'stopped', reason: string, now: number): Promise<string[]> {
-    return endOpen(trx, where, status, reason, now, this.grouping.chunk);
+  cancelMany(work: Work, where: SessionSelection, status: 'canceled' | 'stopped', reason: string, now: number): Promise<string[]> {
+    return endOpen(work, where, status, reason, now, this.grouping.chunk);
   }
 
   mayRearm(session: { status: string }): boolean {
     return mayRearm(session);
   }
 
-  rearm(trx: Kysely<Database>, rearm: Rearm): Promise<boolean> {
-    return rearmFailed(trx, rearm);
+  rearm(work: Work, rearm: Rearm): Promise<boolean> {
+    return rearmFailed(work, rearm);
   }
 
-  moveWait(trx: Kysely<Database>, move: WaitMove): Promise<void> {
-    return moveSessionWait(trx, move);
+  moveWait(work: Work, move: WaitMove): Promise<void> {
+    return moveSessionWait(work, move);
   }
 }
 
@@ -142,5 +142,5 @@ export function createBatchedWriter(store: Store, commits: GroupCommitter): Sess
 
 /** A transaction per commit and a statement per session: to test with and to measure against. */
 export function createPlainWriter(store: Store): SessionWriter {
-  return new Writer(store, { run: (fn) => store.transaction(fn), ends: null, chunk: 1 });
+  return new Writer(store, { run: (fn) => store.transaction((trx) => fn(plainWork(trx))), ends: null, chunk: 1 });
 }

@@ -7,6 +7,7 @@ import { zodIssues } from '../../core/zod-issues.js';
 import { appointmentView, listAppointments } from '../../store/repositories/appointments.js';
 import { contactView, listContacts, upsertContact } from '../../store/repositories/contacts.js';
 import { getAppointment, getContact, resolveRefFilters } from '../../store/repositories/record-refs.js';
+import { plainWork } from '../../store/unit-of-work.js';
 import {
   deliveryView,
   getDelivery,
@@ -64,7 +65,7 @@ export function recordRoutes(ctx: EngineContext): Hono<AppEnv> {
     if (!input.external_id && !input.email && !input.phone) {
       throw new ValidationError('invalid_contact', [{ path: '', message: 'needs external_id, email or phone to identify the contact' }]);
     }
-    const row = await ctx.store.transaction((trx) => upsertContact(trx, c.get('workspace').id, input, ctx.clock.now()));
+    const row = await ctx.store.transaction((trx) => upsertContact(plainWork(trx), c.get('workspace').id, input, ctx.clock.now()));
     return c.json({ data: contactView(row) });
   });
   app.get('/contacts/:id', async (c) => {

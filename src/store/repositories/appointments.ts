@@ -3,8 +3,7 @@ import { formatStoredTime } from '../../core/input-ranges.js';
 import type { AppointmentRow, Database } from '../schema.js';
 import { newId } from './ids.js';
 import { decodeJson } from './json.js';
-import { knownAppointment, rememberAppointment } from './read-ahead.js';
-import { deferNewRow, pendingRow } from './write-behind.js';
+import type { Work } from '../unit-of-work.js';
 import type { ListOptions } from './contacts.js';
 import { contactSearchCondition } from './contact-search.js';
 import { APPOINTMENT_PROPERTIES } from '../../core/appointment-properties.js';
@@ -17,18 +16,21 @@ export type { AppointmentChange };
 export type AppointmentApplyResult = AppointmentTransition<AppointmentRow>;
 
 /**
- * Creates or updates an appointment from an event in the caller's transaction, as
+ * Creates or updates an appointment from an event in the caller's unit of work, as
  * core/appointment-change.ts decides (an event older than the last one applied changes nothing).
+ * Looks the appointment up in what the unit read ahead, writes a new one at commit when the unit
+ * queues, and changes a queued one in the queue.
  */
 export async function applyAppointmentChange(
-  db: Kysely<Database>,
+  work: Work,
   workspaceId: string,
   contactId: string | null,
   change: AppointmentChange,
   occurredAt: number,
   now: number,
 ): Promise<AppointmentApplyResult> {
-  const known = knownAppointment(db, workspaceId, change.external_id);
+  const { db, pending } = work;
+  const known = work.known?.appointment(workspaceId, change.external_id);
   const previous =
     known !== undefined
       ? (known ?? undefined)
@@ -43,10 +45,11 @@ export async function applyAppointmentChange(
   const row = result.row;
   if (!previous) {
     // A new appointment's id is unknown outside this transaction: with write-behind, it is written at commit.
-    if (!deferNewRow(db, 'appointments', row)) await db.insertInto('appointments').values(row).execute();
-  } else if (pendingRow(db, 'appointments', previous.id)) {
+    if (pending) pending.queueNew('appointments', row);
+    else await db.insertInto('appointments').values(row).execute();
+  } else if (pending?.row('appointments', previous.id)) {
     // Created earlier in this transaction and not yet written: change the queued row instead.
-    deferNewRow(db, 'appointments', row);
+    pending.queueNew('appointments', row);
   } else {
     await db
       .updateTable('appointments')
@@ -54,14 +57,15 @@ export async function applyAppointmentChange(
       .where('id', '=', previous.id)
       .execute();
   }
-  rememberAppointment(db, row);
+  work.known?.rememberAppointment(row);
   return result;
 }
 
-export async function getAppointmentById(db: Kysely<Database>, id: string): Promise<AppointmentRow | undefined> {
-  const pending = pendingRow(db, 'appointments', id);
+/** The appointment with this id: queued by the unit of work and not yet written, or from the table. */
+export async function getAppointmentById(work: Work, id: string): Promise<AppointmentRow | undefined> {
+  const pending = work.pending?.row('appointments', id);
   if (pending) return pending;
-  return db.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirst();
+  return work.db.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 /**

@@ -4,8 +4,8 @@ import type { ContactRow, Database } from '../schema.js';
 import { contactSearchCondition } from './contact-search.js';
 import { newId } from './ids.js';
 import { decodeJson, encodeJson } from './json.js';
-import { CONTACT_KEYS, knownContact, rememberContact } from './read-ahead.js';
-import { deferNewRow, pendingRow } from './write-behind.js';
+import type { Work } from '../unit-of-work.js';
+import { CONTACT_KEYS } from './read-ahead.js';
 
 export interface ContactFields {
   external_id?: string;
@@ -54,15 +54,16 @@ export function contactView(row: ContactRow): ContactView {
 
 /**
  * Finds the contact by external id, then email, then phone, and applies the given fields;
- * creates it when none matches. Attributes merge (a null value removes a key).
+ * creates it when none matches (at commit, when the unit of work queues). Attributes merge (a
+ * null value removes a key).
  */
 export async function upsertContact(
-  db: Kysely<Database>,
+  work: Work,
   workspaceId: string,
   fields: ContactFields,
   now: number,
 ): Promise<ContactRow> {
-  const existing = await findContactByIdentity(db, workspaceId, fields);
+  const existing = await findContactByIdentity(work, workspaceId, fields);
   if (!existing) {
     const row: ContactRow = {
       id: newId('ct'),
@@ -80,16 +81,20 @@ export async function upsertContact(
       updated_at: now,
     };
     // A new contact's id is unknown outside this transaction: with write-behind, it is written at commit.
-    if (!deferNewRow(db, 'contacts', row)) await db.insertInto('contacts').values(row).execute();
-    rememberContact(db, row);
+    if (work.pending) work.pending.queueNew('contacts', row);
+    else await work.db.insertInto('contacts').values(row).execute();
+    work.known?.rememberContact(row);
     return row;
   }
-  return applyContactFields(db, existing, fields, now);
+  return applyContactFields(work, existing, fields, now);
 }
 
-/** Writes the fields that are present and differ; returns the row as stored. */
+/**
+ * Writes the fields that are present and differ; returns the row as stored. An identity taken by
+ * another contact is a conflict (looked up in what the unit read ahead, else in the table).
+ */
 export async function applyContactFields(
-  db: Kysely<Database>,
+  work: Work,
   existing: ContactRow,
   fields: ContactFields,
   now: number,
@@ -104,10 +109,11 @@ export async function applyContactFields(
     if (merged !== existing.attributes_json) patch.attributes_json = merged;
   }
   if (Object.keys(patch).length === 0) return existing;
+  const { db, pending } = work;
   for (const key of CONTACT_KEYS) {
     const value = patch[key];
     if (!value) continue;
-    const known = knownContact(db, existing.workspace_id, key, value);
+    const known = work.known?.contact(existing.workspace_id, key, value);
     const holder =
       known !== undefined
         ? known !== null && known.id !== existing.id
@@ -131,9 +137,9 @@ export async function applyContactFields(
   patch.updated_at = now;
   const row = { ...existing, ...patch };
   // Created earlier in this transaction and not yet written: change the queued row instead.
-  if (pendingRow(db, 'contacts', existing.id)) deferNewRow(db, 'contacts', row);
+  if (pending?.row('contacts', existing.id)) pending.queueNew('contacts', row);
   else await db.updateTable('contacts').set(patch).where('id', '=', existing.id).execute();
-  rememberContact(db, row, existing);
+  work.known?.rememberContact(row, existing);
   return row;
 }
 
@@ -149,20 +155,21 @@ function mergeAttributes(
   return out;
 }
 
+/** The contact holding the first identity given (external id, email, phone): from what the unit read ahead, else the table. */
 export async function findContactByIdentity(
-  db: Kysely<Database>,
+  work: Work,
   workspaceId: string,
   identity: Pick<ContactFields, 'external_id' | 'email' | 'phone'>,
 ): Promise<ContactRow | undefined> {
   for (const key of CONTACT_KEYS) {
     const value = identity[key];
     if (!value) continue;
-    const known = knownContact(db, workspaceId, key, value);
+    const known = work.known?.contact(workspaceId, key, value);
     if (known !== undefined) {
       if (known) return known;
       continue;
     }
-    const row = await db
+    const row = await work.db
       .selectFrom('contacts')
       .selectAll()
       .where('workspace_id', '=', workspaceId)
@@ -173,10 +180,11 @@ export async function findContactByIdentity(
   return undefined;
 }
 
-export async function getContactById(db: Kysely<Database>, id: string): Promise<ContactRow | undefined> {
-  const pending = pendingRow(db, 'contacts', id);
+/** The contact with this id: queued by the unit of work and not yet written, or from the table. */
+export async function getContactById(work: Work, id: string): Promise<ContactRow | undefined> {
+  const pending = work.pending?.row('contacts', id);
   if (pending) return pending;
-  return db.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
+  return work.db.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 export interface ListOptions {

@@ -3,11 +3,12 @@ import { NotFoundError } from '../../core/errors.js';
 import type { Database, DeliveryRow, OutboxRow } from '../schema.js';
 import type { ListOptions } from './contacts.js';
 import { decodeJson } from './json.js';
-import { deferInsert } from './write-behind.js';
+import type { Work } from '../unit-of-work.js';
 
-export async function insertDelivery(db: Kysely<Database>, row: DeliveryRow): Promise<void> {
-  if (deferInsert(db, 'deliveries', [row])) return;
-  await db.insertInto('deliveries').values(row).execute();
+/** Records a delivery attempt (at commit, when the unit of work queues). */
+export async function insertDelivery(work: Work, row: DeliveryRow): Promise<void> {
+  if (work.pending) work.pending.queueInsert('deliveries', [row]);
+  else await work.db.insertInto('deliveries').values(row).execute();
 }
 
 export interface DeliveryFilters extends ListOptions {

@@ -4,17 +4,17 @@ import { NotFoundError } from '../../core/errors.js';
 import type { Database, EventRow } from '../schema.js';
 import type { ListOptions } from './contacts.js';
 import { decodeJson } from './json.js';
-import { knownEvent, rememberEvent } from './read-ahead.js';
-import { deferInsert, queuedRows } from './write-behind.js';
+import type { Work } from '../unit-of-work.js';
 
-export async function findEventByKey(db: Kysely<Database>, workspaceId: string, key: string): Promise<EventRow | undefined> {
+/** The event with this idempotency key: as the unit of work knows it or queued it, else from the table. */
+export async function findEventByKey(work: Work, workspaceId: string, key: string): Promise<EventRow | undefined> {
   // Read ahead for the group, or stored by this transaction since (read-ahead.ts).
-  const known = knownEvent(db, workspaceId, key);
+  const known = work.known?.event(workspaceId, key);
   if (known !== undefined) return known ?? undefined;
   // Without a read-ahead, an event this transaction stored is still in the write-behind queue.
-  const queued = queuedRows(db, 'events').find((e) => e.workspace_id === workspaceId && e.idempotency_key === key);
+  const queued = work.pending?.queued('events').find((e) => e.workspace_id === workspaceId && e.idempotency_key === key);
   if (queued) return queued as EventRow;
-  return db
+  return work.db
     .selectFrom('events')
     .selectAll()
     .where('workspace_id', '=', workspaceId)
@@ -23,10 +23,10 @@ export async function findEventByKey(db: Kysely<Database>, workspaceId: string, 
 }
 
 /** Stores an event (at the end of the transaction, with write-behind; `findEventByKey` sees it at once). */
-export async function insertEvent(db: Kysely<Database>, row: EventRow): Promise<void> {
-  rememberEvent(db, row);
-  if (deferInsert(db, 'events', [row])) return;
-  await db.insertInto('events').values(row).execute();
+export async function insertEvent(work: Work, row: EventRow): Promise<void> {
+  work.known?.rememberEvent(row);
+  if (work.pending) work.pending.queueInsert('events', [row]);
+  else await work.db.insertInto('events').values(row).execute();
 }
 
 export async function getEventById(db: Kysely<Database>, id: string): Promise<EventRow | undefined> {

@@ -1,25 +1,28 @@
 /**
  * Read-ahead for ingest: the rows a group of ingest units will look up by a unique key (events by
  * idempotency key; contacts by external id, email and phone; appointments by external id) are
- * read for the whole group in one statement per table before its units run, and kept for the
- * transaction. The repositories' lookups ask here first: a key the read-ahead covered is answered
- * from memory (a row, or known to be absent); any other key is read from the table as before.
+ * read for the whole group in one statement per table before its units run (`readAhead`), and
+ * kept in the group's unit of work (`Work.known`, a `KnownRows`; src/store/unit-of-work.ts). The
+ * repositories' lookups take the Work and ask here first: a key the read-ahead covered is answered
+ * from memory (a row, or known to be absent); any other key, or any lookup on a Work without
+ * `known` (`plainWork`), is read from the table.
  *
  * Why: an event was ~8 statements, six of them these lookups, and on PostgreSQL each statement
  * is a round trip (a socket write and a wake-up of both processes): `writev` was 29% of the API
  * process's CPU in `npm run bench:ingest -- --cpu-prof`. With read-ahead and the write-behind of
  * new rows (write-behind.ts), a group of new bookings costs a handful of statements, not ~8 each.
  *
- * Staying exact: every write to these tables goes through the repositories' functions, which
- * update what is kept here (`rememberContact`, `rememberAppointment`, `rememberEvent`), so a later
- * unit of the same group sees the earlier units' writes. The rows are read inside the group's
- * transaction, as the lookups they replace would have been (on PostgreSQL, a row another
- * transaction commits in between is missed either way; the unique indexes then refuse the
- * duplicate and ingest retries, as before).
+ * Staying exact: every write to these tables in a unit of work goes through the repositories'
+ * functions that take the Work, which update what is kept here (`rememberContact`,
+ * `rememberAppointment`, `rememberEvent`), so a later unit of the same group sees the earlier
+ * units' writes. The rows are read inside the group's transaction, as the lookups they replace
+ * would have been (on PostgreSQL, a row another transaction commits in between is missed either
+ * way; the unique indexes then refuse the duplicate and ingest retries, as before).
  */
 import { sql, type Kysely } from 'kysely';
 import type { AppointmentRow, ContactRow, Database, EventRow } from '../schema.js';
 import { sqlCapabilities } from '../sql-capabilities.js';
+import type { Work } from '../unit-of-work.js';
 import { inList, padToPowerOfTwo } from './in-list.js';
 
 export type ContactKey = 'external_id' | 'email' | 'phone';
@@ -33,15 +36,6 @@ export interface IngestLookups {
   appointmentIds: string[];
 }
 
-interface Known {
-  /** By `workspace \0 value`; null: known to be absent. */
-  events: Map<string, EventRow | null>;
-  contacts: Record<ContactKey, Map<string, ContactRow | null>>;
-  appointments: Map<string, AppointmentRow | null>;
-}
-
-const states = new WeakMap<Kysely<Database>, Known>();
-
 /** Ids in one `in (…)` list, at most (padded to powers of two, so few statement shapes). */
 const MAX_IN = 256;
 /** Values PostgreSQL looks up one by one (see `byUniqueKey`). */
@@ -49,40 +43,76 @@ const FEW = 16;
 
 const k = (workspaceId: string, value: string) => `${workspaceId}\u0000${value}`;
 
-/** Runs `fn` with an empty read-ahead on `trx` (an open transaction), dropped when it returns. */
-export async function withReadAhead<T>(trx: Kysely<Database>, fn: () => Promise<T>): Promise<T> {
-  states.set(trx, { events: new Map(), contacts: { external_id: new Map(), email: new Map(), phone: new Map() }, appointments: new Map() });
-  try {
-    return await fn();
-  } finally {
-    states.delete(trx);
-  }
+/**
+ * Reads, in the unit's transaction, every row the units will look up: per workspace one statement
+ * for events, one for contacts (by any identity) and one for appointments (per 256 keys of each).
+ * Does nothing when the Work keeps no known rows.
+ */
+export async function readAhead(work: Work, units: IngestLookups[]): Promise<void> {
+  if (work.known) await work.known.read(work.db, units);
 }
 
-/**
- * Reads, in `trx`, every row the units will look up: per workspace one statement for events,
- * one for contacts (by any identity) and one for appointments (per 256 keys of each). Does
- * nothing without `withReadAhead`.
- */
-export async function readAhead(trx: Kysely<Database>, units: IngestLookups[]): Promise<void> {
-  const known = states.get(trx);
-  if (!known) return;
-  const byWorkspace = new Map<string, IngestLookups[]>();
-  for (const unit of units) {
-    const list = byWorkspace.get(unit.workspaceId);
-    if (list) list.push(unit);
-    else byWorkspace.set(unit.workspaceId, [unit]);
+/** The rows one unit of work knows by unique key, as read ahead and as written since. */
+export class KnownRows {
+  /** By `workspace \0 value`; null: known to be absent. */
+  private readonly events = new Map<string, EventRow | null>();
+  private readonly contacts: Record<ContactKey, Map<string, ContactRow | null>> = { external_id: new Map(), email: new Map(), phone: new Map() };
+  private readonly appointments = new Map<string, AppointmentRow | null>();
+
+  /** The event with this key: a row, null (known absent), or undefined (not read ahead: ask the table). */
+  event(workspaceId: string, key: string): EventRow | null | undefined {
+    return this.events.get(k(workspaceId, key));
   }
-  for (const [workspaceId, list] of byWorkspace) {
-    await readKeys<EventRow>(trx, 'events', workspaceId, [['idempotency_key', known.events, list.flatMap((u) => u.eventKeys)]], (row) =>
-      known.events.set(k(workspaceId, row.idempotency_key), row),
-    );
-    // Contacts by any of their identities, in one statement (one list per identity).
-    const identities = CONTACT_KEYS.map((key) => [key, known.contacts[key], list.flatMap((u) => u.contacts.map((c) => c[key]))] as const);
-    await readKeys<ContactRow>(trx, 'contacts', workspaceId, identities, (row) => rememberContactIn(known, row));
-    await readKeys<AppointmentRow>(trx, 'appointments', workspaceId, [['external_id', known.appointments, list.flatMap((u) => u.appointmentIds)]], (row) =>
-      known.appointments.set(k(workspaceId, row.external_id), row),
-    );
+
+  /** The contact holding `key` = `value`: a row, null (nobody), or undefined (not read ahead). */
+  contact(workspaceId: string, key: ContactKey, value: string): ContactRow | null | undefined {
+    return this.contacts[key].get(k(workspaceId, value));
+  }
+
+  /** The appointment with this booking-system id: a row, null (none), or undefined (not read ahead). */
+  appointment(workspaceId: string, externalId: string): AppointmentRow | null | undefined {
+    return this.appointments.get(k(workspaceId, externalId));
+  }
+
+  rememberEvent(row: EventRow): void {
+    this.events.set(k(row.workspace_id, row.idempotency_key), row);
+  }
+
+  rememberAppointment(row: AppointmentRow): void {
+    this.appointments.set(k(row.workspace_id, row.external_id), row);
+  }
+
+  /** A contact as written now; `previous` is the row before, so that identities it gave up are free. */
+  rememberContact(row: ContactRow, previous?: ContactRow): void {
+    if (previous) {
+      for (const key of CONTACT_KEYS) {
+        const old = previous[key];
+        if (old !== null && old !== row[key]) this.contacts[key].set(k(row.workspace_id, old), null);
+      }
+    }
+    for (const key of CONTACT_KEYS) {
+      const value = row[key];
+      if (value !== null) this.contacts[key].set(k(row.workspace_id, value), row);
+    }
+  }
+
+  /** See `readAhead`. */
+  async read(trx: Kysely<Database>, units: IngestLookups[]): Promise<void> {
+    const byWorkspace = new Map<string, IngestLookups[]>();
+    for (const unit of units) {
+      const list = byWorkspace.get(unit.workspaceId);
+      if (list) list.push(unit);
+      else byWorkspace.set(unit.workspaceId, [unit]);
+    }
+    for (const [workspaceId, list] of byWorkspace) {
+      await readKeys<EventRow>(trx, 'events', workspaceId, [['idempotency_key', this.events, list.flatMap((u) => u.eventKeys)]], (row) => this.rememberEvent(row));
+      // Contacts by any of their identities, in one statement (one list per identity).
+      const identities = CONTACT_KEYS.map((key) => [key, this.contacts[key], list.flatMap((u) => u.contacts.map((c) => c[key]))] as const);
+      await readKeys<ContactRow>(trx, 'contacts', workspaceId, identities, (row) => this.rememberContact(row));
+      await readKeys<AppointmentRow>(trx, 'appointments', workspaceId, [['external_id', this.appointments, list.flatMap((u) => u.appointmentIds)]], (row) =>
+        this.rememberAppointment(row),
+      );
+    }
   }
 }
 
@@ -103,49 +133,6 @@ async function readKeys<R>(
     const rows = await byUniqueKey<R>(trx, table, workspaceId, slice.map(([column, , values]) => [column, values] as const));
     for (const [, map, values] of slice) for (const value of values) map.set(k(workspaceId, value), null);
     for (const row of rows) remember(row);
-  }
-}
-
-/** The event with this key: a row, null (known absent), or undefined (not read ahead: ask the table). */
-export function knownEvent(db: Kysely<Database>, workspaceId: string, key: string): EventRow | null | undefined {
-  return states.get(db)?.events.get(k(workspaceId, key));
-}
-
-/** The contact holding `key` = `value`: a row, null (nobody), or undefined (not read ahead). */
-export function knownContact(db: Kysely<Database>, workspaceId: string, key: ContactKey, value: string): ContactRow | null | undefined {
-  return states.get(db)?.contacts[key].get(k(workspaceId, value));
-}
-
-/** The appointment with this booking-system id: a row, null (none), or undefined (not read ahead). */
-export function knownAppointment(db: Kysely<Database>, workspaceId: string, externalId: string): AppointmentRow | null | undefined {
-  return states.get(db)?.appointments.get(k(workspaceId, externalId));
-}
-
-export function rememberEvent(db: Kysely<Database>, row: EventRow): void {
-  states.get(db)?.events.set(k(row.workspace_id, row.idempotency_key), row);
-}
-
-export function rememberAppointment(db: Kysely<Database>, row: AppointmentRow): void {
-  states.get(db)?.appointments.set(k(row.workspace_id, row.external_id), row);
-}
-
-/** A contact as written now; `previous` is the row before, so that identities it gave up are free. */
-export function rememberContact(db: Kysely<Database>, row: ContactRow, previous?: ContactRow): void {
-  const known = states.get(db);
-  if (!known) return;
-  if (previous) {
-    for (const key of CONTACT_KEYS) {
-      const old = previous[key];
-      if (old !== null && old !== row[key]) known.contacts[key].set(k(row.workspace_id, old), null);
-    }
-  }
-  rememberContactIn(known, row);
-}
-
-function rememberContactIn(known: Known, row: ContactRow): void {
-  for (const key of CONTACT_KEYS) {
-    const value = row[key];
-    if (value !== null) known.contacts[key].set(k(row.workspace_id, value), row);
   }
 }
 

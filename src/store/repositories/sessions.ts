@@ -7,7 +7,8 @@ import { blockingMarks, OPEN_SESSION_STATUSES, reentryMark, reentryRefused, type
 import type { Database, SessionLogRow, SessionRow } from '../schema.js';
 import { newId } from './ids.js';
 import { inList } from './in-list.js';
-import { deferInsert, deferNewRow, insertChunked, insertChunkedUnlessPresent, pendingRow, pendingRows } from './write-behind.js';
+import type { Work } from '../unit-of-work.js';
+import { insertChunked, insertChunkedUnlessPresent } from './write-behind.js';
 import { decodeJson, encodeJson } from './json.js';
 import type { ListOptions } from './contacts.js';
 
@@ -51,13 +52,13 @@ export async function updateSessionIfAt(
 
 /** Whether the re-entry policy forbids a new session for this flow, key and contact. */
 export async function reentryBlocked(
-  db: Kysely<Database>,
+  work: Work,
   flowId: string,
   policy: ReentryPolicy,
   key: string,
   contactId: string | null,
 ): Promise<boolean> {
-  return (await reentryBlockedMany(db, [{ flowId, policy, key, contactId }]))[0]!;
+  return (await reentryBlockedMany(work, [{ flowId, policy, key, contactId }]))[0]!;
 }
 
 export type { ReentryCheck };
@@ -67,10 +68,11 @@ export { blockingMarks, OPEN_SESSION_STATUSES, reentryMark };
  * `reentryBlocked` for many would-be sessions at once, in one statement per policy present; the
  * policy itself is core/reentry.ts `reentryRefused` (checks taken in order).
  */
-export async function reentryBlockedMany(db: Kysely<Database>, checks: readonly ReentryCheck[]): Promise<boolean[]> {
+export async function reentryBlockedMany(work: Work, checks: readonly ReentryCheck[]): Promise<boolean[]> {
+  const { db } = work;
   const taken = new Set<string>();
-  // Sessions this transaction started and has not written yet (write-behind) block like written ones.
-  for (const s of pendingRows(db, 'sessions')) for (const m of blockingMarks(s)) taken.add(m);
+  // Sessions this unit of work started and has not written yet (write-behind) block like written ones.
+  for (const s of work.pending?.rows('sessions') ?? []) for (const m of blockingMarks(s)) taken.add(m);
   for (const policy of ['once_per_key', 'once_per_contact', 'once_while_active'] as const) {
     const these = checks.filter((c) => c.policy === policy && c.fresh !== true && reentryMark(c.flowId, policy, c.key, c.contactId) !== null);
     if (these.length === 0) continue;
@@ -170,7 +172,8 @@ export async function insertSessionsUnlessPresent(db: Kysely<Database>, rows: re
   return insertChunkedUnlessPresent(db, 'sessions', rows, 32);
 }
 
-export async function appendSessionLogs(db: Kysely<Database>, entries: LogEntry[]): Promise<void> {
+/** Appends entries to sessions' timelines (at commit, when the unit of work queues). */
+export async function appendSessionLogs(work: Work, entries: LogEntry[]): Promise<void> {
   if (entries.length === 0) return;
   const rows = entries.map((e) => ({
     id: newId('sl'),
@@ -182,8 +185,8 @@ export async function appendSessionLogs(db: Kysely<Database>, entries: LogEntry[
     message: e.message,
     data_json: e.data === undefined ? null : encodeJson(e.data),
   }));
-  if (deferInsert(db, 'session_logs', rows)) return;
-  await insertChunked(db, 'session_logs', rows);
+  if (work.pending) work.pending.queueInsert('session_logs', rows);
+  else await insertChunked(work.db, 'session_logs', rows);
 }
 
 /**
@@ -191,14 +194,14 @@ export async function appendSessionLogs(db: Kysely<Database>, entries: LogEntry[
  * it), if its status is one of `states`. A session written by this transaction is still queued;
  * its queued row is changed instead.
  */
-export async function setSessionWakeAt(db: Kysely<Database>, sessionId: string, wakeAt: number, now: number, states: readonly SessionState[]): Promise<void> {
-  const pending = pendingRow(db, 'sessions', sessionId);
+export async function setSessionWakeAt(work: Work, sessionId: string, wakeAt: number, now: number, states: readonly SessionState[]): Promise<void> {
+  const pending = work.pending?.row('sessions', sessionId);
   if (pending) {
-    if (states.includes(pending.status)) deferNewRow(db, 'sessions', { ...pending, wake_at: wakeAt, updated_at: now });
+    if (states.includes(pending.status)) work.pending!.queueNew('sessions', { ...pending, wake_at: wakeAt, updated_at: now });
     return;
   }
   if (states.length === 0) return;
-  await db.updateTable('sessions').set({ wake_at: wakeAt, updated_at: now }).where('id', '=', sessionId).where('status', 'in', [...states]).execute();
+  await work.db.updateTable('sessions').set({ wake_at: wakeAt, updated_at: now }).where('id', '=', sessionId).where('status', 'in', [...states]).execute();
 }
 
 export async function listSessionLogs(db: Kysely<Database>, sessionId: string): Promise<SessionLogRow[]> {

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { TriggerSubject } from '../../core/trigger-decision.js';
 import type { Database, TimerRow } from '../schema.js';
 import { inList } from './in-list.js';
-import { deferNewRow, deferSessionTimerDelete, dropPendingRow, filterPendingRows, pendingRow, pendingRows } from './write-behind.js';
+import type { Work } from '../unit-of-work.js';
 
 export interface SessionTimerSpec {
   sessionId: string;
@@ -106,18 +106,22 @@ function triggerTimerRow(spec: TriggerTimerSpec, now: number): TimerRow & { id: 
 
 /**
  * One pending trigger per flow and appointment; writing it again moves it. `newAppointment`: the
- * appointment was created in this transaction, so no timer of it can exist outside it, and with
- * write-behind the row is written at commit (a later write in the transaction changes it there).
+ * appointment was created in this transaction, so no timer of it can exist outside it, and when
+ * the unit of work queues the row is written at commit (a later write in the unit changes it there).
  */
-export async function putTriggerTimer(db: Kysely<Database>, spec: TriggerTimerSpec, now: number, newAppointment = false): Promise<void> {
+export async function putTriggerTimer(work: Work, spec: TriggerTimerSpec, now: number, newAppointment = false): Promise<void> {
   const values = triggerTimerRow(spec, now);
-  const pending = pendingRow(db, 'timers', values.id);
-  if (pending) {
-    deferNewRow(db, 'timers', { ...values, created_at: pending.created_at });
+  const { pending } = work;
+  const queued = pending?.row('timers', values.id);
+  if (queued) {
+    pending!.queueNew('timers', { ...values, created_at: queued.created_at });
     return;
   }
-  if (newAppointment && deferNewRow(db, 'timers', values)) return;
-  await db
+  if (newAppointment && pending) {
+    pending.queueNew('timers', values);
+    return;
+  }
+  await work.db
     .insertInto('timers')
     .values(values)
     .onConflict((oc) =>
@@ -163,16 +167,16 @@ export async function deleteClaimedTimers(db: Kysely<Database>, claimed: Readonl
 
 const MAX_CLAIMED_PER_DELETE = 256;
 
-export async function deleteTimer(db: Kysely<Database>, id: string): Promise<void> {
-  // A timer queued by this transaction was never written: dropping it is the whole delete.
-  if (dropPendingRow(db, 'timers', id)) return;
-  await db.deleteFrom('timers').where('id', '=', id).execute();
+export async function deleteTimer(work: Work, id: string): Promise<void> {
+  // A timer queued by this unit of work was never written: dropping it is the whole delete.
+  if (work.pending?.drop('timers', id)) return;
+  await work.db.deleteFrom('timers').where('id', '=', id).execute();
 }
 
-/** Deletes an ended session's timer (at the end of the transaction, with write-behind). */
-export async function deleteSessionTimer(db: Kysely<Database>, sessionId: string): Promise<void> {
-  if (deferSessionTimerDelete(db, sessionId)) return;
-  await deleteTimer(db, sessionId);
+/** Deletes an ended session's timer (at the end of the transaction, when the unit of work queues). */
+export async function deleteSessionTimer(work: Work, sessionId: string): Promise<void> {
+  if (work.pending) work.pending.queueSessionTimerDelete(sessionId);
+  else await deleteTimer(work, sessionId);
 }
 
 /** Moves a claimed timer to `dueAt` and releases the lease (a wait that must go on, a retry). */
@@ -207,29 +211,31 @@ export async function releaseClaimedTimers(db: Kysely<Database>, owners: readonl
   return Number(r.numUpdatedRows);
 }
 
-/** Timers that follow an appointment's times: pending triggers and appointment-relative waits. */
-export async function listAnchoredTimers(db: Kysely<Database>, appointmentId: string): Promise<TimerRow[]> {
-  const rows = await db.selectFrom('timers').selectAll().where('appointment_id', '=', appointmentId).where('anchor', 'is not', null).execute();
-  return [...rows, ...pendingRows(db, 'timers').filter((t) => t.appointment_id === appointmentId && t.anchor !== null)];
+/** Timers that follow an appointment's times: pending triggers and appointment-relative waits (written, then queued). */
+export async function listAnchoredTimers(work: Work, appointmentId: string): Promise<TimerRow[]> {
+  const rows = await work.db.selectFrom('timers').selectAll().where('appointment_id', '=', appointmentId).where('anchor', 'is not', null).execute();
+  const queued = work.pending?.rows('timers').filter((t) => t.appointment_id === appointmentId && t.anchor !== null) ?? [];
+  return [...rows, ...queued];
 }
 
 /** Moves a timer to a new time, releasing any lease: a worker holding it will find it changed. */
-export async function moveTimer(db: Kysely<Database>, id: string, dueAt: number): Promise<void> {
-  const pending = pendingRow(db, 'timers', id);
-  if (pending) {
-    deferNewRow(db, 'timers', { ...pending, due_at: dueAt, scheduled_at: dueAt, lease_owner: null });
+export async function moveTimer(work: Work, id: string, dueAt: number): Promise<void> {
+  const queued = work.pending?.row('timers', id);
+  if (queued) {
+    work.pending!.queueNew('timers', { ...queued, due_at: dueAt, scheduled_at: dueAt, lease_owner: null });
     return;
   }
-  await db
+  await work.db
     .updateTable('timers')
     .set({ due_at: dueAt, scheduled_at: dueAt, lease_owner: null })
     .where('id', '=', id)
     .execute();
 }
 
-export async function deleteTriggerTimersForAppointment(db: Kysely<Database>, appointmentId: string): Promise<number> {
-  const dropped = filterPendingRows(db, 'timers', (t) => t.appointment_id === appointmentId && t.kind === 'trigger');
-  const r = await db
+/** Deletes an appointment's pending trigger timers, queued ones included; returns how many. */
+export async function deleteTriggerTimersForAppointment(work: Work, appointmentId: string): Promise<number> {
+  const dropped = work.pending?.dropWhere('timers', (t) => t.appointment_id === appointmentId && t.kind === 'trigger') ?? 0;
+  const r = await work.db
     .deleteFrom('timers')
     .where('appointment_id', '=', appointmentId)
     .where('kind', '=', 'trigger')

@@ -1,148 +1,135 @@
 /**
- * Write-behind for rows nothing reads inside the transaction that writes them: session log
- * entries, delivery records, and the deletion of ended sessions' timers; and events, whose one
- * read in an ingest transaction (the idempotency-key lookup) looks in the queue first. In a transaction opened
- * with `withWriteBehind`, `appendSessionLogs`, `insertDelivery` and `deleteSessionTimer` queue
- * their work, and it is done just before the commit, all of a transaction's rows of one table in
- * one statement (per chunk).
+ * Write-behind: the rows a unit of work (`Work`, src/store/unit-of-work.ts) queues to write just
+ * before its transaction commits, all of a transaction's rows of one table in one statement (per
+ * chunk). A Work opened with `pending` carries a `PendingRows`; the repositories that write these
+ * tables take the Work and queue into it when it has one, and write at once when it has none
+ * (`plainWork`).
+ *
+ * Two kinds of rows wait:
+ * - rows nothing reads inside the transaction that writes them (`queueInsert`): session log
+ *   entries, delivery records, and events, whose one read in an ingest transaction (the
+ *   idempotency-key lookup) looks in the queue first; and the deletion of ended sessions' timers
+ *   (`queueSessionTimerDelete`);
+ * - new rows whose ids are fresh (`queueNew`): a new contact, a new appointment, the trigger timers
+ *   of a new appointment, a session an event starts and its first timer. Nobody outside the
+ *   transaction can know them; the repositories that read or change these tables by id take the
+ *   Work and look here first (`row`, `rows`), and a later write in the transaction patches or
+ *   drops the queued row instead of the table.
  *
  * Why: on PostgreSQL every statement is a round trip (a socket write and a wake-up of both
  * processes). A group commit of 100 finished reminders wrote 100 delivery rows and 200 log rows in
- * 300 statements; it now writes them in a handful. Nothing changes for readers: the rows commit with
- * the same transaction, in the order they were queued (their ids are taken when queued).
- *
- * A transaction that has no buffer (every transaction not opened through `withWriteBehind`) writes
- * at once, as before.
+ * 300 statements; it now writes them in a handful. Nothing changes for readers outside the
+ * transaction: the rows commit with the same transaction, in the order they were queued (their ids
+ * are taken when queued).
  */
 import { CompiledQuery, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../schema.js';
 import { sqlCapabilities } from '../sql-capabilities.js';
 import { inList } from './in-list.js';
 
-type Deferred = { [T in DeferredTable]: Array<Insertable<Database[T]>> } & {
-  deletedSessionTimers: string[];
-  /** New rows by id, in the order queued; a later write in the transaction patches them here. */
-  created: { [T in CreatedTable]: Map<string, Selectable<Database[T]>> };
-};
 type DeferredTable = 'session_logs' | 'deliveries' | 'events';
-/**
- * Tables whose new rows can wait for the commit: rows with fresh ids (a new contact, a new
- * appointment, the trigger timers of a new appointment, a session started by an event and its
- * timer) that nobody outside this transaction can know of. Their writers look here first
- * (`pendingRow`) and patch a queued row instead of updating the table.
- */
+/** Tables whose new rows (fresh ids) can wait for the commit; see the file's comment. */
 export type CreatedTable = 'contacts' | 'appointments' | 'sessions' | 'timers';
-
-const buffers = new WeakMap<Kysely<Database>, Deferred>();
 
 /** Rows per multi-row statement, at most; chunks are powers of two so few statement shapes exist. */
 const MAX_CHUNK = 64;
 /** Ids in one `in (…)` list, at most. */
 const MAX_IN = 256;
 
-/** Queues `rows` for the end of `db`'s transaction; returns false when `db` has no buffer (write now). */
-export function deferInsert<T extends DeferredTable>(db: Kysely<Database>, table: T, rows: Array<Insertable<Database[T]>>): boolean {
-  const buffer = buffers.get(db);
-  if (!buffer) return false;
-  (buffer[table] as Array<Insertable<Database[T]>>).push(...rows);
-  return true;
-}
-
-/** Rows of `table` queued in `db`'s transaction and not yet written (empty without a buffer). */
-export function queuedRows<T extends DeferredTable>(db: Kysely<Database>, table: T): ReadonlyArray<Insertable<Database[T]>> {
-  return (buffers.get(db)?.[table] as Array<Insertable<Database[T]>> | undefined) ?? [];
-}
-
-/**
- * Queues a new row (its id fresh, unknown outside this transaction) for the end of `db`'s
- * transaction; returns false when `db` has no buffer (insert now).
- */
-export function deferNewRow<T extends CreatedTable>(db: Kysely<Database>, table: T, row: Selectable<Database[T]> & { id: string }): boolean {
-  const buffer = buffers.get(db);
-  if (!buffer) return false;
-  (buffer.created[table] as Map<string, Selectable<Database[T]>>).set(row.id, row);
-  return true;
-}
-
-/** `deferNewRow` for each of `rows`; false (nothing queued) when `db` has no buffer. */
-export function deferNewRows<T extends CreatedTable>(db: Kysely<Database>, table: T, rows: ReadonlyArray<Selectable<Database[T]> & { id: string }>): boolean {
-  if (!buffers.has(db)) return false;
-  for (const row of rows) deferNewRow(db, table, row);
-  return true;
-}
-
-/** Drops the queued new row of `table` with this id (it is never written); true if there was one. */
-export function dropPendingRow(db: Kysely<Database>, table: CreatedTable, id: string): boolean {
-  return buffers.get(db)?.created[table].delete(id) ?? false;
-}
-
-/** The queued new row of `table` with this id, if this transaction queued one. */
-export function pendingRow<T extends CreatedTable>(db: Kysely<Database>, table: T, id: string): Selectable<Database[T]> | undefined {
-  return buffers.get(db)?.created[table].get(id) as Selectable<Database[T]> | undefined;
-}
-
-/** Every queued new row of `table`, in the order queued. */
-export function pendingRows<T extends CreatedTable>(db: Kysely<Database>, table: T): Array<Selectable<Database[T]>> {
-  const rows = buffers.get(db)?.created[table] as Map<string, Selectable<Database[T]>> | undefined;
-  return rows ? [...rows.values()] : [];
-}
-
-/** Drops the queued new rows of `table` for which `drop` is true (they are never written); returns how many. */
-export function filterPendingRows<T extends CreatedTable>(db: Kysely<Database>, table: T, drop: (row: Selectable<Database[T]>) => boolean): number {
-  const rows = buffers.get(db)?.created[table] as Map<string, Selectable<Database[T]>> | undefined;
-  if (!rows) return 0;
-  let dropped = 0;
-  for (const [id, row] of rows) {
-    if (drop(row)) {
-      rows.delete(id);
-      dropped++;
-    }
-  }
-  return dropped;
-}
-
-/**
- * Queues the deletion of an ended session's timer for the end of `db`'s transaction; returns false
- * when `db` has no buffer. Safe to defer because a session's timer is keyed by the session's id and
- * nothing writes it again once the session has ended (the runner that ended it stops).
- */
-export function deferSessionTimerDelete(db: Kysely<Database>, sessionId: string): boolean {
-  const buffer = buffers.get(db);
-  if (!buffer) return false;
-  buffer.deletedSessionTimers.push(sessionId);
-  return true;
-}
-
-/**
- * Runs `fn` with a write-behind buffer on `trx` (an open transaction) and writes what it queued
- * before returning. If `fn` throws, the queued rows are dropped with the rest of the transaction.
- */
-export async function withWriteBehind<T>(trx: Kysely<Database>, fn: () => Promise<T>): Promise<T> {
-  const buffer: Deferred = {
-    session_logs: [],
-    deliveries: [],
-    events: [],
-    deletedSessionTimers: [],
-    created: { contacts: new Map(), appointments: new Map(), sessions: new Map(), timers: new Map() },
+/** The rows one unit of work queued for its commit (see the file's comment). */
+export class PendingRows {
+  private readonly inserts: { [T in DeferredTable]: Array<Insertable<Database[T]>> } = { session_logs: [], deliveries: [], events: [] };
+  /** New rows by id, in the order queued; a later write in the transaction patches them here. */
+  private readonly created: { [T in CreatedTable]: Map<string, Selectable<Database[T]>> } = {
+    contacts: new Map(),
+    appointments: new Map(),
+    sessions: new Map(),
+    timers: new Map(),
   };
-  buffers.set(trx, buffer);
-  try {
-    const result = await fn();
+  private readonly deletedSessionTimers: string[] = [];
+  private flushed = false;
+
+  /** Queues `rows` to insert at commit. */
+  queueInsert<T extends DeferredTable>(table: T, rows: ReadonlyArray<Insertable<Database[T]>>): void {
+    this.open();
+    (this.inserts[table] as Array<Insertable<Database[T]>>).push(...rows);
+  }
+
+  /** Rows of `table` queued by `queueInsert`, not yet written. */
+  queued<T extends DeferredTable>(table: T): ReadonlyArray<Insertable<Database[T]>> {
+    return this.inserts[table] as Array<Insertable<Database[T]>>;
+  }
+
+  /** Queues a new row (its id fresh), or replaces the queued row with the same id. */
+  queueNew<T extends CreatedTable>(table: T, row: Selectable<Database[T]> & { id: string }): void {
+    this.open();
+    (this.created[table] as Map<string, Selectable<Database[T]>>).set(row.id, row);
+  }
+
+  /** `queueNew` for each of `rows`. */
+  queueNewRows<T extends CreatedTable>(table: T, rows: ReadonlyArray<Selectable<Database[T]> & { id: string }>): void {
+    for (const row of rows) this.queueNew(table, row);
+  }
+
+  /** The queued new row of `table` with this id, if there is one. */
+  row<T extends CreatedTable>(table: T, id: string): Selectable<Database[T]> | undefined {
+    return this.created[table].get(id) as Selectable<Database[T]> | undefined;
+  }
+
+  /** Every queued new row of `table`, in the order queued. */
+  rows<T extends CreatedTable>(table: T): Array<Selectable<Database[T]>> {
+    return [...(this.created[table] as Map<string, Selectable<Database[T]>>).values()];
+  }
+
+  /** Drops the queued new row of `table` with this id (it is never written); true if there was one. */
+  drop(table: CreatedTable, id: string): boolean {
+    return this.created[table].delete(id);
+  }
+
+  /** Drops the queued new rows of `table` for which `drop` is true (they are never written); returns how many. */
+  dropWhere<T extends CreatedTable>(table: T, drop: (row: Selectable<Database[T]>) => boolean): number {
+    const rows = this.created[table] as Map<string, Selectable<Database[T]>>;
+    let dropped = 0;
+    for (const [id, row] of rows) {
+      if (drop(row)) {
+        rows.delete(id);
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+
+  /**
+   * Queues the deletion of an ended session's timer. Safe to defer because a session's timer is
+   * keyed by the session's id and nothing writes it again once the session has ended (the runner
+   * that ended it stops).
+   */
+  queueSessionTimerDelete(sessionId: string): void {
+    this.open();
+    this.deletedSessionTimers.push(sessionId);
+  }
+
+  /** Writes everything queued, in `trx` (the unit's transaction), before it commits; nothing can be queued after. */
+  async flush(trx: Kysely<Database>): Promise<void> {
+    this.open();
+    this.flushed = true;
     // Unique constraints still hold: a new row that clashes fails the commit's statement, and
     // the group commit re-runs each unit alone (group-commit.ts).
-    await insertChunked(trx, 'contacts', [...buffer.created.contacts.values()], 32);
-    await insertChunked(trx, 'appointments', [...buffer.created.appointments.values()], 16);
-    await insertChunked(trx, 'sessions', [...buffer.created.sessions.values()], 32);
-    await insertChunked(trx, 'timers', [...buffer.created.timers.values()], 32);
-    await insertChunked(trx, 'events', buffer.events, 32);
-    await insertChunked(trx, 'deliveries', buffer.deliveries);
-    await insertChunked(trx, 'session_logs', buffer.session_logs);
-    for (let i = 0; i < buffer.deletedSessionTimers.length; i += MAX_IN) {
-      await trx.deleteFrom('timers').where(inList(trx, 'id', buffer.deletedSessionTimers.slice(i, i + MAX_IN))).execute();
+    await insertChunked(trx, 'contacts', [...this.created.contacts.values()], 32);
+    await insertChunked(trx, 'appointments', [...this.created.appointments.values()], 16);
+    await insertChunked(trx, 'sessions', [...this.created.sessions.values()], 32);
+    await insertChunked(trx, 'timers', [...this.created.timers.values()], 32);
+    await insertChunked(trx, 'events', this.inserts.events, 32);
+    await insertChunked(trx, 'deliveries', this.inserts.deliveries);
+    await insertChunked(trx, 'session_logs', this.inserts.session_logs);
+    for (let i = 0; i < this.deletedSessionTimers.length; i += MAX_IN) {
+      await trx.deleteFrom('timers').where(inList(trx, 'id', this.deletedSessionTimers.slice(i, i + MAX_IN))).execute();
     }
-    return result;
-  } finally {
-    buffers.delete(trx);
+  }
+
+  /** A queue written already would lose what is queued now: refuse it loudly. */
+  private open(): void {
+    if (this.flushed) throw new Error('write-behind: this unit of work was already flushed');
   }
 }
 
