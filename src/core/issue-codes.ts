@@ -1,5 +1,6 @@
 /**
- * The codes of validation issues (flows, steps, conditions, channel settings) and their English
+ * The codes of validation issues (flows, steps, conditions, channel settings, query parameters,
+ * flow trials, source mappings and credentials) and their English
  * messages. The API sends `code` and `params` with every issue, so a client can word it in its own
  * language (the web app's `errors` catalog has an entry per code); `message` stays the English
  * below, which is what the CLI and logs show.
@@ -93,6 +94,41 @@ const MESSAGES = {
   secrets_only_in_credentials: () => 'secrets are only available in headers, url and credential fields',
   too_many_properties: (x) => `Klaviyo accepts at most ${p(x, 'count')} properties`,
   invalid_flow: (x) => `invalid flow: ${p(x, 'detail')}`,
+  given_twice: () => 'given more than once',
+  integer_range: (x) => `expected an integer from ${p(x, 'minimum')} to ${p(x, 'maximum')}`,
+  true_or_false: () => 'expected true or false',
+  iso_offset_time: () => 'expected an ISO 8601 time with Z or an offset, years 0000–9999, e.g. 2026-12-01T10:00:00Z',
+  nul_character: () => 'must not contain %00 (NUL)',
+  page_cursor: () => 'expected the next_cursor of a previous page',
+  after_other: (x) => `must be later than ${p(x, 'other')}`,
+  before_other: (x) => `must be before ${p(x, 'other')}`,
+  period_too_long: (x) => `the period may be at most ${p(x, 'days')} days`,
+  hourly_too_long: (x) => `hourly buckets cover at most ${p(x, 'days')} days; use interval=day`,
+  not_both: (x) => `give ${p(x, 'first')} or ${p(x, 'second')}, not both`,
+  unknown_step: (x) => `no step "${p(x, 'id')}" in this flow (${p(x, 'known')})`,
+  not_send_step: (x) => `step "${p(x, 'id')}" is a ${p(x, 'kind')} step; only send steps can be previewed`,
+  fixed_destination: (x) => `${p(x, 'channel')} steps send to the destination in their settings`,
+  test_address: () => 'give the address to send the test email to',
+  step_input: (x) => p(x, 'detail'),
+  phone: () => 'expected a phone number such as +14155550123',
+  key_chars: () => 'expected 1-100 letters, digits, _ . : -',
+  contact_identity: () => 'needs external_id, email or phone to identify the contact',
+  required_for: (x) => `required for ${p(x, 'event')}`,
+  before_start: () => 'is before start_at',
+  path_too_long: (x) => `a path has at most ${p(x, 'count')} characters`,
+  path_start: () => 'a path starts with $ (the body), e.g. $.booking.id',
+  path_too_deep: (x) => `a path has at most ${p(x, 'count')} steps`,
+  path_syntax: (x) => `cannot read the path from "${p(x, 'text')}": use .name, ['name'] or [0]`,
+  mapping_target: () => 'not an event field (name, contact.email, appointment.start_at, properties.<key>, …)',
+  unmapped_value: (x) => `no value in the table for ${p(x, 'value')} and no default`,
+  mapping_scalar: (x) => `expected text or a number, the path found ${ARTICLES[p(x, 'received')] ?? p(x, 'received')}`,
+  no_mapping: (x) => `a ${p(x, 'kind')} source has no mapping`,
+  no_credentials: (x) => `a ${p(x, 'kind')} source makes its own secret: no credentials`,
+  credentials_required: (x) => `required: the new ${p(x, 'vendor')} credentials (or url: true for a new URL only)`,
+  source_credentials_missing: (x) => `the source has no ${p(x, 'vendor')} credentials`,
+  vendor_id: (x) => `expected ${p(x, 'vendor')}'s appointment id`,
+  vendor_no_start: (x) => `the appointment ${p(x, 'vendor')} returned has no start time`,
+  digits: () => 'expected digits only',
   other: () => 'invalid input',
 } satisfies Record<string, Message>;
 

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import type { EngineContext } from '../../engine/engine-context.js';
 import { contactInputSchema } from '../../engine/event-input.js';
 import { ValidationError } from '../../core/errors.js';
+import { issueAt } from '../../core/issue-codes.js';
 import { zodIssues } from '../../core/zod-issues.js';
 import { appointmentView, listAppointments } from '../../store/repositories/appointments.js';
 import { contactView, listContacts, upsertContact } from '../../store/repositories/contacts.js';
@@ -62,7 +63,7 @@ export function recordRoutes(ctx: EngineContext): Hono<AppEnv> {
     if (!parsed.success) throw new ValidationError('invalid_contact', zodIssues(parsed.error));
     const input = parsed.data;
     if (!input.external_id && !input.email && !input.phone) {
-      throw new ValidationError('invalid_contact', [{ path: '', message: 'needs external_id, email or phone to identify the contact' }]);
+      throw new ValidationError('invalid_contact', [issueAt('', 'contact_identity')]);
     }
     const row = await ctx.store.transaction((trx) => upsertContact(trx, c.get('workspace').id, input, ctx.clock.now()));
     return c.json({ data: contactView(row) });
@@ -85,7 +86,7 @@ export function recordRoutes(ctx: EngineContext): Hono<AppEnv> {
   app.get('/deliveries', DELIVERY_LIST_QUERY.check, async (c) => {
     const { limit, cursor, contact_id, appointment_id, ...filters } = DELIVERY_LIST_QUERY.read(c);
     if (filters.created_after !== undefined && filters.created_before !== undefined && filters.created_before <= filters.created_after) {
-      throw new ValidationError('invalid_query', [{ path: 'created_before', message: 'must be later than created_after' }]);
+      throw new ValidationError('invalid_query', [issueAt('created_before', 'after_other', { other: 'created_after' })]);
     }
     const page = pageFrom({ limit, cursor });
     const refs = await resolveRefFilters(db, c.get('workspace').id, { contact_id, appointment_id });
