@@ -1,6 +1,6 @@
 /**
- * The codes of validation issues (flows, steps, conditions, channel settings, query parameters,
- * flow trials, source mappings and credentials) and their English
+ * The codes of validation issues (request bodies, query parameters, flows, steps, conditions,
+ * channel settings, flow trials, sources' mappings and credentials, accounts) and their English
  * messages. The API sends `code` and `params` with every issue, so a client can word it in its own
  * language (the web app's `errors` catalog has an entry per code); `message` stays the English
  * below, which is what the CLI and logs show.
@@ -129,6 +129,19 @@ const MESSAGES = {
   vendor_id: (x) => `expected ${p(x, 'vendor')}'s appointment id`,
   vendor_no_start: (x) => `the appointment ${p(x, 'vendor')} returned has no start time`,
   digits: () => 'expected digits only',
+  yaml_syntax: (x) => `malformed YAML: ${p(x, 'detail')}`,
+  event_count: (x) => `expected 1 to ${p(x, 'maximum')} events`,
+  unknown_placeholder: (x) => `not a placeholder of ${p(x, 'preset')} (${p(x, 'known') || 'it has none'})`,
+  country: () => 'expected an ISO 3166-1 alpha-2 country code, e.g. GB',
+  wrong_password: () => 'this is not your current password',
+  wrong_code: () => 'that code is wrong or was already used',
+  invite_email: (x) => `this invite is for ${p(x, 'email')}`,
+  six_digits: () => 'expected the 6-digit code from your authenticator app',
+  secret_name: () => 'expected upper-case letters, digits and _, starting with a letter (e.g. KLAVIYO_PRIVATE_API_KEY)',
+  rendered_https: (x) => `expected an https URL, got "${p(x, 'url')}"`,
+  rendered_empty: () => 'rendered empty (is the workspace secret set?)',
+  no_organizer: (x) => `no sender address in "${p(x, 'from')}" to use as the organizer`,
+  no_attendee: (x) => `no attendee address (contact email or "${p(x, 'to')}")`,
   other: () => 'invalid input',
 } satisfies Record<string, Message>;
 

@@ -15,6 +15,9 @@ import { applyMapping, type Mapping } from '../../../src/core/sources/generic-ma
 import type { SourceDecision } from '../../../src/core/sources/source-decision';
 import { checkPeriod } from '../../../src/core/time-buckets';
 import { trialInputIssues } from '../../../src/core/trial-input';
+import { signInSchema } from '../../../src/core/account-input';
+import { secretNameSchema } from '../../../src/core/secret-input';
+import { workspaceChangesSchema } from '../../../src/core/workspace-input';
 import { zodIssues } from '../../../src/core/zod-issues';
 import { parseEventInput } from '../../../src/engine/event-input';
 import { booleanParam, enumParam, integerParam, isoTimeParam, parseQuery, searchParam, textParam } from '../../../src/server/query-params';
@@ -291,13 +294,31 @@ describe('validation issues', () => {
   });
 });
 
+describe('settings and account issues', () => {
+  const issues = [
+    workspaceChangesSchema.safeParse({ name: '', timezone: 'Mars/Olympus', sender_email: 'nobody', country: 'GBR', plan: 'huge', retention_events_days: 0, color: 'red' }),
+    signInSchema.safeParse({ email: 'a@example.com', password: 'x', code: '12345' }),
+    secretNameSchema.safeParse('klaviyo key'),
+  ].flatMap((result) => (result.success ? [] : zodIssues(result.error)));
+
+  it('meets many kinds of mistake', () => {
+    const met = new Set(issues.map((i) => i.code));
+    for (const code of ['too_small', 'timezone', 'email', 'country', 'invalid_value', 'unknown_field', 'six_digits', 'secret_name']) expect(met, code).toContain(code);
+  });
+
+  it('gives each a code the catalog words', () => {
+    expect(uncoded(issues)).toEqual({ withoutCode: [], unworded: [] });
+  });
+});
+
 describe('issue codes met', () => {
   it('meets most issue codes in the mistakes above', () => {
-    // Codes these inputs cannot meet: the workspace's, those found only with a store or a channel
-    // (a flow's steps, a source's kind, a rendered setting), and the validator's last resorts.
+    // Codes these inputs cannot meet: those found only with a request, a store or a channel (a URL,
+    // a flow's steps, a source's kind, a preset, an account, a rendered setting), and the last resorts.
     const elsewhere = [
       ...['invalid_format', 'email', 'at_least_chars', 'at_least', 'at_most', 'format', 'template_too_long', 'invalid_flow', 'other'],
       ...['nul_character', 'page_cursor', 'after_other', 'unknown_step', 'not_send_step', 'fixed_destination', 'test_address', 'step_input', 'no_mapping', 'no_credentials', 'credentials_required'],
+      ...['yaml_syntax', 'event_count', 'unknown_placeholder', 'wrong_password', 'wrong_code', 'invite_email', 'rendered_empty', 'rendered_https', 'no_organizer', 'no_attendee'],
     ];
     expect(ISSUE_CODES.filter((code) => !met.has(code) && !elsewhere.includes(code))).toEqual([]);
   });
