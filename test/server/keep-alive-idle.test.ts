@@ -58,18 +58,23 @@ describe('keep-alive while the event loop is held', () => {
     await server?.close();
   });
 
-  it('answers a request that arrived within the idle time, even when the idle timer is overdue by the time it is read', async () => {
+  const request = 'GET /ping HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n';
+
+  /** A listening server answering `/ping`, and a connection to it that has had one answer and is now idle. */
+  async function idleConnection(): Promise<Socket> {
     const app = new Hono<AppEnv>();
     app.get('/ping', (c) => c.text('pong'));
     server = await listen(app, '127.0.0.1', 0, { keepAliveTimeoutMs: IDLE_MS });
     socket = connect(server.port, '127.0.0.1');
     await once(socket, 'connect');
-    const request = 'GET /ping HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n';
-
     const first = nextResponse(socket);
     socket.write(request);
     expect(await first).toBe('HTTP/1.1 200 OK pong');
+    return socket;
+  }
 
+  it('answers a request that arrived within the idle time, even when the idle timer is overdue by the time it is read', async () => {
+    const socket = await idleConnection();
     // The next request reaches the server's socket at once; the loop is then held past the idle time.
     const second = nextResponse(socket);
     socket.write(request);
@@ -78,14 +83,6 @@ describe('keep-alive while the event loop is held', () => {
   });
 
   it('still closes a connection that stays idle', async () => {
-    const app = new Hono<AppEnv>();
-    app.get('/ping', (c) => c.text('pong'));
-    server = await listen(app, '127.0.0.1', 0, { keepAliveTimeoutMs: IDLE_MS });
-    socket = connect(server.port, '127.0.0.1');
-    await once(socket, 'connect');
-    const first = nextResponse(socket);
-    socket.write('GET /ping HTTP/1.1\r\nHost: localhost\r\n\r\n');
-    expect(await first).toBe('HTTP/1.1 200 OK pong');
-    await once(socket, 'close');
+    await once(await idleConnection(), 'close');
   });
 });
