@@ -52,11 +52,8 @@ async function seed(url: string, key: string, flowId: string): Promise<number> {
       const from = next;
       next += BATCH;
       const events = Array.from({ length: Math.min(BATCH, SESSIONS - from) }, (_, k) => booking(from + k));
-      // A batch is idempotent (each booking has its idempotency key): a dropped connection is sent again.
-      const res = await call(url, key, 'POST', '/v1/events/batch', { events }).catch((error: unknown) => {
-        log(`batch at ${from}: ${(error as Error).message}; sending it again`);
-        return call(url, key, 'POST', '/v1/events/batch', { events });
-      });
+      // No retry: the server keeps every keep-alive connection a request reached (http-server.ts), so a reset is a fault to see.
+      const res = await call(url, key, 'POST', '/v1/events/batch', { events });
       if (res.status !== 202) throw new Error(`batch at ${from}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
     }
   };

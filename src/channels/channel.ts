@@ -3,6 +3,7 @@
  * It declares intent only: a retryable failure (with an optional Retry-After) or a permanent
  * one. Retries, backoff, rate limits, lateness and logging belong to the engine.
  */
+import type { IssueCode } from '../core/issue-codes.js';
 
 export interface ChannelManifest {
   /** Stable id used in flows and delivery logs: `webhook`, `email`, … */
@@ -104,8 +105,8 @@ export interface StepRenderer {
 export interface TestTarget<Input> {
   /** The request field that names the target. */
   field: 'to' | 'url';
-  /** Set when a test cannot go to the step's own destination: the message when `field` is missing. */
-  required?: string;
+  /** Set when a test cannot go to the step's own destination: the issue reported when `field` is missing. */
+  required?: IssueCode;
   /** The input aimed at `target`. */
   aim(input: Input, target: string): Input;
 }

@@ -5,8 +5,8 @@
  * test sends; their settings are step kinds of the flow schema (`manifest.stepKind`), validated
  * and described by core, so `validators` and `describe()` leave them out.
  */
-import { z } from 'zod';
 import type { FieldIssue } from '../core/errors.js';
+import { jsonSchemaOf } from '../core/json-schema.js';
 import type { ChannelValidator } from '../core/step-validation.js';
 import { zodIssues } from '../core/zod-issues.js';
 import type { ChannelModule } from './channel.js';
@@ -42,9 +42,7 @@ export function createChannelRegistry(modules: ChannelModule[]): ChannelRegistry
     validators,
     describe: () =>
       named.map((m) => {
-        const schema = z.toJSONSchema(m.settings, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-        delete schema.$schema;
-        return { ...m.manifest, settings: schema };
+        return { ...m.manifest, settings: jsonSchemaOf(m.settings) };
       }),
     close: () => {
       for (const m of byId.values()) m.close?.();

@@ -4,6 +4,7 @@
  */
 import { acceptInviteSchema, roleSchema } from '../core/account-input.js';
 import { NudgeError, ValidationError } from '../core/errors.js';
+import { issueAt } from '../core/issue-codes.js';
 import { zodIssues } from '../core/zod-issues.js';
 import { createInvite, invitePath } from '../engine/accounts/invites.js';
 import { hashPassword } from '../engine/accounts/passwords.js';
@@ -31,7 +32,7 @@ async function workspaceOf(store: Store, name: string | undefined): Promise<Work
 export async function createAccount(store: Store, o: { email: string; name: string; role: string; workspace?: string }): Promise<void> {
   await store.migrate();
   const role = roleSchema.safeParse(o.role);
-  if (!role.success) throw new ValidationError('invalid_role', [{ path: 'role', message: 'expected owner, admin or staff' }]);
+  if (!role.success) throw new ValidationError('invalid_role', [issueAt('role', 'invalid_value', { values: 'owner, admin, staff' })]);
   const password = await readSecretValue('password', process.stdin, `Password for ${o.email}`);
   const parsed = acceptInviteSchema.safeParse({ email: o.email, name: o.name, password });
   if (!parsed.success) throw new ValidationError('invalid_account', zodIssues(parsed.error));

@@ -4,6 +4,7 @@
  * web app (its forms), so both say the same thing about the same field.
  */
 import { z } from 'zod';
+import { codedPattern } from './issue-codes.js';
 import { ROLES } from './roles.js';
 
 export const MIN_PASSWORD_LENGTH = 10;
@@ -14,7 +15,7 @@ const password = z
   .string()
   .min(MIN_PASSWORD_LENGTH, { message: `use at least ${MIN_PASSWORD_LENGTH} characters` })
   .max(MAX_PASSWORD_LENGTH, { message: `use at most ${MAX_PASSWORD_LENGTH} characters` });
-const code = z.string().trim().regex(/^\d{6}$/, { message: 'expected the 6-digit code from your authenticator app' });
+const code = z.string().trim().regex(codedPattern(/^\d{6}$/, 'six_digits'), { message: 'expected the 6-digit code from your authenticator app' });
 
 export const signInSchema = z
   .object({ email: z.string().trim().min(1).max(254), password: z.string().min(1).max(MAX_PASSWORD_LENGTH), code: code.optional() })

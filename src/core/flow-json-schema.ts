@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { fieldConditionSchema } from './condition-validation.js';
 import { STEP_KINDS, type StepKind } from './flow-definition.js';
+import { jsonSchemaOf } from './json-schema.js';
 import { appointmentTriggerSchema, flowSchema } from './flow-validation.js';
 import { emailCalendarSchema, STEP_COMMON_SHAPE, STEP_KIND_SCHEMAS, untilObjectSchema } from './step-validation.js';
 
@@ -68,18 +69,12 @@ const triggerSchema = z.union([
 
 const describedFlow = flowSchema.extend({ trigger: triggerSchema, steps: z.array(stepSchema).min(1) });
 
-function toJsonSchema(schema: z.ZodType): Json {
-  const out = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json;
-  delete out.$schema;
-  return out;
-}
-
 /** The whole flow's JSON Schema (steps and conditions as `$defs`). */
 export function flowJsonSchema(): Json {
-  return toJsonSchema(describedFlow);
+  return jsonSchemaOf(describedFlow);
 }
 
 /** One JSON Schema per step kind: the step object with that kind's key. */
 export function stepJsonSchemas(): Record<StepKind, Json> {
-  return Object.fromEntries(STEP_KINDS.map((kind) => [kind, toJsonSchema(stepOf(kind))])) as Record<StepKind, Json>;
+  return Object.fromEntries(STEP_KINDS.map((kind) => [kind, jsonSchemaOf(stepOf(kind))])) as Record<StepKind, Json>;
 }

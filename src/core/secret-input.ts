@@ -3,12 +3,13 @@
  * the web app's secret form.
  */
 import { z } from 'zod';
+import { codedPattern } from './issue-codes.js';
 
 export const SECRET_NAME = /^[A-Z][A-Z0-9_]{0,63}$/;
 /** Values shorter than this are not searched for when redacting (they would match too much). */
 export const MIN_REDACTED_LENGTH = 4;
 
-export const secretNameSchema = z.string().regex(SECRET_NAME, {
+export const secretNameSchema = z.string().regex(codedPattern(SECRET_NAME, 'secret_name'), {
   message: 'expected upper-case letters, digits and _, starting with a letter (e.g. KLAVIYO_PRIVATE_API_KEY)',
 });
 

@@ -269,7 +269,8 @@ export function signingSecretError(secret: string): string | null {
   return problem && issueMessage(problem.code, problem.params);
 }
 
-function signingSecretProblem(secret: string): CodedProblem | null {
+/** What is wrong with a webhook signing secret, or null when it is a good one. */
+export function signingSecretProblem(secret: string): CodedProblem | null {
   const encoded = secret.trim().replace(/^whsec_/, '');
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded) || encoded.length % 4 !== 0) return { code: 'signing_secret' };
   const bytes = (encoded.length / 4) * 3 - (encoded.match(/=+$/)?.[0].length ?? 0);

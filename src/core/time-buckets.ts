@@ -9,6 +9,8 @@
  * long the period is, and both SQLite and PostgreSQL evaluate it on integer columns.
  */
 import { DateTime } from 'luxon';
+import type { FieldIssue } from './errors.js';
+import { issueAt } from './issue-codes.js';
 
 export type BucketInterval = 'day' | 'hour';
 
@@ -35,11 +37,11 @@ export interface Buckets {
 }
 
 /** A period that the count functions accept, or the reason it is refused (with the field to blame). */
-export function checkPeriod(from: number, to: number, interval: BucketInterval): { path: string; message: string } | null {
-  if (!(from < to)) return { path: 'from', message: 'must be before to' };
-  if (to - from > MAX_PERIOD_DAYS * DAY_MS) return { path: 'to', message: `the period may be at most ${MAX_PERIOD_DAYS} days` };
+export function checkPeriod(from: number, to: number, interval: BucketInterval): FieldIssue | null {
+  if (!(from < to)) return issueAt('from', 'before_other', { other: 'to' });
+  if (to - from > MAX_PERIOD_DAYS * DAY_MS) return issueAt('to', 'period_too_long', { days: MAX_PERIOD_DAYS });
   if (interval === 'hour' && to - from > MAX_HOURLY_PERIOD_DAYS * DAY_MS) {
-    return { path: 'interval', message: `hourly buckets cover at most ${MAX_HOURLY_PERIOD_DAYS} days; use interval=day` };
+    return issueAt('interval', 'hourly_too_long', { days: MAX_HOURLY_PERIOD_DAYS });
   }
   return null;
 }

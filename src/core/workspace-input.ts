@@ -5,6 +5,7 @@
  * alone (engine/workspace-settings.ts), as that table is too large to ship to the browser.
  */
 import { z } from 'zod';
+import { codedPattern } from './issue-codes.js';
 import { isValidZone } from './time-zones.js';
 import { PLANS } from './workspace-plan.js';
 
@@ -32,7 +33,7 @@ export const workspaceChangesSchema = z
     }).nullable(),
     country: z
       .string()
-      .regex(/^[A-Za-z]{2}$/, { message: COUNTRY_MESSAGE })
+      .regex(codedPattern(/^[A-Za-z]{2}$/, 'country'), { message: COUNTRY_MESSAGE })
       .transform((code) => code.toUpperCase())
       .nullable(),
     plan: z.enum(PLANS),

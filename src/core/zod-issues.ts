@@ -15,9 +15,39 @@ export function zodIssues(error: z.ZodError, prefix: ReadonlyArray<PropertyKey> 
       for (const key of issue.keys) issues.push({ path: formatPath([...base, key]), message: 'unknown field', code: 'unknown_field' });
       continue;
     }
+    if (issue.code === 'invalid_union') {
+      issues.push(...unionIssues(issue, base));
+      continue;
+    }
     issues.push({ path: formatPath(base), ...describeIssue(issue) });
   }
   return issues;
+}
+
+/**
+ * A value no branch of a union accepts. A discriminator that matches no option is `invalid_value`;
+ * where every branch wants another type (`string | number`), one `invalid_type` issue naming them
+ * all (`required` when the value is missing); otherwise the issues of the branch that came closest
+ * (fewest issues), at their own paths.
+ */
+function unionIssues(issue: z.core.$ZodIssueInvalidUnion, base: PropertyKey[]): FieldIssue[] {
+  const branches = issue.errors;
+  const options = (issue as { options?: unknown[] }).options;
+  if (branches.length === 0 && Array.isArray(options)) {
+    // A discriminated union's discriminator (its path already names it) is none of the options.
+    const values = options.map((v) => String(v)).join(', ');
+    return [{ path: formatPath(base), message: `expected one of: ${values}`, code: 'invalid_value', params: { values } }];
+  }
+  const typeOnly = branches.length > 0 && branches.every((b) => b.length === 1 && b[0]!.code === 'invalid_type' && b[0]!.path.length === 0);
+  if (typeOnly) {
+    const received = /received (\w+)/.exec(branches[0]![0]!.message)?.[1] ?? 'something else';
+    if (received === 'undefined') return [{ path: formatPath(base), message: 'required', code: 'required' }];
+    const expected = [...new Set(branches.map((b) => (b[0] as z.core.$ZodIssueInvalidType).expected))].join(' | ');
+    return [{ path: formatPath(base), message: `expected ${expected}, got ${received}`, code: 'invalid_type', params: { expected, received } }];
+  }
+  const closest = branches.reduce<z.core.$ZodIssue[] | undefined>((best, b) => (best === undefined || b.length < best.length ? b : best), undefined);
+  if (!closest || closest.length === 0) return [{ path: formatPath(base), message: issue.message }];
+  return zodIssues({ issues: closest } as z.ZodError, base);
 }
 
 type Described = Omit<FieldIssue, 'path'>;

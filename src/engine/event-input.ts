@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { formatPath, NudgeError, ValidationError } from '../core/errors.js';
 import { unknownEventName, type AppointmentEventName } from '../core/event-names.js';
 import { zodIssues } from '../core/zod-issues.js';
+import { codedIssue, codedPattern } from '../core/issue-codes.js';
 import { isValidZone } from '../core/time-zones.js';
 import type { AppointmentChange } from '../core/appointment-change.js';
 import { countSchema, durationMinutesSchema, isoTimeSchema as isoTime } from '../core/input-ranges.js';
@@ -18,14 +19,14 @@ export const contactInputSchema = z.strictObject({
   email: z.email().max(320).optional(),
   phone: z
     .string()
-    .regex(/^\+?[0-9][0-9 ().-]{3,24}$/, { message: 'expected a phone number such as +14155550123' })
+    .regex(codedPattern(/^\+?[0-9][0-9 ().-]{3,24}$/, 'phone'), { message: 'expected a phone number such as +14155550123' })
     .optional(),
   name: shortText.optional(),
   first_name: shortText.optional(),
   last_name: shortText.optional(),
   language: z
     .string()
-    .regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/, { message: 'expected a language tag such as en or pt-BR' })
+    .regex(codedPattern(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/, 'language_tag'), { message: 'expected a language tag such as en or pt-BR' })
     .optional(),
   timezone: zone.optional(),
   attributes: z.record(z.string(), z.unknown()).optional(),
@@ -74,7 +75,7 @@ export const eventInputSchema = z
   .strictObject({
     name: z
       .string()
-      .regex(/^[A-Za-z0-9_.:-]{1,100}$/, { message: 'expected 1-100 letters, digits, _ . : -' }),
+      .regex(codedPattern(/^[A-Za-z0-9_.:-]{1,100}$/, 'key_chars'), { message: 'expected 1-100 letters, digits, _ . : -' }),
     idempotency_key: idempotencyKeySchema.optional(),
     occurred_at: isoTime.optional(),
     contact: contactInputSchema,
@@ -84,17 +85,17 @@ export const eventInputSchema = z
   .superRefine((event, ctx) => {
     const c = event.contact;
     if (!c.external_id && !c.email && !c.phone) {
-      ctx.addIssue({ code: 'custom', path: ['contact'], message: 'needs external_id, email or phone to identify the contact' });
+      ctx.addIssue({ ...codedIssue({ code: 'contact_identity' }), path: ['contact'] });
     }
     if (event.name in APPOINTMENT_EVENTS && !event.appointment) {
-      ctx.addIssue({ code: 'custom', path: ['appointment'], message: `required for ${event.name}` });
+      ctx.addIssue({ ...codedIssue({ code: 'required_for', params: { event: event.name } }), path: ['appointment'] });
     }
     const a = event.appointment;
     if (a && (event.name === 'appointment.created' || event.name === 'appointment.rescheduled') && !a.start_at) {
-      ctx.addIssue({ code: 'custom', path: ['appointment', 'start_at'], message: `required for ${event.name}` });
+      ctx.addIssue({ ...codedIssue({ code: 'required_for', params: { event: event.name } }), path: ['appointment', 'start_at'] });
     }
     if (a?.start_at && a.end_at && Date.parse(a.end_at) < Date.parse(a.start_at)) {
-      ctx.addIssue({ code: 'custom', path: ['appointment', 'end_at'], message: 'is before start_at' });
+      ctx.addIssue({ ...codedIssue({ code: 'before_start' }), path: ['appointment', 'end_at'] });
     }
   });
 

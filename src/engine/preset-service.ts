@@ -4,6 +4,7 @@
  * in one transaction, so a refused activation leaves nothing behind.
  */
 import { ValidationError, type FieldIssue } from '../core/errors.js';
+import { issueAt } from '../core/issue-codes.js';
 import type { FlowDefinition } from '../core/flow-definition.js';
 import { findPreset, PRESETS, type Preset } from '../presets/index.js';
 import type { FlowRow, Workspace } from '../store/schema.js';
@@ -45,7 +46,7 @@ export async function instantiatePreset(
   const known = new Map(preset.placeholders.map((p) => [p.name, p]));
   const issues: FieldIssue[] = [];
   for (const [name, value] of Object.entries(options.values)) {
-    if (!known.has(name)) issues.push({ path: `placeholders.${name}`, message: `not a placeholder of ${preset.id} (${[...known.keys()].join(', ') || 'it has none'})` });
+    if (!known.has(name)) issues.push(issueAt(`placeholders.${name}`, 'unknown_placeholder', { name, preset: preset.id, known: [...known.keys()].join(', ') }));
     else if (typeof value !== 'string' || value === '') issues.push({ path: `placeholders.${name}`, message: 'expected a non-empty string', code: 'not_empty' });
   }
   if (issues.length > 0) throw new ValidationError('invalid_placeholders', issues);

@@ -4,6 +4,7 @@
  * dry-run a whole flow for an appointment: the timeline of what would be sent when, sending nothing.
  */
 import { NudgeError, ValidationError } from '../core/errors.js';
+import { issueAt } from '../core/issue-codes.js';
 import { applyAppointmentChange } from '../core/appointment-change.js';
 import { isSendStep, type CompiledFlow, type CompiledStep } from '../core/flow-compiler.js';
 import { decideStep } from '../core/step-decision.js';
@@ -81,7 +82,7 @@ async function renderForTrial(ctx: EngineContext, step: CompiledStep, workspace:
     if (!(error instanceof ChannelError)) throw error;
     const path = `${step.path}.${step.kind}${error.field ? `.${error.field}` : ''}`;
     const message = error.field && error.message.startsWith(`${error.field}: `) ? error.message.slice(error.field.length + 2) : error.message;
-    throw new ValidationError('invalid_step_input', [{ path, message }], error);
+    throw new ValidationError('invalid_step_input', [issueAt(path, 'step_input', { detail: message })], error);
   }
 }
 
@@ -148,9 +149,9 @@ async function loadFlow(ctx: EngineContext, workspace: Workspace, flowId: string
 
 function sendStep(compiled: CompiledFlow, stepId: string): CompiledStep {
   const step = Object.hasOwn(compiled.steps, stepId) ? compiled.steps[stepId] : undefined;
-  if (!step) throw new ValidationError('invalid_request', [{ path: 'step_id', message: `no step "${stepId}" in this flow (${Object.keys(compiled.steps).join(', ')})` }]);
+  if (!step) throw new ValidationError('invalid_request', [issueAt('step_id', 'unknown_step', { id: stepId, known: Object.keys(compiled.steps).join(', ') })]);
   if (!isSendStep(step)) {
-    throw new ValidationError('invalid_request', [{ path: 'step_id', message: `step "${stepId}" is a ${step.kind} step; only send steps can be previewed` }]);
+    throw new ValidationError('invalid_request', [issueAt('step_id', 'not_send_step', { id: stepId, kind: step.kind })]);
   }
   return step;
 }
@@ -204,11 +205,11 @@ function aimTest(module: ChannelModule, input: unknown, target: { to?: string | 
   const aim = module.testTarget;
   if (!aim) {
     if (!target.to && !target.url) return input;
-    throw new ValidationError('invalid_request', [{ path: target.to ? 'to' : 'url', message: `${module.manifest.id} steps send to the destination in their settings` }]);
+    throw new ValidationError('invalid_request', [issueAt(target.to ? 'to' : 'url', 'fixed_destination', { channel: module.manifest.id })]);
   }
   const value = target[aim.field];
   if (value) return aim.aim(input, value);
-  if (aim.required) throw new ValidationError('invalid_request', [{ path: aim.field, message: aim.required }]);
+  if (aim.required) throw new ValidationError('invalid_request', [issueAt(aim.field, aim.required)]);
   return input;
 }
 

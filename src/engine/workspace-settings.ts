@@ -16,7 +16,7 @@ import type { EngineContext } from './engine-context.js';
  * know (used to read local numbers).
  */
 const workspaceChanges = workspaceChangesSchema.superRefine((changes, ctx) => {
-  if (changes.country && !isSupportedCountry(changes.country)) ctx.addIssue({ code: 'custom', path: ['country'], message: COUNTRY_MESSAGE });
+  if (changes.country && !isSupportedCountry(changes.country)) ctx.addIssue({ code: 'custom', path: ['country'], message: COUNTRY_MESSAGE, params: { code: 'country' } });
 });
 
 export function workspaceView(w: Workspace): WorkspaceView {

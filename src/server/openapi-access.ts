@@ -3,25 +3,11 @@
  * users, invites and the audit log. Merged into the document by openapi.ts; the request schemas
  * are the zod schemas the routes validate with.
  */
-import { z } from 'zod';
 import { acceptInviteSchema, changePasswordSchema, newInviteSchema, signInSchema, twoFactorCodeSchema, userChangesSchema } from '../core/account-input.js';
+import { body, error, noContent, ok, param, type Json } from './openapi-parts.js';
 import { queryParameters } from './query-params.js';
 import { AUDIT_LIST_QUERY } from './routes/users.js';
 
-type Json = Record<string, unknown>;
-
-export function toSchema(schema: z.ZodType): Json {
-  const out = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json;
-  delete out.$schema;
-  return out;
-}
-
-const errorRef = { $ref: '#/components/schemas/Error' };
-export const error = (description: string): Json => ({ description, content: { 'application/json': { schema: errorRef } } });
-export const ok = (description: string): Json => ({ description, content: { 'application/json': { schema: { type: 'object' } } } });
-export const body = (schema: z.ZodType, example?: Json): Json => ({ required: true, content: { 'application/json': { schema: { ...toSchema(schema), ...(example ? { example } : {}) } } } });
-export const param = (name: string): Json => ({ name, in: 'path', required: true, schema: { type: 'string' } });
-export const noContent = { '204': { description: 'Done' } };
 const signedIn = { '401': error('Not signed in'), '403': error('Wrong CSRF token, or two-factor setup required') };
 const owner = { '401': error('Missing or invalid credentials'), '403': error('Not an owner'), '404': error('Not found (or another workspace’s)') };
 const me = 'The signed-in user: { user, workspace, csrf_token, two_factor_setup_required }; sets the nudge_session cookie';

@@ -2,9 +2,7 @@
  * The OpenAPI paths of contacts' data rights: export one contact as JSON, all contacts as CSV,
  * erase a contact. Merged into the document by openapi.ts.
  */
-import { error, ok, param } from './openapi-access.js';
-
-type Json = Record<string, unknown>;
+import { error, ok, param, type Json } from './openapi-parts.js';
 
 const rights = { '401': error('Missing or invalid credentials'), '403': error('The caller’s role may not do this (owner or admin)'), '404': error('No such contact in this workspace') };
 

@@ -4,11 +4,9 @@
  */
 import { newSourceSchema, rotateSourceSchema, sourceChangesSchema } from '../engine/sources/source-service.js';
 import { previewSchema } from '../engine/sources/source-actions.js';
-import { body, error, noContent, ok, param } from './openapi-access.js';
+import { body, error, noContent, ok, param, type Json } from './openapi-parts.js';
 import { queryParameters } from './query-params.js';
 import { DELIVERY_LIST_QUERY } from './routes/sources.js';
-
-type Json = Record<string, unknown>;
 
 const SOURCE_EXAMPLE: Json = { kind: 'calcom', name: 'Cal.com bookings' };
 const PREVIEW_EXAMPLE: Json = {

@@ -6,7 +6,8 @@ import { newApiKeySchema } from '../core/account-input.js';
 import { ISSUE_CODES } from '../core/issue-codes.js';
 import { workspaceChangesSchema } from '../core/workspace-input.js';
 import { contactInputSchema, eventInputSchema } from '../engine/event-input.js';
-import { accessPaths, toSchema } from './openapi-access.js';
+import { accessPaths } from './openapi-access.js';
+import { error, jsonBody, ok, param, ref, toSchema, type Json } from './openapi-parts.js';
 import { sourcePaths } from './openapi-sources.js';
 import { rightsPaths } from './openapi-rights.js';
 import { queryParameters } from './query-params.js';
@@ -17,21 +18,13 @@ import { APPOINTMENT_LIST_QUERY, CONTACT_LIST_QUERY, DELIVERY_LIST_QUERY, OUTBOX
 import { SCHEDULE_QUERY } from './routes/schedules.js';
 import { SESSION_LIST_QUERY } from './routes/sessions.js';
 
-type Json = Record<string, unknown>;
 
-const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
-const jsonBody = (schema: Json): Json => ({ required: true, content: { 'application/json': { schema } } });
-const ok = (description: string, schema: Json = { type: 'object' }): Json => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 const errors = {
-  '400': { description: 'Invalid input', content: { 'application/json': { schema: ref('Error') } } },
-  '401': { description: 'Missing or invalid API key', content: { 'application/json': { schema: ref('Error') } } },
-  '403': { description: 'The caller’s role may not do this', content: { 'application/json': { schema: ref('Error') } } },
-  '404': { description: 'Not found (or another workspace’s)', content: { 'application/json': { schema: ref('Error') } } },
+  '400': error('Invalid input'),
+  '401': error('Missing or invalid API key'),
+  '403': error('The caller’s role may not do this'),
+  '404': error('Not found (or another workspace’s)'),
 };
-const idParam = (name = 'id'): Json => ({ name, in: 'path', required: true, schema: { type: 'string' } });
 
 /** Documented examples; the API fuzz test starts from them (read from the document), so they must stay valid requests. */
 const EVENT_EXAMPLE = {
@@ -61,12 +54,12 @@ const FLOW_EXAMPLE = {
 
 export function buildOpenApiDocument(): Json {
   const flowAction = (action: string, summary: string): Json => ({
-    post: { summary, operationId: `${action}Flow`, parameters: [idParam()], responses: { '200': ok(summary), ...errors, '409': errors['400'] } },
+    post: { summary, operationId: `${action}Flow`, parameters: [param('id')], responses: { '200': ok(summary), ...errors, '409': errors['400'] } },
   });
   const schedule = (whose: string): Json => ({
     get: {
       summary: `The schedule of ${whose}: pending and held triggers and steps with their due time, and recorded skips, in due order`,
-      parameters: [idParam(), ...queryParameters(SCHEDULE_QUERY)],
+      parameters: [param('id'), ...queryParameters(SCHEDULE_QUERY)],
       responses: { '200': ok('Schedule entries: id, kind (trigger | step), status (pending | held | skipped), flow_id, step_id, session_id, appointment_id, due_at, reason, message'), ...errors },
     },
   });
@@ -155,15 +148,15 @@ export function buildOpenApiDocument(): Json {
           responses: { '202': ok('Accepted'), ...errors, '413': errors['400'], '422': errors['400'] },
         },
       },
-      '/v1/events/{id}': { get: { summary: 'Get an event', parameters: [idParam()], responses: { '200': ok('Event'), ...errors } } },
+      '/v1/events/{id}': { get: { summary: 'Get an event', parameters: [param('id')], responses: { '200': ok('Event'), ...errors } } },
       '/v1/contacts': {
         get: { summary: 'List contacts; q searches email, name and phone by prefix', parameters: queryParameters(CONTACT_LIST_QUERY), responses: { '200': ok('Contacts'), ...errors } },
         post: { summary: 'Create or update a contact', requestBody: jsonBody(ref('Contact')), responses: { '200': ok('Contact'), ...errors } },
       },
-      '/v1/contacts/{id}': { get: { summary: 'Get a contact (id or external id)', parameters: [idParam()], responses: { '200': ok('Contact'), ...errors } } },
+      '/v1/contacts/{id}': { get: { summary: 'Get a contact (id or external id)', parameters: [param('id')], responses: { '200': ok('Contact'), ...errors } } },
       '/v1/contacts/{id}/schedule': schedule('a contact (id or external id)'),
       '/v1/appointments': { get: { summary: 'List appointments', parameters: queryParameters(APPOINTMENT_LIST_QUERY), responses: { '200': ok('Appointments'), ...errors } } },
-      '/v1/appointments/{id}': { get: { summary: 'Get an appointment (id or booking-system id)', parameters: [idParam()], responses: { '200': ok('Appointment'), ...errors } } },
+      '/v1/appointments/{id}': { get: { summary: 'Get an appointment (id or booking-system id)', parameters: [param('id')], responses: { '200': ok('Appointment'), ...errors } } },
       '/v1/appointments/{id}/schedule': schedule('an appointment (id or booking-system id)'),
       '/v1/flows': {
         get: { summary: 'List flows with each one\'s trigger; ?include=counts adds sessions by status', parameters: queryParameters(FLOW_LIST_QUERY), responses: { '200': ok('Flows'), ...errors } },
@@ -180,8 +173,8 @@ export function buildOpenApiDocument(): Json {
       },
       '/v1/flows/validate': { post: { summary: 'Validate a flow definition without saving it', requestBody: jsonBody(ref('Flow')), responses: { '200': ok('{ valid, errors }'), ...errors } } },
       '/v1/flows/{id}': {
-        get: { summary: 'Get a flow with its definition, who is at which step, and its skipped reminders and sends by reason', parameters: [idParam()], responses: { '200': ok('Flow'), ...errors } },
-        put: { summary: 'Edit a flow: stores a new version', parameters: [idParam()], requestBody: jsonBody(ref('Flow')), responses: { '200': ok('Flow'), ...errors, '409': errors['400'] } },
+        get: { summary: 'Get a flow with its definition, who is at which step, and its skipped reminders and sends by reason', parameters: [param('id')], responses: { '200': ok('Flow'), ...errors } },
+        put: { summary: 'Edit a flow: stores a new version', parameters: [param('id')], requestBody: jsonBody(ref('Flow')), responses: { '200': ok('Flow'), ...errors, '409': errors['400'] } },
       },
       '/v1/flows/{id}/activate': flowAction('activate', 'Activate (within the plan limit) or resume'),
       '/v1/flows/{id}/resume': flowAction('resume', 'Resume a paused flow'),
@@ -190,7 +183,7 @@ export function buildOpenApiDocument(): Json {
       '/v1/flows/{id}/preview': {
         post: {
           summary: 'Render a send step against a sample booking, an event given inline, or a stored event; of an unsaved draft when `definition` is given',
-          parameters: [idParam()],
+          parameters: [param('id')],
           requestBody: jsonBody({ type: 'object', required: ['step_id'], properties: { step_id: { type: 'string' }, event_id: { type: 'string' }, event: ref('Event'), definition: ref('Flow') } }),
           responses: { '200': ok('The rendered request'), ...errors },
         },
@@ -198,7 +191,7 @@ export function buildOpenApiDocument(): Json {
       '/v1/flows/{id}/test': {
         post: {
           summary: 'Send one step for real, to a given address (email) or URL (webhook)',
-          parameters: [idParam()],
+          parameters: [param('id')],
           requestBody: jsonBody({ type: 'object', required: ['step_id'], properties: { step_id: { type: 'string' }, to: { type: 'string' }, url: { type: 'string' }, event_id: { type: 'string' }, event: ref('Event') } }),
           responses: { '200': ok('What was sent and what came back'), ...errors },
         },
@@ -206,13 +199,13 @@ export function buildOpenApiDocument(): Json {
       '/v1/flows/{id}/dry-run': {
         post: {
           summary: 'The timeline of what the flow (or an unsaved draft of it, `definition`) would send when, for an event, sending nothing',
-          parameters: [idParam()],
+          parameters: [param('id')],
           requestBody: jsonBody({ type: 'object', properties: { event_id: { type: 'string' }, event: ref('Event'), now: { type: 'string', format: 'date-time' }, definition: ref('Flow') } }),
           responses: { '200': ok('Timeline'), ...errors },
         },
       },
       '/v1/flows/{id}/schedule': schedule('a flow'),
-      '/v1/flows/{id}/versions': { get: { summary: 'List versions', parameters: [idParam()], responses: { '200': ok('Versions'), ...errors } } },
+      '/v1/flows/{id}/versions': { get: { summary: 'List versions', parameters: [param('id')], responses: { '200': ok('Versions'), ...errors } } },
       '/v1/sessions': {
         get: {
           summary: 'List sessions',
@@ -220,18 +213,18 @@ export function buildOpenApiDocument(): Json {
           responses: { '200': ok('Sessions'), ...errors },
         },
       },
-      '/v1/sessions/{id}': { get: { summary: 'Get a session with its timeline and deliveries', parameters: [idParam()], responses: { '200': ok('Session'), ...errors } } },
-      '/v1/sessions/{id}/stop': { post: { summary: 'Stop a session', parameters: [idParam()], responses: { '200': ok('Session'), ...errors, '409': errors['400'] } } },
+      '/v1/sessions/{id}': { get: { summary: 'Get a session with its timeline and deliveries', parameters: [param('id')], responses: { '200': ok('Session'), ...errors } } },
+      '/v1/sessions/{id}/stop': { post: { summary: 'Stop a session', parameters: [param('id')], responses: { '200': ok('Session'), ...errors, '409': errors['400'] } } },
       '/v1/deliveries': { get: { summary: 'List delivery attempts', parameters: queryParameters(DELIVERY_LIST_QUERY), responses: { '200': ok('Deliveries'), ...errors } } },
-      '/v1/deliveries/{id}': { get: { summary: 'Get a delivery attempt', parameters: [idParam()], responses: { '200': ok('Delivery'), ...errors } } },
+      '/v1/deliveries/{id}': { get: { summary: 'Get a delivery attempt', parameters: [param('id')], responses: { '200': ok('Delivery'), ...errors } } },
       '/v1/outbox': { get: { summary: 'Emails kept locally when no SMTP server is configured', parameters: queryParameters(OUTBOX_LIST_QUERY), responses: { '200': ok('Messages'), ...errors } } },
-      '/v1/outbox/{id}': { get: { summary: 'Get an outbox message', parameters: [idParam()], responses: { '200': ok('Message'), ...errors } } },
+      '/v1/outbox/{id}': { get: { summary: 'Get an outbox message', parameters: [param('id')], responses: { '200': ok('Message'), ...errors } } },
       '/v1/presets': { get: { summary: 'Ready flows with placeholders', responses: { '200': ok('Presets'), ...errors } } },
-      '/v1/presets/{id}': { get: { summary: 'A preset with its flow and placeholders', parameters: [idParam()], responses: { '200': ok('Preset'), ...errors } } },
+      '/v1/presets/{id}': { get: { summary: 'A preset with its flow and placeholders', parameters: [param('id')], responses: { '200': ok('Preset'), ...errors } } },
       '/v1/presets/{id}/flows': {
         post: {
           summary: 'Make a flow from a preset (secret placeholders are stored as workspace secrets)',
-          parameters: [idParam()],
+          parameters: [param('id')],
           requestBody: jsonBody({
             type: 'object',
             properties: { placeholders: { type: 'object', additionalProperties: { type: 'string' } }, name: { type: 'string' }, activate: { type: 'boolean' } },
@@ -245,11 +238,11 @@ export function buildOpenApiDocument(): Json {
       '/v1/secrets/{name}': {
         put: {
           summary: 'Set a secret (encrypted at rest; use it in flows as {{ secrets.NAME }})',
-          parameters: [idParam('name')],
+          parameters: [param('name')],
           requestBody: jsonBody({ type: 'object', required: ['value'], properties: { value: { type: 'string' } }, additionalProperties: false }),
           responses: { '200': ok('Secret name and times'), ...errors },
         },
-        delete: { summary: 'Delete a secret', parameters: [idParam('name')], responses: { '204': { description: 'Deleted' }, ...errors } },
+        delete: { summary: 'Delete a secret', parameters: [param('name')], responses: { '204': { description: 'Deleted' }, ...errors } },
       },
       '/v1/workspace/delivery': {
         get: { summary: 'How this installation delivers (read only): email transport (smtp or outbox), SMTP host, default sender, outbound allow-list', responses: { '200': ok('Delivery settings'), ...errors } },
@@ -270,7 +263,7 @@ export function buildOpenApiDocument(): Json {
         },
       },
       '/v1/api-keys/{id}': {
-        delete: { summary: 'Revoke an API key of this workspace (the key in use too: later requests with it get 401)', parameters: [idParam()], responses: { '200': ok('The revoked key’s record'), ...errors } },
+        delete: { summary: 'Revoke an API key of this workspace (the key in use too: later requests with it get 401)', parameters: [param('id')], responses: { '200': ok('The revoked key’s record'), ...errors } },
       },
       '/v1/overview': {
         get: {
@@ -299,7 +292,7 @@ export function buildOpenApiDocument(): Json {
         get: {
           summary: 'Per step of a flow: open sessions at it now, and its sends (succeeded, failed, skipped) in the period',
           operationId: 'getFlowStepCounts',
-          parameters: [idParam(), ...queryParameters(STEP_COUNTS_QUERY)],
+          parameters: [param('id'), ...queryParameters(STEP_COUNTS_QUERY)],
           responses: { '200': ok('{ waiting_total, steps: [{ step_id, waiting, sent, failed, skipped }] }'), ...errors },
         },
       },
@@ -307,8 +300,8 @@ export function buildOpenApiDocument(): Json {
         post: {
           summary: 'Retry a failed delivery: its session is re-armed at that step, due now, and the worker sends it again (see docs/api.md)',
           operationId: 'retryDelivery',
-          parameters: [idParam()],
-          responses: { '202': ok('{ delivery_id, session_id }'), ...errors, '409': { description: 'not_retryable: the delivery did not fail, or its session moved on', content: { 'application/json': { schema: ref('Error') } } } },
+          parameters: [param('id')],
+          responses: { '202': ok('{ delivery_id, session_id }'), ...errors, '409': error('not_retryable: the delivery did not fail, or its session moved on') },
         },
       },
       '/v1/stream': {

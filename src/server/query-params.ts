@@ -8,6 +8,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { ValidationError, type FieldIssue } from '../core/errors.js';
 import { parseIsoTime } from '../core/input-ranges.js';
+import { issueAt, problemAt, type CodedProblem } from '../core/issue-codes.js';
 
 type Json = Record<string, unknown>;
 
@@ -15,8 +16,8 @@ export interface QueryParam<T> {
   description: string;
   /** JSON Schema of the value, for the OpenAPI document. */
   schema: Json;
-  /** The value, or a message saying what was expected. */
-  parse(raw: string): { value: T | undefined } | { error: string };
+  /** The value, or the problem: what was expected (an issue code and its params). */
+  parse(raw: string): { value: T | undefined } | { problem: CodedProblem };
 }
 
 export type QueryParams = Record<string, QueryParam<unknown>>;
@@ -36,25 +37,31 @@ export function querySpecOf(handler: unknown): QuerySpec<QueryParams> | undefine
   return typeof handler === 'function' ? specs.get(handler as MiddlewareHandler) : undefined;
 }
 
-export function defineQuery<P extends QueryParams>(params: P): QuerySpec<P> {
-  const read = (c: Context): QueryValues<P> => {
-    const values: Record<string, unknown> = {};
-    const issues: FieldIssue[] = [];
-    for (const [name, param] of Object.entries(params)) {
-      const given = c.req.queries(name) ?? [];
-      if (given.length > 1) {
-        issues.push({ path: name, message: 'given more than once' });
-        continue;
-      }
-      const raw = given[0];
-      if (raw === undefined) continue;
-      const result = param.parse(raw);
-      if ('error' in result) issues.push({ path: name, message: result.error });
-      else values[name] = result.value;
+/**
+ * The values of `params` read from `queries` (every value given for a name), or a
+ * `400 invalid_query` with a coded issue per bad parameter.
+ */
+export function parseQuery<P extends QueryParams>(params: P, queries: (name: string) => string[] | undefined): QueryValues<P> {
+  const values: Record<string, unknown> = {};
+  const issues: FieldIssue[] = [];
+  for (const [name, param] of Object.entries(params)) {
+    const given = queries(name) ?? [];
+    if (given.length > 1) {
+      issues.push(issueAt(name, 'given_twice'));
+      continue;
     }
-    if (issues.length > 0) throw new ValidationError('invalid_query', issues);
-    return values as QueryValues<P>;
-  };
+    const raw = given[0];
+    if (raw === undefined) continue;
+    const result = param.parse(raw);
+    if ('problem' in result) issues.push(problemAt(name, result.problem));
+    else values[name] = result.value;
+  }
+  if (issues.length > 0) throw new ValidationError('invalid_query', issues);
+  return values as QueryValues<P>;
+}
+
+export function defineQuery<P extends QueryParams>(params: P): QuerySpec<P> {
+  const read = (c: Context): QueryValues<P> => parseQuery(params, (name) => c.req.queries(name));
   const check: MiddlewareHandler = async (c, next) => {
     read(c);
     await next();
@@ -69,7 +76,7 @@ export function textParam(description: string): QueryParam<string> {
   return {
     description,
     schema: { type: 'string', maxLength: 1000 },
-    parse: (raw) => (raw === '' ? { value: undefined } : raw.length > 1000 ? { error: 'expected at most 1000 characters' } : { value: raw }),
+    parse: (raw) => (raw === '' ? { value: undefined } : raw.length > 1000 ? { problem: { code: 'at_most_chars', params: { count: 1000 } } } : { value: raw }),
   };
 }
 
@@ -80,7 +87,7 @@ export function searchParam(description: string): QueryParam<string> {
     schema: { type: 'string', maxLength: 200 },
     parse: (raw) => {
       const value = raw.trim();
-      return value === '' ? { value: undefined } : value.length > 200 ? { error: 'expected at most 200 characters' } : { value };
+      return value === '' ? { value: undefined } : value.length > 200 ? { problem: { code: 'at_most_chars', params: { count: 200 } } } : { value };
     },
   };
 }
@@ -91,7 +98,7 @@ export function enumParam<T extends string>(values: readonly T[], description: s
     description,
     schema: { type: 'string', enum: [...values] },
     parse: (raw) =>
-      raw === '' ? { value: undefined } : values.includes(raw as T) ? { value: raw as T } : { error: `expected one of: ${values.join(', ')}` },
+      raw === '' ? { value: undefined } : values.includes(raw as T) ? { value: raw as T } : { problem: { code: 'invalid_value', params: { values: values.join(', ') } } },
   };
 }
 
@@ -108,7 +115,7 @@ export function integerParam(min: number, max: number, description: string): Que
     schema: { type: 'integer', minimum: min, maximum: max },
     parse: (raw) => {
       const value = /^[0-9]{1,16}$/.test(raw) ? Number(raw) : Number.NaN;
-      return Number.isSafeInteger(value) && value >= min && value <= max ? { value } : { error: `expected an integer from ${min} to ${max}` };
+      return Number.isSafeInteger(value) && value >= min && value <= max ? { value } : { problem: { code: 'integer_range', params: { minimum: min, maximum: max } } };
     },
   };
 }
@@ -122,7 +129,7 @@ export function isoTimeParam(description: string): QueryParam<number> {
       if (raw === '') return { value: undefined };
       // An unencoded `+01:00` arrives as ` 01:00` (a + in a query string means a space).
       const ms = parseIsoTime(raw.replace(/ (\d{2}(:?\d{2})?)$/, '+$1'));
-      return ms === null ? { error: 'expected an ISO 8601 time with Z or an offset, e.g. 2026-12-01T10:00:00Z' } : { value: ms };
+      return ms === null ? { problem: { code: 'iso_offset_time' } } : { value: ms };
     },
   };
 }
@@ -132,7 +139,7 @@ export function booleanParam(description: string): QueryParam<boolean> {
   return {
     description,
     schema: { type: 'boolean' },
-    parse: (raw) => (raw === 'true' ? { value: true } : raw === 'false' ? { value: false } : { error: 'expected true or false' }),
+    parse: (raw) => (raw === 'true' ? { value: true } : raw === 'false' ? { value: false } : { problem: { code: 'true_or_false' } }),
   };
 }
 

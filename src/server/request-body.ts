@@ -6,6 +6,7 @@
 import type { Context } from 'hono';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { NudgeError, ValidationError } from '../core/errors.js';
+import { issueAt } from '../core/issue-codes.js';
 import { checkBodyValue, parseJsonText } from '../core/json-text.js';
 
 export { MAX_BODY_DEPTH } from '../core/json-text.js';
@@ -28,14 +29,14 @@ export async function readJsonOrYaml(c: Context): Promise<unknown> {
     value = parseYaml(text) as unknown;
   } catch (error) {
     const message = error instanceof YAMLParseError ? error.message : String(error);
-    throw new ValidationError('invalid_yaml', [{ path: '', message: `malformed YAML: ${message}` }]);
+    throw new ValidationError('invalid_yaml', [issueAt('', 'yaml_syntax', { detail: message })]);
   }
   return checkBodyValue(value);
 }
 
 export function requireObject(value: unknown, path = ''): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ValidationError('invalid_request', [{ path, message: 'expected a JSON object' }]);
+    throw new ValidationError('invalid_request', [issueAt(path, 'expected_object')]);
   }
   return value as Record<string, unknown>;
 }

@@ -8,6 +8,7 @@
  * Acuity's API name the same actions `appointment.scheduled` and so on.
  */
 import { z } from 'zod';
+import { codedPattern, issueAt } from '../core/issue-codes.js';
 import { compact, isoTime, record, text, type SourceDecision } from '../core/sources/source-decision.js';
 import { checkBase64Hmac } from './signatures.js';
 import type { SourceVendor, VendorContext } from './vendor.js';
@@ -56,14 +57,14 @@ async function decide(body: unknown, context: VendorContext<AcuityCredentials>):
   const name = action ? NAMES[action] : undefined;
   if (!name) return { outcome: 'ignored', vendorEvent: action, reason: action === 'changed' ? 'changed repeats a scheduled, rescheduled or canceled notification' : `unknown event type ${action ?? '(none)'}` };
   const id = text(form.id);
-  if (!id || !/^\d{1,20}$/.test(id)) return { outcome: 'invalid', vendorEvent: action, issues: [{ path: 'id', message: 'expected an appointment id' }] };
+  if (!id || !/^\d{1,20}$/.test(id)) return { outcome: 'invalid', vendorEvent: action, issues: [issueAt('id', 'vendor_id', { vendor: 'Acuity' })] };
   const credentials = context.credentials;
-  if (!credentials) return { outcome: 'invalid', vendorEvent: action, issues: [{ path: 'credentials', message: 'the source has no Acuity user id and API key' }] };
+  if (!credentials) return { outcome: 'invalid', vendorEvent: action, issues: [issueAt('credentials', 'source_credentials_missing', { vendor: 'Acuity' })] };
   const auth = Buffer.from(`${credentials.user_id}:${credentials.api_key}`).toString('base64');
   const url = `${context.endpoint('acuity', ACUITY_API)}/api/v1/appointments/${id}`;
   const appointment = record(await context.getJson(url, { authorization: `Basic ${auth}`, accept: 'application/json' }));
   const start = acuityTime(appointment.datetime);
-  if (!start) return { outcome: 'invalid', vendorEvent: action, issues: [{ path: 'datetime', message: 'the appointment Acuity returned has no start time' }] };
+  if (!start) return { outcome: 'invalid', vendorEvent: action, issues: [issueAt('datetime', 'vendor_no_start', { vendor: 'Acuity' })] };
   const event = compact({
     name,
     // A rescheduled appointment can move again: each move is its own event.
@@ -81,7 +82,7 @@ export const acuity: SourceVendor<Record<string, never>, AcuityCredentials> = {
   configSchema: z.strictObject({}),
   newSecret: () => '',
   credentials: {
-    schema: z.strictObject({ user_id: z.string().trim().regex(/^\d{1,20}$/, { message: 'expected the numeric user id' }), api_key: z.string().trim().min(1).max(200) }),
+    schema: z.strictObject({ user_id: z.string().trim().regex(codedPattern(/^\d{1,20}$/, 'digits'), { message: 'expected the numeric user id' }), api_key: z.string().trim().min(1).max(200) }),
     signingSecret: (c) => c.api_key,
   },
   bodyFormat: 'form',

@@ -6,6 +6,7 @@
  * appointment of the original booking, and later events about the new uid find it through the link.
  */
 import { z } from 'zod';
+import { issueAt } from '../core/issue-codes.js';
 import { compact, isoTime, record, text, type BookingEvent, type SourceDecision } from '../core/sources/source-decision.js';
 import { badSignature, decodeSignature, hmacSha256, missingSignature, randomSecret, sameBytes } from './signatures.js';
 import type { SourceVendor } from './vendor.js';
@@ -103,7 +104,7 @@ export const calcom: SourceVendor<Record<string, never>> = {
     const name = trigger ? NAMES[trigger] : undefined;
     if (!name || !trigger) return { outcome: 'ignored', vendorEvent: trigger, reason: `unknown event type ${trigger ?? '(none)'}` };
     const uid = text(payload.uid);
-    if (!uid) return { outcome: 'invalid', vendorEvent: trigger, issues: [{ path: 'payload.uid', message: 'required' }] };
+    if (!uid) return { outcome: 'invalid', vendorEvent: trigger, issues: [issueAt('payload.uid', 'required')] };
     // A reschedule also ends the original booking; Cal.com marks such a cancel `rescheduled`. The move is the reschedule's.
     if (trigger === 'BOOKING_CANCELLED' && payload.rescheduled === true) {
       return { outcome: 'ignored', vendorEvent: trigger, reason: 'the booking was rescheduled: BOOKING_RESCHEDULED moves the appointment' };

@@ -14,6 +14,7 @@
  * cleared no-show from Cal.com: what the no-show started has already run.
  */
 import { z } from 'zod';
+import { issueAt } from '../core/issue-codes.js';
 import { compact, isoTime, record, text, type SourceDecision } from '../core/sources/source-decision.js';
 import { anyMatches, badSignature, checkTimestamp, decodeSignature, hmacSha256, missingSignature, randomSecret } from './signatures.js';
 import type { SourceVendor } from './vendor.js';
@@ -85,7 +86,7 @@ function decide(body: unknown): SourceDecision {
   if (type !== 'invitee.created' && type !== 'invitee.canceled' && type !== 'invitee_no_show.created') {
     return { outcome: 'ignored', vendorEvent: type, reason: `unknown event type ${type ?? '(none)'}` };
   }
-  if (!uri) return { outcome: 'invalid', vendorEvent: type, issues: [{ path: 'payload.uri', message: 'required' }] };
+  if (!uri) return { outcome: 'invalid', vendorEvent: type, issues: [issueAt('payload.uri', 'required')] };
   if (type === 'invitee_no_show.created') return noShow(root, invitee, uri);
   if (type === 'invitee.canceled' && invitee.rescheduled === true) {
     const next = text(invitee.new_invitee);

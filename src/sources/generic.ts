@@ -8,6 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { codedPattern } from '../core/issue-codes.js';
 import { applyMapping, mappingSchema } from '../core/sources/generic-mapping.js';
 import { anyMatches, badSignature, checkTimestamp, decodeSignature, hmacSha256, missingSignature } from './signatures.js';
 import type { SourceVendor, Verification } from './vendor.js';
@@ -20,7 +21,7 @@ const verificationSchema = z.discriminatedUnion('scheme', [
     scheme: z.literal('hmac'),
     header: z
       .string()
-      .regex(/^[A-Za-z0-9-]{1,100}$/, { message: 'expected a header name such as X-Signature' })
+      .regex(codedPattern(/^[A-Za-z0-9-]{1,100}$/, 'header_name'), { message: 'expected a header name such as X-Signature' })
       .transform((h) => h.toLowerCase()),
     encoding: z.enum(['hex', 'base64']).default('hex'),
     /** Text before the signature in the header, such as `sha256=`. */

@@ -14,6 +14,7 @@
  * secret keeps verifying for an hour.
  */
 import { z } from 'zod';
+import { issueAt } from '../core/issue-codes.js';
 import { compact, isoTime, record, text, type BookingEvent, type SourceDecision } from '../core/sources/source-decision.js';
 import { checkBase64Hmac } from './signatures.js';
 import type { SourceVendor } from './vendor.js';
@@ -101,7 +102,7 @@ function decide(body: unknown, config: ShopifyConfig, topic: string | null): Sou
   const name = topic ? NAMES[topic] : undefined;
   if (!name) return { outcome: 'ignored', vendorEvent: topic, reason: `unknown event type ${topic ?? '(none)'}` };
   const orderId = idOf(order);
-  if (!orderId) return { outcome: 'invalid', vendorEvent: topic, issues: [{ path: 'id', message: 'required' }] };
+  if (!orderId) return { outcome: 'invalid', vendorEvent: topic, issues: [issueAt('id', 'required')] };
   const items = Array.isArray(order.line_items) ? order.line_items.map(record) : [];
   const events: BookingEvent[] = [];
   for (const item of items) {

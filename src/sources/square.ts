@@ -16,6 +16,7 @@
  * environment the `square-environment` header names; without one, the contact has only its id.
  */
 import { z } from 'zod';
+import { issueAt } from '../core/issue-codes.js';
 import { compact, isoTime, record, text, type SourceDecision } from '../core/sources/source-decision.js';
 import { checkBase64Hmac } from './signatures.js';
 import type { SourceVendor, VendorContext } from './vendor.js';
@@ -95,7 +96,7 @@ async function decide(body: unknown, context: VendorContext<SquareCredentials>):
   const booking = record(record(record(root.data).object).booking);
   const id = text(booking.id);
   const eventId = text(root.event_id);
-  if (!id || !eventId) return { outcome: 'invalid', vendorEvent: type, issues: [{ path: id ? 'event_id' : 'data.object.booking.id', message: 'required' }] };
+  if (!id || !eventId) return { outcome: 'invalid', vendorEvent: type, issues: [issueAt(id ? 'event_id' : 'data.object.booking.id', 'required')] };
   const name = nameOf(type, text(booking.status));
   const event = compact({
     name,

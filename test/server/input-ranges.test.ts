@@ -155,18 +155,25 @@ describe.each(testDialects())('input ranges on %s', (dialect) => {
   });
 
   describe('query parameters', () => {
-    it.each<[string, string, string, string]>([
-      ['GET', '/v1/events?limit=1&limit=2', 'limit', 'given more than once'],
-      ['GET', '/v1/sessions?status=active&status=waiting', 'status', 'given more than once'],
-      ['GET', '/v1/events?limit=99999999999999999999', 'limit', 'expected an integer from 1 to 200'],
-      ['GET', '/v1/events?limit=1e2', 'limit', 'expected an integer from 1 to 200'],
-      ['GET', `/v1/contacts?email=${'a'.repeat(1001)}`, 'email', 'expected at most 1000 characters'],
-      ['POST', '/v1/flows?activate=yes', 'activate', 'expected true or false'],
-      ['POST', '/v1/flows/apply?activate=0', 'activate', 'expected true or false'],
-    ])('refuses %s %s', async (method, url, path, message) => {
+    it.each<[string, string, string, string, string]>([
+      ['GET', '/v1/events?limit=1&limit=2', 'limit', 'given more than once', 'given_twice'],
+      ['GET', '/v1/sessions?status=active&status=waiting', 'status', 'given more than once', 'given_twice'],
+      ['GET', '/v1/events?limit=99999999999999999999', 'limit', 'expected an integer from 1 to 200', 'integer_range'],
+      ['GET', '/v1/events?limit=1e2', 'limit', 'expected an integer from 1 to 200', 'integer_range'],
+      ['GET', `/v1/contacts?email=${'a'.repeat(1001)}`, 'email', 'must be at most 1000 characters', 'at_most_chars'],
+      ['POST', '/v1/flows?activate=yes', 'activate', 'expected true or false', 'true_or_false'],
+      ['POST', '/v1/flows/apply?activate=0', 'activate', 'expected true or false', 'true_or_false'],
+      ['GET', '/v1/sessions?status=paused', 'status', 'expected one of: active, waiting, completed, failed, stopped, canceled', 'invalid_value'],
+      ['GET', '/v1/deliveries?created_after=yesterday', 'created_after', 'expected an ISO 8601 time with Z or an offset, years 0000–9999, e.g. 2026-12-01T10:00:00Z', 'iso_offset_time'],
+      ['GET', '/v1/deliveries?created_after=2026-12-02T00:00:00Z&created_before=2026-12-01T00:00:00Z', 'created_before', 'must be later than created_after', 'after_other'],
+      ['GET', '/v1/analytics?from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z', 'from', 'must be before to', 'before_other'],
+      ['GET', '/v1/sessions?flow_id=a%00b', 'flow_id', 'must not contain %00 (NUL)', 'nul_character'],
+    ])('refuses %s %s', async (method, url, path, message, issueCode) => {
       const flow = { name: 'Welcome', trigger: { event: 'signup' }, steps: [{ exit: null }] };
-      const error = expectError(await h.api(method, url, method === 'POST' ? flow : undefined), 400, 'invalid_query', path);
+      const res = await h.api(method, url, method === 'POST' ? flow : undefined);
+      const error = expectError(res, 400, 'invalid_query', path);
       expect(error.message).toBe(`${path}: ${message}`);
+      expect(res.body.error.details, JSON.stringify(res.body)).toEqual([expect.objectContaining({ path, code: issueCode })]);
       expect((await h.api('GET', '/v1/flows')).body.data).toEqual([]);
     });
 

@@ -254,7 +254,7 @@ describe.each(testDialects())('sources API on %s', (dialect) => {
     expect(badTime.body.data.issues.map((i: { path: string }) => i.path)).toEqual(['mapping.appointment.start_at']);
 
     const objectValue = await h.api('POST', `/v1/sources/${source.id}/preview`, { body: genericBody('booking.created'), mapping: { ...GENERIC_MAPPING, 'contact.email': '$.booking' } });
-    expect(objectValue.body.data.issues).toEqual([{ path: 'mapping.contact.email', message: expect.stringContaining('an object') }]);
+    expect(objectValue.body.data.issues).toEqual([{ path: 'mapping.contact.email', message: expect.stringContaining('an object'), code: 'mapping_scalar', params: { received: 'object' } }]);
 
     // A bad optional value: the event without it, and the field named beside it.
     const oddZone = await h.api('POST', `/v1/sources/${source.id}/preview`, { body: genericBody('booking.created'), mapping: { ...GENERIC_MAPPING, 'contact.timezone': { const: 'Mars/Olympus_Mons' } } });
@@ -264,6 +264,7 @@ describe.each(testDialects())('sources API on %s', (dialect) => {
     const badMapping = await h.api('POST', `/v1/sources/${source.id}/preview`, { body: {}, mapping: { name: '$.type', 'contact.emial': '$.x', 'appointment.id': '$..id' } });
     expect(badMapping.status).toBe(400);
     expect(badMapping.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['mapping.appointment.id', 'mapping.contact.emial']);
+    expect(badMapping.body.error.details.map((d: { code: string }) => d.code).sort()).toEqual(['mapping_target', 'path_syntax']);
 
     const missing = await h.api('POST', '/v1/sources', { kind: 'generic', name: 'no mapping', config: {} });
     expect(missing.status).toBe(400);

@@ -68,7 +68,7 @@ export function createEmailChannel(options: EmailChannelOptions): ChannelModule<
     destination: (input) => input.to,
     testTarget: {
       field: 'to',
-      required: 'give the address to send the test email to',
+      required: 'test_address',
       aim: (input, to) => ({ ...input, to, cc: undefined, bcc: undefined }),
     },
     async send(context, input): Promise<ChannelResult> {

@@ -7,6 +7,7 @@
 import type { EmailStep } from '../../core/flow-definition.js';
 import { appointmentUid, parseMailbox, writeInvite, type CalendarMethod, type Mailbox } from './icalendar.js';
 import { ValidationError } from '../../core/errors.js';
+import { issueAt } from '../../core/issue-codes.js';
 
 /** A template and the field (under the step's `email.` path) its errors are reported at. */
 export interface ContentField {
@@ -66,7 +67,7 @@ export function unsubscribeHeaders(url: string, field = 'unsubscribe_url'): Reco
   } catch {
     parsed = null;
   }
-  if (parsed?.protocol !== 'https:') throw new ValidationError('invalid_step_input', [{ path: field, message: `expected an https URL, got "${url}"` }]);
+  if (parsed?.protocol !== 'https:') throw new ValidationError('invalid_step_input', [issueAt(field, 'rendered_https', { url })]);
   return { 'List-Unsubscribe': `<${parsed.href}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
 }
 
@@ -116,9 +117,9 @@ export function appointmentCalendar(
   const end = Date.parse(String(a.end_at ?? ''));
   if (id === undefined || !Number.isFinite(start)) return null;
   const organizer = parseMailbox(from);
-  if (!organizer) throw new ValidationError('invalid_step_input', [{ path: field, message: `no sender address in "${from}" to use as the organizer` }]);
+  if (!organizer) throw new ValidationError('invalid_step_input', [issueAt(field, 'no_organizer', { from })]);
   const attendee = contactMailbox(vars.contact) ?? parseMailbox(to);
-  if (!attendee) throw new ValidationError('invalid_step_input', [{ path: field, message: `no attendee address (contact email or "${to}")` }]);
+  if (!attendee) throw new ValidationError('invalid_step_input', [issueAt(field, 'no_attendee', { to })]);
   const method: CalendarMethod = a.status === 'canceled' ? 'CANCEL' : 'REQUEST';
   const uid = appointmentUid(String(vars.workspace.id ?? ''), id);
   const sequence = typeof a.revision === 'number' ? a.revision : 0;

@@ -11,15 +11,16 @@
  */
 import { createHmac } from 'node:crypto';
 import { ValidationError } from '../../core/errors.js';
-import { signingSecretError } from '../../core/step-validation.js';
+import { problemAt } from '../../core/issue-codes.js';
+import { signingSecretError, signingSecretProblem } from '../../core/step-validation.js';
 
 /**
  * `secret` trimmed, or a ValidationError at `field` and what is wrong (an empty secret usually means the
  * workspace secret it refers to is not set). The message never contains the secret.
  */
 export function checkSigningSecret(secret: string, field: string): string {
-  const problem = secret.trim() === '' ? 'rendered empty (is the workspace secret set?)' : signingSecretError(secret);
-  if (problem) throw new ValidationError('invalid_step_input', [{ path: field, message: problem }]);
+  const problem = secret.trim() === '' ? { code: 'rendered_empty' as const } : signingSecretProblem(secret);
+  if (problem) throw new ValidationError('invalid_step_input', [problemAt(field, problem)]);
   return secret.trim();
 }
 

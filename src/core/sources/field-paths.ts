@@ -4,6 +4,7 @@
  * no code, so a mapping a user writes can only read the body it is given. Reading follows own
  * properties only (`$.constructor` finds nothing).
  */
+import type { CodedProblem } from '../issue-codes.js';
 
 /** A parsed path: field names and array indexes, in order. */
 export type FieldPath = ReadonlyArray<string | number>;
@@ -21,14 +22,14 @@ export function isPathText(text: string): boolean {
   return text.startsWith('$');
 }
 
-/** Parses a path, or returns what is wrong with it. */
-export function parseFieldPath(text: string): { path: FieldPath } | { error: string } {
-  if (text.length > MAX_PATH_LENGTH) return { error: `a path has at most ${MAX_PATH_LENGTH} characters` };
-  if (!text.startsWith('$')) return { error: 'a path starts with $ (the body), e.g. $.booking.id' };
+/** Parses a path, or returns what is wrong with it (an issue code and its params). */
+export function parseFieldPath(text: string): { path: FieldPath } | { problem: CodedProblem } {
+  if (text.length > MAX_PATH_LENGTH) return { problem: { code: 'path_too_long', params: { count: MAX_PATH_LENGTH } } };
+  if (!text.startsWith('$')) return { problem: { code: 'path_start' } };
   const steps: Array<string | number> = [];
   let rest = text.slice(1);
   while (rest !== '') {
-    if (steps.length >= MAX_PATH_STEPS) return { error: `a path has at most ${MAX_PATH_STEPS} steps` };
+    if (steps.length >= MAX_PATH_STEPS) return { problem: { code: 'path_too_deep', params: { count: MAX_PATH_STEPS } } };
     let match: RegExpExecArray | null;
     if (rest.startsWith('.') && (match = NAME.exec(rest.slice(1)))) {
       steps.push(match[0]);
@@ -40,7 +41,7 @@ export function parseFieldPath(text: string): { path: FieldPath } | { error: str
       steps.push(match[1]!.replace(/\\(.)/g, '$1'));
       rest = rest.slice(match[0].length);
     } else {
-      return { error: `cannot read the path from "${rest.slice(0, 20)}": use .name, ['name'] or [0]` };
+      return { problem: { code: 'path_syntax', params: { text: rest.slice(0, 20) } } };
     }
   }
   return { path: steps };

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { APPOINTMENT_PROPERTIES } from '../appointment-properties.js';
 import type { FieldIssue } from '../errors.js';
+import { codedIssue, issueAt } from '../issue-codes.js';
 import { isPathText, parseFieldPath, readFieldPath, type FieldPath } from './field-paths.js';
 import type { SourceDecision } from './source-decision.js';
 
@@ -27,13 +28,13 @@ export const MAX_MAPPING_FIELDS = 64;
 const scalar = z.union([z.string().max(1000), z.number(), z.boolean()]);
 const pathText = z.string().superRefine((value, ctx) => {
   const parsed = parseFieldPath(value);
-  if ('error' in parsed) ctx.addIssue({ code: 'custom', message: parsed.error });
+  if ('problem' in parsed) ctx.addIssue(codedIssue(parsed.problem));
 });
 /** Text starting with `$` is a path (and must parse); other text is a constant. */
 const textSpec = z.string().max(1000).superRefine((value, ctx) => {
   if (!isPathText(value)) return;
   const parsed = parseFieldPath(value);
-  if ('error' in parsed) ctx.addIssue({ code: 'custom', message: parsed.error });
+  if ('problem' in parsed) ctx.addIssue(codedIssue(parsed.problem));
 });
 
 const fieldSpecSchema = z.union([
@@ -43,7 +44,7 @@ const fieldSpecSchema = z.union([
   z.strictObject({ const: z.union([scalar, z.null()]) }),
   z.strictObject({
     path: pathText,
-    map: z.record(z.string().max(200), scalar).refine((m) => Object.keys(m).length <= 200, { message: 'at most 200 values' }).optional(),
+    map: z.record(z.string().max(200), scalar).refine((m) => Object.keys(m).length <= 200, { message: 'at most 200 values', params: { code: 'at_most_items', count: 200 } }).optional(),
     default: scalar.optional(),
   }),
 ]);
@@ -52,10 +53,10 @@ export const mappingSchema = z
   .record(z.string(), fieldSpecSchema)
   .superRefine((mapping, ctx) => {
     const targets = Object.keys(mapping);
-    if (targets.length > MAX_MAPPING_FIELDS) ctx.addIssue({ code: 'custom', message: `at most ${MAX_MAPPING_FIELDS} fields` });
+    if (targets.length > MAX_MAPPING_FIELDS) ctx.addIssue({ code: 'custom', message: `at most ${MAX_MAPPING_FIELDS} fields`, params: { code: 'at_most_items', count: MAX_MAPPING_FIELDS } });
     for (const target of targets) {
       if (!FIXED_TARGETS.has(target) && !OPEN_TARGET.test(target)) {
-        ctx.addIssue({ code: 'custom', path: [target], message: 'not an event field (name, contact.email, appointment.start_at, properties.<key>, …)' });
+        ctx.addIssue({ ...codedIssue({ code: 'mapping_target' }), path: [target] });
       }
     }
     if (!('name' in mapping)) ctx.addIssue({ code: 'custom', path: ['name'], message: 'required: the event name, a constant or a path', params: { code: 'required' } });
@@ -114,14 +115,14 @@ export function applyMapping(mapping: Mapping, body: unknown): SourceDecision {
     const resolved = resolve(spec, body);
     if ('unmapped' in resolved) {
       if (target === 'name') return { outcome: 'ignored', vendorEvent, reason: `unknown event type ${resolved.unmapped}` };
-      issues.push({ path: `mapping.${target}`, message: `no value in the table for ${resolved.unmapped} and no default` });
+      issues.push(issueAt(`mapping.${target}`, 'unmapped_value', { value: resolved.unmapped }));
       continue;
     }
     const value = resolved.value;
     if (value === undefined || value === null) continue;
     const open = OPEN_TARGET.test(target);
     if (!open && typeof value === 'object') {
-      issues.push({ path: `mapping.${target}`, message: `expected text or a number, the path found ${Array.isArray(value) ? 'an array' : 'an object'}` });
+      issues.push(issueAt(`mapping.${target}`, 'mapping_scalar', { received: Array.isArray(value) ? 'array' : 'object' }));
       continue;
     }
     place(event, target, value);

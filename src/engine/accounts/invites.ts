@@ -4,6 +4,7 @@
  * first start is an invite of kind `setup` with role owner. Invites last 7 days.
  */
 import { NotFoundError, NudgeError, ValidationError } from '../../core/errors.js';
+import { issueAt } from '../../core/issue-codes.js';
 import { acceptInviteSchema, newInviteSchema } from '../../core/account-input.js';
 import type { Role } from '../../core/roles.js';
 import { zodIssues } from '../../core/zod-issues.js';
@@ -65,7 +66,7 @@ export async function acceptInvite(ctx: EngineContext, token: string, body: unkn
   const parsed = acceptInviteSchema.safeParse(body);
   if (!parsed.success) throw new ValidationError('invalid_account', zodIssues(parsed.error));
   const email = parsed.data.email.toLowerCase();
-  if (invite.email !== null && invite.email !== email) throw new ValidationError('invalid_account', [{ path: 'email', message: `this invite is for ${invite.email}` }]);
+  if (invite.email !== null && invite.email !== email) throw new ValidationError('invalid_account', [issueAt('email', 'invite_email', { email: invite.email })]);
   const passwordHash = await hashPassword(parsed.data.password);
   const now = ctx.clock.now();
   const user = await ctx.store.transaction(async (trx) => {

@@ -4,6 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.js';
+import { issueAt } from '../../core/issue-codes.js';
 import { changePasswordSchema, twoFactorCodeSchema, userChangesSchema } from '../../core/account-input.js';
 import { zodIssues } from '../../core/zod-issues.js';
 import { appendAudit, type AuditEntry } from '../../store/repositories/audit-log.js';
@@ -87,7 +88,7 @@ export async function changePassword(ctx: EngineContext, user: UserRow, sessionI
   const parsed = changePasswordSchema.safeParse(body);
   if (!parsed.success) throw new ValidationError('invalid_password', zodIssues(parsed.error));
   if (!(await verifyPassword(parsed.data.current_password, user.password_hash))) {
-    throw new ValidationError('invalid_password', [{ path: 'current_password', message: 'this is not your current password' }]);
+    throw new ValidationError('invalid_password', [issueAt('current_password', 'wrong_password')]);
   }
   const passwordHash = await hashPassword(parsed.data.new_password);
   await ctx.store.transaction(async (trx) => {
@@ -110,7 +111,7 @@ function readCode(body: unknown): string {
   return parsed.data.code;
 }
 
-const wrongCode = () => new ValidationError('invalid_code', [{ path: 'code', message: 'that code is wrong or was already used' }]);
+const wrongCode = () => new ValidationError('invalid_code', [issueAt('code', 'wrong_code')]);
 
 export async function enableTwoFactor(ctx: EngineContext, user: UserRow, body: unknown, ip?: string): Promise<void> {
   const code = readCode(body);

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ConflictError, ValidationError, type FieldIssue } from '../../core/errors.js';
 import { zodIssues } from '../../core/zod-issues.js';
+import { issueAt } from '../../core/issue-codes.js';
 import { vendorOf } from '../../sources/registry.js';
 import type { SourceDeliveryRow } from '../../store/source-tables.js';
 import { decodeJson } from '../../store/repositories/json.js';
@@ -41,7 +42,7 @@ export async function replayDelivery(ctx: EngineContext, workspaceId: string, so
 
 export const previewSchema = z.strictObject({
   /** A sample webhook body, as the vendor would send it. */
-  body: z.unknown().refine((v) => v !== undefined, { message: 'required: a sample body' }),
+  body: z.unknown().refine((v) => v !== undefined, { message: 'required: a sample body', params: { code: 'required' } }),
   /** For a generic source: a mapping to try instead of the saved one. */
   mapping: z.unknown().optional(),
   /** Headers the vendor would send with it (lower case), where the body alone does not name the event (Shopify's `x-shopify-topic`). */
@@ -70,7 +71,7 @@ export async function previewSource(ctx: EngineContext, workspaceId: string, sou
   const source = await getSource(ctx.store.db, workspaceId, sourceId);
   let config = sourceConfig(source);
   if (parsed.data.mapping !== undefined) {
-    if (source.kind !== 'generic') throw new ValidationError('invalid_request', [{ path: 'mapping', message: `a ${source.kind} source has no mapping` }]);
+    if (source.kind !== 'generic') throw new ValidationError('invalid_request', [issueAt('mapping', 'no_mapping', { kind: source.kind })]);
     try {
       config = parseSourceConfig('generic', { ...(config as object), mapping: parsed.data.mapping });
     } catch (error) {

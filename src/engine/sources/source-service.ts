@@ -11,6 +11,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { ValidationError } from '../../core/errors.js';
 import { zodIssues } from '../../core/zod-issues.js';
+import { issueAt } from '../../core/issue-codes.js';
 import { SOURCE_KINDS, vendorOf } from '../../sources/registry.js';
 import type { Database } from '../../store/schema.js';
 import type { SourceRow } from '../../store/source-tables.js';
@@ -55,7 +56,7 @@ interface NewSecret {
 function newSecret(box: SecretBox, kind: string, config: unknown, credentials: unknown): NewSecret {
   const vendor = vendorOf(kind);
   if (!vendor.credentials) {
-    if (credentials !== undefined) throw new ValidationError('invalid_source', [{ path: 'credentials', message: `a ${kind} source makes its own secret: no credentials` }]);
+    if (credentials !== undefined) throw new ValidationError('invalid_source', [issueAt('credentials', 'no_credentials', { kind })]);
     const secret = vendor.newSecret(config);
     return { secret, secret_ciphertext: box.encrypt(secret), credentials_ciphertext: null };
   }
@@ -132,7 +133,7 @@ export async function rotateSource(
   const vendor = vendorOf(row.kind);
   const keepSecret = vendor.credentials !== undefined && parsed.data.credentials === undefined;
   if (keepSecret && !parsed.data.url) {
-    throw new ValidationError('invalid_request', [{ path: 'credentials', message: `required: the new ${vendor.label} credentials (or url: true for a new URL only)` }]);
+    throw new ValidationError('invalid_request', [issueAt('credentials', 'credentials_required', { vendor: vendor.label })]);
   }
   const made = keepSecret ? null : newSecret(box, row.kind, sourceConfig(row), parsed.data.credentials);
   const grace = vendor.previousSecretGraceMs ?? 0;

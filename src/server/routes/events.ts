@@ -35,9 +35,9 @@ export function eventRoutes(ctx: EngineContext): Hono<AppEnv> {
     const body = requireObject(await readJson(c));
     const extra = Object.keys(body).filter((k) => k !== 'events');
     if (extra.length > 0) throw new ValidationError('invalid_request', extra.map((k) => issueAt(k, 'unknown_field')));
-    if (!Array.isArray(body.events)) throw new ValidationError('invalid_request', [{ path: 'events', message: 'expected an array of events' }]);
+    if (!Array.isArray(body.events)) throw new ValidationError('invalid_request', [issueAt('events', 'expected_array')]);
     if (body.events.length === 0 || body.events.length > MAX_BATCH_EVENTS) {
-      throw new ValidationError('invalid_request', [{ path: 'events', message: `expected 1 to ${MAX_BATCH_EVENTS} events` }]);
+      throw new ValidationError('invalid_request', [issueAt('events', 'event_count', { maximum: MAX_BATCH_EVENTS })]);
     }
     // Validate all first: a batch with one bad event writes nothing.
     const inputs: EventInput[] = [];

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { EngineContext } from '../../engine/engine-context.js';
 import { validateFlow } from '../../core/flow-validation.js';
 import {
@@ -40,14 +40,15 @@ function flowView(row: FlowRow, definition?: unknown): Record<string, unknown> {
   };
 }
 
-export function flowRoutes(ctx: EngineContext): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
-  const db = ctx.store.db;
+/** A request's context; `Path` types its parameters (`'/:id'`). */
+type FlowContext<Path extends string = '/'> = Context<AppEnv, Path>;
 
-  app.get('/', FLOW_LIST_QUERY.check, async (c) => {
+/** `GET /v1/flows`: the flows with their trigger, and with `?include=counts` their sessions by status. */
+function listFlowsHandler(ctx: EngineContext) {
+  return async (c: FlowContext) => {
     const { status, include } = FLOW_LIST_QUERY.read(c);
-    const rows = await listFlows(db, c.get('workspace').id, status);
-    const counts = include === 'counts' ? await countSessionsByFlow(db, rows.map((r) => r.id)) : undefined;
+    const rows = await listFlows(ctx.store.db, c.get('workspace').id, status);
+    const counts = include === 'counts' ? await countSessionsByFlow(ctx.store.db, rows.map((r) => r.id)) : undefined;
     return c.json({
       data: rows.map((r) => ({
         ...flowView(r),
@@ -55,8 +56,57 @@ export function flowRoutes(ctx: EngineContext): Hono<AppEnv> {
         ...(counts ? { sessions: counts.get(r.id) ?? {} } : {}),
       })),
     });
-  });
+  };
+}
 
+/** Sessions by status, and the open ones (active, waiting) by the step they are at. */
+function sessionsOfSteps(counts: Array<{ step_id: string | null; status: string; count: number }>) {
+  const sessions: Record<string, number> = {};
+  const atStep: Record<string, Record<string, number>> = {};
+  for (const { step_id, status, count } of counts) {
+    sessions[status] = (sessions[status] ?? 0) + count;
+    if ((status === 'active' || status === 'waiting') && step_id) {
+      atStep[step_id] = { ...(atStep[step_id] ?? {}), [status]: count };
+    }
+  }
+  return { sessions, atStep };
+}
+
+/** `GET /v1/flows/{id}`: the flow, its current definition, its sessions (by status and by step) and its skips. */
+function showFlowHandler(ctx: EngineContext) {
+  return async (c: FlowContext<'/:id'>) => {
+    const db = ctx.store.db;
+    const row = await getFlow(db, c.get('workspace').id, c.req.param('id'));
+    const version = await getFlowVersion(db, row.id, row.version);
+    const { sessions, atStep } = sessionsOfSteps(await countSessionsByStep(db, row.id));
+    const skipped = await countSkipsByReason(db, row.id);
+    return c.json({ data: { ...flowView(row, decodeJson(version.definition_json, null)), sessions, sessions_at_step: atStep, skipped } });
+  };
+}
+
+/** `GET /v1/flows/{id}/versions`: every version with its definition. */
+function listVersionsHandler(ctx: EngineContext) {
+  return async (c: FlowContext<'/:id/versions'>) => {
+    const row = await getFlow(ctx.store.db, c.get('workspace').id, c.req.param('id'));
+    const versions = await listFlowVersions(ctx.store.db, row.id);
+    return c.json({
+      data: versions.map((v) => ({
+        version: v.version,
+        created_at: new Date(v.created_at).toISOString(),
+        definition: decodeJson(v.definition_json, null),
+      })),
+    });
+  };
+}
+
+/** The flow as saved, with the definition of its current version. */
+async function savedFlowView(ctx: EngineContext, row: FlowRow): Promise<Record<string, unknown>> {
+  const version = await getFlowVersion(ctx.store.db, row.id, row.version);
+  return flowView(row, decodeJson(version.definition_json, null));
+}
+
+/** Routes that save a definition: validate, create (`?activate=`), apply (flows as code), edit. */
+function flowWriteRoutes(app: Hono<AppEnv>, ctx: EngineContext): void {
   /** Checks a definition without saving it: `{ valid, errors }`, always 200 for a readable body. */
   app.post('/validate', async (c) => {
     const result = validateFlow(await readJsonOrYaml(c), { channels: ctx.registry.validators });
@@ -72,54 +122,28 @@ export function flowRoutes(ctx: EngineContext): Hono<AppEnv> {
   });
 
   app.post('/', FLOW_CREATE_QUERY.check, async (c) => {
-    const ws = c.get('workspace');
     const activate = FLOW_CREATE_QUERY.read(c).activate ?? false;
-    const row = await createFlow(ctx, ws, await readJsonOrYaml(c), { activate });
-    const version = await getFlowVersion(db, row.id, row.version);
-    return c.json({ data: flowView(row, decodeJson(version.definition_json, null)) }, 201);
-  });
-
-  app.get('/:id', async (c) => {
-    const row = await getFlow(db, c.get('workspace').id, c.req.param('id'));
-    const version = await getFlowVersion(db, row.id, row.version);
-    const counts = await countSessionsByStep(db, row.id);
-    const sessions: Record<string, number> = {};
-    const atStep: Record<string, Record<string, number>> = {};
-    for (const { step_id, status, count } of counts) {
-      sessions[status] = (sessions[status] ?? 0) + count;
-      if ((status === 'active' || status === 'waiting') && step_id) {
-        atStep[step_id] = { ...(atStep[step_id] ?? {}), [status]: count };
-      }
-    }
-    const skipped = await countSkipsByReason(db, row.id);
-    return c.json({ data: { ...flowView(row, decodeJson(version.definition_json, null)), sessions, sessions_at_step: atStep, skipped } });
+    const row = await createFlow(ctx, c.get('workspace'), await readJsonOrYaml(c), { activate });
+    return c.json({ data: await savedFlowView(ctx, row) }, 201);
   });
 
   app.put('/:id', async (c) => {
-    const ws = c.get('workspace');
     const input = await readJsonOrYaml(c);
     checkFlow(ctx, input);
-    const row = await updateFlow(ctx, ws, c.req.param('id'), input);
-    const version = await getFlowVersion(db, row.id, row.version);
-    return c.json({ data: flowView(row, decodeJson(version.definition_json, null)) });
+    const row = await updateFlow(ctx, c.get('workspace'), c.req.param('id'), input);
+    return c.json({ data: await savedFlowView(ctx, row) });
   });
+}
 
+export function flowRoutes(ctx: EngineContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.get('/', FLOW_LIST_QUERY.check, listFlowsHandler(ctx));
+  flowWriteRoutes(app, ctx);
+  app.get('/:id', showFlowHandler(ctx));
   app.post('/:id/activate', async (c) => c.json({ data: flowView(await activateFlow(ctx, c.get('workspace'), c.req.param('id'))) }));
   app.post('/:id/resume', async (c) => c.json({ data: flowView(await activateFlow(ctx, c.get('workspace'), c.req.param('id'))) }));
   app.post('/:id/pause', async (c) => c.json({ data: flowView(await pauseFlow(ctx, c.get('workspace'), c.req.param('id'))) }));
   app.post('/:id/archive', async (c) => c.json({ data: flowView(await archiveFlow(ctx, c.get('workspace'), c.req.param('id'))) }));
-
-  app.get('/:id/versions', async (c) => {
-    const row = await getFlow(db, c.get('workspace').id, c.req.param('id'));
-    const versions = await listFlowVersions(db, row.id);
-    return c.json({
-      data: versions.map((v) => ({
-        version: v.version,
-        created_at: new Date(v.created_at).toISOString(),
-        definition: decodeJson(v.definition_json, null),
-      })),
-    });
-  });
-
+  app.get('/:id/versions', listVersionsHandler(ctx));
   return app;
 }

@@ -22,7 +22,7 @@ export function presetRoutes(ctx: EngineContext): Hono<AppEnv> {
       .filter((k) => !['placeholders', 'name', 'activate'].includes(k))
       .map((k) => issueAt(k, 'unknown_field'));
     if (body.placeholders !== undefined && (typeof body.placeholders !== 'object' || body.placeholders === null || Array.isArray(body.placeholders))) {
-      issues.push({ path: 'placeholders', message: 'expected an object of NAME: value' });
+      issues.push(issueAt('placeholders', 'expected_object'));
     }
     if (body.name !== undefined && typeof body.name !== 'string') issues.push(issueAt('name', 'expected_type', { type: 'string' }));
     if (body.activate !== undefined && typeof body.activate !== 'boolean') issues.push(issueAt('activate', 'expected_type', { type: 'boolean' }));

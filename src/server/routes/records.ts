@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import type { EngineContext } from '../../engine/engine-context.js';
 import { contactInputSchema } from '../../engine/event-input.js';
 import { ValidationError } from '../../core/errors.js';
+import { issueAt } from '../../core/issue-codes.js';
 import { zodIssues } from '../../core/zod-issues.js';
 import { appointmentView, listAppointments } from '../../store/repositories/appointments.js';
 import { contactView, listContacts, upsertContact } from '../../store/repositories/contacts.js';
@@ -45,13 +46,10 @@ export const DELIVERY_LIST_QUERY = defineQuery({
 });
 export const OUTBOX_LIST_QUERY = defineQuery({ ...PAGE_PARAMS, to: textParam('recipient') });
 
-export function recordRoutes(ctx: EngineContext): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
-  const db = ctx.store.db;
+type Db = EngineContext['store']['db'];
 
-  /** The channel modules `send` steps can use, with their settings as JSON Schema. */
-  app.get('/channels', (c) => c.json({ data: ctx.registry.describe() }));
-
+/** `/contacts`: list (search), create or update, get by Nudge id or external id. */
+function contactRoutes(app: Hono<AppEnv>, ctx: EngineContext, db: Db): void {
   app.get('/contacts', CONTACT_LIST_QUERY.check, async (c) => {
     const { limit, cursor, ...filters } = CONTACT_LIST_QUERY.read(c);
     const page = pageFrom({ limit, cursor });
@@ -63,7 +61,7 @@ export function recordRoutes(ctx: EngineContext): Hono<AppEnv> {
     if (!parsed.success) throw new ValidationError('invalid_contact', zodIssues(parsed.error));
     const input = parsed.data;
     if (!input.external_id && !input.email && !input.phone) {
-      throw new ValidationError('invalid_contact', [{ path: '', message: 'needs external_id, email or phone to identify the contact' }]);
+      throw new ValidationError('invalid_contact', [issueAt('', 'contact_identity')]);
     }
     const row = await ctx.store.transaction((trx) => upsertContact(plainWork(trx), c.get('workspace').id, input, ctx.clock.now()));
     return c.json({ data: contactView(row) });
@@ -71,7 +69,10 @@ export function recordRoutes(ctx: EngineContext): Hono<AppEnv> {
   app.get('/contacts/:id', async (c) => {
     return c.json({ data: contactView(await getContact(db, c.get('workspace').id, c.req.param('id'))) });
   });
+}
 
+/** `/appointments`: list (search, status, contact), get by Nudge id or the booking system's id. */
+function appointmentRoutes(app: Hono<AppEnv>, db: Db): void {
   app.get('/appointments', APPOINTMENT_LIST_QUERY.check, async (c) => {
     const { limit, cursor, contact_id, ...filters } = APPOINTMENT_LIST_QUERY.read(c);
     const page = pageFrom({ limit, cursor });
@@ -82,11 +83,14 @@ export function recordRoutes(ctx: EngineContext): Hono<AppEnv> {
   app.get('/appointments/:id', async (c) => {
     return c.json({ data: appointmentView(await getAppointment(db, c.get('workspace').id, c.req.param('id'))) });
   });
+}
 
+/** `/deliveries` (filtered, newest first) and `/outbox` (emails kept when no SMTP server is set). */
+function sendRoutes(app: Hono<AppEnv>, db: Db): void {
   app.get('/deliveries', DELIVERY_LIST_QUERY.check, async (c) => {
     const { limit, cursor, contact_id, appointment_id, ...filters } = DELIVERY_LIST_QUERY.read(c);
     if (filters.created_after !== undefined && filters.created_before !== undefined && filters.created_before <= filters.created_after) {
-      throw new ValidationError('invalid_query', [{ path: 'created_before', message: 'must be later than created_after' }]);
+      throw new ValidationError('invalid_query', [issueAt('created_before', 'after_other', { other: 'created_after' })]);
     }
     const page = pageFrom({ limit, cursor });
     const refs = await resolveRefFilters(db, c.get('workspace').id, { contact_id, appointment_id });
@@ -106,6 +110,14 @@ export function recordRoutes(ctx: EngineContext): Hono<AppEnv> {
   app.get('/outbox/:id', async (c) => {
     return c.json({ data: outboxView(await getOutboxMessage(db, c.get('workspace').id, c.req.param('id'))) });
   });
+}
 
+export function recordRoutes(ctx: EngineContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  /** The channel modules `send` steps can use, with their settings as JSON Schema. */
+  app.get('/channels', (c) => c.json({ data: ctx.registry.describe() }));
+  contactRoutes(app, ctx, ctx.store.db);
+  appointmentRoutes(app, ctx.store.db);
+  sendRoutes(app, ctx.store.db);
   return app;
 }

@@ -5,6 +5,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { ValidationError } from '../../core/errors.js';
+import { issueAt } from '../../core/issue-codes.js';
 import type { EngineContext } from '../../engine/engine-context.js';
 import { getFlow } from '../../store/repositories/flows.js';
 import { getAppointment, getContact } from '../../store/repositories/record-refs.js';
@@ -54,6 +55,6 @@ function writeCursor(after: ScheduleAfter): string {
 function readCursor(cursor: string | undefined): ScheduleAfter | null {
   if (cursor === undefined) return null;
   const m = /^(\d{1,16}):(.+)$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!m) throw new ValidationError('invalid_query', [{ path: 'cursor', message: 'expected the next_cursor of a previous page' }]);
+  if (!m) throw new ValidationError('invalid_query', [issueAt('cursor', 'page_cursor')]);
   return { dueAt: Number(m[1]), id: m[2]! };
 }

@@ -20,10 +20,11 @@ import { publicBase } from './users.js';
 
 export const DELIVERY_LIST_QUERY = defineQuery({ ...PAGE_PARAMS });
 
-export function sourceRoutes(ctx: EngineContext): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
-  const ws = (c: Context<AppEnv>) => c.get('workspace').id;
-  const view = (c: Context<AppEnv>, row: SourceRow, last: SourceDeliveryRow | null | undefined, secret?: string) => ({
+const ws = (c: Context<AppEnv>) => c.get('workspace').id;
+
+/** A source as the API shows it: its URL, config, times, last delivery, and `secret` when one was just made. */
+function sourceView(ctx: EngineContext, c: Context<AppEnv>, row: SourceRow, last: SourceDeliveryRow | null | undefined, secret?: string) {
+  return {
     id: row.id,
     kind: row.kind,
     name: row.name,
@@ -33,48 +34,17 @@ export function sourceRoutes(ctx: EngineContext): Hono<AppEnv> {
     rotated_at: iso(row.rotated_at),
     last_delivery: last ? deliveryView(last, { body: false }) : null,
     ...(secret === undefined ? {} : { secret }),
-  });
+  };
+}
 
-  app.get('/', async (c) => {
-    const rows = await listSources(ctx.store.db, ws(c));
-    const last = await lastDeliveries(ctx.store.db, rows.map((r) => r.id));
-    return c.json({ data: rows.map((row) => view(c, row, last.get(row.id))) });
-  });
+/** `sourceView` of one source, with its last delivery read. */
+async function viewWithLastDelivery(ctx: EngineContext, c: Context<AppEnv>, row: SourceRow, secret?: string) {
+  const last = await lastDeliveries(ctx.store.db, [row.id]);
+  return sourceView(ctx, c, row, last.get(row.id), secret);
+}
 
-  app.post('/', async (c) => {
-    const { row, secret } = await createSource(ctx.store.db, ctx.secretBox, ws(c), await readJson(c), ctx.clock.now());
-    return c.json({ data: view(c, row, null, secret) }, 201);
-  });
-
-  app.get('/:id', async (c) => {
-    const row = await getSource(ctx.store.db, ws(c), c.req.param('id'));
-    const last = await lastDeliveries(ctx.store.db, [row.id]);
-    return c.json({ data: view(c, row, last.get(row.id)) });
-  });
-
-  app.patch('/:id', async (c) => {
-    const row = await updateSource(ctx.store.db, ws(c), c.req.param('id'), await readJson(c));
-    const last = await lastDeliveries(ctx.store.db, [row.id]);
-    return c.json({ data: view(c, row, last.get(row.id)) });
-  });
-
-  app.post('/:id/rotate', async (c) => {
-    const text = await c.req.text();
-    const input = text.trim() === '' ? {} : await readJson(c);
-    const { row, secret } = await rotateSource(ctx.store.db, ctx.secretBox, ws(c), c.req.param('id'), input, ctx.clock.now());
-    const last = await lastDeliveries(ctx.store.db, [row.id]);
-    return c.json({ data: view(c, row, last.get(row.id), secret) });
-  });
-
-  app.delete('/:id', async (c) => {
-    await ctx.store.transaction((trx) => deleteSource(trx, ws(c), c.req.param('id')));
-    return c.body(null, 204);
-  });
-
-  app.post('/:id/preview', async (c) => {
-    return c.json({ data: await previewSource(ctx, ws(c), c.req.param('id'), await readJson(c)) });
-  });
-
+/** `/{id}/deliveries…`: the webhooks a source received, one of them, and replaying one. */
+function sourceDeliveryRoutes(app: Hono<AppEnv>, ctx: EngineContext): void {
   app.get('/:id/deliveries', DELIVERY_LIST_QUERY.check, async (c) => {
     const source = await getSource(ctx.store.db, ws(c), c.req.param('id'));
     const page = pageFrom(DELIVERY_LIST_QUERY.read(c));
@@ -91,6 +61,43 @@ export function sourceRoutes(ctx: EngineContext): Hono<AppEnv> {
     const row = await replayDelivery(ctx, ws(c), c.req.param('id'), c.req.param('deliveryId'));
     return c.json({ data: deliveryView(row, { body: false }) });
   });
+}
 
+export function sourceRoutes(ctx: EngineContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.get('/', async (c) => {
+    const rows = await listSources(ctx.store.db, ws(c));
+    const last = await lastDeliveries(ctx.store.db, rows.map((r) => r.id));
+    return c.json({ data: rows.map((row) => sourceView(ctx, c, row, last.get(row.id))) });
+  });
+
+  app.post('/', async (c) => {
+    const { row, secret } = await createSource(ctx.store.db, ctx.secretBox, ws(c), await readJson(c), ctx.clock.now());
+    return c.json({ data: sourceView(ctx, c, row, null, secret) }, 201);
+  });
+
+  app.get('/:id', async (c) => c.json({ data: await viewWithLastDelivery(ctx, c, await getSource(ctx.store.db, ws(c), c.req.param('id'))) }));
+
+  app.patch('/:id', async (c) => {
+    const row = await updateSource(ctx.store.db, ws(c), c.req.param('id'), await readJson(c));
+    return c.json({ data: await viewWithLastDelivery(ctx, c, row) });
+  });
+
+  app.post('/:id/rotate', async (c) => {
+    const text = await c.req.text();
+    const input = text.trim() === '' ? {} : await readJson(c);
+    const { row, secret } = await rotateSource(ctx.store.db, ctx.secretBox, ws(c), c.req.param('id'), input, ctx.clock.now());
+    return c.json({ data: await viewWithLastDelivery(ctx, c, row, secret) });
+  });
+
+  app.delete('/:id', async (c) => {
+    await ctx.store.transaction((trx) => deleteSource(trx, ws(c), c.req.param('id')));
+    return c.body(null, 204);
+  });
+
+  app.post('/:id/preview', async (c) => c.json({ data: await previewSource(ctx, ws(c), c.req.param('id'), await readJson(c)) }));
+
+  sourceDeliveryRoutes(app, ctx);
   return app;
 }

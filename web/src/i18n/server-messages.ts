@@ -14,8 +14,10 @@ export interface ServerIssue {
   params?: Record<string, string | number>;
 }
 
-/** A JSON type's name in the UI language (`string` → "text"). */
+/** A JSON type's name in the UI language (`string` → "text"); `string | number`, a union, as "text or a number". */
 function typeName(name: string | number | undefined): string {
+  const names = String(name).split(' | ');
+  if (names.length > 1) return new Intl.ListFormat(i18next.language, { type: 'disjunction' }).format(names.map(typeName));
   const key = `type.${name === 'int' ? 'integer' : String(name)}`;
   return i18next.exists(key, { ns: 'errors' }) ? i18next.t(key, { ns: 'errors' }) : i18next.t('type.other', { ns: 'errors' });
 }
@@ -23,9 +25,11 @@ function typeName(name: string | number | undefined): string {
 /** One issue's message in the UI language (without its path). */
 export function issueText(issue: ServerIssue): string {
   const t = (key: string, params: Record<string, unknown> = {}) => i18next.t(`issue.${key}`, { ns: 'errors', ...params });
-  if (issue.code === 'invalid_type') return t('invalid_type', { expected: typeName(issue.params?.expected), received: typeName(issue.params?.received) });
-  if (issue.code === 'expected_type') return t('expected_type', { type: typeName(issue.params?.type) });
-  return isKnownIssue(issue) ? t(issue.code!, issue.params) : t('other');
+  if (!isKnownIssue(issue)) return t('other');
+  // `expected`, `received` and `type` name JSON types (`string`, `array`), worded in the UI language.
+  const params: Record<string, unknown> = { ...issue.params };
+  for (const key of ['expected', 'received', 'type']) if (params[key] !== undefined) params[key] = typeName(issue.params![key]);
+  return t(issue.code!, params);
 }
 
 /** Whether the catalog words this issue itself (rather than falling back to "not valid"). */
