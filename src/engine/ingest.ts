@@ -18,7 +18,6 @@ import { memoKey, type Work } from '../store/unit-of-work.js';
 import { moveAnchoredWaits, syncAppointmentTriggers, type ActiveFlow } from './appointment-triggers.js';
 import type { EngineContext } from './engine-context.js';
 import { appointmentChangeOf, idempotencyKeyFor, type EventInput } from './event-input.js';
-import { startSession } from './session-start.js';
 import { buildTemplateContext } from './template-context.js';
 import { triggerKindOf } from './triggers/trigger-kinds.js';
 
@@ -151,7 +150,7 @@ async function ingestOne(
   };
   await insertEvent(work, event);
 
-  const started = !change || change.applied ? await startMatchedSessions(work, { workspace, flows, contact, change, event, now }) : [];
+  const started = !change || change.applied ? await startMatchedSessions(ctx, work, { workspace, flows, contact, change, event, now }) : [];
   if (started.length > 0) keep(now);
   return {
     result: {
@@ -206,28 +205,28 @@ async function actOnAppointmentChange(
 
 /** Starts a session of every event-triggered flow the event matches; returns their ids. */
 async function startMatchedSessions(
+  ctx: EngineContext,
   work: Work,
   args: { workspace: Workspace; flows: ActiveFlow[]; contact: ContactRow; change: AppointmentApplyResult | undefined; event: EventRow; now: number },
 ): Promise<string[]> {
   const { workspace, flows, contact, change, event, now } = args;
-  const started: string[] = [];
   // A contact created by this transaction is still queued (write-behind) until the commit.
   const contactCreated = work.pending?.row('contacts', contact.id) !== undefined;
-  for (const active of matchEventFlows(flows, event, contact, change?.row, workspace, now)) {
-    const session = await startSession(work, {
-      workspace,
-      flow: active.flow,
-      version: active.version,
-      compiled: active.compiled,
-      contact,
-      appointment: change?.row,
-      event,
-      now,
-      created: { appointment: change !== undefined && change.previous === undefined, contact: contactCreated },
-    }, { atCommit: true });
-    if (session) started.push(session.id);
-  }
-  return started;
+  const created = { appointment: change !== undefined && change.previous === undefined, contact: contactCreated };
+  const inputs = matchEventFlows(flows, event, contact, change?.row, workspace, now).map((active) => ({
+    workspace,
+    flow: active.flow,
+    version: active.version,
+    compiled: active.compiled,
+    contact,
+    appointment: change?.row,
+    event,
+    now,
+    created,
+  }));
+  if (inputs.length === 0) return [];
+  const sessions = await ctx.writer.start(work, inputs, { atCommit: true });
+  return sessions.flatMap((session) => (session ? [session.id] : []));
 }
 
 function matchEventFlows(

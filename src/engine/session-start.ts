@@ -108,11 +108,6 @@ export function keyedOnCreated(input: StartSessionInput): boolean {
   return created.contact && input.contact !== undefined;
 }
 
-/** Starts a session unless the re-entry policy forbids it; returns it, or null when blocked. */
-export async function startSession(work: Work, input: StartSessionInput, options: StartOptions = {}): Promise<SessionRow | null> {
-  return (await startSessions(work, [input], options))[0] ?? null;
-}
-
 export interface StartOptions {
   /**
    * Write the session and its timer at commit, with the transaction's other new rows, when the
@@ -122,7 +117,7 @@ export interface StartOptions {
 }
 
 /**
- * Starts sessions in the caller's unit of work, with one statement per table for all of them
+ * Starts sessions in the caller's unit of work (for the session writer's `start`), with one statement per table for all of them
  * (re-entry check, sessions, timers; the `started` log entries go through the write-behind
  * queue). Each result is the session started for that input, or null when its flow has no
  * steps or the re-entry policy forbids it. Inputs are taken in order: a later input blocked by an

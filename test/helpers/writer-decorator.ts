@@ -17,6 +17,7 @@ export function decorateWriter(writer: SessionWriter, over: Partial<Pick<Session
     dropTimers: (timers) => writer.dropTimers(timers),
     abandon: (timer, reason, now) => writer.abandon(timer, reason, now),
     cancelMany: (work, where, status, reason, now) => writer.cancelMany(work, where, status, reason, now),
+    start: (work, inputs, options) => writer.start(work, inputs, options),
     mayRearm: (session) => writer.mayRearm(session),
     rearm: (work, rearm) => writer.rearm(work, rearm),
     moveWait: (work, move) => writer.moveWait(work, move),

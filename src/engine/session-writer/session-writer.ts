@@ -16,6 +16,7 @@ import type { ReentryCheck } from '../../core/reentry.js';
 import type { LogEntry } from '../../store/repositories/sessions.js';
 import type { DeliveryRow, SessionRow, TimerRow } from '../../store/schema.js';
 import type { Work } from '../../store/unit-of-work.js';
+import type { StartOptions, StartSessionInput } from '../session-start.js';
 
 /** A session a fired trigger started, not written yet: its first commit writes it. */
 export interface StartedSession {
@@ -101,6 +102,13 @@ export interface SessionWriter {
   release(start: StartedSession): void;
   /** Sessions admitted and neither written nor released (for tests and metrics). */
   readonly unwritten: number;
+  /**
+   * Starts sessions in the caller's unit of work at their flow's first step (an event that matched
+   * event-triggered flows, at ingest), each unless the re-entry policy forbids it: their rows, first
+   * timers and `started` entries, queued for the commit with `atCommit` when the unit of work
+   * queues. Per input, the session started or null (session-start.ts, `startSessions`).
+   */
+  start(work: Work, inputs: readonly StartSessionInput[], options?: StartOptions): Promise<Array<SessionRow | null>>;
   /** Commits a step's result: advance, wait or end; for a started session, its first write. */
   commit(write: StepWrite): Promise<WriteResult>;
   /**

@@ -16,6 +16,7 @@ import type { Store } from '../../store/store.js';
 import { plainWork, type Work } from '../../store/unit-of-work.js';
 import { deleteClaimedTimer, deleteClaimedTimers, rearmClaimedTimer } from '../../store/repositories/timers.js';
 import type { GroupCommitter } from '../group-commit.js';
+import { startSessions, type StartOptions, type StartSessionInput } from '../session-start.js';
 import { SessionEndBatcher } from './end-batcher.js';
 import { abandonTimer, endOpen, moveSessionWait, rearmFailed, writeFirst, writeStep } from './session-writes.js';
 import type { Rearm, SessionSelection, SessionWriter, StartedSession, StepWrite, WaitMove, WriteResult } from './session-writer.js';
@@ -120,6 +121,10 @@ class Writer implements SessionWriter {
 
   cancelMany(work: Work, where: SessionSelection, status: 'canceled' | 'stopped', reason: string, now: number): Promise<string[]> {
     return endOpen(work, where, status, reason, now, this.grouping.chunk);
+  }
+
+  start(work: Work, inputs: readonly StartSessionInput[], options?: StartOptions): Promise<Array<SessionRow | null>> {
+    return startSessions(work, inputs, options);
   }
 
   mayRearm(session: { status: string }): boolean {
