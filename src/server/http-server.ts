@@ -40,11 +40,11 @@ export interface ListenOptions {
  *
  * Node runs due timers before it reads sockets. When the event loop was held past a connection's
  * idle time (Node closes at `keepAliveTimeout` + 1 s; a batch of 1,000 events is one synchronous
- * SQLite transaction of a second or more, and a few in a row can hold the loop for seconds), a request the client sent within the announced `Keep-Alive: timeout=5` is still
- * unread in the socket when the idle timer fires, and Node's own close (`socket.destroy()`) drops
- * it: the client gets ECONNRESET and the server logs nothing. Seeding 100,000 bookings in batches
- * of 1,000, 4 at a time (`npm run bench:web-scale`), lost 1 to 3 requests in 100 that way; none
- * since. Handling the server's `timeout` event replaces that close: it waits for the check phase,
+ * SQLite transaction of a second or more, and a few in a row can hold the loop for seconds), a
+ * request the client sent within the announced `Keep-Alive: timeout=5` is still unread in the
+ * socket when the idle timer fires, and Node's own close (`socket.destroy()`) would drop it: the
+ * client would get ECONNRESET and the server log nothing (a few batches in 100 when seeding 100,000
+ * bookings 4 at a time). Handling the server's `timeout` event replaces that close: it waits for the check phase,
  * after the loop has read what the socket holds, and closes only a connection that read nothing
  * since. A request that did arrive is answered and the connection goes idle again. (The server sets
  * no socket timeout but the keep-alive one, so every `timeout` here is an idle connection's.)

@@ -1,7 +1,7 @@
 /**
  * Write-behind: the rows a unit of work (`Work`, src/store/unit-of-work.ts) queues to write just
  * before its transaction commits, all of a transaction's rows of one table in one statement (per
- * chunk). A Work opened with `pending` carries a `PendingRows`; the repositories that write these
+ * chunk). A batched Work (`openWork`) carries a `PendingRows`; the repositories that write these
  * tables take the Work and queue into it when it has one, and write at once when it has none
  * (`plainWork`).
  *

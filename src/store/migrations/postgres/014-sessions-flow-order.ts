@@ -6,7 +6,6 @@
  * - (flow_id, status, id) with a status too (and a step, checked on the rows read in order); it
  *   also serves everything (flow_id, status) did (counts per flow and status), which it replaces,
  *   so a session write keeps one index more than before, not two.
- * Numbered 014: 013 is taken by another change in flight.
  */
 import type { Migration } from '../../migrator.js';
 
